@@ -1,0 +1,76 @@
+package dev.pictl.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Constructor;
+import picocli.CommandLine;
+
+/**
+ * Builds pictl's picocli command line with injected writers and environment, and maps every outcome to an
+ * exit code: usage errors are 1 on every (sub)command (picocli's default 2 would collide with "changes
+ * present"); an unexpected exception is 1 with a one-line message and no stack trace unless
+ * {@code PICTL_DEBUG} is set.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine commandLine(CliContext ctx) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                for (Constructor<?> c : cls.getDeclaredConstructors()) {
+                    if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == CliContext.class) {
+                        c.setAccessible(true);
+                        return cls.cast(c.newInstance(ctx));
+                    }
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        };
+        CommandLine cmd = new CommandLine(PictlCommand.class, factory);
+        cmd.setOut(ctx.out());
+        cmd.setErr(ctx.err());
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(ctx.env().containsKey("NO_COLOR")
+                ? CommandLine.Help.Ansi.OFF : CommandLine.Help.Ansi.AUTO));
+        setUsageExit(cmd);
+        cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            PrintWriter err = cl.getErr();
+            if (ex instanceof CommandLine.ParameterException pe) {
+                err.println("Error: " + pe.getMessage());
+                err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+                err.flush();
+                return ExitCode.ERROR;
+            }
+            err.println("Error: internal error: " + ex);
+            err.println("This is a bug in pictl; please report it with the output of PICTL_DEBUG=1 and the command.");
+            if (ctx.env().containsKey("PICTL_DEBUG")) {
+                StringWriter trace = new StringWriter();
+                ex.printStackTrace(new PrintWriter(trace));
+                err.print(trace);
+            }
+            err.flush();
+            return ExitCode.ERROR;
+        });
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("Error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.flush();
+            return ExitCode.ERROR;
+        });
+        return cmd;
+    }
+
+    private static void setUsageExit(CommandLine c) {
+        c.getCommandSpec().exitCodeOnInvalidInput(ExitCode.ERROR);
+        c.getCommandSpec().exitCodeOnExecutionException(ExitCode.ERROR);
+        c.getSubcommands().values().forEach(Cli::setUsageExit);
+    }
+
+    public static int run(CliContext ctx, String... args) {
+        return commandLine(ctx).execute(args);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.pictl.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pictl", mixinStandardHelpOptions = true, versionProvider = PictlCommand.Version.class,
+        description = {"Build and keep a Raspberry Pi k3s cluster from a written description:",
+                "plan what would change on which board, apply only that, and catch drift."},
+        subcommands = {ValidateCommand.class, GraphCommand.class, VersionCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:error (including bad usage)",
+                "2:changes present (plan --detailed-exitcode) or drift found"})
+final class PictlCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext ctx;
+
+    PictlCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.err());
+        ctx.err().flush();
+        return ExitCode.ERROR;
+    }
+
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pictl " + VersionCommand.version()};
+        }
+    }
+}

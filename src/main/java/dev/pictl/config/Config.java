@@ -1,0 +1,48 @@
+package dev.pictl.config;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Value;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A decoded cluster description.
+ *
+ * @param location    the file or directory it was loaded from
+ * @param sources     each file's display name and text, for source snippets
+ * @param variables   declared variables with their resolved values
+ * @param sshDefaults the top-level {@code ssh} block's values (may be empty)
+ * @param instances   every resource instance, in declaration order
+ */
+public record Config(Path location, Map<String, String> sources, Map<String, Variable> variables,
+                     Map<String, Value> sshDefaults, List<ResourceInstance> instances) {
+    public Config {
+        sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        sshDefaults = Collections.unmodifiableMap(new LinkedHashMap<>(sshDefaults));
+        instances = List.copyOf(instances);
+    }
+
+    /** A declared variable and the value it resolved to ({@link Value.Unknown} when none was given). */
+    public record Variable(String name, boolean sensitive, String description, Value value,
+                           dev.pictl.diag.SourceRange declRange) {
+    }
+
+    public Optional<ResourceInstance> instance(ResourceAddress address) {
+        return instances.stream().filter(i -> i.address().equals(address)).findFirst();
+    }
+
+    public List<ResourceInstance> ofType(String type) {
+        return instances.stream().filter(i -> i.type().equals(type)).toList();
+    }
+
+    /** Instances of one block (all keys of a per-node block, or the single instance). */
+    public List<ResourceInstance> ofBlock(ResourceAddress block) {
+        return instances.stream().filter(i -> i.address().block().equals(block.block())).toList();
+    }
+}

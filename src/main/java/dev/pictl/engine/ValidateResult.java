@@ -1,0 +1,20 @@
+package dev.pictl.engine;
+
+import dev.pictl.config.Config;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.ResourceGraph;
+import java.util.Map;
+
+/**
+ * The outcome of validation.
+ *
+ * @param config      the decoded configuration, or null when it could not be decoded (syntax errors)
+ * @param graph       the resource graph, or null when there were errors
+ * @param diagnostics every problem found
+ * @param sources     file name → text, for rendering source snippets
+ */
+public record ValidateResult(Config config, ResourceGraph graph, Diagnostics diagnostics, Map<String, String> sources) {
+    public boolean ok() {
+        return !diagnostics.hasErrors() && graph != null;
+    }
+}
