@@ -61,13 +61,27 @@ public sealed interface Expr {
             for (Step s : steps) {
                 if (s instanceof GetAttr g) {
                     b.append('.').append(g.name());
-                } else if (s instanceof Index i && i.key() instanceof Literal l) {
-                    b.append('[').append(l.value() instanceof String str ? "\"" + str + "\"" : l.value()).append(']');
+                } else if (s instanceof Index i && literalKey(i.key()) != null) {
+                    Object k = literalKey(i.key());
+                    b.append('[').append(k instanceof String str ? "\"" + str + "\"" : k).append(']');
                 } else {
                     b.append("[...]");
                 }
             }
             return b.toString();
+        }
+
+        private static Object literalKey(Expr key) {
+            if (key instanceof Literal l) {
+                return l.value();
+            }
+            if (key instanceof Template t && t.parts().size() == 1 && t.parts().get(0) instanceof Literal l) {
+                return l.value();
+            }
+            if (key instanceof Template t && t.parts().isEmpty()) {
+                return "";
+            }
+            return null;
         }
     }
 
