@@ -21,7 +21,7 @@ generate() { # $1 = nodes, $2 = file
   {
     echo 'node "pi-0" { address = "10.0.0.1" }'
     for ((i = 1; i < n; i++)); do
-      printf 'node "pi-%d" {\n  address = "10.%d.%d.%d"\n}\n' "$i" $((i / 65536 % 256)) $((i / 256 % 256)) $((i % 256 + 1))
+      printf 'node "pi-%d" {\n  address = "10.%d.%d.%d"\n}\n' "$i" $((i / 62500 % 250)) $((i / 250 % 250)) $((i % 250 + 1))
     done
     printf 'kernel_params "cgroups" {\n  nodes = ['
     for ((i = 0; i < n; i++)); do printf 'node.pi-%d, ' "$i"; done
@@ -48,8 +48,8 @@ measure() { # $1 = command, $2 = file -> "median_ms max_rss_mb"
   for ((r = 0; r < RUNS; r++)); do
     local start end kb
     start=$(date +%s%N)
-    kb=$( { /usr/bin/time -f '%M' ./pictl "$cmd" -c "$f" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
-    # /usr/bin/time writes to stderr after the program's own stderr, which is discarded above.
+    /usr/bin/time -f '%M' -o "$work/rss" ./pictl "$cmd" -c "$f" >/dev/null 2>&1
+    kb=$(tail -n 1 "$work/rss")
     end=$(date +%s%N)
     times+=($(( (end - start) / 1000000 )))
     ((kb > rss)) && rss=$kb
