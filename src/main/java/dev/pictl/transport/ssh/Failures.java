@@ -24,8 +24,10 @@ final class Failures {
     private Failures() {
     }
 
-    static TransportException tcp(String node, Endpoints.Endpoint ep, String via, Throwable e, long timeoutSeconds) {
-        String where = ep.host() + ":" + ep.port() + (via == null ? "" : " (through " + via + ")");
+    static TransportException tcp(String node, Endpoints.Endpoint ep, String via, Throwable e, long timeoutSeconds,
+                                  String what) {
+        String where = (what.equals("node") ? "" : what + " ") + ep.host() + ":" + ep.port()
+                + (via == null ? "" : " (through " + via + ")");
         String reachHint = "check that the board is powered and on the network, and its address and port; "
                 + "`ssh -p " + ep.port() + " " + ep.user() + "@" + ep.host() + "` should connect";
         if (has(e, UnresolvedAddressException.class) || has(e, UnknownHostException.class)) {

@@ -226,7 +226,7 @@ public final class SshTransport implements Transport {
                 address = forward.getBoundAddress().toInetSocketAddress();
             }
         } catch (IOException | RuntimeException e) {
-            throw Failures.tcp(target.node(), ep, viaLabel, e, limit.toSeconds());
+            throw Failures.tcp(target.node(), ep, viaLabel, e, limit.toSeconds(), what);
         }
         ClientSession session;
         ConnectFuture future = null;
@@ -239,7 +239,7 @@ public final class SshTransport implements Transport {
                 future.cancel();
             }
             closeQuietly(forward);
-            throw Failures.tcp(target.node(), ep, viaLabel, e, limit.toSeconds());
+            throw Failures.tcp(target.node(), ep, viaLabel, e, limit.toSeconds(), what);
         }
         try {
             session.setKeyIdentityProvider(keyFiles.provider(ep.identities(), ctx));
