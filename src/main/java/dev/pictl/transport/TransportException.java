@@ -55,14 +55,14 @@ public final class TransportException extends Exception {
         if (tail.isEmpty()) {
             tail = ExecResult.tail(result.stdout(), 5);
         }
-        String detail = "command exited " + result.exitCode() + (tail.isEmpty() ? "" : ": " + indentMore(tail));
+        String detail = "command exited " + result.exitCode() + (tail.isEmpty() ? "" : ":" + indentMore(tail));
         return new TransportException(Kind.COMMAND_FAILED, node, step, detail,
                 "run the step by hand on the node to see its full output");
     }
 
     /** A one-line tail stays on the line; several lines go below it, indented. */
     private static String indentMore(String tail) {
-        return tail.contains("\n") ? "\n  " + tail.replace("\n", "\n  ") : tail;
+        return tail.contains("\n") ? "\n  " + tail.replace("\n", "\n  ") : " " + tail;
     }
 
     public Kind kind() {
