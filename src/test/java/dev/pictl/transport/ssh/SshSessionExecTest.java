@@ -155,7 +155,8 @@ class SshSessionExecTest {
         int seen = server.commands.size();
         CompletableFuture<ExecResult> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return s.exec(RemoteCommand.of("install k3s agent", "sleep 20"));
+                // the node-side limit bounds the orphan the dropped connection leaves behind
+                return s.exec(new RemoteCommand("install k3s agent", "sleep 8", Duration.ofSeconds(9), false, null));
             } catch (TransportException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
