@@ -18,6 +18,8 @@ public final class Lexer {
     private final Diagnostics diags;
     private final int[] lineStarts;
     private int pos;
+    /** How many quoted strings' {@code ${ }} the lexer is inside: a string in there is nested. */
+    private int quotedInterpolations;
 
     public Lexer(String file, String src, Diagnostics diags) {
         this.file = file;
@@ -192,6 +194,12 @@ public final class Lexer {
         int litStart = pos;
         while (true) {
             if (pos >= src.length() || src.charAt(pos) == '\n') {
+                if (quotedInterpolations > 0) {
+                    // A nested string cannot end where its enclosing string did not: the enclosing one reports it
+                    // ("${var.ip" lexes its closing quote as the start of a nested string).
+                    flush(parts, lit, litStart);
+                    return new Token(TokenType.STRING, src.substring(start, pos), range(start, pos), parts);
+                }
                 diags.error(range(start, start + 1), "unterminated string",
                         "This string has no closing quote before the end of the line. Add the closing \" "
                                 + "(a quoted string cannot span lines; use a heredoc <<EOT for several lines).");
@@ -239,7 +247,10 @@ public final class Lexer {
         int start = pos;
         pos += 2;
         List<Token> inner = new ArrayList<>();
+        boolean quoted = mode == Mode.QUOTED_INTERP;
+        quotedInterpolations += quoted ? 1 : 0;
         boolean closed = lexInto(inner, mode);
+        quotedInterpolations -= quoted ? 1 : 0;
         if (!closed) {
             if (mode == Mode.QUOTED_INTERP) {
                 diags.error(range(templateStart, templateStart + 1), "unterminated string",

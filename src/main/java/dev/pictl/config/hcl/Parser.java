@@ -4,6 +4,7 @@ import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.SourceRange;
 import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,8 +28,11 @@ public final class Parser {
     private final List<Token> tokens;
     private final Diagnostics diags;
     private int i;
-    /** Brackets opened by the item being parsed and not yet closed: needed for error recovery. */
-    private int openInItem;
+    /**
+     * Brackets opened by the item being parsed and not yet closed, innermost first: error recovery needs their
+     * kinds to tell a list left open from the "}" that closes the enclosing block.
+     */
+    private ArrayDeque<TokenType> openInItem = new ArrayDeque<>();
     private int nesting;
 
     /** Thrown to abandon the current item; the diagnostic is already recorded. */
@@ -77,7 +81,7 @@ public final class Parser {
                 i++;
                 continue;
             }
-            openInItem = 0;
+            openInItem.clear();
             try {
                 parseItem(attrs, blocks);
             } catch (Abandon a) {
@@ -144,7 +148,10 @@ public final class Parser {
                 body = closeBlock(open, type, labels);
                 close = previous();
             } else {
+                // Counted as open so that recovery from an error inside it stops at its "}", not at the next one.
+                openInItem.push(TokenType.LBRACE);
                 body = oneLineBlock(open, type, labels);
+                openInItem.pop();
                 close = previous();
             }
             endOfItem("block");
@@ -156,7 +163,7 @@ public final class Parser {
 
     /** Multi-line body after "{": parses it and consumes the closing "}". */
     private Body closeBlock(Token open, Token type, List<Body.Label> labels) {
-        int saved = openInItem;
+        ArrayDeque<TokenType> saved = new ArrayDeque<>(openInItem);
         Body body = parseBody(open);
         openInItem = saved;
         Token close = peek();
@@ -250,27 +257,36 @@ public final class Parser {
         }
     }
 
-    /** Skips to the end of the abandoned item's line, keeping bracket balance. */
+    /**
+     * Skips to the end of the abandoned item's line, keeping bracket balance. A "}" met while a "[" or "(" is
+     * open means that those were never closed (a list missing its "]" ends at its block's "}"): they are dropped,
+     * so that the "}" still closes its block instead of leaving it unclosed.
+     */
     private void recover() {
-        int depth = openInItem;
+        ArrayDeque<TokenType> open = new ArrayDeque<>(openInItem);
         while (true) {
             Token t = peek();
             switch (t.type()) {
                 case EOF -> {
                     return;
                 }
-                case LBRACE, LBRACKET, LPAREN -> depth++;
-                case RBRACE, RBRACKET, RPAREN -> {
-                    if (depth == 0) {
-                        if (t.type() == TokenType.RBRACE) {
-                            return; // closes the enclosing block
-                        }
-                    } else {
-                        depth--;
+                case LBRACE, LBRACKET, LPAREN -> open.push(t.type());
+                case RBRACE -> {
+                    while (!open.isEmpty() && open.peek() != TokenType.LBRACE) {
+                        open.pop();
+                    }
+                    if (open.isEmpty()) {
+                        return; // closes the enclosing block
+                    }
+                    open.pop();
+                }
+                case RBRACKET, RPAREN -> {
+                    if (open.peek() == (t.type() == TokenType.RBRACKET ? TokenType.LBRACKET : TokenType.LPAREN)) {
+                        open.pop();
                     }
                 }
                 case NEWLINE -> {
-                    if (depth == 0) {
+                    if (open.isEmpty()) {
                         i++;
                         return;
                     }
@@ -333,12 +349,12 @@ public final class Parser {
             }
             case LPAREN -> {
                 i++;
-                openInItem++;
+                openInItem.push(TokenType.LPAREN);
                 skipNewlines();
                 Expr inner = expression(false);
                 skipNewlines();
                 expect(TokenType.RPAREN, "\")\" to close \"(\"");
-                openInItem--;
+                openInItem.pop();
                 return inner;
             }
             case IDENT -> {
@@ -388,13 +404,13 @@ public final class Parser {
                 }
             } else if (t.type() == TokenType.LBRACKET) {
                 i++;
-                openInItem++;
+                openInItem.push(TokenType.LBRACKET);
                 if (peek().type() == TokenType.STAR) {
                     throw fail(peek(), "splat expressions are not supported", "Refer to each item by name instead of [*].");
                 }
                 Expr key = expression(false);
                 Token close = expect(TokenType.RBRACKET, "\"]\" to close the index");
-                openInItem--;
+                openInItem.pop();
                 steps.add(new Expr.Traversal.Index(key, t.range().to(close.range())));
                 end = close.range();
             } else {
@@ -406,7 +422,7 @@ public final class Parser {
 
     private Expr call(Token name) {
         Token open = next();
-        openInItem++;
+        openInItem.push(TokenType.LPAREN);
         List<Expr> args = new ArrayList<>();
         skipNewlines();
         while (peek().type() != TokenType.RPAREN) {
@@ -425,13 +441,13 @@ public final class Parser {
             }
         }
         Token close = next();
-        openInItem--;
+        openInItem.pop();
         return new Expr.FunctionCall(name.text(), name.range(), args, name.range().to(close.range()));
     }
 
     private Expr tuple() {
         Token open = next();
-        openInItem++;
+        openInItem.push(TokenType.LBRACKET);
         List<Expr> items = new ArrayList<>();
         skipNewlines();
         if (peek().type() == TokenType.IDENT && peek().text().equals("for")
@@ -439,6 +455,9 @@ public final class Parser {
             throw fail(peek(), "for expressions are not supported", "List the items explicitly.");
         }
         while (peek().type() != TokenType.RBRACKET) {
+            if (peek().type() == TokenType.EOF) {
+                throw unclosedList(open);
+            }
             items.add(expression(false));
             skipNewlines();
             Token sep = peek();
@@ -447,8 +466,7 @@ public final class Parser {
                 skipNewlines();
             } else if (sep.type() != TokenType.RBRACKET) {
                 if (sep.type() == TokenType.EOF) {
-                    throw fail(sep, "unclosed list", "The list opened at " + open.range().location()
-                            + " has no closing \"]\". Add one.");
+                    throw unclosedList(open);
                 }
                 throw fail(sep, "unexpected " + sep.describe() + " in a list; expected \",\" or \"]\"",
                         "Separate list items with commas; the list opened at " + open.range().location()
@@ -456,13 +474,18 @@ public final class Parser {
             }
         }
         Token close = next();
-        openInItem--;
+        openInItem.pop();
         return new Expr.Tuple(items, open.range().to(close.range()));
+    }
+
+    private Abandon unclosedList(Token open) {
+        return fail(peek(), "unclosed list", "The list opened at " + open.range().location()
+                + " has no closing \"]\". Add one.");
     }
 
     private Expr object() {
         Token open = next();
-        openInItem++;
+        openInItem.push(TokenType.LBRACE);
         List<Expr.ObjectCons.Item> items = new ArrayList<>();
         skipNewlines();
         if (peek().type() == TokenType.IDENT && peek().text().equals("for") && peekAt(1).type() == TokenType.IDENT) {
@@ -498,7 +521,7 @@ public final class Parser {
             }
         }
         Token close = next();
-        openInItem--;
+        openInItem.pop();
         return new Expr.ObjectCons(items, open.range().to(close.range()));
     }
 
@@ -578,7 +601,7 @@ public final class Parser {
     private Token expect(TokenType type, String what) {
         Token t = peek();
         if (t.type() != type) {
-            throw fail(t, "unexpected " + t.describe() + "; expected " + what, "");
+            throw fail(t, "unexpected " + t.describe() + "; expected " + what, "Add " + what + ".");
         }
         i++;
         return t;
