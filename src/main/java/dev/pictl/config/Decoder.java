@@ -173,14 +173,13 @@ final class Decoder {
     private Map<String, Config.Variable> variables() {
         Map<String, Config.Variable> out = new LinkedHashMap<>();
         Map<String, Body.Block> blocks = declared.getOrDefault("variable", Map.of());
-        // Variable defaults are plain values: evaluated with no variables and no resources in scope.
-        Evaluator literalOnly = new Evaluator(Map.of(), Map.of(), new Functions(baseDir), diags);
         Map<String, Value> fileValues = pivars(blocks.keySet());
         for (Map.Entry<String, Body.Block> e : blocks.entrySet()) {
             String name = e.getKey();
             Body.Block b = e.getValue();
             Evaluator saved = evaluator;
-            evaluator = literalOnly;
+            // Variable defaults are plain values: evaluated with no variables and no resources in scope.
+            evaluator = Evaluator.literalOnly(new Functions(baseDir), diags, "the default of variable \"" + name + "\"");
             Decoded d = decodeBody(b, Schemas.VARIABLE);
             evaluator = saved;
             boolean sensitive = d.attrs().get("sensitive") instanceof Value.Bool s && s.value();
@@ -237,7 +236,7 @@ final class Decoder {
         }
         sources.put(file.toString(), text);
         HclFile parsed = Parser.parse(file.toString(), text, diags);
-        Evaluator literal = new Evaluator(Map.of(), Map.of(), new Functions(baseDir), diags);
+        Evaluator literal = Evaluator.literalOnly(new Functions(baseDir), diags, "a value in .pivars");
         for (Body.Block b : parsed.body().blocks()) {
             diags.error(b.typeRange(), "unexpected block in .pivars", "A .pivars file holds name = value lines only.");
         }
@@ -332,6 +331,7 @@ final class Decoder {
                 if (schema.attribute(nb.type()).isPresent()) {
                     diags.error(nb.typeRange(), "\"" + nb.type() + "\" is an attribute, not a block",
                             "Write " + nb.type() + " = VALUE.");
+                    seen.putIfAbsent(nb.type(), nb.typeRange()); // written, if wrongly: not also "missing"
                 } else {
                     diags.error(nb.typeRange(), "unknown block \"" + nb.type() + "\" in " + where
                                     + Suggest.didYouMean(nb.type(), schema.memberNames()),
@@ -356,7 +356,7 @@ final class Decoder {
         for (AttributeSchema as : schema.attributes()) {
             if (as.required() && !attrs.containsKey(as.name()) && !seen.containsKey(as.name())) {
                 diags.error(block.headerRange(), "missing required attribute \"" + as.name() + "\" in " + where,
-                        "Add " + as.name() + " = ... (" + as.type().description() + "): " + as.doc());
+                        "Add " + as.name() + " = ... (" + as.type().description() + expectedForm(as) + "): " + as.doc());
             }
         }
         return new Decoded(attrs, nested);
@@ -372,7 +372,8 @@ final class Decoder {
         }
         if (v instanceof Value.Null) {
             if (as.required()) {
-                diags.error(v.range(), "\"" + as.name() + "\" cannot be null", "It is required: give it a value.");
+                diags.error(v.range(), "\"" + as.name() + "\" in " + where + " cannot be null",
+                        "It is required: give it a value.");
             }
             return null;
         }
@@ -513,6 +514,14 @@ final class Decoder {
             return false;
         }
         return true;
+    }
+
+    /** The accepted values of an attribute, for a message: ", one of ..." or ", a k3s release such as ...". */
+    private static String expectedForm(AttributeSchema as) {
+        if (!as.allowed().isEmpty()) {
+            return ", one of " + String.join(", ", as.allowed().stream().map(x -> "\"" + x + "\"").toList());
+        }
+        return as.check() == Check.NONE ? "" : ", " + as.check().description();
     }
 
     private Value wrongType(Value v, AttributeSchema as, String where, String expected) {

@@ -30,13 +30,29 @@ final class Evaluator {
     private final Functions functions;
     private final Diagnostics diags;
     private final Deque<String> evaluating = new ArrayDeque<>();
+    /** For an evaluator of plain values only: what is evaluated, e.g. {@code the default of variable "ip"}. */
+    private final String literalContext;
 
     Evaluator(Map<String, Map<String, Body.Block>> declared, Map<String, Value> variables, Functions functions,
               Diagnostics diags) {
+        this(declared, variables, functions, diags, null);
+    }
+
+    private Evaluator(Map<String, Map<String, Body.Block>> declared, Map<String, Value> variables,
+                      Functions functions, Diagnostics diags, String literalContext) {
         this.declared = declared;
         this.variables = variables;
         this.functions = functions;
         this.diags = diags;
+        this.literalContext = literalContext;
+    }
+
+    /**
+     * An evaluator for a value that must be plain (no variables, no resources): a reference is reported as not
+     * allowed in {@code context}, rather than as undefined (it may well be declared).
+     */
+    static Evaluator literalOnly(Functions functions, Diagnostics diags, String context) {
+        return new Evaluator(Map.of(), Map.of(), functions, diags, context);
     }
 
     Value eval(Expr e) {
@@ -142,6 +158,12 @@ final class Evaluator {
 
     private Value traversal(Expr.Traversal t) {
         String root = t.root();
+        if (literalContext != null) {
+            diags.error(t.range(), literalContext + " cannot refer to " + t.text(),
+                    "It must be a plain value (a string, number, bool, list or map): it cannot read variables or "
+                            + "resources. Write the value itself.");
+            return new Value.Unknown("reference in a plain value", t.range(), false);
+        }
         if (root.equals("var")) {
             return variable(t);
         }
