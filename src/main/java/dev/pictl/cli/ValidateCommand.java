@@ -37,9 +37,9 @@ final class ValidateCommand implements Callable<Integer> {
             DiagnosticsView.text(r.diagnostics(), r.sources(), common.color(ctx), ctx.err());
             if (r.ok()) {
                 long w = r.diagnostics().warningCount();
+                int resources = r.graph().topologicalOrder().size();
                 ctx.out().println("Success! The configuration is valid" + (w == 0 ? "" : ", with " + w
-                        + (w == 1 ? " warning" : " warnings")) + " (" + r.graph().topologicalOrder().size()
-                        + " resources).");
+                        + (w == 1 ? " warning" : " warnings")) + " (" + resources + (resources == 1 ? " resource)." : " resources)."));
             } else {
                 ctx.err().println();
                 ctx.err().println("Validation failed: " + DiagnosticsView.summary(r.diagnostics()));

@@ -72,8 +72,9 @@ final class Decoder {
         List<ResourceInstance> instances = new ArrayList<>();
         for (BlockSchema schema : Schemas.RESOURCES) {
             for (Body.Block block : declared.getOrDefault(schema.type(), Map.of()).values()) {
+                evaluator.takeAttributeRefs();
                 Decoded d = decodeBody(block, schema);
-                instances.addAll(expand(block, schema, d));
+                instances.addAll(expand(block, schema, d, evaluator.takeAttributeRefs()));
             }
         }
         Config config = new Config(location, sources, variables, sshDefaults, instances);
@@ -562,7 +563,7 @@ final class Decoder {
 
     // ---- expansion ----------------------------------------------------------------------------------------
 
-    private List<ResourceInstance> expand(Body.Block block, BlockSchema schema, Decoded d) {
+    private List<ResourceInstance> expand(Body.Block block, BlockSchema schema, Decoded d, List<Value.Ref> attributeRefs) {
         String name = block.labels().get(0).value();
         List<ResourceInstance> out = new ArrayList<>();
         if (schema.perNode()) {
@@ -586,7 +587,7 @@ final class Decoder {
                     continue;
                 }
                 out.add(new ResourceInstance(ResourceAddress.of(schema.type(), name, node), schema, node,
-                        block.headerRange(), r.range(), d.attrs(), Map.of()));
+                        block.headerRange(), r.range(), d.attrs(), Map.of(), attributeRefs));
             }
             return out;
         }
@@ -597,7 +598,7 @@ final class Decoder {
         };
         Map<String, Value> ssh = d.nested().containsKey("ssh") ? d.nested().get("ssh").attrs() : Map.of();
         out.add(new ResourceInstance(ResourceAddress.of(schema.type(), name), schema, node, block.headerRange(), null,
-                d.attrs(), ssh));
+                d.attrs(), ssh, attributeRefs));
         return out;
     }
 }

@@ -30,6 +30,8 @@ final class Evaluator {
     private final Functions functions;
     private final Diagnostics diags;
     private final Deque<String> evaluating = new ArrayDeque<>();
+    /** References made through attribute values ({@code node.pi-1.address}); they are graph edges too. */
+    private final List<Value.Ref> attributeRefs = new ArrayList<>();
     /** For an evaluator of plain values only: what is evaluated, e.g. {@code the default of variable "ip"}. */
     private final String literalContext;
 
@@ -227,7 +229,19 @@ final class Evaluator {
                             + ") but not into its value.");
             return new Value.Unknown("invalid reference", t.range(), false);
         }
-        return attributeOf(target, root, name, attr, t);
+        Value v = attributeOf(target, root, name, attr, t);
+        if (!(v instanceof Value.Unknown u && u.reason().equals("circular reference"))) {
+            // A circular attribute reference is already reported; as an edge it would be reported again as a cycle.
+            attributeRefs.add(new Value.Ref(address, t.range()));
+        }
+        return v;
+    }
+
+    /** The attribute references evaluated since the last call, then forgets them. */
+    List<Value.Ref> takeAttributeRefs() {
+        List<Value.Ref> out = List.copyOf(attributeRefs);
+        attributeRefs.clear();
+        return out;
     }
 
     /** {@code node.pi-1.address}: the value the referenced block gives that attribute. */

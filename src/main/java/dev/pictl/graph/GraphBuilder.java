@@ -50,6 +50,7 @@ public final class GraphBuilder {
     public static ResourceGraph build(List<ResourceInstance> instances, Diagnostics diags) {
         GraphBuilder b = new GraphBuilder(instances);
         b.references();
+        b.attributeReferences();
         b.dependsOn();
         b.domain();
         return b.finish(diags);
@@ -71,6 +72,16 @@ public final class GraphBuilder {
                     for (ResourceAddress target : resolve(r.target())) {
                         add(target, i.address(), EdgeKind.REFERENCE, r.range(), "refers to it in " + attr.getKey());
                     }
+                }
+            }
+        }
+    }
+
+    private void attributeReferences() {
+        for (ResourceInstance i : byAddress.values()) {
+            for (Value.Ref r : i.attributeRefs()) {
+                for (ResourceAddress target : resolve(r.target())) {
+                    add(target, i.address(), EdgeKind.REFERENCE, r.range(), "uses one of its attributes");
                 }
             }
         }

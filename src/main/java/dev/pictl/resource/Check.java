@@ -63,7 +63,7 @@ public enum Check {
 
     public boolean acceptsNumber(java.math.BigDecimal n) {
         return switch (this) {
-            case PORT -> n.scale() <= 0 && n.signum() > 0 && n.intValueExact() <= 65535;
+            case PORT -> n.stripTrailingZeros().scale() <= 0 && n.signum() > 0 && n.compareTo(java.math.BigDecimal.valueOf(65535)) <= 0;
             case K8S_QUANTITY -> n.signum() >= 0;
             case NONE -> true;
             case K3S_VERSION, ADDRESS, ABSOLUTE_PATH, JUMP_HOST, DURATION -> false;

@@ -19,10 +19,14 @@ import java.util.Optional;
  * @param nodeRange   for an instance of a per-node block, the element of {@code nodes} that created it; else null
  * @param attributes  attribute values as written (defaults are not filled in)
  * @param ssh         the node's own {@code ssh} block values (node instances only), else empty
+ * @param attributeRefs references made through attribute values ({@code node.pi-1.address}); they order the
+ *                    graph like any other reference
  */
 public record ResourceInstance(ResourceAddress address, BlockSchema schema, String node, SourceRange headerRange,
-                               SourceRange nodeRange, Map<String, Value> attributes, Map<String, Value> ssh) {
+                               SourceRange nodeRange, Map<String, Value> attributes, Map<String, Value> ssh,
+                               List<Value.Ref> attributeRefs) {
     public ResourceInstance {
+        attributeRefs = List.copyOf(attributeRefs);
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         ssh = Collections.unmodifiableMap(new LinkedHashMap<>(ssh));
     }

@@ -133,6 +133,20 @@ class GraphBuilderTest {
     }
 
     @Test
+    void graph_attributeReferenceIsAnEdge() throws Exception {
+        ResourceGraph g = graph("""
+                node "a" { address = "10.0.0.1" }
+                node "b" {
+                  address = "10.0.0.2"
+                  ssh {
+                    jump_host = node.a.address
+                  }
+                }
+                """, new Diagnostics());
+        assertEquals("node.a -> node.b", fixture(g));
+    }
+
+    @Test
     void dot_and_mermaid_renderEveryEdge() throws Exception {
         ResourceGraph g = graph(Files.readString(Path.of("examples/minimal/cluster.hcl")), new Diagnostics());
         assertEquals("""
