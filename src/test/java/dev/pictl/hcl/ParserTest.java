@@ -99,6 +99,13 @@ class ParserTest {
     }
 
     @Test
+    void parse_heredocKeepsEscapedTemplateMarkersLiteral() {
+        HclFile f = parseOk("v = <<EOT\n$${a} %%{b}\nEOT\n");
+        Expr.Template t = assertInstanceOf(Expr.Template.class, f.body().attributes().get(0).value());
+        assertEquals("${a} %{b}\n", ((Expr.Literal) t.parts().get(0)).value());
+    }
+
+    @Test
     void parse_mapsAcceptNewlinesCommasAndColons() {
         Expr.ObjectCons o = assertInstanceOf(Expr.ObjectCons.class, value("{\n a = 1\n \"b-c\": 2, d = [1,\n 2]\n}"));
         assertEquals(3, o.items().size());

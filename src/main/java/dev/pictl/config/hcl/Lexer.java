@@ -361,6 +361,9 @@ public final class Lexer {
             if (c == '$' && peek(1) == '$' && peek(2) == '{') {
                 lit.append("${");
                 pos += 3;
+            } else if (c == '%' && peek(1) == '%' && peek(2) == '{') {
+                lit.append("%{");
+                pos += 3;
             } else if (c == '$' && peek(1) == '{') {
                 flush(parts, lit, litStart);
                 if (!interpolation(parts, Mode.HEREDOC_INTERP, start) || pos > closeStart) {
