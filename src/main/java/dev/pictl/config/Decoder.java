@@ -101,7 +101,7 @@ final class Decoder {
                 }
                 if (schema.labelName() == null) {
                     if (!b.labels().isEmpty()) {
-                        diags.error(b.labels().get(0).range(), "a " + b.type() + " block takes no label",
+                        diags.error(b.labels().get(0).range(), article(b.type(), false) + " block takes no label",
                                 "Write " + b.type() + " { ... } without a name.");
                     }
                     if (!sshBlocks.isEmpty()) {
@@ -114,12 +114,12 @@ final class Decoder {
                     continue;
                 }
                 if (b.labels().isEmpty()) {
-                    diags.error(b.headerRange(), "a " + b.type() + " block needs a name",
+                    diags.error(b.headerRange(), article(b.type(), false) + " block needs a name",
                             "Write " + b.type() + " \"NAME\" { ... }.");
                     continue;
                 }
                 if (b.labels().size() > 1) {
-                    diags.error(b.labels().get(1).range(), "a " + b.type() + " block takes one name, not "
+                    diags.error(b.labels().get(1).range(), article(b.type(), false) + " block takes one name, not "
                             + b.labels().size(), "Write " + b.type() + " \"" + b.labels().get(0).value() + "\" { ... }.");
                     continue;
                 }
@@ -131,7 +131,7 @@ final class Decoder {
                 Body.Block first = ofType.get(label.value());
                 if (first != null) {
                     diags.error(label.range(), "duplicate " + b.type() + " \"" + label.value() + "\"",
-                            "A " + b.type() + " with this name is already declared at "
+                            article(b.type(), true) + " with this name is already declared at "
                                     + first.labels().get(0).range().location() + ". Names must be unique per type.");
                     continue;
                 }
@@ -316,7 +316,7 @@ final class Decoder {
                 } else {
                     diags.error(a.nameRange(), "unknown attribute \"" + a.name() + "\" in " + where
                                     + Suggest.didYouMean(a.name(), schema.memberNames()),
-                            "A " + schema.type() + " block accepts: " + String.join(", ", schema.memberNames()) + ".");
+                            article(schema.type(), true) + " block accepts: " + String.join(", ", schema.memberNames()) + ".");
                 }
                 continue;
             }
@@ -336,8 +336,8 @@ final class Decoder {
                 } else {
                     diags.error(nb.typeRange(), "unknown block \"" + nb.type() + "\" in " + where
                                     + Suggest.didYouMean(nb.type(), schema.memberNames()),
-                            schema.blocks().isEmpty() ? "A " + schema.type() + " block has no nested blocks."
-                                    : "A " + schema.type() + " block may contain: "
+                            schema.blocks().isEmpty() ? article(schema.type(), true) + " block has no nested blocks."
+                                    : article(schema.type(), true) + " block may contain: "
                                     + String.join(", ", schema.blocks().stream().map(BlockSchema::type).toList()) + ".");
                 }
                 continue;
@@ -600,5 +600,11 @@ final class Decoder {
         out.add(new ResourceInstance(ResourceAddress.of(schema.type(), name), schema, node, block.headerRange(), null,
                 d.attrs(), ssh, attributeRefs));
         return out;
+    }
+
+    /** "a node", "an ssh": the indefinite article for a block type in messages. */
+    static String article(String type, boolean capital) {
+        String a = type.equals("ssh") ? "an " : "a ";
+        return (capital ? Character.toUpperCase(a.charAt(0)) + a.substring(1) : a) + type;
     }
 }

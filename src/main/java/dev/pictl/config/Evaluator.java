@@ -255,7 +255,7 @@ final class Evaluator {
                             : "unknown attribute \"" + attr.name() + "\" of " + type
                             + Suggest.didYouMean(attr.name(), schema.memberNames())),
                     known ? "Only attributes written in the block can be referred to; set it in " + type + " \""
-                            + name + "\"." : "A " + type + " has: " + String.join(", ", schema.memberNames()) + ".");
+                            + name + "\"." : Decoder.article(type, true) + " has: " + String.join(", ", schema.memberNames()) + ".");
             return new Value.Unknown("undefined attribute", t.range(), false);
         }
         String key = type + "." + name + "." + attr.name();

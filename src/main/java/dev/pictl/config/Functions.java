@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * The functions a configuration may call. Deliberately few and pure: no network, and {@code file()} reads only
  * local files relative to the configuration's directory. An unknown function is an error, never a null.
  */
-final class Functions {
+public final class Functions {
     /** Name → one-line signature, for docs and "did you mean". */
     static final Map<String, String> SIGNATURES = new TreeMap<>(Map.of(
             "lower", "lower(string) - the string in lower case",
@@ -34,6 +34,11 @@ final class Functions {
             "tostring", "tostring(value) - a string, number or bool as a string"));
 
     private final Path baseDir;
+
+    /** The names of the functions a configuration may call, sorted. */
+    public static java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(SIGNATURES.keySet());
+    }
 
     Functions(Path baseDir) {
         this.baseDir = baseDir;
