@@ -1,0 +1,104 @@
+package dev.pictl.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Replaces files so that a reader, or the file system after a crash, sees either the old content or the new,
+ * never a mix:
+ *
+ * <pre>
+ *   write .NAME.xxxx.tmp (same directory) ─▶ fsync it ─▶ rename over NAME ─▶ fsync the directory
+ * </pre>
+ *
+ * The rename is atomic on POSIX file systems because source and target are in one directory; the directory
+ * fsync makes the rename itself durable. A failure before the rename deletes the temporary file and leaves
+ * NAME untouched. Stateless.
+ */
+final class AtomicFiles {
+    /** Writes bytes into an open channel; tests swap it to fail part-way. */
+    @FunctionalInterface
+    interface ContentWriter {
+        void write(FileChannel channel, byte[] content) throws IOException;
+    }
+
+    static final ContentWriter PLAIN = (ch, content) -> {
+        ByteBuffer buf = ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    };
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Atomically replaces (or creates) {@code target} with {@code content}.
+     *
+     * @param ownerOnly create the file with mode 0600 (where the file system has POSIX modes)
+     */
+    static void replace(Path target, byte[] content, boolean ownerOnly, ContentWriter writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = ownerOnly && posix(dir)
+                ? Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            if (!ownerOnly && posix(dir)) {
+                // createTempFile makes 0600; a state file is not secret, so give it the usual 0644.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                writer.write(ch, content);
+                ch.force(true);
+            }
+            move(tmp, target);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        syncDirectory(dir);
+    }
+
+    /** Renames {@code from} over {@code to} atomically, falling back to a plain replace where unsupported. */
+    static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Makes a rename durable. Opening a directory fails on some platforms (Windows): then there is nothing to do. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: not every platform can open or fsync a directory
+        }
+    }
+
+    private static boolean posix(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** An I/O error's message without the exception class name, for users. */
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String r = f.getReason();
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + (r == null ? e.getClass().getSimpleName() : r);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
