@@ -281,7 +281,7 @@ final class StateCodec {
             return "unknown property \"" + u.getPropertyName() + "\"" + (parent.isEmpty() ? "" : " in " + parent);
         }
         String msg = e.getOriginalMessage();
-        if (e instanceof MismatchedInputException mi && (msg.startsWith("Missing required creator property")
+        if (e instanceof MismatchedInputException && (msg.startsWith("Missing required creator property")
                 || msg.startsWith("Missing creator property"))) {
             int q = msg.indexOf('\'');
             String prop = q >= 0 ? msg.substring(q + 1, msg.indexOf('\'', q + 1)) : "?";

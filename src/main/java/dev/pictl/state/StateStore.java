@@ -269,8 +269,4 @@ public final class StateStore {
     AtomicFiles.ContentWriter contentWriter() {
         return contentWriter;
     }
-
-    private static String capitalize(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
 }
