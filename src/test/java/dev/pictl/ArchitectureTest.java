@@ -27,7 +27,11 @@ class ArchitectureTest {
             "resource", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli"),
             "config", List.of("dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli"),
             "graph", List.of("dev.pictl.config", "dev.pictl.engine", "dev.pictl.cli"),
-            "engine", List.of("dev.pictl.cli"));
+            "engine", List.of("dev.pictl.cli"),
+            "state", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli",
+                    "dev.pictl.transport", "dev.pictl.sim"),
+            "transport", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli",
+                    "dev.pictl.state", "dev.pictl.resource", "dev.pictl.sim"));
 
     /** Third-party package prefix → the only pictl package allowed to import it. */
     private static final Map<String, List<String>> LIBRARY_OWNERS = Map.of(
