@@ -181,7 +181,7 @@ create_uninstall() {
 #!/bin/sh
 [ \$(id -u) -eq 0 ] || exec sudo \$0 \$@
 R=\${PICTL_ROOT:-}
-${KILLALL_K3S_SH}
+"\$R${KILLALL_K3S_SH}"
 
 if command -v systemctl >/dev/null; then
     systemctl disable ${SYSTEM_NAME} >/dev/null 2>&1
