@@ -62,7 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SimCluster implements AutoCloseable {
 
-    private static final String HOSTBIN_VERSION = "pictl-sim-hostbin-2";
+    private static final String HOSTBIN_VERSION = "pictl-sim-hostbin-3";
 
     private final ClusterSpec spec;
     private final Path stateDir;
@@ -503,8 +503,7 @@ public final class SimCluster implements AutoCloseable {
     private static final Set<String> HOST_DENY = Set.of("kubectl", "k3s", "crictl", "ctr", "docker", "dockerd", "containerd",
             "containerd-shim", "containerd-shim-runc-v2", "runc", "helm", "kubeadm", "kubelet", "podman", "nerdctl", "vcgencmd",
             "sudo", "su", "id", "uname", "hostname", "hostnamectl", "systemctl", "journalctl", "reboot", "shutdown", "poweroff",
-            "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg",
-            "ssh", "scp", "sftp", "python3", "python", "perl-not-denied");
+            "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg");
 
     private void buildHostBin() throws IOException {
         Path dir = hostBinDir();
