@@ -33,7 +33,7 @@ class K3sTest extends SimTestSupport {
                 ns.get(2),
                 ns.get(3).withProvision(Provision.prepared()),
                 ns.get(4).withProvision(Provision.prepared().withDocker(true)),
-                ns.get(5));
+                ns.get(5).withProvision(Provision.none().withKernelFlags(List.of("cgroup_enable=memory"))));
         cluster = SimCluster.start(fast(ns), dir);
         client = client(cluster);
         server = cluster.node("srv");
@@ -92,6 +92,11 @@ class K3sTest extends SimTestSupport {
         Result forced = ssh(client, prepared, "curl -sfL https://get.k3s.io | K3S_TOKEN=tok123 INSTALL_K3S_VERSION=v1.30.8+k3s1 INSTALL_K3S_EXEC='server --disable=traefik' INSTALL_K3S_FORCE_RESTART=true sh - && systemctl is-active k3s");
         assertTrue(forced.out().contains("[INFO]  systemd: Starting k3s\n"), forced.out());
         assertTrue(forced.out().endsWith("active\n"), "the restart blocks until the Type=notify unit is up");
+
+        Result upgrade = ssh(client, prepared, "curl -sfL https://get.k3s.io | K3S_TOKEN=tok123 INSTALL_K3S_VERSION=v1.31.4+k3s1 INSTALL_K3S_EXEC='server --disable=traefik' sh - "
+                + "&& sudo k3s kubectl get node prep -o jsonpath='{.status.nodeInfo.kubeletVersion}'");
+        assertTrue(upgrade.out().contains("[INFO]  systemd: Starting k3s\n"), upgrade.out());
+        assertTrue(upgrade.out().endsWith("v1.31.4+k3s1"), upgrade.out());
 
         Result un = ssh(client, prepared, "sudo k3s-uninstall.sh; echo rc=$?; ls \"$PICTL_ROOT/usr/local/bin\" \"$PICTL_ROOT/etc/rancher\"; test -e \"$PICTL_ROOT/etc/systemd/system/k3s.service\" || echo unit-gone; systemctl is-active k3s; k3s --version; echo rc=$?");
         assertEquals("rc=0\n" + p(prepared, "/etc/rancher") + ":\n" + p(prepared, "/usr/local/bin") + ":\nunit-gone\ninactive\nrc=127\n",
@@ -153,6 +158,17 @@ class K3sTest extends SimTestSupport {
         Result nodes = ssh(client, server, "sudo kubectl get nodes -o wide");
         assertTrue(nodes.out().lines().anyMatch(l -> l.startsWith("dock ") && l.contains(" Ready ") && l.endsWith("docker://20.10.24+dfsg1")), nodes.out());
         assertTrue(cluster.eventMessages().contains("k3s-agent restarted on dock"));
+    }
+
+    @Test
+    void aSecondBoardWithTheSameNodeName_isRejectedByTheServer() throws Exception {
+        String token = read(server, "/var/lib/rancher/k3s/server/token").trim();
+        Result r = ssh(client, neg, "sudo mkdir -p \"$PICTL_ROOT/etc/rancher/k3s\" && printf 'node-name: agt\\n' | sudo tee \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\" >/dev/null && "
+                + "curl -sfL https://get.k3s.io | K3S_URL=https://" + server.address() + ":6443 K3S_TOKEN='" + token + "' INSTALL_K3S_SKIP_START=true INSTALL_K3S_NAME=dup sh - >/dev/null && "
+                + "sudo systemctl start --no-block k3s-dup && sleep 0.5 && systemctl is-active k3s-dup; sudo journalctl -u k3s-dup -n 1 -o cat; sudo systemctl stop k3s-dup");
+        assertTrue(r.out().startsWith("activating\n"), r.out() + r.err());
+        assertTrue(r.out().contains("Node password rejected, duplicate hostname or contents of '/etc/rancher/node/password' may not match server node-passwd entry, try enabling a unique node name with the --with-node-id flag"), r.out());
+        assertEquals(agent.address(), ssh(client, server, "sudo kubectl get node agt -o jsonpath='{.status.addresses[0].address}'").out(), "the first board keeps the name");
     }
 
     @Test
