@@ -172,6 +172,19 @@ class K3sTest extends SimTestSupport {
     }
 
     @Test
+    void anAgentWhoseServerIsDown_keepsRetrying_andJoinsWhenItComesBack() throws Exception {
+        try (ClientSession onServer = session(client, server); ClientSession onAgent = session(client, agent)) {
+            assertEquals(0, exec(onServer, "sudo systemctl stop k3s").exit());
+            Result r = exec(onAgent, "sudo systemctl restart --no-block k3s-agent; sleep 0.4; systemctl is-active k3s-agent; journalctl -u k3s-agent -n 1 -o cat");
+            assertTrue(r.out().startsWith("activating\n"), r.out());
+            assertTrue(r.out().contains("level=error msg=\"failed to get CA certs: Get \\\"https://" + server.address() + ":6443/cacerts\\\": dial tcp " + server.address()
+                    + ":6443: connect: connection refused"), r.out());
+            assertEquals(0, exec(onServer, "sudo systemctl start k3s").exit());
+            assertTrue(await(Duration.ofSeconds(6), () -> agent.unitState("k3s-agent").equals("active (running)")), agent.unitState("k3s-agent"));
+        }
+    }
+
+    @Test
     void nodesGoNotReady_whenK3sStops_orTheBoardIsDown_andReadyAgain() throws Exception {
         assertEquals(0, ssh(client, agent, "sudo systemctl stop k3s-agent").exit());
         assertTrue(ssh(client, server, "sudo kubectl get node agt").out().lines().skip(1).findFirst().orElse("").matches("agt +NotReady .*"));
