@@ -77,4 +77,27 @@ class DaemonAndStartupTest extends SimTestSupport {
             System.out.println("simulator: 10 existing nodes restarted in " + c.startupTime().toMillis() + " ms");
         }
     }
+
+    @Test
+    void twoHundredNodes_work(@TempDir Path dir) throws Exception {
+        String base = randomBase();
+        java.util.List<NodeSpec> ns = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) ns.add(NodeSpec.of("n" + i, base + (10 + i), 2222));
+        try (SimCluster c = SimCluster.start(ClusterSpec.of(ns), dir)) {
+            System.out.println("simulator: 200 fresh nodes started in " + c.startupTime().toMillis() + " ms");
+            SshClient cl = client(c);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                long t0 = System.nanoTime();
+                java.util.List<java.util.concurrent.Future<Result>> fs = new java.util.ArrayList<>();
+                for (SimNode n : c.nodes()) fs.add(pool.submit(() -> ssh(cl, n, "echo $PICTL_SIM_NODE")));
+                for (int i = 0; i < fs.size(); i++) assertEquals("n" + i + "\n", fs.get(i).get().out());
+                System.out.println("simulator: connect + 1 command to 200 nodes in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            } finally {
+                pool.shutdown();
+                cl.stop();
+            }
+            for (SimNode n : c.nodes()) assertEquals(1, n.execCount());
+        }
+    }
 }
