@@ -329,6 +329,7 @@ public final class SimNode {
         s.setIoServiceFactoryFactory(cluster.ioServiceFactoryFactory());
         s.setScheduledExecutorService(cluster.scheduler(), false);
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(s, Duration.ZERO);
+        CoreModuleProperties.IDLE_TIMEOUT.set(s, Duration.ZERO); // like sshd (ClientAliveInterval 0): no server-side idle limit
         IOException last = null;
         for (int i = 0; i < 50; i++) {
             try {
