@@ -299,6 +299,19 @@ public final class SimCluster implements AutoCloseable {
             Path hosts = root.resolve("etc/hosts");
             Files.writeString(hosts, Files.readString(hosts).replace("127.0.1.1\t\traspberrypi", "127.0.1.1\t\t" + node.name()));
         }
+        for (Map.Entry<String, String> pkg : p.packages().entrySet()) {
+            Path db = root.resolve("var/lib/dpkg/sim");
+            Files.createDirectories(db);
+            Files.writeString(db.resolve(pkg.getKey()), "ii |" + pkg.getValue() + "\n");
+            if (pkg.getKey().equals("docker-ce")) {
+                Path docker = root.resolve("usr/bin/docker");
+                Files.writeString(docker, "#!/bin/sh\nexec \"" + libexecDir() + "/docker\" \"$@\"\n");
+                docker.toFile().setExecutable(true, false);
+                Files.writeString(root.resolve("usr/lib/systemd/system/docker.service"),
+                        "[Unit]\nDescription=Docker Application Container Engine\n\n[Service]\nType=notify\nExecStart=/usr/bin/dockerd -H fd://\n\n[Install]\nWantedBy=multi-user.target\n");
+                NodeFs.symlink(root.resolve("etc/systemd/system/multi-user.target.wants/docker.service"), "/lib/systemd/system/docker.service");
+            }
+        }
         if (!p.kernelFlags().isEmpty()) {
             Path f = NodeFs.cmdlineFile(root, node.spec());
             String line = Files.readString(f).trim();

@@ -26,14 +26,15 @@ class K3sTest extends SimTestSupport {
 
     @BeforeAll
     static void start() throws IOException {
-        List<NodeSpec> ns = nodes(randomBase(), 2222, "srv", "agt", "bare", "prep", "dock", "neg");
+        List<NodeSpec> ns = nodes(randomBase(), 2222, "srv", "agt", "bare", "prep", "dock", "neg", "ce");
         ns = List.of(
                 ns.get(0).withProvision(Provision.prepared().withK3sServer("v1.31.4+k3s1", "s3cr3t-token").withK3sConfig(Map.of("disable", List.of("traefik")))),
                 ns.get(1).withProvision(Provision.prepared().withK3sAgent("srv")),
                 ns.get(2),
                 ns.get(3).withProvision(Provision.prepared()),
                 ns.get(4).withProvision(Provision.prepared().withDocker(true)),
-                ns.get(5).withProvision(Provision.none().withKernelFlags(List.of("cgroup_enable=memory"))));
+                ns.get(5).withProvision(Provision.none().withKernelFlags(List.of("cgroup_enable=memory"))),
+                ns.get(6).withProvision(Provision.prepared().withPackages(Map.of("docker-ce", "5:27.3.1-1~debian.12~bookworm", "containerd.io", "1.7.22-1"))));
         cluster = SimCluster.start(fast(ns), dir);
         client = client(cluster);
         server = cluster.node("srv");
@@ -209,5 +210,16 @@ class K3sTest extends SimTestSupport {
         Result noMem = ssh(client, bare, "sudo apt-get install -y docker.io >/dev/null 2>&1; sudo docker info >/dev/null; sudo apt-get remove -y docker.io >/dev/null; dpkg-query -W -f='${db:Status-Abbrev} ${Version}\\n' docker.io");
         assertEquals("WARNING: No memory limit support\nWARNING: No swap limit support\n", noMem.err());
         assertEquals("rc  20.10.24+dfsg1-1+deb12u1+b1\n", noMem.out());
+    }
+
+    @Test
+    void dockerCe_isSeenByDpkgQuery_andConflictsWithDockerIo() throws IOException {
+        SimNode ce = cluster.node("ce");
+        Result q = ssh(client, ce, "dpkg-query -W -f='${db:Status-Abbrev} ${Version}\\n' docker.io docker-ce containerd.io; echo rc=$?; systemctl is-active docker; sudo docker info >/dev/null && echo info-ok");
+        assertEquals("ii  5:27.3.1-1~debian.12~bookworm\nii  1.7.22-1\nrc=1\nactive\ninfo-ok\n", q.out());
+        assertEquals("dpkg-query: no packages found matching docker.io\n", q.err());
+        Result conflict = ssh(client, ce, "sudo apt-get install -y docker.io");
+        assertEquals(100, conflict.exit());
+        assertTrue(conflict.out().contains(" containerd : Conflicts: containerd.io"), conflict.out());
     }
 }
