@@ -1,0 +1,73 @@
+package dev.pictl.sim;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A simulated cluster: its boards and the simulator's timings. Stored as {@code cluster.json} in a daemon's
+ * state directory (see {@link #read}/{@link #write}).
+ *
+ * @param nodes               the boards
+ * @param rebootDelayMillis   how long a rebooting board is down
+ * @param k3sStartDelayMillis how long a k3s unit stays "activating" before it is up (or fails)
+ * @param k3sRestartMillis    systemd's RestartSec for the k3s units (the real unit says 5 s)
+ * @param controlPort         the simulator's loopback control port (0 = any free port)
+ * @param k3sStableVersion    what the install script's "stable" channel resolves to
+ */
+public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3sStartDelayMillis, long k3sRestartMillis,
+                          int controlPort, String k3sStableVersion) {
+
+    public static final String DEFAULT_K3S = "v1.31.4+k3s1";
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ClusterSpec {
+        nodes = List.copyOf(nodes == null ? List.of() : nodes);
+        Set<String> names = new HashSet<>(), endpoints = new HashSet<>();
+        for (NodeSpec n : nodes) {
+            if (!names.add(n.name())) throw new IllegalArgumentException("duplicate node name " + n.name());
+            if (!endpoints.add(n.address() + ":" + n.port())) throw new IllegalArgumentException("duplicate address " + n.address() + ":" + n.port());
+        }
+        rebootDelayMillis = rebootDelayMillis < 0 ? 1500 : rebootDelayMillis;
+        k3sStartDelayMillis = k3sStartDelayMillis < 0 ? 200 : k3sStartDelayMillis;
+        k3sRestartMillis = k3sRestartMillis <= 0 ? 5000 : k3sRestartMillis;
+        k3sStableVersion = k3sStableVersion == null ? DEFAULT_K3S : k3sStableVersion;
+    }
+
+    public static ClusterSpec of(List<NodeSpec> nodes) { return new ClusterSpec(nodes, -1, -1, 0, 0, null); }
+
+    /**
+     * {@code count} fresh boards named {@code prefix-1..n} on 127.0.1.10, 127.0.1.11, ... (wrapping into
+     * 127.0.2.x and on after 240), all on {@code port}.
+     */
+    public static ClusterSpec generate(int count, String prefix, int port) {
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            nodes.add(NodeSpec.of(prefix + "-" + (i + 1), "127.0." + (1 + i / 240) + "." + (10 + i % 240), port));
+        }
+        return of(nodes);
+    }
+
+    public ClusterSpec withNodes(List<NodeSpec> n) { return new ClusterSpec(n, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion); }
+    public ClusterSpec withRebootDelayMillis(long v) { return new ClusterSpec(nodes, v, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion); }
+    public ClusterSpec withK3sStartDelayMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, v, k3sRestartMillis, controlPort, k3sStableVersion); }
+    public ClusterSpec withK3sRestartMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, v, controlPort, k3sStableVersion); }
+    public ClusterSpec withControlPort(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, v, k3sStableVersion); }
+
+    public static ClusterSpec read(Path file) throws IOException { return MAPPER.readValue(file.toFile(), ClusterSpec.class); }
+
+    public void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, MAPPER.writeValueAsString(this));
+    }
+}

@@ -1,0 +1,308 @@
+package dev.pictl.sim.kube;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Kubernetes API of one simulated k3s server: Nodes, StorageClasses and PersistentVolumes.
+ *
+ * <p>It lives on the server node the way k3s's datastore does: persisted as JSON in the node's
+ * {@code /var/lib/rancher/k3s/server/db/}, so uninstalling k3s (which deletes that directory) wipes it and a
+ * restarted simulator finds it again. Node readiness is not stored: it is asked of the {@link Kubelets}
+ * each time, so a board that is down or a k3s that is stopped shows NotReady at once.
+ *
+ * <p>Thread-safe: every method synchronises on the instance.
+ */
+public final class KubeApi {
+
+    /** What the simulator knows about the machines behind registered nodes. */
+    public interface Kubelets {
+        /** True when the kubelet of {@code hostNode} (a simulated board) is posting Ready status. */
+        boolean ready(String hostNode);
+    }
+
+    /** A registered Node. Mutable, guarded by the KubeApi lock. */
+    public static final class NodeRec {
+        public String name;
+        public String hostNode;
+        public boolean server;
+        public Instant created;
+        public boolean unschedulable;
+        public Instant unschedulableSince;
+        public String version;
+        public String runtime;
+        public String address;
+        public String arch;
+        public long memoryKb;
+        public String kernel;
+        public String osImage;
+        public String uid;
+        public List<String> labels = new ArrayList<>();
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path dbFile;
+    private final Kubelets kubelets;
+    private final Map<String, NodeRec> nodes = new TreeMap<>();
+    private final Map<String, String> nodePasswords = new TreeMap<>();
+    private final Map<String, Map<String, Object>> storageClasses = new TreeMap<>();
+    private final Map<String, Map<String, Object>> pvs = new TreeMap<>();
+    private final Set<String> disabled = new TreeSet<>();
+    private final AtomicLong resourceVersion = new AtomicLong(1000);
+    private String serverVersion = "v1.31.4+k3s1";
+
+    public KubeApi(Path dbFile, Kubelets kubelets) {
+        this.dbFile = dbFile;
+        this.kubelets = kubelets;
+        load();
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    /** Registers (or refreshes) a node; false with nothing changed when another board owns the name. */
+    public synchronized boolean register(NodeRec n) {
+        String owner = nodePasswords.get(n.name);
+        if (owner != null && !owner.equals(n.hostNode)) return false;
+        nodePasswords.put(n.name, n.hostNode);
+        NodeRec old = nodes.get(n.name);
+        if (old != null) {
+            n.created = old.created;
+            n.uid = old.uid;
+            n.unschedulable = old.unschedulable;
+            n.unschedulableSince = old.unschedulableSince;
+            n.labels = old.labels; // labels are applied only when a node registers
+        } else {
+            n.created = Instant.now();
+            n.uid = UUID.randomUUID().toString();
+        }
+        nodes.put(n.name, n);
+        save();
+        return true;
+    }
+
+    /** Whether {@code name} is held by another board (k3s's node-password check). */
+    public synchronized boolean nameTakenByOther(String name, String hostNode) {
+        String owner = nodePasswords.get(name);
+        return owner != null && !owner.equals(hostNode);
+    }
+
+    public synchronized NodeRec node(String name) { return nodes.get(name); }
+
+    public synchronized List<NodeRec> nodes() { return new ArrayList<>(nodes.values()); }
+
+    public synchronized boolean ready(NodeRec n) { return kubelets.ready(n.hostNode); }
+
+    public synchronized boolean deleteNode(String name) {
+        nodePasswords.remove(name);
+        boolean removed = nodes.remove(name) != null;
+        save();
+        return removed;
+    }
+
+    public synchronized void setUnschedulable(NodeRec n, boolean value) {
+        n.unschedulable = value;
+        n.unschedulableSince = value ? Instant.now() : null;
+        save();
+    }
+
+    // ------------------------------------------------------ server settings
+
+    /** Called when the server (re)starts: its version and disabled packaged components. */
+    public synchronized void serverStarted(String version, Set<String> disable) {
+        serverVersion = version;
+        disabled.clear();
+        disabled.addAll(disable);
+        if (disable.contains("local-storage")) {
+            storageClasses.remove("local-path");
+        } else if (!storageClasses.containsKey("local-path")) {
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("apiVersion", "storage.k8s.io/v1");
+            sc.put("kind", "StorageClass");
+            Map<String, Object> md = new LinkedHashMap<>();
+            md.put("name", "local-path");
+            Map<String, Object> ann = new LinkedHashMap<>();
+            ann.put("defaultVolumeType", "local");
+            ann.put("objectset.rio.cattle.io/id", "");
+            ann.put("storageclass.kubernetes.io/is-default-class", "true");
+            md.put("annotations", ann);
+            sc.put("metadata", md);
+            sc.put("provisioner", "rancher.io/local-path");
+            sc.put("reclaimPolicy", "Delete");
+            sc.put("volumeBindingMode", "WaitForFirstConsumer");
+            stamp(sc);
+            storageClasses.put("local-path", sc);
+        }
+        save();
+    }
+
+    public synchronized String serverVersion() { return serverVersion; }
+
+    public synchronized Set<String> disabled() { return new TreeSet<>(disabled); }
+
+    // ------------------------------------------------------------- storage
+
+    public synchronized Map<String, Map<String, Object>> storageClasses() { return new TreeMap<>(storageClasses); }
+
+    public synchronized Map<String, Map<String, Object>> pvs() { return new TreeMap<>(pvs); }
+
+    synchronized void putStorageClass(String name, Map<String, Object> sc) { storageClasses.put(name, sc); save(); }
+
+    synchronized void putPv(String name, Map<String, Object> pv) { pvs.put(name, pv); save(); }
+
+    synchronized boolean removeStorageClass(String name) { boolean r = storageClasses.remove(name) != null; save(); return r; }
+
+    synchronized boolean removePv(String name) { boolean r = pvs.remove(name) != null; save(); return r; }
+
+    /** Simulates a PersistentVolumeClaim binding the volume ({@code claim} as {@code namespace/name}). */
+    @SuppressWarnings("unchecked")
+    public synchronized boolean bindPv(String name, String claim) {
+        Map<String, Object> pv = pvs.get(name);
+        if (pv == null) return false;
+        String[] nsName = claim.contains("/") ? claim.split("/", 2) : new String[] {"default", claim};
+        Map<String, Object> spec = (Map<String, Object>) pv.computeIfAbsent("spec", k -> new LinkedHashMap<>());
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("apiVersion", "v1");
+        ref.put("kind", "PersistentVolumeClaim");
+        ref.put("name", nsName[1]);
+        ref.put("namespace", nsName[0]);
+        ref.put("uid", UUID.randomUUID().toString());
+        spec.put("claimRef", ref);
+        status(pv).put("phase", "Bound");
+        stamp(pv);
+        save();
+        return true;
+    }
+
+    /**
+     * Simulates the claim going away: a PV being deleted disappears (its finalizer is released); otherwise
+     * it becomes Released (Retain) or is deleted (Delete has no deleter for local volumes: it goes Failed).
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized boolean releasePv(String name) {
+        Map<String, Object> pv = pvs.get(name);
+        if (pv == null) return false;
+        Map<String, Object> md = (Map<String, Object>) pv.get("metadata");
+        if (md.get("deletionTimestamp") != null) {
+            pvs.remove(name);
+        } else {
+            String policy = String.valueOf(((Map<String, Object>) pv.get("spec")).getOrDefault("persistentVolumeReclaimPolicy", "Retain"));
+            status(pv).put("phase", "Retain".equals(policy) ? "Released" : "Failed");
+            stamp(pv);
+        }
+        save();
+        notifyAll();
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> status(Map<String, Object> o) {
+        return (Map<String, Object>) o.computeIfAbsent("status", k -> new LinkedHashMap<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    synchronized void stamp(Map<String, Object> o) {
+        Map<String, Object> md = (Map<String, Object>) o.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+        md.putIfAbsent("creationTimestamp", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        md.putIfAbsent("uid", UUID.randomUUID().toString());
+        md.put("resourceVersion", String.valueOf(resourceVersion.incrementAndGet()));
+    }
+
+    /** Waits on the API's monitor (used by {@code kubectl delete --wait}). */
+    synchronized void await(long millis) throws InterruptedException { wait(millis); }
+
+    // ------------------------------------------------------------ persistence
+
+    @SuppressWarnings("unchecked")
+    private void load() {
+        if (dbFile == null || !Files.isRegularFile(dbFile)) return;
+        try {
+            Map<String, Object> db = MAPPER.readValue(dbFile.toFile(), Map.class);
+            for (Object o : (List<Object>) db.getOrDefault("nodes", List.of())) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                NodeRec n = new NodeRec();
+                n.name = (String) m.get("name");
+                n.hostNode = (String) m.get("hostNode");
+                n.server = Boolean.TRUE.equals(m.get("server"));
+                n.created = Instant.parse((String) m.get("created"));
+                n.unschedulable = Boolean.TRUE.equals(m.get("unschedulable"));
+                n.unschedulableSince = m.get("unschedulableSince") == null ? null : Instant.parse((String) m.get("unschedulableSince"));
+                n.version = (String) m.get("version");
+                n.runtime = (String) m.get("runtime");
+                n.address = (String) m.get("address");
+                n.arch = (String) m.get("arch");
+                n.memoryKb = ((Number) m.getOrDefault("memoryKb", 0)).longValue();
+                n.kernel = (String) m.get("kernel");
+                n.osImage = (String) m.get("osImage");
+                n.uid = (String) m.get("uid");
+                n.labels = new ArrayList<>((List<String>) m.getOrDefault("labels", List.of()));
+                nodes.put(n.name, n);
+            }
+            nodePasswords.putAll((Map<String, String>) db.getOrDefault("nodePasswords", Map.of()));
+            for (Object o : (List<Object>) db.getOrDefault("storageClasses", List.of())) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                storageClasses.put((String) ((Map<String, Object>) m.get("metadata")).get("name"), m);
+            }
+            for (Object o : (List<Object>) db.getOrDefault("persistentVolumes", List.of())) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                pvs.put((String) ((Map<String, Object>) m.get("metadata")).get("name"), m);
+            }
+            resourceVersion.set(((Number) db.getOrDefault("resourceVersion", 1000)).longValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read simulated k3s datastore " + dbFile, e);
+        }
+    }
+
+    private void save() {
+        if (dbFile == null) return;
+        Map<String, Object> db = new LinkedHashMap<>();
+        List<Object> ns = new ArrayList<>();
+        for (NodeRec n : nodes.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", n.name);
+            m.put("hostNode", n.hostNode);
+            m.put("server", n.server);
+            m.put("created", n.created.toString());
+            m.put("unschedulable", n.unschedulable);
+            m.put("unschedulableSince", n.unschedulableSince == null ? null : n.unschedulableSince.toString());
+            m.put("version", n.version);
+            m.put("runtime", n.runtime);
+            m.put("address", n.address);
+            m.put("arch", n.arch);
+            m.put("memoryKb", n.memoryKb);
+            m.put("kernel", n.kernel);
+            m.put("osImage", n.osImage);
+            m.put("uid", n.uid);
+            m.put("labels", n.labels);
+            ns.add(m);
+        }
+        db.put("nodes", ns);
+        db.put("nodePasswords", nodePasswords);
+        db.put("storageClasses", new ArrayList<>(storageClasses.values()));
+        db.put("persistentVolumes", new ArrayList<>(pvs.values()));
+        db.put("resourceVersion", resourceVersion.get());
+        try {
+            Files.createDirectories(dbFile.getParent());
+            Path tmp = dbFile.resolveSibling(dbFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Json.pretty(db));
+            Files.move(tmp, dbFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // The data dir was removed under a running server (uninstall): keep running in memory.
+        }
+    }
+}

@@ -1,0 +1,1030 @@
+package dev.pictl.sim.kube;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code kubectl} against a {@link KubeApi}, with the real command's arguments, output formats, messages and
+ * exit codes for what pictl needs: get/apply/create/delete of nodes, storageclasses and persistentvolumes,
+ * drain, cordon, uncordon, version.
+ */
+public final class Kubectl {
+
+    /** Where output goes; flushed as it is produced so a blocked command has already said what it did. */
+    public interface Sink {
+        void out(String s);
+        void err(String s);
+    }
+
+    private final KubeApi api;
+    private final Sink sink;
+    private final BooleanSupplier cancelled;
+
+    private Kubectl(KubeApi api, Sink sink, BooleanSupplier cancelled) {
+        this.api = api;
+        this.sink = sink;
+        this.cancelled = cancelled;
+    }
+
+    /** Runs one kubectl command line (without the leading "kubectl"); returns its exit status. */
+    public static int run(KubeApi api, List<String> args, byte[] stdin, Path cwd, Sink sink, BooleanSupplier cancelled) {
+        return new Kubectl(api, sink, cancelled).dispatch(new ArrayList<>(args), stdin, cwd);
+    }
+
+    // -------------------------------------------------------------- parsing
+
+    private static final Set<String> FLAGS_WITH_VALUE = Set.of("-o", "--output", "-f", "--filename", "-n", "--namespace",
+            "--kubeconfig", "--timeout", "--grace-period", "--pod-selector", "-l", "--selector", "--field-selector",
+            "--request-timeout", "--context", "--cluster", "--user", "-s", "--server", "--dry-run", "--wait",
+            "--cascade", "--sort-by", "--chunk-size", "--field-manager", "--skip-wait-for-delete-timeout");
+
+    private static final class Opts {
+        final List<String> positional = new ArrayList<>();
+        final Map<String, String> flags = new LinkedHashMap<>();
+        boolean has(String... names) { for (String n : names) if (flags.containsKey(n)) return true; return false; }
+        String get(String... names) { for (String n : names) if (flags.containsKey(n)) return flags.get(n); return null; }
+    }
+
+    private Opts parse(List<String> args) {
+        Opts o = new Opts();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--")) { o.positional.addAll(args.subList(i + 1, args.size())); break; }
+            if (a.startsWith("--") && a.contains("=")) {
+                o.flags.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else if (a.startsWith("-") && a.length() > 1) {
+                if (a.length() > 2 && !a.startsWith("--") && FLAGS_WITH_VALUE.contains(a.substring(0, 2))) {
+                    String v = a.substring(2);
+                    o.flags.put(a.substring(0, 2), v.startsWith("=") ? v.substring(1) : v);
+                } else if (FLAGS_WITH_VALUE.contains(a) && !a.equals("--wait") && !a.equals("--dry-run") && i + 1 < args.size()) {
+                    o.flags.put(a, args.get(++i));
+                } else {
+                    o.flags.put(a, "true");
+                }
+            } else {
+                o.positional.add(a);
+            }
+        }
+        return o;
+    }
+
+    private int dispatch(List<String> args, byte[] stdin, Path cwd) {
+        Opts o = parse(args);
+        if (o.positional.isEmpty()) {
+            sink.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
+            return 0;
+        }
+        String verb = o.positional.remove(0);
+        return switch (verb) {
+            case "get" -> get(o);
+            case "apply" -> apply(o, stdin, cwd, false);
+            case "create" -> apply(o, stdin, cwd, true);
+            case "delete" -> delete(o, stdin, cwd);
+            case "cordon" -> cordon(o, true);
+            case "uncordon" -> cordon(o, false);
+            case "drain" -> drain(o);
+            case "version" -> version(o);
+            default -> {
+                sink.err("error: unknown command \"" + verb + "\" for \"kubectl\"\n\nDid you mean this?\n\tget\n");
+                yield 1;
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- types
+
+    private enum Kind {
+        NODE("nodes", "node", "Node", "v1", ""),
+        STORAGECLASS("storageclasses", "storageclass", "StorageClass", "storage.k8s.io/v1", "storage.k8s.io"),
+        PV("persistentvolumes", "persistentvolume", "PersistentVolume", "v1", "");
+
+        final String plural, singular, kind, apiVersion, group;
+
+        Kind(String plural, String singular, String kind, String apiVersion, String group) {
+            this.plural = plural; this.singular = singular; this.kind = kind; this.apiVersion = apiVersion; this.group = group;
+        }
+
+        String qualified() { return group.isEmpty() ? plural : plural + "." + group; }
+        String nameRef() { return group.isEmpty() ? singular : singular + "." + group; }
+
+        static Kind of(String s) {
+            return switch (s.toLowerCase()) {
+                case "node", "nodes", "no" -> NODE;
+                case "storageclass", "storageclasses", "sc", "storageclass.storage.k8s.io", "storageclasses.storage.k8s.io" -> STORAGECLASS;
+                case "persistentvolume", "persistentvolumes", "pv" -> PV;
+                default -> null;
+            };
+        }
+
+        static Kind ofManifest(String kind) {
+            for (Kind k : values()) if (k.kind.equals(kind)) return k;
+            return null;
+        }
+    }
+
+    private record Target(Kind kind, List<String> names) {}
+
+    /** "TYPE [NAME...]" or "TYPE/NAME ..." */
+    private Target target(List<String> pos) {
+        if (pos.isEmpty()) return null;
+        String first = pos.get(0);
+        if (first.contains("/")) {
+            Kind k = null;
+            List<String> names = new ArrayList<>();
+            for (String p : pos) {
+                int i = p.indexOf('/');
+                Kind pk = i < 0 ? null : Kind.of(p.substring(0, i));
+                if (pk == null) { unknownType(i < 0 ? p : p.substring(0, i)); return null; }
+                if (k != null && k != pk) { sink.err("error: the pictl simulator lists one resource type at a time\n"); return null; }
+                k = pk;
+                names.add(p.substring(i + 1));
+            }
+            return new Target(k, names);
+        }
+        Kind k = Kind.of(first.split(",")[0]);
+        if (k == null) { unknownType(first); return null; }
+        return new Target(k, pos.subList(1, pos.size()));
+    }
+
+    private void unknownType(String t) {
+        sink.err("error: the server doesn't have a resource type \"" + t + "\"\n");
+    }
+
+    // ------------------------------------------------------------------ get
+
+    private int get(Opts o) {
+        if (o.positional.isEmpty()) {
+            sink.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n"
+                    + "error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n"
+                    + "See 'kubectl get -h' for help and examples\n");
+            return 1;
+        }
+        Target t = target(o.positional);
+        if (t == null) return 1;
+        String output = o.get("-o", "--output");
+        List<Map<String, Object>> found = new ArrayList<>();
+        int rc = 0;
+        StringBuilder notFound = new StringBuilder();
+        if (t.names().isEmpty()) {
+            found.addAll(all(t.kind()));
+        } else {
+            for (String n : t.names()) {
+                Map<String, Object> obj = one(t.kind(), n);
+                if (obj == null) {
+                    notFound.append("Error from server (NotFound): ").append(t.kind().qualified()).append(" \"").append(n).append("\" not found\n");
+                    rc = 1;
+                } else found.add(obj);
+            }
+        }
+        boolean single = t.names().size() == 1 && !o.positional.get(0).contains(",");
+        if (output == null || output.equals("wide")) {
+            if (found.isEmpty() && t.names().isEmpty()) sink.err("No resources found\n");
+            else if (!found.isEmpty()) sink.out(table(t.kind(), found, "wide".equals(output), o.has("--no-headers")));
+        } else if (output.equals("json") || output.equals("yaml")) {
+            Object doc;
+            if (single && found.size() == 1) doc = found.get(0);
+            else if (single) doc = null;
+            else {
+                Map<String, Object> list = new LinkedHashMap<>();
+                list.put("apiVersion", "v1");
+                list.put("items", found);
+                list.put("kind", "List");
+                list.put("metadata", Map.of("resourceVersion", ""));
+                doc = list;
+            }
+            if (doc != null) sink.out(output.equals("json") ? Json.pretty(doc) : Yaml.dump(doc));
+        } else if (output.equals("name")) {
+            StringBuilder b = new StringBuilder();
+            for (Map<String, Object> f : found) b.append(t.kind().nameRef()).append('/').append(name(f)).append('\n');
+            sink.out(b.toString());
+        } else if (output.startsWith("jsonpath=") || output.startsWith("jsonpath:")) {
+            Object doc;
+            if (single && found.size() == 1) doc = found.get(0);
+            else {
+                Map<String, Object> list = new LinkedHashMap<>();
+                list.put("apiVersion", "v1");
+                list.put("items", found);
+                list.put("kind", "List");
+                doc = list;
+            }
+            if (!(single && found.isEmpty())) {
+                try {
+                    sink.out(jsonPath(output.substring(9), doc));
+                } catch (IllegalArgumentException e) {
+                    sink.err("error: error executing jsonpath \"" + output.substring(9) + "\": " + e.getMessage() + "\n");
+                    return 1;
+                }
+            }
+        } else {
+            sink.err("error: unable to match a printer suitable for the output format \"" + output
+                    + "\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n");
+            return 1;
+        }
+        if (!notFound.isEmpty()) sink.err(notFound.toString());
+        return rc;
+    }
+
+    private List<Map<String, Object>> all(Kind k) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        switch (k) {
+            case NODE -> { for (KubeApi.NodeRec n : api.nodes()) out.add(nodeObject(n)); }
+            case STORAGECLASS -> out.addAll(api.storageClasses().values());
+            case PV -> out.addAll(api.pvs().values());
+        }
+        return out;
+    }
+
+    private Map<String, Object> one(Kind k, String name) {
+        return switch (k) {
+            case NODE -> { KubeApi.NodeRec n = api.node(name); yield n == null ? null : nodeObject(n); }
+            case STORAGECLASS -> api.storageClasses().get(name);
+            case PV -> api.pvs().get(name);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    static String name(Map<String, Object> o) {
+        Object md = o.get("metadata");
+        return md instanceof Map<?, ?> m ? String.valueOf(((Map<String, Object>) m).get("name")) : null;
+    }
+
+    private Map<String, Object> nodeObject(KubeApi.NodeRec n) {
+        boolean ready = api.ready(n);
+        String arch = n.arch == null ? "arm64" : n.arch;
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "v1");
+        o.put("kind", "Node");
+        Map<String, Object> md = new LinkedHashMap<>();
+        Map<String, Object> ann = new LinkedHashMap<>();
+        ann.put("flannel.alpha.coreos.com/backend-type", "vxlan");
+        ann.put("flannel.alpha.coreos.com/public-ip", n.address);
+        ann.put("k3s.io/hostname", n.name);
+        ann.put("k3s.io/internal-ip", n.address);
+        ann.put("node.alpha.kubernetes.io/ttl", "0");
+        ann.put("volumes.kubernetes.io/controller-managed-attach-detach", "true");
+        md.put("annotations", ann);
+        md.put("creationTimestamp", n.created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        Map<String, Object> labels = new LinkedHashMap<>();
+        labels.put("beta.kubernetes.io/arch", arch);
+        labels.put("beta.kubernetes.io/instance-type", "k3s");
+        labels.put("beta.kubernetes.io/os", "linux");
+        labels.put("kubernetes.io/arch", arch);
+        labels.put("kubernetes.io/hostname", n.name);
+        labels.put("kubernetes.io/os", "linux");
+        labels.put("node.kubernetes.io/instance-type", "k3s");
+        if (n.server) {
+            labels.put("node-role.kubernetes.io/control-plane", "true");
+            labels.put("node-role.kubernetes.io/master", "true");
+        }
+        for (String l : n.labels) {
+            int i = l.indexOf('=');
+            labels.put(i < 0 ? l : l.substring(0, i), i < 0 ? "" : l.substring(i + 1));
+        }
+        md.put("labels", labels);
+        md.put("name", n.name);
+        md.put("resourceVersion", String.valueOf(1000 + Math.abs(n.name.hashCode() % 1000)));
+        md.put("uid", n.uid);
+        o.put("metadata", md);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("podCIDR", "10.42." + (Math.abs(n.name.hashCode()) % 250) + ".0/24");
+        spec.put("podCIDRs", List.of("10.42." + (Math.abs(n.name.hashCode()) % 250) + ".0/24"));
+        spec.put("providerID", "k3s://" + n.name);
+        List<Object> taints = new ArrayList<>();
+        if (n.unschedulable) {
+            spec.put("unschedulable", true);
+            taints.add(taint("node.kubernetes.io/unschedulable", "NoSchedule", n.unschedulableSince));
+        }
+        if (!ready) {
+            taints.add(taint("node.kubernetes.io/unreachable", "NoSchedule", null));
+            taints.add(taint("node.kubernetes.io/unreachable", "NoExecute", null));
+        }
+        if (!taints.isEmpty()) spec.put("taints", taints);
+        o.put("spec", spec);
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("addresses", List.of(Map.of("address", n.address, "type", "InternalIP"), Map.of("address", n.name, "type", "Hostname")));
+        Map<String, Object> cap = new LinkedHashMap<>();
+        cap.put("cpu", "4");
+        cap.put("ephemeral-storage", "30358348Ki");
+        cap.put("memory", n.memoryKb + "Ki");
+        cap.put("pods", "110");
+        st.put("allocatable", cap);
+        st.put("capacity", cap);
+        List<Object> conds = new ArrayList<>();
+        for (String[] c : new String[][] {{"MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
+                {"DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
+                {"PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
+                {"Ready", "KubeletReady", "kubelet is posting ready status"}}) {
+            Map<String, Object> cond = new LinkedHashMap<>();
+            cond.put("lastHeartbeatTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            cond.put("lastTransitionTime", n.created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            cond.put("message", ready ? c[2] : "Kubelet stopped posting node status.");
+            cond.put("reason", ready ? c[1] : "NodeStatusUnknown");
+            cond.put("status", ready ? (c[0].equals("Ready") ? "True" : "False") : "Unknown");
+            cond.put("type", c[0]);
+            conds.add(cond);
+        }
+        st.put("conditions", conds);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("architecture", arch);
+        info.put("bootID", "");
+        info.put("containerRuntimeVersion", n.runtime);
+        info.put("kernelVersion", n.kernel);
+        info.put("kubeProxyVersion", n.version);
+        info.put("kubeletVersion", n.version);
+        info.put("machineID", "");
+        info.put("operatingSystem", "linux");
+        info.put("osImage", n.osImage);
+        info.put("systemUUID", "");
+        st.put("nodeInfo", info);
+        o.put("status", st);
+        return o;
+    }
+
+    private static Map<String, Object> taint(String key, String effect, Instant since) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("effect", effect);
+        t.put("key", key);
+        if (since != null) t.put("timeAdded", since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        return t;
+    }
+
+    @SuppressWarnings("unchecked")
+    private String table(Kind k, List<Map<String, Object>> objs, boolean wide, boolean noHeaders) {
+        List<List<String>> rows = new ArrayList<>();
+        switch (k) {
+            case NODE -> {
+                rows.add(wide ? List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME")
+                        : List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"));
+                for (Map<String, Object> o : objs) {
+                    KubeApi.NodeRec n = api.node(name(o));
+                    if (n == null) continue;
+                    String status = api.ready(n) ? "Ready" : "NotReady";
+                    if (n.unschedulable) status += ",SchedulingDisabled";
+                    List<String> r = new ArrayList<>(List.of(n.name, status, n.server ? "control-plane,master" : "<none>", age(n.created), n.version));
+                    if (wide) r.addAll(List.of(n.address, "<none>", n.osImage, n.kernel, n.runtime));
+                    rows.add(r);
+                }
+            }
+            case STORAGECLASS -> {
+                rows.add(List.of("NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"));
+                for (Map<String, Object> o : objs) {
+                    Map<String, Object> md = (Map<String, Object>) o.get("metadata");
+                    Map<String, Object> ann = (Map<String, Object>) md.getOrDefault("annotations", Map.of());
+                    String n = name(o);
+                    if ("true".equals(ann.get("storageclass.kubernetes.io/is-default-class"))) n += " (default)";
+                    rows.add(List.of(n, str(o.get("provisioner")), str(o.getOrDefault("reclaimPolicy", "Delete")),
+                            str(o.getOrDefault("volumeBindingMode", "Immediate")), str(o.getOrDefault("allowVolumeExpansion", false)),
+                            age(Instant.parse((String) md.get("creationTimestamp")))));
+                }
+            }
+            case PV -> {
+                rows.add(List.of("NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"));
+                for (Map<String, Object> o : objs) {
+                    Map<String, Object> md = (Map<String, Object>) o.get("metadata");
+                    Map<String, Object> spec = (Map<String, Object>) o.getOrDefault("spec", Map.of());
+                    Map<String, Object> st = (Map<String, Object>) o.getOrDefault("status", Map.of());
+                    String phase = md.get("deletionTimestamp") != null ? "Terminating" : str(st.getOrDefault("phase", "Available"));
+                    Map<String, Object> ref = (Map<String, Object>) spec.get("claimRef");
+                    String claim = ref == null ? "" : ref.get("namespace") + "/" + ref.get("name");
+                    List<String> modes = new ArrayList<>();
+                    for (Object m : (List<Object>) spec.getOrDefault("accessModes", List.of())) {
+                        modes.add(switch (String.valueOf(m)) {
+                            case "ReadWriteOnce" -> "RWO";
+                            case "ReadOnlyMany" -> "ROX";
+                            case "ReadWriteMany" -> "RWX";
+                            case "ReadWriteOncePod" -> "RWOP";
+                            default -> String.valueOf(m);
+                        });
+                    }
+                    Map<String, Object> cap = (Map<String, Object>) spec.getOrDefault("capacity", Map.of());
+                    rows.add(List.of(name(o), str(cap.getOrDefault("storage", "")), String.join(",", modes),
+                            str(spec.getOrDefault("persistentVolumeReclaimPolicy", "Retain")), phase, claim,
+                            str(spec.getOrDefault("storageClassName", "")), "<unset>", str(st.getOrDefault("reason", "")),
+                            age(Instant.parse((String) md.get("creationTimestamp")))));
+                }
+            }
+        }
+        if (noHeaders) rows.remove(0);
+        return tabular(rows);
+    }
+
+    private static String str(Object o) { return o == null ? "" : String.valueOf(o); }
+
+    /** kubectl's tabwriter: padding 3, the last column unpadded. */
+    static String tabular(List<List<String>> rows) {
+        if (rows.isEmpty()) return "";
+        int cols = rows.get(0).size();
+        int[] w = new int[cols];
+        for (List<String> r : rows) for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], r.get(i).length());
+        StringBuilder b = new StringBuilder();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                line.append(r.get(i));
+                if (i < cols - 1) line.append(" ".repeat(w[i] - r.get(i).length() + 3));
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** k8s.io/apimachinery's HumanDuration, as the AGE column prints it. */
+    static String age(Instant since) {
+        Duration d = Duration.between(since, Instant.now());
+        long s = d.getSeconds();
+        if (s < 0) return "0s";
+        if (s < 120) return s + "s";
+        long m = s / 60;
+        if (m < 10) return (s % 60 == 0) ? m + "m" : m + "m" + (s % 60) + "s";
+        if (m < 180) return m + "m";
+        long h = m / 60;
+        if (h < 8) return (m % 60 == 0) ? h + "h" : h + "h" + (m % 60) + "m";
+        if (h < 48) return h + "h";
+        if (h < 24 * 8) return (h % 24 == 0) ? (h / 24) + "d" : (h / 24) + "d" + (h % 24) + "h";
+        if (h < 24 * 365 * 2) return (h / 24) + "d";
+        return (h / 24 / 365) + "y" + ((h / 24) % 365) + "d";
+    }
+
+    private static final Pattern JP = Pattern.compile("\\{([^}]*)}");
+
+    /** The jsonpath subset pictl needs: {.a.b}, {.items[*].x}, {.list[0].y}, literal text between. */
+    static String jsonPath(String template, Object doc) {
+        if (template.length() >= 2 && (template.startsWith("'") && template.endsWith("'"))) template = template.substring(1, template.length() - 1);
+        Matcher m = JP.matcher(template);
+        StringBuilder b = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            b.append(unescape(template.substring(last, m.start())));
+            String expr = m.group(1).trim();
+            if (expr.startsWith("range") || expr.equals("end")) throw new IllegalArgumentException("range is not supported by the pictl simulator");
+            List<Object> results = new ArrayList<>();
+            eval(doc, expr.startsWith("$") ? expr.substring(1) : expr, results);
+            List<String> parts = new ArrayList<>();
+            for (Object r : results) parts.add(r instanceof Map || r instanceof List ? Json.compact(r) : String.valueOf(r));
+            b.append(String.join(" ", parts));
+            last = m.end();
+        }
+        b.append(unescape(template.substring(last)));
+        return b.toString();
+    }
+
+    private static String unescape(String s) { return s.replace("\\n", "\n").replace("\\t", "\t"); }
+
+    @SuppressWarnings("unchecked")
+    private static void eval(Object cur, String path, List<Object> out) {
+        if (path.isEmpty()) { if (cur != null) out.add(cur); return; }
+        if (path.startsWith(".")) {
+            String rest = path.substring(1);
+            int end = 0;
+            while (end < rest.length() && rest.charAt(end) != '.' && rest.charAt(end) != '[') {
+                if (rest.charAt(end) == '\\' && end + 1 < rest.length()) end++;
+                end++;
+            }
+            String key = rest.substring(0, end).replace("\\.", ".");
+            if (key.isEmpty()) { eval(cur, rest.substring(end), out); return; }
+            if (cur instanceof Map<?, ?> mm) {
+                Object v = ((Map<String, Object>) mm).get(key);
+                if (v != null) eval(v, rest.substring(end), out);
+            }
+            return;
+        }
+        if (path.startsWith("[")) {
+            int close = path.indexOf(']');
+            if (close < 0) throw new IllegalArgumentException("unterminated array");
+            String idx = path.substring(1, close);
+            String rest = path.substring(close + 1);
+            if (!(cur instanceof List<?> l)) return;
+            if (idx.equals("*")) { for (Object x : l) eval(x, rest, out); return; }
+            int i = Integer.parseInt(idx.trim());
+            if (i < 0) i += l.size();
+            if (i < 0 || i >= l.size()) throw new IllegalArgumentException("array index out of bounds: index " + idx + ", length " + l.size());
+            eval(l.get(i), rest, out);
+            return;
+        }
+        throw new IllegalArgumentException("unrecognized character in action: " + path.charAt(0));
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    private List<Map<String, Object>> readManifests(Opts o, byte[] stdin, Path cwd, String[] sourceOut) throws IOException {
+        String f = o.get("-f", "--filename");
+        String text;
+        if ("-".equals(f)) {
+            text = new String(stdin == null ? new byte[0] : stdin, StandardCharsets.UTF_8);
+            sourceOut[0] = "STDIN";
+        } else {
+            Path p = cwd == null ? Path.of(f) : cwd.resolve(f);
+            if (!Files.exists(p)) throw new IOException("the path \"" + f + "\" does not exist");
+            text = Files.readString(p);
+            sourceOut[0] = f;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<Object> docs;
+        String t = text.strip();
+        if (t.startsWith("{") || t.startsWith("[")) {
+            docs = new ArrayList<>();
+            Object d = Json.parse(t);
+            docs.add(d);
+        } else {
+            docs = Yaml.parseAll(text);
+        }
+        for (Object d : docs) flatten(d, out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(Object d, List<Map<String, Object>> out) {
+        if (d instanceof Map<?, ?> m) {
+            Map<String, Object> mm = (Map<String, Object>) m;
+            if ("List".equals(mm.get("kind")) || String.valueOf(mm.get("kind")).endsWith("List") && mm.get("items") instanceof List) {
+                for (Object i : (List<Object>) mm.getOrDefault("items", List.of())) flatten(i, out);
+            } else out.add(mm);
+        } else if (d instanceof List<?> l) {
+            for (Object i : l) flatten(i, out);
+        }
+    }
+
+    private int apply(Opts o, byte[] stdin, Path cwd, boolean create) {
+        if (o.get("-f", "--filename") == null) {
+            sink.err("error: must specify one of -f and -k\n\n");
+            return 1;
+        }
+        List<Map<String, Object>> objs;
+        String[] source = new String[1];
+        try {
+            objs = readManifests(o, stdin, cwd, source);
+        } catch (Yaml.YamlException e) {
+            sink.err("error: error parsing " + (source[0] == null ? "STDIN" : source[0]) + ": error converting YAML to JSON: " + e.getMessage() + "\n");
+            return 1;
+        } catch (IOException e) {
+            sink.err("error: " + e.getMessage() + "\n");
+            return 1;
+        }
+        if (objs.isEmpty()) {
+            sink.err("error: no objects passed to " + (create ? "create" : "apply") + "\n");
+            return 1;
+        }
+        boolean dryRun = o.has("--dry-run") && !"none".equals(o.get("--dry-run")) && !"false".equals(o.get("--dry-run"));
+        int rc = 0;
+        for (Map<String, Object> obj : objs) {
+            Kind k = Kind.ofManifest(String.valueOf(obj.get("kind")));
+            String n = name(obj);
+            if (obj.get("kind") == null || obj.get("apiVersion") == null) {
+                sink.err("error: error validating \"" + source[0] + "\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n");
+                rc = 1;
+                continue;
+            }
+            if (k == null || !k.apiVersion.equals(obj.get("apiVersion"))) {
+                sink.err("error: resource mapping not found for name: \"" + n + "\" namespace: \"\" from \"" + source[0] + "\": no matches for kind \""
+                        + obj.get("kind") + "\" in version \"" + obj.get("apiVersion") + "\"\nensure CRDs are installed first\n");
+                rc = 1;
+                continue;
+            }
+            if (k == Kind.NODE) {
+                sink.err("error: the pictl simulator does not apply Node manifests; nodes register when k3s starts\n");
+                rc = 1;
+                continue;
+            }
+            if (n == null || n.equals("null") || n.isEmpty()) {
+                sink.err("error: error when retrieving current configuration of:\nResource: \"" + k.qualified() + "\", GroupVersionKind: \""
+                        + k.apiVersion + ", Kind=" + k.kind + "\"\nName: \"\", Namespace: \"\"\nfrom server for: \"" + source[0]
+                        + "\": resource name may not be empty\n");
+                rc = 1;
+                continue;
+            }
+            rc |= applyOne(k, n, obj, create, dryRun, source[0]);
+        }
+        return rc;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int applyOne(Kind k, String n, Map<String, Object> manifest, boolean create, boolean dryRun, String source) {
+        synchronized (api) {
+            Map<String, Object> existing = k == Kind.STORAGECLASS ? api.storageClasses().get(n) : api.pvs().get(n);
+            Map<String, Object> desired = deepCopy(manifest);
+            List<String> errs = k == Kind.STORAGECLASS ? validateStorageClass(desired) : validatePv(desired);
+            if (!errs.isEmpty()) {
+                sink.err(invalid(k, n, errs));
+                return 1;
+            }
+            String suffix = dryRun ? " (dry run)" : "";
+            if (existing == null) {
+                Map<String, Object> stored = deepCopy(desired);
+                Map<String, Object> md = (Map<String, Object>) stored.computeIfAbsent("metadata", x -> new LinkedHashMap<>());
+                if (!create) {
+                    Map<String, Object> ann = new LinkedHashMap<>((Map<String, Object>) md.getOrDefault("annotations", Map.of()));
+                    ann.put("kubectl.kubernetes.io/last-applied-configuration", Json.compact(manifest) + "\n");
+                    md.put("annotations", ann);
+                }
+                if (k == Kind.PV) {
+                    md.put("finalizers", List.of("kubernetes.io/pv-protection"));
+                    Map<String, Object> st = new LinkedHashMap<>();
+                    st.put("lastPhaseTransitionTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                    st.put("phase", "Available");
+                    stored.put("status", st);
+                }
+                if (!dryRun) {
+                    api.stamp(stored);
+                    if (k == Kind.STORAGECLASS) api.putStorageClass(n, stored); else api.putPv(n, stored);
+                }
+                sink.out(k.nameRef() + "/" + n + " created" + suffix + "\n");
+                return 0;
+            }
+            if (create) {
+                sink.err("Error from server (AlreadyExists): error when creating \"" + source + "\": " + k.qualified() + " \"" + n + "\" already exists\n");
+                return 1;
+            }
+            List<String> imm = k == Kind.STORAGECLASS ? immutableStorageClass(existing, desired) : immutablePv(existing, desired);
+            if (!imm.isEmpty()) {
+                sink.err(invalid(k, n, imm));
+                return 1;
+            }
+            Map<String, Object> oldMd = (Map<String, Object>) existing.get("metadata");
+            Map<String, Object> oldAnn = (Map<String, Object>) oldMd.getOrDefault("annotations", Map.of());
+            String lastApplied = (String) oldAnn.get("kubectl.kubernetes.io/last-applied-configuration");
+            String now = Json.compact(manifest) + "\n";
+            if (now.equals(lastApplied)) {
+                sink.out(k.nameRef() + "/" + n + " unchanged" + suffix + "\n");
+                return 0;
+            }
+            Map<String, Object> updated = deepCopy(existing);
+            Map<String, Object> md = (Map<String, Object>) updated.get("metadata");
+            Map<String, Object> newMd = (Map<String, Object>) desired.getOrDefault("metadata", Map.of());
+            if (newMd.containsKey("labels")) md.put("labels", newMd.get("labels")); else md.remove("labels");
+            Map<String, Object> ann = new LinkedHashMap<>((Map<String, Object>) newMd.getOrDefault("annotations", Map.of()));
+            ann.put("kubectl.kubernetes.io/last-applied-configuration", now);
+            md.put("annotations", ann);
+            if (k == Kind.STORAGECLASS) {
+                for (String f : List.of("allowVolumeExpansion", "mountOptions", "allowedTopologies")) {
+                    if (desired.containsKey(f)) updated.put(f, desired.get(f)); else updated.remove(f);
+                }
+            } else {
+                Map<String, Object> spec = (Map<String, Object>) updated.get("spec");
+                Map<String, Object> dspec = (Map<String, Object>) desired.get("spec");
+                for (String f : List.of("capacity", "accessModes", "persistentVolumeReclaimPolicy", "storageClassName", "mountOptions", "nodeAffinity")) {
+                    if (dspec.containsKey(f)) spec.put(f, dspec.get(f));
+                }
+            }
+            if (!dryRun) {
+                api.stamp(updated);
+                if (k == Kind.STORAGECLASS) api.putStorageClass(n, updated); else api.putPv(n, updated);
+            }
+            sink.out(k.nameRef() + "/" + n + " configured" + suffix + "\n");
+            return 0;
+        }
+    }
+
+    private static String invalid(Kind k, String n, List<String> errs) {
+        if (errs.size() == 1) return "The " + k.kind + " \"" + n + "\" is invalid: " + errs.get(0) + "\n";
+        StringBuilder b = new StringBuilder("The " + k.kind + " \"" + n + "\" is invalid: \n");
+        for (String e : errs) b.append("* ").append(e).append('\n');
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> validateStorageClass(Map<String, Object> sc) {
+        List<String> errs = new ArrayList<>();
+        Object prov = sc.get("provisioner");
+        if (prov == null || String.valueOf(prov).isEmpty()) errs.add("provisioner: Required value");
+        sc.putIfAbsent("reclaimPolicy", "Delete");
+        sc.putIfAbsent("volumeBindingMode", "Immediate");
+        String rp = String.valueOf(sc.get("reclaimPolicy"));
+        if (!rp.equals("Delete") && !rp.equals("Retain")) errs.add("reclaimPolicy: Unsupported value: \"" + rp + "\": supported values: \"Delete\", \"Retain\"");
+        String vb = String.valueOf(sc.get("volumeBindingMode"));
+        if (!vb.equals("Immediate") && !vb.equals("WaitForFirstConsumer")) errs.add("volumeBindingMode: Unsupported value: \"" + vb + "\": supported values: \"Immediate\", \"WaitForFirstConsumer\"");
+        Object params = sc.get("parameters");
+        if (params != null && !(params instanceof Map)) errs.add("parameters: Invalid value: must be a map of strings");
+        if (params instanceof Map<?, ?> pm) {
+            Map<String, Object> fixed = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : pm.entrySet()) fixed.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+            sc.put("parameters", fixed);
+        }
+        return errs;
+    }
+
+    private static final Set<String> PV_NON_SOURCE = Set.of("capacity", "accessModes", "persistentVolumeReclaimPolicy",
+            "storageClassName", "mountOptions", "volumeMode", "nodeAffinity", "claimRef", "volumeAttributesClassName");
+
+    @SuppressWarnings("unchecked")
+    private static List<String> validatePv(Map<String, Object> pv) {
+        List<String> errs = new ArrayList<>();
+        Object s = pv.get("spec");
+        if (!(s instanceof Map)) {
+            errs.add("spec: Required value: must specify a volume type");
+            return errs;
+        }
+        Map<String, Object> spec = (Map<String, Object>) s;
+        spec.putIfAbsent("persistentVolumeReclaimPolicy", "Retain");
+        spec.putIfAbsent("volumeMode", "Filesystem");
+        Object cap = spec.get("capacity");
+        if (!(cap instanceof Map<?, ?> cm) || cm.get("storage") == null) errs.add("spec.capacity: Required value");
+        else if (!String.valueOf(cm.get("storage")).matches("[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[kmMGTPE]|e[0-9]+)?")) {
+            errs.add("spec.capacity[storage]: Invalid value: \"" + cm.get("storage") + "\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+        } else spec.put("capacity", Map.of("storage", String.valueOf(cm.get("storage"))));
+        Object modes = spec.get("accessModes");
+        if (!(modes instanceof List<?> ml) || ml.isEmpty()) errs.add("spec.accessModes: Required value");
+        else for (Object m : ml) {
+            if (!Set.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod").contains(String.valueOf(m))) {
+                errs.add("spec.accessModes: Unsupported value: \"" + m + "\": supported values: \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\"");
+            }
+        }
+        List<String> sources = new ArrayList<>();
+        for (String key : spec.keySet()) if (!PV_NON_SOURCE.contains(key)) sources.add(key);
+        if (sources.isEmpty()) errs.add("spec: Required value: must specify a volume type");
+        else if (sources.size() > 1) errs.add("spec." + sources.get(1) + ": Forbidden: may not specify more than 1 volume type");
+        if (sources.contains("local")) {
+            Object local = spec.get("local");
+            if (!(local instanceof Map<?, ?> lm) || lm.get("path") == null || String.valueOf(lm.get("path")).isEmpty()) errs.add("spec.local.path: Required value");
+            if (spec.get("nodeAffinity") == null) errs.add("spec.nodeAffinity: Required value: Local volume requires node affinity");
+        }
+        if (sources.contains("hostPath")) {
+            Object hp = spec.get("hostPath");
+            if (!(hp instanceof Map<?, ?> hm) || hm.get("path") == null) errs.add("spec.hostPath.path: Required value");
+        }
+        String rp = String.valueOf(spec.get("persistentVolumeReclaimPolicy"));
+        if (!Set.of("Retain", "Delete", "Recycle").contains(rp)) {
+            errs.add("spec.persistentVolumeReclaimPolicy: Unsupported value: \"" + rp + "\": supported values: \"Delete\", \"Recycle\", \"Retain\"");
+        }
+        return errs;
+    }
+
+    private static List<String> immutableStorageClass(Map<String, Object> old, Map<String, Object> now) {
+        List<String> errs = new ArrayList<>();
+        Object op = old.get("parameters"), np = now.get("parameters");
+        boolean oEmpty = op == null || (op instanceof Map<?, ?> m && m.isEmpty());
+        boolean nEmpty = np == null || (np instanceof Map<?, ?> m && m.isEmpty());
+        if (!(oEmpty && nEmpty) && !Objects.equals(op, np)) errs.add("parameters: Forbidden: updates to parameters are forbidden.");
+        if (!Objects.equals(old.get("provisioner"), now.get("provisioner"))) errs.add("provisioner: Forbidden: updates to provisioner are forbidden.");
+        if (!Objects.equals(old.get("reclaimPolicy"), now.get("reclaimPolicy"))) errs.add("reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden.");
+        if (!Objects.equals(old.get("volumeBindingMode"), now.get("volumeBindingMode"))) {
+            errs.add("volumeBindingMode: Invalid value: \"" + now.get("volumeBindingMode") + "\": field is immutable");
+        }
+        return errs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> immutablePv(Map<String, Object> old, Map<String, Object> now) {
+        List<String> errs = new ArrayList<>();
+        Map<String, Object> os = (Map<String, Object>) old.get("spec"), ns = (Map<String, Object>) now.get("spec");
+        Map<String, Object> oSrc = new LinkedHashMap<>(), nSrc = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : os.entrySet()) if (!PV_NON_SOURCE.contains(e.getKey())) oSrc.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, Object> e : ns.entrySet()) if (!PV_NON_SOURCE.contains(e.getKey())) nSrc.put(e.getKey(), e.getValue());
+        if (!oSrc.equals(nSrc)) {
+            errs.add("spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation\n" + sourceDiff(oSrc, nSrc));
+        }
+        if (!Objects.equals(os.get("volumeMode"), ns.get("volumeMode"))) {
+            errs.add("volumeMode: Invalid value: \"" + ns.get("volumeMode") + "\": field is immutable");
+        }
+        if (os.get("nodeAffinity") != null && !Objects.equals(os.get("nodeAffinity"), ns.get("nodeAffinity"))) {
+            errs.add("nodeAffinity: Invalid value: " + goValue(ns.get("nodeAffinity")) + ": field is immutable");
+        }
+        return errs;
+    }
+
+    /** An approximation of the go-cmp diff the API server appends (one "-"/"+" pair per changed source field). */
+    @SuppressWarnings("unchecked")
+    private static String sourceDiff(Map<String, Object> oSrc, Map<String, Object> nSrc) {
+        StringBuilder b = new StringBuilder("  core.PersistentVolumeSource{\n");
+        Set<String> keys = new java.util.TreeSet<>(oSrc.keySet());
+        keys.addAll(nSrc.keySet());
+        for (String key : keys) {
+            Object o = oSrc.get(key), n = nSrc.get(key);
+            String field = Character.toUpperCase(key.charAt(0)) + key.substring(1);
+            String type = "core." + field + "VolumeSource";
+            if (o instanceof Map<?, ?> om && n instanceof Map<?, ?> nm) {
+                b.append("  \t").append(field).append(": &").append(type).append("{\n");
+                Set<String> fk = new java.util.TreeSet<>((Set<String>) om.keySet());
+                fk.addAll((Set<String>) nm.keySet());
+                for (String f : fk) {
+                    String F = Character.toUpperCase(f.charAt(0)) + f.substring(1);
+                    Object ov = om.get(f), nv = nm.get(f);
+                    if (Objects.equals(ov, nv)) b.append("  \t\t").append(F).append(": ").append(goValue(ov)).append(",\n");
+                    else {
+                        b.append("- \t\t").append(F).append(": ").append(goValue(ov)).append(",\n");
+                        b.append("+ \t\t").append(F).append(": ").append(goValue(nv)).append(",\n");
+                    }
+                }
+                b.append("  \t},\n");
+            } else {
+                b.append("- \t").append(field).append(": ").append(o == null ? "nil" : "&" + type + "{...}").append(",\n");
+                b.append("+ \t").append(field).append(": ").append(n == null ? "nil" : "&" + type + "{...}").append(",\n");
+            }
+        }
+        return b.append("  }").toString();
+    }
+
+    private static String goValue(Object v) {
+        if (v == null) return "nil";
+        if (v instanceof String s) return "\"" + s + "\"";
+        if (v instanceof Map || v instanceof List) return Json.compact(v);
+        return String.valueOf(v);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T deepCopy(T o) {
+        if (o instanceof Map<?, ?> m) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) c.put(String.valueOf(e.getKey()), deepCopy(e.getValue()));
+            return (T) c;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> c = new ArrayList<>();
+            for (Object x : l) c.add(deepCopy(x));
+            return (T) c;
+        }
+        return o;
+    }
+
+    // --------------------------------------------------------------- delete
+
+    @SuppressWarnings("unchecked")
+    private int delete(Opts o, byte[] stdin, Path cwd) {
+        List<Target> targets = new ArrayList<>();
+        if (o.get("-f", "--filename") != null) {
+            try {
+                Map<Kind, List<String>> byKind = new LinkedHashMap<>();
+                for (Map<String, Object> m : readManifests(o, stdin, cwd, new String[1])) {
+                    Kind k = Kind.ofManifest(String.valueOf(m.get("kind")));
+                    if (k == null) {
+                        sink.err("error: resource mapping not found for name: \"" + name(m) + "\" namespace: \"\" from \"STDIN\": no matches for kind \"" + m.get("kind") + "\" in version \"" + m.get("apiVersion") + "\"\nensure CRDs are installed first\n");
+                        return 1;
+                    }
+                    byKind.computeIfAbsent(k, x -> new ArrayList<>()).add(name(m));
+                }
+                byKind.forEach((k, v) -> targets.add(new Target(k, v)));
+            } catch (IOException | RuntimeException e) {
+                sink.err("error: " + e.getMessage() + "\n");
+                return 1;
+            }
+        } else {
+            Target t = target(o.positional);
+            if (t == null) {
+                if (o.positional.isEmpty()) sink.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
+                return 1;
+            }
+            if (t.names().isEmpty() && !o.has("--all")) {
+                sink.err("error: resource(s) were provided, but no name was specified\n");
+                return 1;
+            }
+            targets.add(t.names().isEmpty() ? new Target(t.kind(), all(t.kind()).stream().map(Kubectl::name).toList()) : t);
+        }
+        boolean ignoreNotFound = "true".equals(o.get("--ignore-not-found"));
+        boolean wait = !"false".equals(o.get("--wait"));
+        Duration timeout = parseDuration(o.get("--timeout"));
+        int rc = 0;
+        List<String> waitFor = new ArrayList<>();
+        for (Target t : targets) {
+            for (String n : t.names()) {
+                boolean found;
+                switch (t.kind()) {
+                    case NODE -> found = api.deleteNode(n);
+                    case STORAGECLASS -> found = api.removeStorageClass(n);
+                    case PV -> {
+                        synchronized (api) {
+                            Map<String, Object> pv = api.pvs().get(n);
+                            found = pv != null;
+                            if (found) {
+                                Map<String, Object> spec = (Map<String, Object>) pv.getOrDefault("spec", Map.of());
+                                Map<String, Object> md = (Map<String, Object>) pv.get("metadata");
+                                if (spec.get("claimRef") != null && "Bound".equals(KubeApi.status(pv).get("phase"))) {
+                                    // Storage Object in Use Protection: the pv-protection finalizer holds it.
+                                    md.putIfAbsent("deletionTimestamp", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                                    md.put("deletionGracePeriodSeconds", 0);
+                                    api.stamp(pv);
+                                    api.putPv(n, pv);
+                                    waitFor.add(n);
+                                } else {
+                                    api.removePv(n);
+                                }
+                            }
+                        }
+                    }
+                    default -> found = false;
+                }
+                if (found) sink.out(t.kind().singular + (t.kind().group.isEmpty() ? "" : "." + t.kind().group) + " \"" + n + "\" deleted\n");
+                else if (!ignoreNotFound) {
+                    sink.err("Error from server (NotFound): " + t.kind().qualified() + " \"" + n + "\" not found\n");
+                    rc = 1;
+                }
+            }
+        }
+        if (wait && !waitFor.isEmpty()) {
+            long deadline = timeout == null || timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+            for (String n : waitFor) {
+                while (api.pvs().containsKey(n)) {
+                    if (cancelled.getAsBoolean()) return 130;
+                    if (System.nanoTime() > deadline) {
+                        sink.err("error: timed out waiting for the condition on persistentvolumes/" + n + "\n");
+                        return 1;
+                    }
+                    try { api.await(200); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return 130; }
+                }
+            }
+        }
+        return rc;
+    }
+
+    static Duration parseDuration(String s) {
+        if (s == null || s.isEmpty()) return null;
+        Matcher m = Pattern.compile("(\\d+)(h|ms|m|s)").matcher(s);
+        Duration d = Duration.ZERO;
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            long v = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) { case "h" -> Duration.ofHours(v); case "m" -> Duration.ofMinutes(v); case "ms" -> Duration.ofMillis(v); default -> Duration.ofSeconds(v); });
+        }
+        if (!any && s.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(s));
+        return d;
+    }
+
+    // ---------------------------------------------------- cordon and drain
+
+    private int cordon(Opts o, boolean on) {
+        if (o.positional.isEmpty()) {
+            sink.err("error: USAGE: " + (on ? "cordon" : "uncordon") + " NODE [flags]\nSee 'kubectl " + (on ? "cordon" : "uncordon") + " -h' for help and examples\n");
+            return 1;
+        }
+        int rc = 0;
+        for (String n : o.positional) {
+            String nn = n.startsWith("node/") ? n.substring(5) : n;
+            KubeApi.NodeRec rec = api.node(nn);
+            if (rec == null) {
+                sink.err("Error from server (NotFound): nodes \"" + nn + "\" not found\n");
+                rc = 1;
+                continue;
+            }
+            if (rec.unschedulable == on) sink.out("node/" + nn + " already " + (on ? "cordoned" : "uncordoned") + "\n");
+            else {
+                api.setUnschedulable(rec, on);
+                sink.out("node/" + nn + " " + (on ? "cordoned" : "uncordoned") + "\n");
+            }
+        }
+        return rc;
+    }
+
+    private int drain(Opts o) {
+        if (o.positional.size() != 1) {
+            sink.err("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n");
+            return 1;
+        }
+        String n = o.positional.get(0);
+        if (n.startsWith("node/")) n = n.substring(5);
+        KubeApi.NodeRec rec = api.node(n);
+        if (rec == null) {
+            sink.err("Error from server (NotFound): nodes \"" + n + "\" not found\n");
+            return 1;
+        }
+        if (o.has("--dry-run") && !"none".equals(o.get("--dry-run"))) {
+            sink.out("node/" + n + " cordoned (" + ("server".equals(o.get("--dry-run")) ? "server" : "client") + " dry run)\n");
+            sink.out("node/" + n + " drained (" + ("server".equals(o.get("--dry-run")) ? "server" : "client") + " dry run)\n");
+            return 0;
+        }
+        if (rec.unschedulable) sink.out("node/" + n + " already cordoned\n");
+        else {
+            api.setUnschedulable(rec, true);
+            sink.out("node/" + n + " cordoned\n");
+        }
+        Set<String> disabled = api.disabled();
+        boolean svclb = !disabled.contains("traefik") && !disabled.contains("servicelb");
+        if (svclb) {
+            String pod = "kube-system/svclb-traefik-" + Integer.toHexString(Math.abs(("traefik" + n).hashCode())).substring(0, 8) + "-" + shortId(n);
+            if (!"true".equals(o.get("--ignore-daemonsets"))) {
+                sink.err("error: unable to drain node \"" + n + "\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): "
+                        + pod + ", continuing command...\nThere are pending nodes to be drained:\n " + n
+                        + "\ncannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): " + pod + "\n");
+                return 1;
+            }
+            sink.err("Warning: ignoring DaemonSet-managed Pods: " + pod + "\n");
+        }
+        sink.out("node/" + n + " drained\n");
+        return 0;
+    }
+
+    private static String shortId(String n) {
+        String chars = "bcdfghjklmnpqrstvwxz2456789";
+        StringBuilder b = new StringBuilder();
+        int h = Math.abs(n.hashCode());
+        for (int i = 0; i < 5; i++) { b.append(chars.charAt(h % chars.length())); h /= chars.length(); h += 7; }
+        return b.toString();
+    }
+
+    private int version(Opts o) {
+        String v = api.serverVersion();
+        sink.out("Client Version: " + v + "\nKustomize Version: v5.4.2\nServer Version: " + v + "\n");
+        return 0;
+    }
+}
