@@ -33,10 +33,23 @@ public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3s
 
     public ClusterSpec {
         nodes = List.copyOf(nodes == null ? List.of() : nodes);
-        Set<String> names = new HashSet<>(), endpoints = new HashSet<>();
+        Set<String> names = new HashSet<>(), endpoints = new HashSet<>(), lan = new HashSet<>();
         for (NodeSpec n : nodes) {
             if (!names.add(n.name())) throw new IllegalArgumentException("duplicate node name " + n.name());
             if (!endpoints.add(n.address() + ":" + n.port())) throw new IllegalArgumentException("duplicate address " + n.address() + ":" + n.port());
+            // A server URL or node-ip names one board: two boards may share a loopback address (on other ports)
+            // only while neither advertises an address of its own.
+            if (n.advertisedAddress() != null && !lan.add(n.advertisedAddress())) {
+                throw new IllegalArgumentException("duplicate advertised address " + n.advertisedAddress());
+            }
+        }
+        for (NodeSpec n : nodes) {
+            for (NodeSpec o : nodes) {
+                if (n != o && n.advertisedAddress() != null && n.advertisedAddress().equals(o.address())) {
+                    throw new IllegalArgumentException(n.name() + ": advertised address " + n.advertisedAddress()
+                            + " is the loopback address of " + o.name());
+                }
+            }
         }
         rebootDelayMillis = rebootDelayMillis < 0 ? 1500 : rebootDelayMillis;
         k3sStartDelayMillis = k3sStartDelayMillis < 0 ? 200 : k3sStartDelayMillis;

@@ -223,7 +223,7 @@ final class K3sRuntime {
         rec.hostNode = node.name();
         rec.version = version;
         rec.runtime = runtime;
-        rec.address = s.str("node-ip") != null ? s.str("node-ip") : node.address();
+        rec.address = s.str("node-ip") != null ? s.str("node-ip") : node.advertisedAddress();
         rec.arch = node.arch32() ? "arm" : "arm64";
         rec.memoryKb = node.memoryKb();
         rec.kernel = node.arch32() ? "6.6.51+rpt-rpi-v7l" : "6.6.51+rpt-rpi-v8";
@@ -320,9 +320,9 @@ final class K3sRuntime {
         }
         lines.add(logLine("info", "Wrote kubeconfig /etc/rancher/k3s/k3s.yaml"));
         lines.add(logLine("info", "Server node token is available at /var/lib/rancher/k3s/server/token"));
-        lines.add(logLine("info", "To join server node to cluster: k3s server -s https://" + node.address() + ":6443 -t ${SERVER_NODE_TOKEN}"));
+        lines.add(logLine("info", "To join server node to cluster: k3s server -s https://" + node.advertisedAddress() + ":6443 -t ${SERVER_NODE_TOKEN}"));
         lines.add(logLine("info", "Agent node token is available at /var/lib/rancher/k3s/server/agent-token"));
-        lines.add(logLine("info", "To join agent node to cluster: k3s agent -s https://" + node.address() + ":6443 -t ${AGENT_NODE_TOKEN}"));
+        lines.add(logLine("info", "To join agent node to cluster: k3s agent -s https://" + node.advertisedAddress() + ":6443 -t ${AGENT_NODE_TOKEN}"));
         lines.add(logLine("info", "k3s is up and running"));
         return new Outcome(Kind.OK, lines, 0, "k3s", node.name(), rec);
     }

@@ -253,8 +253,9 @@ public final class SimCluster implements AutoCloseable {
         }
     }
 
-    /** The board a server URL's host names: by address, node name or current hostname. */
+    /** The board a server URL's host names: by advertised (LAN) address, loopback address, node name or current hostname. */
     SimNode resolve(String host) {
+        for (SimNode n : nodes.values()) if (n.advertisedAddress().equals(host)) return n;
         for (SimNode n : nodes.values()) if (n.address().equals(host)) return n;
         for (SimNode n : nodes.values()) if (n.name().equals(host)) return n;
         for (SimNode n : nodes.values()) {
@@ -354,7 +355,7 @@ public final class SimCluster implements AutoCloseable {
         cfg.put("node-name", n.name());
         if (agent) {
             String token = Files.readString(server.root().resolve("var/lib/rancher/k3s/server/token")).trim();
-            cfg.put("server", "https://" + server.address() + ":6443");
+            cfg.put("server", "https://" + server.advertisedAddress() + ":6443");
             cfg.put("token", token);
             String sv = K3sRuntime.versionOf(server.root().resolve("usr/local/bin/k3s"));
             if (sv != null) version = sv;
@@ -469,13 +470,13 @@ public final class SimCluster implements AutoCloseable {
     String statusText() {
         StringBuilder b = new StringBuilder();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("NODE", "ADDRESS", "POWER", "NETWORK", "K3S", "EXECS", "BOOT_ID"));
+        rows.add(List.of("NODE", "SSH", "ADVERTISED", "POWER", "NETWORK", "K3S", "EXECS", "BOOT_ID"));
         for (SimNode n : nodes.values()) {
             String k3sState = "-";
             for (String u : List.of("k3s.service", "k3s-agent.service")) {
                 if (n.units.exists(u)) k3sState = u.replace(".service", "") + ":" + n.unitState(u).replace(" ", "");
             }
-            rows.add(List.of(n.name(), n.address() + ":" + n.port(), n.isUp() ? "up" : "down",
+            rows.add(List.of(n.name(), n.address() + ":" + n.port(), n.advertisedAddress(), n.isUp() ? "up" : "down",
                     n.isReachable() ? "ok" : (n.isUp() ? "unreachable" : "-"), k3sState, String.valueOf(n.execCount()), n.bootId().isEmpty() ? "-" : n.bootId()));
         }
         int[] w = new int[rows.get(0).size()];

@@ -87,7 +87,10 @@ public final class SimNode {
     // ------------------------------------------------------------ identity
 
     public String name() { return spec.name(); }
+    /** The loopback address the node's SSH server listens on. */
     public String address() { return spec.address(); }
+    /** The address the node side names this board by (its LAN address, see {@link NodeSpec#advertisedAddress}). */
+    public String advertisedAddress() { return spec.lanAddress(); }
     public int port() { return spec.port(); }
     public String user() { return spec.user(); }
     public NodeSpec spec() { return spec; }
@@ -269,7 +272,7 @@ public final class SimNode {
         Files.writeString(root.resolve("proc/meminfo"), NodeFs.meminfo(memoryKb));
         Files.writeString(hw.resolve("arch"), arch32 ? "armv7l" : "aarch64");
         Files.writeString(hw.resolve("throttled"), throttled);
-        Files.writeString(hw.resolve("address"), spec.address());
+        Files.writeString(hw.resolve("address"), spec.lanAddress());
         Files.writeString(hw.resolve("boot-device"), spec.bootDevice());
         Path sudo = hw.resolve("sudo-password-sha256");
         if (spec.sudoPassword() != null) Files.writeString(sudo, sha256(spec.sudoPassword()));
