@@ -266,8 +266,12 @@ final class SshSession implements Session {
             channels.release();
         }
         if (viaSudo) {
-            String script = "install -D -m " + Integer.toOctalString(mode) + " " + RemoteScripts.quote(tmp) + " "
-                    + RemoteScripts.quote(remotePath) + "; rc=$?; rm -f " + RemoteScripts.quote(tmp) + "; exit $rc";
+            // SFTP paths are rooted at the node's /, but paths handed to a tool follow the node-side convention
+            // "${PICTL_ROOT:-}/path" (docs/simulator.md): empty on a real Pi, the node's root in the simulator.
+            String root = "\"${PICTL_ROOT:-}\"";
+            String script = "install -D -m " + Integer.toOctalString(mode) + " " + root + RemoteScripts.quote(tmp) + " "
+                    + root + RemoteScripts.quote(remotePath) + "; rc=$?; rm -f " + root + RemoteScripts.quote(tmp)
+                    + "; exit $rc";
             ExecResult r = exec(new RemoteCommand(step, script, Duration.ofMinutes(2), true, null));
             if (!r.ok()) {
                 throw TransportException.commandFailed(node(), step, r);
