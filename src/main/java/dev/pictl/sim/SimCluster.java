@@ -55,7 +55,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * State directory layout: {@code id_ed25519}(+.pub) the user key, {@code known_hosts} every node's host key,
+ * State directory layout: {@code cluster.json} the spec it runs, {@code id_ed25519}(+.pub) the user key,
+ * {@code known_hosts} every node's host key,
  * {@code events.log}, {@code control.key}, {@code shims/} and {@code libexec/} the stand-ins,
  * {@code hostbin/} the host tools the nodes may use, {@code nodes/<name>/root} each node's filesystem,
  * {@code nodes/<name>/hw} its simulated hardware, {@code nodes/<name>/ssh_host_ed25519_key} its host key.
@@ -135,6 +136,9 @@ public final class SimCluster implements AutoCloseable {
                     .append(PublicKeyEntry.toString(hk.getPublic())).append('\n');
         }
         Files.writeString(stateDir.resolve("known_hosts"), known.toString());
+        // The running spec, so that a test fixture's state directory reads like a daemon's (pictl's simulator
+        // overlay finds its boards there); a daemon started from cluster.json rewrites the same content.
+        spec.write(stateDir.resolve("cluster.json"));
         List<Future<?>> boots = new ArrayList<>();
         for (SimNode node : nodes.values()) {
             boots.add(pool.submit(() -> {
