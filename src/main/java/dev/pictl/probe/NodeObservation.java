@@ -77,7 +77,8 @@ public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<Str
      * The kernel command line.
      *
      * @param path        where cmdline.txt is ({@code /boot/firmware/cmdline.txt} or {@code /boot/cmdline.txt});
-     *                    null when neither is usable (e.g. only the Bookworm stub), then the other fields are empty
+     *                    null when neither is usable (e.g. only the Bookworm stub); then fileText is null and
+     *                    fileTokens empty (running and controllers are read all the same)
      * @param fileText    the file's content as read
      * @param fileTokens  the tokens of its first line
      * @param running     the tokens of {@code /proc/cmdline} (the firmware's prefix included)
