@@ -44,7 +44,7 @@ public final class SimControl {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xss512k");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(absoluteClassPath());
         cmd.add(SimDaemon.class.getName());
         cmd.add(dir.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -64,6 +64,18 @@ public final class SimControl {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         throw new IOException("the simulator daemon did not come up within " + timeout.toSeconds() + " s:\n" + logTail(dir));
+    }
+
+    /**
+     * This JVM's class path with every entry made absolute ({@code java -jar target/pictl.jar} has a relative one),
+     * so the daemon finds the same classes wherever it runs.
+     */
+    static String absoluteClassPath() {
+        List<String> out = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty()) out.add(Path.of(e).toAbsolutePath().normalize().toString());
+        }
+        return String.join(File.pathSeparator, out);
     }
 
     private static String logTail(Path dir) {
