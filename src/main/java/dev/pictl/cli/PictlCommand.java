@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "pictl", mixinStandardHelpOptions = true, versionProvider = PictlCommand.Version.class,
         description = {"Build and keep a Raspberry Pi k3s cluster from a written description:",
                 "plan what would change on which board, apply only that, and catch drift."},
-        subcommands = {ValidateCommand.class, GraphCommand.class, StateCommand.class, SimCommand.class, VersionCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class, GraphCommand.class, StateCommand.class, SimCommand.class,
+                VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (including bad usage)",
                 "2:changes present (plan --detailed-exitcode) or drift found"})

@@ -1,10 +1,31 @@
 package dev.pictl.engine;
 
+import dev.pictl.config.Config;
 import dev.pictl.config.ConfigLoader;
 import dev.pictl.config.LoadResult;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.graph.GraphBuilder;
 import dev.pictl.graph.ResourceGraph;
+import dev.pictl.plan.Differ;
+import dev.pictl.plan.Plan;
+import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.probe.ProbeRequest;
+import dev.pictl.probe.Prober;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.SecretHasher;
+import dev.pictl.state.State;
+import dev.pictl.state.StateException;
+import dev.pictl.state.StateStore;
+import dev.pictl.transport.Secrets;
+import dev.pictl.transport.Transport;
+import dev.pictl.transport.TransportSettings;
+import dev.pictl.transport.ssh.SshTransport;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** pictl's operations. Stateless; every input arrives in a request record. */
 public final class Pictl {
@@ -23,5 +44,73 @@ public final class Pictl {
             }
         }
         return new ValidateResult(load.config(), graph, diags, load.sources());
+    }
+
+    /**
+     * Plans: validates the description (variable values required), reads the state, probes every node in
+     * one round trip each, and diffs. Never throws for bad input or unreachable nodes; plan never writes state.
+     */
+    public PlanRunResult plan(PlanRunRequest request) {
+        ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
+        Diagnostics diags = v.diagnostics();
+        if (!v.ok()) {
+            return new PlanRunResult(null, v.config(), diags, v.sources());
+        }
+        Config config = v.config();
+        StateStore store = StateStore.at(statePath(request), Version.current());
+        State state;
+        SecretHasher hasher;
+        try {
+            state = store.read();
+            hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
+        } catch (StateException e) {
+            diags.add(e.diagnostic());
+            return new PlanRunResult(null, config, diags, v.sources());
+        }
+        NodeTargets targets = request.simDir() != null ? NodeTargets.forSimulator(config, request.simDir())
+                : NodeTargets.from(config);
+        diags.addAll(targets.diagnostics());
+        if (!targets.ok()) {
+            return new PlanRunResult(null, config, diags, v.sources());
+        }
+        Map<String, ProbeOutcome> probes = probe(config, targets, request);
+        Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, request.plan(), Version.current());
+        return new PlanRunResult(plan, config, diags, v.sources());
+    }
+
+    /** The state file: the request's, or pictl.state.json beside the configuration. */
+    public static Path statePath(PlanRunRequest request) {
+        return request.statePath() != null ? request.statePath() : StateStore.defaultPath(request.config());
+    }
+
+    private static Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request) {
+        Map<String, ProbeRequest> requests = new LinkedHashMap<>();
+        String serverNode = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
+        for (String node : targets.byNode().keySet()) {
+            List<String> pvPaths = new ArrayList<>();
+            for (ResourceInstance pv : config.ofType("pv")) {
+                if (node.equals(pv.node()) && pv.string("path") != null) {
+                    pvPaths.add(pv.string("path"));
+                }
+            }
+            requests.put(node, new ProbeRequest(node, node.equals(serverNode), pvPaths));
+        }
+        TransportSettings settings = request.simDir() != null || request.transport() == null
+                ? TransportSettings.isolated(simKnownHosts(request), System.getProperty("user.name", "pi"), Secrets.none())
+                : request.transport();
+        try (Transport transport = new SshTransport(settings)) {
+            return Prober.probeAll(transport, targets.byNode(), requests, request.parallelism(), request.probeTimeout());
+        }
+    }
+
+    private static Path simKnownHosts(PlanRunRequest request) {
+        return request.simDir() != null ? request.simDir().resolve("known_hosts")
+                : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+    }
+
+    private static SecretHasher ephemeralHasher() {
+        byte[] key = new byte[SecretHasher.KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return new SecretHasher(key);
     }
 }

@@ -1,0 +1,173 @@
+package dev.pictl.cli;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.cli.view.DiagnosticsView;
+import dev.pictl.cli.view.PlanView;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.engine.Pictl;
+import dev.pictl.engine.PlanRunRequest;
+import dev.pictl.engine.PlanRunResult;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.PlanCodec;
+import dev.pictl.plan.PlanMode;
+import dev.pictl.plan.PlanRequest;
+import dev.pictl.transport.TransportSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Show what would change on which node: probes every node (one SSH round trip each), compares "
+                + "with the description and the state, and prints the plan. Never changes a node or the state."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success (with --detailed-exitcode: no changes)", "1:error, an unreachable node, or bad usage",
+                "2:with --detailed-exitcode: changes present"})
+final class PlanCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    NodeOptions nodes;
+
+    @Option(names = "--json", description = "Print the plan as JSON (schema/plan.schema.json).")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for 'pictl apply FILE' (no secrets in it).")
+    Path out;
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes, 0 when there are none.")
+    boolean detailedExitCode;
+
+    @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource (and what it depends on); repeatable.")
+    List<String> targets = List.of();
+
+    @Option(names = "--replace", paramLabel = "ADDR", description = "Replace this resource even if unchanged; repeatable.")
+    List<String> replace = List.of();
+
+    @Option(names = "--destroy", description = "Plan to destroy everything in the state.")
+    boolean destroy;
+
+    @Option(names = "--refresh-only", description = "Only show what changed outside pictl since the last apply.")
+    boolean refreshOnly;
+
+    PlanCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if (destroy && refreshOnly) {
+            throw new ParameterException(spec.commandLine(), "--destroy and --refresh-only cannot be used together");
+        }
+        PlanMode mode = destroy ? PlanMode.DESTROY : refreshOnly ? PlanMode.REFRESH_ONLY : PlanMode.NORMAL;
+        PlanRequest planRequest = new PlanRequest(mode, addresses(targets, "--target"), addresses(replace, "--replace"));
+        PlanRunResult r = run(ctx, common, nodes, planRequest);
+        boolean color = common.color(ctx);
+        DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
+        if (r.plan() == null) {
+            ctx.err().println();
+            ctx.err().println("No plan: " + DiagnosticsView.summary(r.diagnostics()));
+            ctx.err().flush();
+            return ExitCode.ERROR;
+        }
+        Plan plan = r.plan();
+        printPlanDiagnostics(plan, r, color);
+        if (json) {
+            ctx.out().print(PlanCodec.write(plan));
+        } else {
+            ctx.out().print(new PlanView(color).render(plan));
+        }
+        if (out != null) {
+            if (plan.hasErrors()) {
+                ctx.err().println("Error: the plan has errors; not saved to " + out);
+                ctx.err().flush();
+                return ExitCode.ERROR;
+            }
+            try {
+                save(plan, ctx.workDir().resolve(out));
+            } catch (IOException e) {
+                ctx.err().println("Error: cannot save the plan to " + out + ": " + e.getMessage());
+                ctx.err().flush();
+                return ExitCode.ERROR;
+            }
+            if (!json) {
+                ctx.out().println();
+                ctx.out().println("Saved the plan to: " + out);
+                ctx.out().println();
+                ctx.out().println("To perform exactly these actions, run:");
+                ctx.out().println("    pictl apply " + out);
+            }
+        } else if (!json && plan.hasChanges() && mode != PlanMode.REFRESH_ONLY) {
+            ctx.out().println();
+            ctx.out().println("Note: You didn't use the --out option to save this plan, so pictl can't guarantee to "
+                    + "take exactly these actions if you run \"pictl apply\" now.");
+        }
+        ctx.out().flush();
+        ctx.err().flush();
+        if (plan.hasErrors()) {
+            return ExitCode.ERROR;
+        }
+        return detailedExitCode && plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
+    }
+
+    private void printPlanDiagnostics(Plan plan, PlanRunResult r, boolean color) {
+        Diagnostics d = new Diagnostics();
+        d.addAll(plan.diagnostics());
+        DiagnosticsView.text(d, r.sources(), color, ctx.err());
+        if (!d.isEmpty()) {
+            ctx.err().println();
+        }
+    }
+
+    /** Runs the engine's plan with the options every plan-like command shares. */
+    static PlanRunResult run(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest) {
+        TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(),
+                Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
+                ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
+        PlanRunRequest request = new PlanRunRequest(common.configPath(ctx), common.variables(ctx, true),
+                nodes.statePath(ctx), nodes.simDir(ctx), planRequest, nodes.parallelism, settings,
+                Duration.ofSeconds(nodes.probeTimeoutSeconds));
+        return new Pictl().plan(request);
+    }
+
+    private List<ResourceAddress> addresses(List<String> texts, String option) {
+        List<ResourceAddress> out = new ArrayList<>();
+        for (String t : texts) {
+            String fixed = t.replaceAll("\\[([^\"\\]]+)\\]", "[\"$1\"]");
+            out.add(ResourceAddress.parse(fixed).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "Invalid " + option + " '" + t + "': expected an address such as node.pi-1 or "
+                            + "kernel_params.cgroups[\"pi-1\"]")));
+        }
+        return out;
+    }
+
+    /** Written whole to a temporary file, then moved into place: never a half-written plan. */
+    static void save(Plan plan, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".pictl-plan", ".tmp");
+        try {
+            Files.writeString(tmp, PlanCodec.write(plan), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package dev.pictl.cli.view;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.plan.Action;
+import dev.pictl.plan.ActionReason;
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.PlanMode;
+import dev.pictl.plan.ResourceChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The human plan, in Terraform's vocabulary, grouped by node:
+ *
+ * <pre>
+ * pi-worker-1 (192.168.1.11): Raspberry Pi 4 Model B Rev 1.4, 3.7 GB, bookworm, aarch64
+ *
+ *   # kernel_params.cgroups["pi-worker-1"] will be updated in-place
+ *   # !! REBOOT: pi-worker-1 is drained and restarted
+ *   ~ kernel_params "cgroups" {
+ *       ~ add    = ["cgroup_enable=cpuset"] -> ["cgroup_enable=cpuset", "cgroup_enable=memory"]
+ *         # (2 unchanged attributes hidden)
+ *     }
+ *
+ * Plan: 0 to add, 1 to change, 0 to destroy.
+ * </pre>
+ */
+public final class PlanView {
+    private static final String GREEN = "\u001b[32m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String RED = "\u001b[31m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RESET = "\u001b[0m";
+
+    private final boolean color;
+
+    public PlanView(boolean color) {
+        this.color = color;
+    }
+
+    public String render(Plan plan) {
+        StringBuilder out = new StringBuilder();
+        if (!plan.drift().isEmpty() && (plan.mode() == PlanMode.REFRESH_ONLY || plan.hasChanges())) {
+            drift(plan, out);
+        }
+        if (plan.mode() == PlanMode.REFRESH_ONLY) {
+            if (plan.drift().isEmpty()) {
+                out.append(bold("No changes.")).append(" Your cluster still matches the configuration.\n");
+            } else {
+                out.append("This is a refresh-only plan: run `pictl apply --refresh-only` to record these changes in "
+                        + "the state. No node is changed.\n");
+            }
+            unknown(plan, out);
+            return out.toString();
+        }
+        List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::isChange).toList();
+        if (changes.isEmpty()) {
+            unknown(plan, out);
+            if (plan.unknown().isEmpty()) {
+                out.append(bold("No changes.")).append(" Your cluster matches the configuration.\n\n");
+                out.append("pictl found nothing to change on ").append(plan.nodes().size())
+                        .append(plan.nodes().size() == 1 ? " node.\n" : " nodes.\n");
+            }
+            return out.toString();
+        }
+        legend(changes, out);
+        out.append("pictl will perform the following actions:\n");
+        Map<String, List<ResourceChange>> byNode = new LinkedHashMap<>();
+        for (String node : plan.nodes().keySet()) {
+            byNode.put(node, new ArrayList<>());
+        }
+        List<ResourceChange> cluster = new ArrayList<>();
+        for (ResourceChange c : changes) {
+            if (c.node() == null || (c.address().type().equals("storage_class"))) {
+                cluster.add(c);
+            } else {
+                byNode.computeIfAbsent(c.node(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        for (Map.Entry<String, List<ResourceChange>> e : byNode.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Plan.NodeInfo info = plan.nodes().get(e.getKey());
+            out.append('\n').append(bold(e.getKey()));
+            if (info != null) {
+                out.append(" (").append(info.address()).append("): ").append(info.description());
+            } else {
+                out.append(" (no longer in the configuration)");
+            }
+            out.append('\n');
+            for (ResourceChange c : e.getValue()) {
+                resource(c, out);
+            }
+        }
+        if (!cluster.isEmpty()) {
+            out.append('\n').append(bold("cluster")).append(" (through the k3s server)\n");
+            for (ResourceChange c : cluster) {
+                resource(c, out);
+            }
+        }
+        unknown(plan, out);
+        out.append('\n').append(bold("Plan: " + plan.toAdd() + " to add, " + plan.toChange() + " to change, "
+                + plan.toDestroy() + " to destroy.")).append('\n');
+        reboots(changes, out);
+        return out.toString();
+    }
+
+    private void legend(List<ResourceChange> changes, StringBuilder out) {
+        Set<Action> used = new TreeSet<>();
+        changes.forEach(c -> used.add(c.action()));
+        out.append("Resource actions are indicated with the following symbols:\n");
+        for (Action a : used) {
+            String text = switch (a) {
+                case CREATE -> "create";
+                case UPDATE -> "update in-place";
+                case REPLACE -> "destroy and then create replacement";
+                case DELETE -> "destroy";
+                case NO_OP -> "";
+            };
+            if (!text.isEmpty()) {
+                out.append(colored(a, pad(a.symbol(), 3))).append(' ').append(text).append('\n');
+            }
+        }
+        out.append('\n');
+    }
+
+    private void resource(ResourceChange c, StringBuilder out) {
+        ResourceAddress a = c.address();
+        out.append('\n').append("  # ").append(a).append(' ').append(headline(c)).append('\n');
+        if (c.reason() != ActionReason.NONE && c.reason() != ActionReason.NOT_PRESENT
+                && c.reason() != ActionReason.ATTRIBUTE_CHANGED && c.reason() != ActionReason.CANNOT_UPDATE_IN_PLACE) {
+            out.append("  # (").append(c.reason().text()).append(")\n");
+        }
+        if (c.reboot()) {
+            out.append("  ").append(warn("# !! REBOOT: " + c.node() + (c.drain() ? " is drained, restarted and uncordoned"
+                    : " restarts"))).append('\n');
+        } else if (c.drain()) {
+            out.append("  # ").append(c.node()).append(" is drained first\n");
+        }
+        if (c.dataLoss() != null) {
+            out.append("  ").append(warn("# !! DATA: " + c.dataLoss() + " (apply needs --allow-data-loss)"))
+                    .append('\n');
+        }
+        String label = a.type() + " \"" + a.name() + "\"";
+        out.append(colored(c.action(), pad(c.action().symbol(), 3))).append(' ').append(label).append(" {\n");
+        switch (c.action()) {
+            case CREATE -> c.after().forEach((k, v) -> attr("+", k, null, v, c.sensitive().contains(k), false, width(c.after()), out));
+            case DELETE -> c.before().forEach((k, v) -> attr("-", k, v, null, c.sensitive().contains(k), false, width(c.before()), out));
+            case UPDATE, REPLACE -> {
+                int w = c.changes().stream().mapToInt(x -> x.name().length()).max().orElse(0);
+                for (AttributeChange ch : c.changes()) {
+                    attr("~", ch.name(), ch.before(), ch.after(), ch.sensitive(), ch.forcesReplacement(), w, out);
+                }
+                int hidden = c.after().size() - c.changes().size();
+                if (hidden > 0) {
+                    out.append("        # (").append(hidden).append(hidden == 1 ? " unchanged attribute hidden)\n"
+                            : " unchanged attributes hidden)\n");
+                }
+            }
+            case NO_OP -> {
+            }
+        }
+        out.append("    }\n");
+    }
+
+    private static String headline(ResourceChange c) {
+        return switch (c.action()) {
+            case CREATE -> "will be created";
+            case UPDATE -> "will be updated in-place";
+            case REPLACE -> c.reason() == ActionReason.REPLACE_REQUESTED ? "will be replaced, as requested"
+                    : "must be replaced";
+            case DELETE -> "will be destroyed\n  # (because " + (c.reason() == ActionReason.DESTROY_REQUESTED
+                    ? "of --destroy" : c.address() + " is not in the configuration") + ")";
+            case NO_OP -> "is up to date";
+        };
+    }
+
+    private void attr(String sym, String name, Object before, Object after, boolean sensitive, boolean forces,
+                      int width, StringBuilder out) {
+        String s = switch (sym) {
+            case "+" -> color ? GREEN + "+" + RESET : "+";
+            case "-" -> color ? RED + "-" + RESET : "-";
+            default -> color ? YELLOW + "~" + RESET : "~";
+        };
+        out.append("      ").append(s).append(' ').append(name).append(" ".repeat(Math.max(0, width - name.length())))
+                .append(" = ");
+        if (sym.equals("+")) {
+            out.append(value(after, sensitive));
+        } else if (sym.equals("-")) {
+            out.append(value(before, sensitive)).append(" -> null");
+        } else {
+            out.append(value(before, sensitive)).append(" -> ").append(value(after, sensitive));
+        }
+        if (forces) {
+            out.append(color ? " " + RED + "# forces replacement" + RESET : " # forces replacement");
+        }
+        out.append('\n');
+    }
+
+    /** A value as HCL-ish text; secrets never. */
+    public static String value(Object v, boolean sensitive) {
+        if (sensitive && v != null) {
+            return "(sensitive value)";
+        }
+        if (v == null) {
+            return "null";
+        } else if (v instanceof String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        } else if (v instanceof List<?> l) {
+            List<String> items = new ArrayList<>();
+            l.forEach(x -> items.add(value(x, false)));
+            return "[" + String.join(", ", items) + "]";
+        } else if (v instanceof Map<?, ?> m) {
+            if (m.isEmpty()) {
+                return "{}";
+            }
+            List<String> items = new ArrayList<>();
+            m.forEach((k, x) -> items.add("\"" + k + "\" = " + value(x, false)));
+            return "{ " + String.join(", ", items) + " }";
+        }
+        return String.valueOf(v);
+    }
+
+    private void drift(Plan plan, StringBuilder out) {
+        out.append(bold("Note: Objects have changed outside of pictl")).append("\n\n");
+        out.append("pictl detected the following changes made outside of pictl since the last \"pictl apply\":\n");
+        for (ResourceChange d : plan.drift()) {
+            out.append('\n').append("  # ").append(d.address());
+            if (d.action() == Action.DELETE) {
+                out.append(" has been deleted\n");
+                continue;
+            }
+            out.append(" has changed\n");
+            int w = d.changes().stream().mapToInt(x -> x.name().length()).max().orElse(0);
+            for (AttributeChange ch : d.changes()) {
+                attr("~", ch.name(), ch.before(), ch.after(), ch.sensitive(), false, w, out);
+            }
+        }
+        out.append('\n');
+        if (plan.mode() != PlanMode.REFRESH_ONLY) {
+            out.append("Unless you have made equivalent changes to your configuration, the following plan may include "
+                    + "actions to undo or respond to these changes.\n\n");
+        }
+        out.append("─".repeat(77)).append("\n\n");
+    }
+
+    private void unknown(Plan plan, StringBuilder out) {
+        if (plan.unknown().isEmpty()) {
+            return;
+        }
+        out.append('\n').append(bold("Not checked")).append(" (their state could not be read, so the plan cannot cover them):\n");
+        for (Plan.Unknown u : plan.unknown()) {
+            out.append("  ? ").append(u.address()).append(": ").append(u.reason()).append('\n');
+        }
+    }
+
+    private void reboots(List<ResourceChange> changes, StringBuilder out) {
+        Set<String> reboot = new TreeSet<>();
+        Set<String> drained = new TreeSet<>();
+        changes.stream().filter(ResourceChange::reboot).forEach(c -> {
+            reboot.add(c.node());
+            if (c.drain()) {
+                drained.add(c.node());
+            }
+        });
+        if (!reboot.isEmpty()) {
+            out.append(warn("Reboots: " + String.join(", ", reboot)
+                    + (drained.isEmpty() ? "" : " (drained first: " + String.join(", ", drained) + ")"))).append('\n');
+        }
+        long loss = changes.stream().filter(c -> c.dataLoss() != null).count();
+        if (loss > 0) {
+            out.append(warn("Data at risk: " + loss + (loss == 1 ? " volume" : " volumes")
+                    + "; apply refuses without --allow-data-loss")).append('\n');
+        }
+    }
+
+    private static int width(Map<String, Object> m) {
+        return m.keySet().stream().mapToInt(String::length).max().orElse(0);
+    }
+
+    private static String pad(String s, int w) {
+        return s.length() >= w ? s : " ".repeat(w - s.length()) + s;
+    }
+
+    private String colored(Action a, String text) {
+        if (!color) {
+            return text;
+        }
+        String c = switch (a) {
+            case CREATE -> GREEN;
+            case UPDATE -> YELLOW;
+            case REPLACE, DELETE -> RED;
+            case NO_OP -> "";
+        };
+        return c + text + RESET;
+    }
+
+    private String bold(String s) {
+        return color ? BOLD + s + RESET : s;
+    }
+
+    private String warn(String s) {
+        return color ? BOLD + YELLOW + s + RESET : s;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.pictl.engine;
+
+import dev.pictl.config.Config;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.plan.Plan;
+import java.util.Map;
+
+/**
+ * The outcome of {@code pictl plan}.
+ *
+ * @param plan        the plan, or null when it could not be made (configuration or state errors)
+ * @param config      the configuration, or null
+ * @param diagnostics errors and warnings of loading the configuration and the state (the plan's own are in it)
+ * @param sources     file texts for source snippets
+ */
+public record PlanRunResult(Plan plan, Config config, Diagnostics diagnostics, Map<String, String> sources) {
+    public boolean ok() {
+        return plan != null && !diagnostics.hasErrors() && !plan.hasErrors();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.pictl.plan;
+
+/** Why a resource gets its action. For people only: apply never branches on it. */
+public enum ActionReason {
+    NONE("none", ""),
+    NOT_PRESENT("not_present", "not present on the node"),
+    ATTRIBUTE_CHANGED("attribute_changed", "attributes differ from the description"),
+    REBOOT_PENDING("reboot_pending", "cmdline.txt holds the change but the running kernel does not: reboot pending"),
+    SERVICE_STOPPED("service_stopped", "the service is not running"),
+    CANNOT_UPDATE_IN_PLACE("cannot_update_in_place", "an attribute that cannot change in place differs"),
+    REPLACE_REQUESTED("replace_requested", "replacement requested with --replace"),
+    REMOVED_FROM_CONFIG("removed_from_config", "no longer in the description"),
+    DESTROY_REQUESTED("destroy_requested", "destroy requested with --destroy");
+
+    private final String jsonName;
+    private final String text;
+
+    ActionReason(String jsonName, String text) {
+        this.jsonName = jsonName;
+        this.text = text;
+    }
+
+    public String jsonName() {
+        return jsonName;
+    }
+
+    public String text() {
+        return text;
+    }
+}

@@ -1,0 +1,415 @@
+package dev.pictl.plan;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.config.Config;
+import dev.pictl.diag.Diagnostic;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.ResourceGraph;
+import dev.pictl.plan.kind.K3sAgentKind;
+import dev.pictl.plan.kind.K3sServerKind;
+import dev.pictl.plan.kind.KernelParamsKind;
+import dev.pictl.plan.kind.Kind;
+import dev.pictl.plan.kind.NodeKind;
+import dev.pictl.plan.kind.Observed;
+import dev.pictl.plan.kind.PlanContext;
+import dev.pictl.plan.kind.PvKind;
+import dev.pictl.plan.kind.RuntimeKind;
+import dev.pictl.plan.kind.StorageClassKind;
+import dev.pictl.probe.Health;
+import dev.pictl.probe.NodeObservation;
+import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.resource.AttributeSchema;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Schemas;
+import dev.pictl.state.ResourceState;
+import dev.pictl.state.SecretHasher;
+import dev.pictl.state.State;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link Plan}: for every resource of the description, in dependency order, compares what it should
+ * be (desired) with what probing found (prior); then plans deletes, in reverse dependency order, for what the
+ * state has and the description no longer does; and lists drift (state of the last apply against prior).
+ *
+ * <pre>
+ *   observed        attributes             action
+ *   Unknown         -                      none; listed as unknown (the plan fails)
+ *   Absent          -                      create
+ *   Present         all the same           no-op   (replace with --replace)
+ *   Present         some differ            update  (replace if one forces replacement)
+ * </pre>
+ */
+public final class Differ {
+    private static final Map<String, Kind> KINDS = new HashMap<>();
+
+    static {
+        for (Kind k : List.of(new NodeKind(), new KernelParamsKind(), new RuntimeKind(), new K3sServerKind(),
+                new K3sAgentKind(), new StorageClassKind(), new PvKind())) {
+            KINDS.put(k.type(), k);
+        }
+    }
+
+    private Differ() {
+    }
+
+    public static Kind kind(String type) {
+        return Objects.requireNonNull(KINDS.get(type), type);
+    }
+
+    /**
+     * @param hasher the state's secret hasher (sensitive values are compared as keyed hashes)
+     */
+    public static Plan plan(Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes, State state,
+                            SecretHasher hasher, PlanRequest request, String pictlVersion) {
+        Diagnostics diags = new Diagnostics();
+        PlanContext ctx = new PlanContext(config, probes, state, hasher, diags);
+        Set<ResourceAddress> scope = scope(graph, request.targets());
+        List<ResourceChange> changes = new ArrayList<>();
+        List<Plan.Unknown> unknown = new ArrayList<>();
+        Map<ResourceAddress, Observed> observedByAddress = new HashMap<>();
+
+        if (request.mode() != PlanMode.DESTROY) {
+            for (ResourceAddress addr : graph.topologicalOrder()) {
+                ResourceInstance inst = config.instance(addr).orElseThrow();
+                ResourceState prior = state.resource(addr).orElse(null);
+                Kind kind = kind(addr.type());
+                Observed observed = kind.observe(inst, prior, inst.node(), ctx);
+                observedByAddress.put(addr, observed);
+                if (!scope.contains(addr)) {
+                    continue;
+                }
+                if (observed instanceof Observed.Unknown u) {
+                    unknown.add(new Plan.Unknown(addr, inst.node(), u.reason()));
+                    continue;
+                }
+                changes.add(change(inst, kind, observed, ctx, graph, request));
+            }
+        }
+        List<ResourceChange> deletes = deletes(config, state, request, ctx, observedByAddress, unknown);
+        changes.addAll(deletes);
+        List<ResourceChange> drift = drift(config, state, ctx, observedByAddress);
+        if (request.mode() == PlanMode.REFRESH_ONLY) {
+            changes = List.of();
+        }
+        Map<String, Plan.NodeInfo> nodes = nodes(config, probes, diags);
+        if (request.mode() != PlanMode.DESTROY) {
+            health(probes, diags);
+        }
+        for (ResourceChange c : changes) {
+            if (c.dataLoss() != null && (c.action() == Action.DELETE || c.action() == Action.REPLACE)) {
+                diags.warning(config.instance(c.address()).map(ResourceInstance::headerRange).orElse(null),
+                        c.address() + " will be " + (c.action() == Action.DELETE ? "deleted" : "replaced")
+                                + " but " + c.dataLoss(),
+                        "Apply refuses this unless you pass --allow-data-loss.");
+            }
+        }
+        List<Diagnostic> all = new ArrayList<>(diags.sorted());
+        List<String> targets = request.targets().stream().map(ResourceAddress::toString).toList();
+        return new Plan(request.mode(), pictlVersion, state.lineage(), state.serial(), configHash(config), changes,
+                drift, unknown, all, nodes, targets);
+    }
+
+    private static ResourceChange change(ResourceInstance inst, Kind kind, Observed observed, PlanContext ctx,
+                                         ResourceGraph graph, PlanRequest request) {
+        ResourceAddress addr = inst.address();
+        Map<String, Object> desired = kind.desired(inst, ctx);
+        List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
+        boolean replaceRequested = request.replace().stream()
+                .anyMatch(r -> r.equals(addr) || (!r.hasKey() && r.equals(addr.block())));
+        if (observed instanceof Observed.Absent) {
+            List<AttributeChange> all = new ArrayList<>();
+            desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, kind.sensitive().contains(k))));
+            boolean reboot = kind.reboots(all);
+            return new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
+                    kind.sensitive(), all, reboot, reboot && inCluster(inst.node(), ctx), null, "", deps);
+        }
+        Observed.Present p = (Observed.Present) observed;
+        List<AttributeChange> diffs = new ArrayList<>();
+        boolean forces = false;
+        for (Map.Entry<String, Object> e : desired.entrySet()) {
+            String k = e.getKey();
+            Object before = p.attributes().get(k);
+            if (!kind.same(k, e.getValue(), before)) {
+                boolean f = kind.replacing().contains(k) || inst.schema().attribute(k)
+                        .map(AttributeSchema::forcesReplacement).orElse(false);
+                forces |= f;
+                diffs.add(new AttributeChange(k, before, e.getValue(), f, kind.sensitive().contains(k)));
+            }
+        }
+        kind.check(inst, p.attributes(), diffs, ctx);
+        Action action;
+        ActionReason reason;
+        if (diffs.isEmpty()) {
+            action = replaceRequested ? Action.REPLACE : Action.NO_OP;
+            reason = replaceRequested ? ActionReason.REPLACE_REQUESTED : ActionReason.NONE;
+        } else if (forces || replaceRequested) {
+            action = Action.REPLACE;
+            reason = forces ? ActionReason.CANNOT_UPDATE_IN_PLACE : ActionReason.REPLACE_REQUESTED;
+        } else {
+            action = Action.UPDATE;
+            reason = onlyChanged(diffs, "booted") ? ActionReason.REBOOT_PENDING
+                    : onlyChanged(diffs, "running") ? ActionReason.SERVICE_STOPPED : ActionReason.ATTRIBUTE_CHANGED;
+        }
+        boolean reboot = action != Action.NO_OP && kind.reboots(diffs.isEmpty() ? List.of(new AttributeChange(
+                "booted", false, true, false, false)) : diffs);
+        String dataLoss = (action == Action.REPLACE) && inst.type().equals("pv") ? p.note() : null;
+        return new ResourceChange(addr, inst.node(), action, reason, p.attributes(), desired, kind.sensitive(), diffs,
+                reboot, reboot && inCluster(inst.node(), ctx), dataLoss, fingerprint(addr, p.attributes()), deps);
+    }
+
+    private static boolean onlyChanged(List<AttributeChange> diffs, String name) {
+        return diffs.size() == 1 && diffs.get(0).name().equals(name);
+    }
+
+    /** A node is in the cluster (so it is drained before a reboot) when its k3s unit runs. */
+    private static boolean inCluster(String node, PlanContext ctx) {
+        if (node == null) {
+            return false;
+        }
+        return ctx.observation(node).map(o -> {
+            var s = o.services().get("k3s");
+            var a = o.services().get("k3s-agent");
+            return (s != null && s.active()) || (a != null && a.active());
+        }).orElse(false);
+    }
+
+    /**
+     * Deletes for what the state has and the description (or, with --destroy, the plan) does not, dependents
+     * before their dependencies: ordered by the dependencies recorded in the state, reversed.
+     */
+    private static List<ResourceChange> deletes(Config config, State state, PlanRequest request, PlanContext ctx,
+                                                Map<ResourceAddress, Observed> observedByAddress,
+                                                List<Plan.Unknown> unknown) {
+        boolean destroy = request.mode() == PlanMode.DESTROY;
+        Map<ResourceAddress, ResourceState> gone = new TreeMap<>();
+        for (ResourceState r : state.resources()) {
+            boolean inConfig = config.instance(r.address()).isPresent();
+            if ((destroy || !inConfig) && targeted(r.address(), request.targets())) {
+                gone.put(r.address(), r);
+            }
+        }
+        List<ResourceAddress> order = reverseDependencyOrder(gone);
+        List<ResourceChange> out = new ArrayList<>();
+        for (ResourceAddress addr : order) {
+            ResourceState r = gone.get(addr);
+            Kind kind = kind(addr.type());
+            Observed observed = config.instance(addr).isPresent() && observedByAddress.containsKey(addr)
+                    ? observedByAddress.get(addr) : kind.observe(null, r, r.node(), ctx);
+            if (observed instanceof Observed.Absent && !destroy) {
+                continue; // already gone: only drift
+            }
+            Map<String, Object> before = observed instanceof Observed.Present p ? p.attributes() : r.attributes();
+            String dataLoss = observed instanceof Observed.Present p && addr.type().equals("pv") ? p.note() : null;
+            String fingerprint = observed instanceof Observed.Present p ? fingerprint(addr, p.attributes()) : "";
+            ActionReason reason = destroy ? ActionReason.DESTROY_REQUESTED : ActionReason.REMOVED_FROM_CONFIG;
+            boolean drain = (addr.type().equals("k3s_agent") || addr.type().equals("k3s_server"))
+                    && inCluster(r.node(), ctx);
+            out.add(new ResourceChange(addr, r.node(), Action.DELETE, reason, before, null, kind.sensitive(),
+                    List.of(), false, drain, dataLoss, fingerprint, r.dependencies()));
+        }
+        return out;
+    }
+
+    private static boolean targeted(ResourceAddress a, List<ResourceAddress> targets) {
+        return targets.isEmpty() || targets.stream().anyMatch(t -> t.equals(a) || (!t.hasKey() && t.equals(a.block())));
+    }
+
+    /** Dependents first: a resource is deleted only after everything that depended on it. */
+    static List<ResourceAddress> reverseDependencyOrder(Map<ResourceAddress, ResourceState> items) {
+        List<ResourceAddress> ordered = new ArrayList<>();
+        Set<ResourceAddress> done = new HashSet<>();
+        // Kahn's algorithm on "depends on" restricted to the set, then reversed.
+        Map<ResourceAddress, Integer> pending = new TreeMap<>(ResourceGraph.ORDER);
+        for (ResourceAddress a : items.keySet()) {
+            pending.put(a, (int) items.get(a).dependencies().stream().filter(items::containsKey).count());
+        }
+        while (!pending.isEmpty()) {
+            ResourceAddress next = pending.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey)
+                    .findFirst().orElse(pending.keySet().iterator().next());
+            pending.remove(next);
+            done.add(next);
+            ordered.add(next);
+            for (ResourceAddress a : pending.keySet()) {
+                if (items.get(a).dependencies().contains(next)) {
+                    pending.put(a, pending.get(a) - 1);
+                }
+            }
+        }
+        List<ResourceAddress> reversed = new ArrayList<>(ordered);
+        java.util.Collections.reverse(reversed);
+        return reversed;
+    }
+
+    /** What changed outside pictl: the state's record against what the nodes show now. */
+    private static List<ResourceChange> drift(Config config, State state, PlanContext ctx,
+                                              Map<ResourceAddress, Observed> observedByAddress) {
+        List<ResourceChange> out = new ArrayList<>();
+        for (ResourceState r : state.resources()) {
+            Kind kind = kind(r.type());
+            Observed observed = observedByAddress.containsKey(r.address()) ? observedByAddress.get(r.address())
+                    : kind.observe(config.instance(r.address()).orElse(null), r, r.node(), ctx);
+            if (observed instanceof Observed.Unknown) {
+                continue;
+            }
+            if (observed instanceof Observed.Absent) {
+                out.add(new ResourceChange(r.address(), r.node(), Action.DELETE, ActionReason.NONE, r.attributes(), null,
+                        kind.sensitive(), List.of(), false, false, null, "", r.dependencies()));
+                continue;
+            }
+            Observed.Present p = (Observed.Present) observed;
+            List<AttributeChange> diffs = new ArrayList<>();
+            for (Map.Entry<String, Object> e : r.attributes().entrySet()) {
+                Object now = p.attributes().get(e.getKey());
+                if (p.attributes().containsKey(e.getKey()) && !kind.same(e.getKey(), e.getValue(), now)) {
+                    diffs.add(new AttributeChange(e.getKey(), e.getValue(), now, false, false));
+                }
+            }
+            for (Map.Entry<String, String> e : r.sensitiveHashes().entrySet()) {
+                Object now = p.attributes().get(e.getKey());
+                if (now != null && !now.equals(e.getValue())) {
+                    diffs.add(new AttributeChange(e.getKey(), e.getValue(), now, false, true));
+                }
+            }
+            if (!diffs.isEmpty()) {
+                Map<String, Object> before = new LinkedHashMap<>(r.attributes());
+                before.putAll(r.sensitiveHashes());
+                out.add(new ResourceChange(r.address(), r.node(), Action.UPDATE, ActionReason.NONE, before,
+                        p.attributes(), kind.sensitive(), diffs, false, false, null, fingerprint(r.address(),
+                        p.attributes()), r.dependencies()));
+            }
+        }
+        return out;
+    }
+
+    /** Resources in scope: everything, or the targets and everything they depend on. */
+    private static Set<ResourceAddress> scope(ResourceGraph graph, List<ResourceAddress> targets) {
+        Set<ResourceAddress> all = new TreeSet<>(ResourceGraph.ORDER);
+        if (targets.isEmpty()) {
+            all.addAll(graph.topologicalOrder());
+            return all;
+        }
+        List<ResourceAddress> work = new ArrayList<>();
+        for (ResourceAddress a : graph.topologicalOrder()) {
+            if (targeted(a, targets)) {
+                work.add(a);
+            }
+        }
+        while (!work.isEmpty()) {
+            ResourceAddress a = work.remove(work.size() - 1);
+            if (all.add(a)) {
+                work.addAll(graph.dependencies(a));
+            }
+        }
+        return all;
+    }
+
+    private static Map<String, Plan.NodeInfo> nodes(Config config, Map<String, ProbeOutcome> probes, Diagnostics diags) {
+        Map<String, Plan.NodeInfo> out = new LinkedHashMap<>();
+        for (ResourceInstance n : config.ofType("node")) {
+            String name = n.address().name();
+            ProbeOutcome o = probes.get(name);
+            String description;
+            boolean reachable = o instanceof ProbeOutcome.Observed;
+            if (o instanceof ProbeOutcome.Observed obs) {
+                description = describe(obs.observation());
+            } else if (o instanceof ProbeOutcome.Failed f) {
+                description = "unreachable: " + f.cause().getMessage();
+                diags.error(n.headerRange(), name + " could not be probed; its resources are unknown",
+                        f.cause().getMessage() + (f.cause().hint() == null || f.cause().hint().isEmpty() ? ""
+                                : "\n" + f.cause().hint()));
+            } else {
+                description = "not probed";
+            }
+            out.put(name, new Plan.NodeInfo(name, n.string("address"), description, reachable));
+        }
+        return out;
+    }
+
+    private static String describe(NodeObservation o) {
+        NodeObservation.Facts f = o.facts();
+        StringBuilder b = new StringBuilder();
+        b.append(f.model() == null ? "unknown model" : f.model());
+        if (f.memTotalKb() > 0) {
+            b.append(String.format(", %.1f GB", f.memTotalKb() / 1024.0 / 1024.0));
+        }
+        if (f.osCodename() != null) {
+            b.append(", ").append(f.osCodename());
+        }
+        if (f.arch() != null) {
+            b.append(", ").append(f.arch());
+        }
+        return b.toString();
+    }
+
+    /** Health findings, one warning per kind of finding with the nodes it concerns. */
+    private static void health(Map<String, ProbeOutcome> probes, Diagnostics diags) {
+        Map<String, List<Health.Finding>> byCode = new TreeMap<>();
+        for (ProbeOutcome o : new TreeMap<>(probes).values()) {
+            if (o instanceof ProbeOutcome.Observed obs) {
+                for (Health.Finding f : Health.findings(obs.observation())) {
+                    byCode.computeIfAbsent(f.code() + "\0" + generic(f), k -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+        for (List<Health.Finding> group : byCode.values()) {
+            if (group.size() == 1) {
+                diags.warning(null, group.get(0).node() + ": " + group.get(0).message(), "");
+            } else {
+                List<String> names = group.stream().map(Health.Finding::node).toList();
+                diags.warning(null, String.join(", ", names) + ": " + generic(group.get(0)),
+                        String.join("\n", group.stream().map(f -> f.node() + ": " + f.message()).toList()));
+            }
+        }
+    }
+
+    /** A finding's message without node-specific details in parentheses, for grouping. */
+    private static String generic(Health.Finding f) {
+        return f.message().replaceAll(" \\([^)]*\\)", "");
+    }
+
+    /** A hash of what the probe saw for a resource; a saved plan compares it before applying. */
+    public static String fingerprint(ResourceAddress addr, Map<String, Object> observed) {
+        return "sha256:" + sha256(addr + "\n" + canonical(observed));
+    }
+
+    /** A hash of the configuration files (names and contents). */
+    public static String configHash(Config config) {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(config.sources()).forEach((name, text) -> b.append(name).append('\0').append(text).append('\0'));
+        return "sha256:" + sha256(b.toString());
+    }
+
+    static String canonical(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            StringBuilder b = new StringBuilder("{");
+            new TreeMap<>(m).forEach((k, x) -> b.append(k).append('=').append(canonical(x)).append(';'));
+            return b.append('}').toString();
+        } else if (v instanceof List<?> l) {
+            StringBuilder b = new StringBuilder("[");
+            l.forEach(x -> b.append(canonical(x)).append(','));
+            return b.append(']').toString();
+        }
+        return String.valueOf(v);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.pictl.plan;
+
+import dev.pictl.diag.Diagnostic;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A plan: data that apply executes exactly.
+ *
+ * @param mode         normal, destroy or refresh-only
+ * @param pictlVersion the pictl that made it
+ * @param lineage      the state's lineage it was made against (null: no state yet)
+ * @param serial       the state's serial it was made against (0: no state yet)
+ * @param configHash   a hash of the configuration files it was made from
+ * @param changes      every resource's planned change (no-ops included), in apply order: creates and updates in
+ *                     dependency order, then deletes in reverse dependency order
+ * @param drift        changes made outside pictl: the state of the last apply against what the nodes show
+ * @param unknown      resources that could not be observed (their node unreachable), with the reason
+ * @param diagnostics  warnings (preflight health) and errors found while planning
+ * @param nodes        every node's address and a one-line description, by name, for grouping
+ * @param targets      the --target addresses, empty for all
+ */
+public record Plan(PlanMode mode, String pictlVersion, String lineage, long serial, String configHash,
+                   List<ResourceChange> changes, List<ResourceChange> drift, List<Unknown> unknown,
+                   List<Diagnostic> diagnostics, Map<String, NodeInfo> nodes, List<String> targets) {
+    public Plan {
+        Objects.requireNonNull(mode, "mode");
+        changes = List.copyOf(changes);
+        drift = List.copyOf(drift);
+        unknown = List.copyOf(unknown);
+        diagnostics = List.copyOf(diagnostics);
+        nodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodes));
+        targets = List.copyOf(targets);
+    }
+
+    /** A resource whose state could not be read. */
+    public record Unknown(dev.pictl.addr.ResourceAddress address, String node, String reason) {
+    }
+
+    /** What the plan knows of a node for display. */
+    public record NodeInfo(String name, String address, String description, boolean reachable) {
+    }
+
+    public long count(Action a) {
+        return changes.stream().filter(c -> c.action() == a).count();
+    }
+
+    /** Terraform's counting: a replacement adds one and destroys one. */
+    public long toAdd() {
+        return count(Action.CREATE) + count(Action.REPLACE);
+    }
+
+    public long toChange() {
+        return count(Action.UPDATE);
+    }
+
+    public long toDestroy() {
+        return count(Action.DELETE) + count(Action.REPLACE);
+    }
+
+    /** Whether applying it would do anything (for refresh-only: record drift). */
+    public boolean hasChanges() {
+        return mode == PlanMode.REFRESH_ONLY ? !drift.isEmpty() : changes.stream().anyMatch(ResourceChange::isChange);
+    }
+
+    public boolean hasErrors() {
+        return diagnostics.stream().anyMatch(Diagnostic::isError) || !unknown.isEmpty();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.pictl.plan;
+
+import dev.pictl.addr.ResourceAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Options of one plan.
+ *
+ * @param mode    normal, destroy or refresh-only
+ * @param targets {@code --target}: only these resources (block or instance addresses) and what they depend on;
+ *                empty for everything
+ * @param replace {@code --replace}: resources to replace even if unchanged
+ */
+public record PlanRequest(PlanMode mode, List<ResourceAddress> targets, List<ResourceAddress> replace) {
+    public PlanRequest {
+        Objects.requireNonNull(mode, "mode");
+        targets = List.copyOf(targets);
+        replace = List.copyOf(replace);
+    }
+
+    public static PlanRequest normal() {
+        return new PlanRequest(PlanMode.NORMAL, List.of(), List.of());
+    }
+}

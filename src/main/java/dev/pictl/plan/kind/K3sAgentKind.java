@@ -1,0 +1,85 @@
+package dev.pictl.plan.kind;
+
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.probe.NodeObservation;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code k3s_agent}: the server's version, the {@code k3s-agent} unit running, joined to the server's URL
+ * ({@code https://ADDRESS:6443}), {@code config.yaml} as pictl writes it, and the join token (as a keyed hash of
+ * its password part).
+ */
+public final class K3sAgentKind implements Kind {
+    @Override
+    public String type() {
+        return "k3s_agent";
+    }
+
+    @Override
+    public Set<String> sensitive() {
+        return Set.of("token");
+    }
+
+    static String password(String token) {
+        if (token == null) {
+            return null;
+        }
+        int i = token.indexOf("::");
+        if (token.startsWith("K10") && i > 0) {
+            String rest = token.substring(i + 2);
+            int colon = rest.indexOf(':');
+            return colon >= 0 ? rest.substring(colon + 1) : rest;
+        }
+        return token;
+    }
+
+    @Override
+    public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
+        ResourceInstance server = ctx.server().orElse(null);
+        String version = server == null ? null : server.string("version");
+        String url = server == null ? null : "https://" + ctx.nodeAddress(server.node()) + ":6443";
+        String token = server == null ? null : PlanContext.secret(server, "token");
+        if (token == null && server != null) {
+            token = ctx.observation(server.node()).map(o -> o.k3s() == null ? null : o.k3s().serverPassword())
+                    .orElse(null);
+        }
+        return Canon.ordered("version", version, "running", true, "server_url", url,
+                "config", K3sServerKind.config(instance, instance.node(), ctx, false),
+                "token", token == null ? null : ctx.hash(password(token)));
+    }
+
+    @Override
+    public Observed observe(ResourceInstance instance, ResourceState prior, String node, PlanContext ctx) {
+        Optional<NodeObservation> o = ctx.observation(node);
+        if (o.isEmpty()) {
+            return new Observed.Unknown(ctx.unreachableReason(node));
+        }
+        NodeObservation obs = o.get();
+        NodeObservation.ServiceState unit = obs.services().get("k3s-agent");
+        if (obs.k3s() == null || obs.k3s().version() == null || unit == null || !unit.unitExists()) {
+            return new Observed.Absent();
+        }
+        Map<String, Object> raw = SimpleYaml.read(obs.k3s().configYaml());
+        String url = obs.k3s().agentUrl() != null ? obs.k3s().agentUrl() : (String) raw.get("server");
+        Object token = raw.get("token");
+        return new Observed.Present(Canon.ordered("version", obs.k3s().version(), "running", unit.active(),
+                "server_url", url, "config", K3sServerKind.observedConfig(obs.k3s().configYaml()),
+                "token", token == null ? null : ctx.hash(password(String.valueOf(token)))));
+    }
+
+    @Override
+    public void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
+                      PlanContext ctx) {
+        for (AttributeChange c : changes) {
+            if (c.name().equals("version") && ctx.server().isPresent()) {
+                K3sServerKind.versionRule(ctx.server().get().rangeOf("version"), instance.address().toString(),
+                        (String) c.before(), (String) c.after(), ctx);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.pictl.plan.kind;
+
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The planner's view of one resource type. Attribute values are canonical: String, Long, Boolean,
+ * List&lt;String&gt; and Map&lt;String, Object&gt;; sensitive attributes hold keyed hashes.
+ */
+public interface Kind {
+    String type();
+
+    /** The attributes the description asks for. */
+    Map<String, Object> desired(ResourceInstance instance, PlanContext ctx);
+
+    /**
+     * What the nodes show for this resource.
+     *
+     * @param instance the desired instance, or null when the resource is only in the state (to be deleted)
+     * @param prior    the resource's entry in the state, or null
+     */
+    Observed observe(ResourceInstance instance, ResourceState prior, String node, PlanContext ctx);
+
+    /** Sensitive attribute names. */
+    default Set<String> sensitive() {
+        return Set.of();
+    }
+
+    /** Attributes whose change replaces the resource (beyond the schema's forces-replacement flags). */
+    default Set<String> replacing() {
+        return Set.of();
+    }
+
+    /** Whether two values of an attribute mean the same (e.g. lists compared as sets). */
+    default boolean same(String attribute, Object desired, Object observed) {
+        return Objects.equals(desired, observed);
+    }
+
+    /** Whether applying these changes reboots the node. */
+    default boolean reboots(List<AttributeChange> changes) {
+        return false;
+    }
+
+    /**
+     * Type-specific checks of a planned change, e.g. a refused downgrade: report errors and warnings to the
+     * context's diagnostics.
+     */
+    default void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
+                       PlanContext ctx) {
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pictl.plan.kind;
+
+import dev.pictl.config.Config;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.probe.NodeObservation;
+import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Value;
+import dev.pictl.state.SecretHasher;
+import dev.pictl.state.State;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every {@link Kind} may consult while planning: the description, the probe outcomes by node, the state
+ * of the last apply, the secret hasher and the diagnostics collector.
+ */
+public final class PlanContext {
+    private final Config config;
+    private final Map<String, ProbeOutcome> probes;
+    private final State state;
+    private final SecretHasher hasher;
+    private final Diagnostics diags;
+
+    public PlanContext(Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
+                       Diagnostics diags) {
+        this.config = config;
+        this.probes = Map.copyOf(probes);
+        this.state = state;
+        this.hasher = hasher;
+        this.diags = diags;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Diagnostics diagnostics() {
+        return diags;
+    }
+
+    /** The observation of a node, if it was probed successfully. */
+    public Optional<NodeObservation> observation(String node) {
+        return probes.get(node) instanceof ProbeOutcome.Observed o ? Optional.of(o.observation()) : Optional.empty();
+    }
+
+    /** Why a node has no observation: its transport failure, or "not probed". */
+    public String unreachableReason(String node) {
+        ProbeOutcome o = probes.get(node);
+        if (o instanceof ProbeOutcome.Failed f) {
+            return f.cause().getMessage();
+        }
+        return o == null ? node + ": not probed" : null;
+    }
+
+    /** The k3s server instance of the description, if any. */
+    public Optional<ResourceInstance> server() {
+        return config.ofType("k3s_server").stream().findFirst();
+    }
+
+    /** The address a node is reached at on the LAN, as the description gives it. */
+    public String nodeAddress(String node) {
+        return config.instance(dev.pictl.addr.ResourceAddress.of("node", node))
+                .map(n -> n.string("address")).orElse(null);
+    }
+
+    /** Whether the description gives this node the docker runtime. */
+    public boolean dockerOn(String node) {
+        return config.ofType("runtime").stream()
+                .anyMatch(r -> node.equals(r.node()) && "docker".equals(r.string("engine")));
+    }
+
+    public String hash(String secret) {
+        return hasher.hash(secret);
+    }
+
+    public boolean hashMatches(String secret, String hash) {
+        return hasher.matches(secret, hash);
+    }
+
+    /** A sensitive string attribute's value, or null when unset or unknown. */
+    public static String secret(ResourceInstance i, String attribute) {
+        return i.attributes().get(attribute) instanceof Value.Str s ? s.value() : null;
+    }
+}
