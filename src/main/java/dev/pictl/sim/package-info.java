@@ -10,7 +10,8 @@
  * CLI) and {@link dev.pictl.sim.SimDaemon} (the daemon's {@code main}).
  *
  * <p>Owns MINA's server side. Must not depend on any other pictl package (the transport is tested against
- * this, not the other way round). Nothing here prints except the entry points {@link dev.pictl.sim.SimDaemon#main},
- * {@link dev.pictl.sim.SimControl#main} and {@link dev.pictl.sim.SimBench#main}.
+ * this, not the other way round; the benchmark that drives pictl's transport against it lives in the tests,
+ * {@code dev.pictl.bench.TransportBench}). Nothing here prints except the entry points
+ * {@link dev.pictl.sim.SimDaemon#main} and {@link dev.pictl.sim.SimControl#main}.
  */
 package dev.pictl.sim;
