@@ -2,6 +2,7 @@ package dev.pictl.probe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pictl.probe.NodeObservation.Cmdline;
 import dev.pictl.probe.NodeObservation.Facts;
@@ -12,6 +13,7 @@ import dev.pictl.probe.NodeObservation.PathState;
 import dev.pictl.probe.NodeObservation.ServiceState;
 import dev.pictl.probe.ProbeScript.Section;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -38,6 +40,7 @@ public final class ProbeParser {
     private static final Pattern UNIT_LINE = Pattern.compile("^(\\S+) load=(\\S*) active=(\\S*)\\s*$");
     private static final Pattern USB_DISK = Pattern.compile("^/dev/sd[a-z]+\\d*$");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private ProbeParser() {
     }
@@ -307,8 +310,9 @@ public final class ProbeParser {
     // ---- kubernetes objects ---------------------------------------------------------------------------------
 
     /**
-     * The server's objects from one {@code kubectl get nodes,storageclasses,persistentvolumes -o json} (a
-     * {@code List}, split by {@code kind}). Null on a node not probed as the server. A failed kubectl (k3s
+     * The server's objects from {@code kubectl get ... -o json}: one or more JSON documents one after the other
+     * (a {@code List} per type, or one mixed {@code List} as {@code get nodes,storageclasses,persistentvolumes}
+     * prints it), split by {@code kind}. Null on a node not probed as the server. A failed kubectl (k3s
      * stopped: "The connection to the server 127.0.0.1:6443 was refused …") gives empty lists and its error.
      */
     static KubeSnapshot kube(ProbeRequest request, Map<Section, String> s) {
@@ -327,24 +331,29 @@ public final class ProbeParser {
             return failedKube(stderr.isEmpty() ? "kubectl exited " + code : stderr);
         }
         String json = s.getOrDefault(Section.KUBE, "");
-        Map<String, Object> list;
-        try {
-            list = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            return failedKube("kubectl printed output pictl could not read as JSON: " + e.getOriginalMessage());
+        List<Map<String, Object>> roots = new ArrayList<>();
+        try (MappingIterator<Map<String, Object>> it = JSON.readerFor(MAP).readValues(json)) {
+            while (it.hasNextValue()) {
+                roots.add(it.nextValue());
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getClass().getSimpleName();
+            return failedKube("kubectl printed output pictl could not read as JSON: " + why);
         }
-        if (list == null) {
+        if (roots.isEmpty()) {
             return failedKube("kubectl printed nothing");
         }
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> classes = new ArrayList<>();
         List<Map<String, Object>> volumes = new ArrayList<>();
-        for (Map<String, Object> item : items(list)) {
-            switch (String.valueOf(item.get("kind"))) {
-                case "Node" -> nodes.add(item);
-                case "StorageClass" -> classes.add(item);
-                case "PersistentVolume" -> volumes.add(item);
-                default -> { }
+        for (Map<String, Object> root : roots) {
+            for (Map<String, Object> item : items(root)) {
+                switch (String.valueOf(item.get("kind"))) {
+                    case "Node" -> nodes.add(item);
+                    case "StorageClass" -> classes.add(item);
+                    case "PersistentVolume" -> volumes.add(item);
+                    default -> { }
+                }
             }
         }
         return new KubeSnapshot(nodes, classes, volumes, null);

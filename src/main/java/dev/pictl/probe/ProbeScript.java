@@ -58,7 +58,7 @@ public final class ProbeScript {
         AGENT_ENV("agent-env"),
         /** Server only; a secret. */
         SERVER_TOKEN("server-token"),
-        /** Server only: kubectl's JSON (stdout). */
+        /** Server only: kubectl's JSON (stdout): one List per resource type, one after the other. */
         KUBE("kube"),
         /** Server only: kubectl's exit status on the first line, its stderr below. */
         KUBE_STATUS("kube-status"),
@@ -93,8 +93,8 @@ public final class ProbeScript {
     /** systemd units whose state the runtime and k3s resources need. */
     static final String[] UNITS = {"docker", "k3s", "k3s-agent"};
 
-    /** kubectl gets its own limit so a hung API server costs the kube sections, not the whole probe. */
-    static final int KUBECTL_TIMEOUT_SECONDS = 30;
+    /** Each kubectl call gets its own limit so a hung API server costs the kube sections, not the whole probe. */
+    static final int KUBECTL_TIMEOUT_SECONDS = 20;
 
     // Facts every node gets. Each line prints one section; stderr is dropped where a failure just means
     // "unknown" (no vcgencmd on a non-Pi, no dpkg, no findmnt, ...).
@@ -140,11 +140,15 @@ public final class ProbeScript {
 
     // The server: its token (first line only; the parser keeps the password) and the API objects. kubectl's
     // JSON goes straight to stdout (fd 3) while its stderr is captured, so an error (k3s stopped) is kept
-    // apart from the JSON with its exit status.
+    // apart from the JSON with its exit status. One `get` per type, each a JSON List: the simulator's kubectl
+    // reads only the first type of `get nodes,storageclasses,persistentvolumes` (a real one reads all three,
+    // in one List; the parser takes either).
     private static final String SERVER = """
             sec server-token;       head -n 1 "$R/var/lib/rancher/k3s/server/token" 2>/dev/null
             sec kube
-            { ke=$(timeout %d k3s kubectl get nodes,storageclasses,persistentvolumes -o json 2>&1 >&3); kx=$?; } 3>&1
+            { ke=$(for t in nodes storageclasses persistentvolumes; do
+                     timeout %d k3s kubectl get "$t" -o json || exit
+                   done 2>&1 >&3); kx=$?; } 3>&1
             sec kube-status;        printf '%%s\\n%%s' "$kx" "$ke"
             """.formatted(KUBECTL_TIMEOUT_SECONDS);
 

@@ -420,7 +420,7 @@ class ProbeParserTest {
     }
 
     @Test
-    void serverWithRunningK3s_splitsTheListByKind() {
+    void serverWithRunningK3s_splitsAMixedListByKind() {
         String json = """
                 {
                     "apiVersion": "v1",
@@ -445,9 +445,49 @@ class ProbeParserTest {
         assertEquals(List.of("local-pv-1"), k.persistentVolumes().stream().map(ProbeParserTest::name).toList());
     }
 
+    @Test
+    void serverWithRunningK3s_readsOneListPerTypeAsTheScriptPrintsThem() {
+        String json = """
+                {
+                    "apiVersion": "v1",
+                    "items": [
+                        {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "pi-server-1"}}
+                    ],
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""}
+                }
+                {
+                    "apiVersion": "v1",
+                    "items": [],
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""}
+                }
+                {
+                    "apiVersion": "v1",
+                    "items": [
+                        {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "local-pv-1"}},
+                        {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "local-pv-2"}}
+                    ],
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""}
+                }
+                """;
+        KubeSnapshot k = ProbeParser.parse(SERVER, output(Map.of("kube", json, "kube-status", "0\n"))).kube();
+        assertTrue(k.ok(), k.error());
+        assertEquals(List.of("pi-server-1"), k.nodes().stream().map(ProbeParserTest::name).toList());
+        assertEquals(List.of(), k.storageClasses());
+        assertEquals(List.of("local-pv-1", "local-pv-2"), k.persistentVolumes().stream().map(ProbeParserTest::name).toList());
+    }
+
+    @Test
+    void kubectlSucceededButPrintedNothing_isAnError() {
+        assertEquals("kubectl printed nothing",
+                ProbeParser.parse(SERVER, output(Map.of("kube", "", "kube-status", "0\n"))).kube().error());
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            kubectl timed out    | 124 | ''                                | kubectl did not answer within 30s
+            kubectl timed out    | 124 | ''                                | kubectl did not answer within 20s
             exit without stderr  | 1   | ''                                | kubectl exited 1
             no kubeconfig        | 1   | error: open /etc/rancher/k3s/k3s.yaml: no such file | error: open /etc/rancher/k3s/k3s.yaml: no such file
             garbage JSON         | 0   | ''                                | kubectl printed output pictl could not read as JSON:
