@@ -15,6 +15,7 @@ import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
+import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
 import dev.pictl.transport.Secrets;
 import dev.pictl.transport.Transport;
@@ -112,5 +113,51 @@ public final class Pictl {
         byte[] key = new byte[SecretHasher.KEY_BYTES];
         new SecureRandom().nextBytes(key);
         return new SecretHasher(key);
+    }
+
+    /**
+     * {@code apply --refresh-only}: records the plan's drift (what changed outside pictl) into the state
+     * without touching a node. Holds the state lock; refuses when the state moved since the plan was made.
+     */
+    public RefreshResult recordDrift(Plan plan, Path statePath, String command) throws StateException {
+        StateStore store = StateStore.at(statePath, Version.current());
+        try (StateLock lock = store.lock(command)) {
+            State state = lock.read();
+            if (!java.util.Objects.equals(state.lineage(), plan.lineage()) || state.serial() != plan.serial()) {
+                throw new StateException("the state changed since this plan was made",
+                        "The plan was made against serial " + plan.serial() + " of lineage " + plan.lineage()
+                                + "; the state is now serial " + state.serial() + " of lineage " + state.lineage()
+                                + ". Run the command again to plan against the current state.");
+            }
+            List<String> updated = new ArrayList<>();
+            List<String> removed = new ArrayList<>();
+            for (dev.pictl.plan.ResourceChange d : plan.drift()) {
+                var current = state.resource(d.address()).orElse(null);
+                if (current == null) {
+                    continue;
+                }
+                if (d.after() == null) {
+                    state = state.withoutResource(d.address());
+                    removed.add(d.address().toString());
+                    continue;
+                }
+                Map<String, Object> attributes = new LinkedHashMap<>();
+                Map<String, String> hashes = new LinkedHashMap<>();
+                d.after().forEach((k, v) -> {
+                    if (d.sensitive().contains(k)) {
+                        if (v != null) {
+                            hashes.put(k, String.valueOf(v));
+                        }
+                    } else if (current.attributes().containsKey(k)) {
+                        attributes.put(k, v);
+                    }
+                });
+                state = state.withResource(current.withAttributes(attributes).withSensitiveHashes(hashes)
+                        .withFingerprint(d.fingerprint()));
+                updated.add(d.address().toString());
+            }
+            State written = lock.write(state);
+            return new RefreshResult(updated, removed, written.serial());
+        }
     }
 }

@@ -1,0 +1,86 @@
+package dev.pictl.cli;
+
+import dev.pictl.cli.view.PlanView;
+import dev.pictl.engine.Version;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.PlanCodec;
+import dev.pictl.state.ResourceState;
+import dev.pictl.state.State;
+import dev.pictl.state.StateException;
+import dev.pictl.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Show a saved plan (pictl plan --out FILE), or without one the state.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:shown", "1:the plan or state file cannot be read, or bad usage"})
+final class ShowCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--state", paramLabel = "PATH",
+            description = "The state file (default: pictl.state.json beside the configuration).")
+    Path state;
+
+    @Option(names = "--json", description = "JSON: a plan as schema/plan.schema.json, the state as schema/state.schema.json.")
+    boolean json;
+
+    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with pictl plan --out.")
+    Path planFile;
+
+    ShowCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if (planFile != null) {
+            Path file = ctx.workDir().resolve(planFile);
+            Plan plan;
+            try {
+                plan = PlanCodec.read(Files.readString(file));
+            } catch (IOException | RuntimeException e) {
+                ctx.err().println("Error: cannot read the plan " + planFile + ": " + e.getMessage());
+                ctx.err().flush();
+                return ExitCode.ERROR;
+            }
+            ctx.out().print(json ? PlanCodec.write(plan) : new PlanView(common.color(ctx)).render(plan));
+            ctx.out().flush();
+            return ExitCode.OK;
+        }
+        Path path = state != null ? ctx.workDir().resolve(state) : StateStore.defaultPath(common.configPath(ctx));
+        try {
+            StateStore store = StateStore.at(path, Version.current());
+            State read = store.read(); // refuses a corrupt or newer state before anything is shown
+            if (json) {
+                ctx.out().print(read.exists() ? Files.readString(path) : "{}\n");
+            } else {
+                State s = read;
+                if (s.resources().isEmpty()) {
+                    ctx.out().println("The state is empty: no resources are managed yet.");
+                }
+                for (ResourceState r : s.resources()) {
+                    ctx.out().print(StateCommand.render(r));
+                    ctx.out().println();
+                }
+            }
+            ctx.out().flush();
+            return ExitCode.OK;
+        } catch (StateException e) {
+            return StateCommand.fail(ctx, common.color(ctx), e.diagnostic());
+        } catch (IOException e) {
+            ctx.err().println("Error: cannot read " + path + ": " + e.getMessage());
+            ctx.err().flush();
+            return ExitCode.ERROR;
+        }
+    }
+}
