@@ -388,7 +388,10 @@ public final class Differ {
     /** A hash of the configuration files (names and contents). */
     public static String configHash(Config config) {
         StringBuilder b = new StringBuilder();
-        new TreeMap<>(config.sources()).forEach((name, text) -> b.append(name).append('\0').append(text).append('\0'));
+        // By file name only: the same files give the same hash wherever the configuration is checked out.
+        Map<String, String> byName = new TreeMap<>();
+        config.sources().forEach((name, text) -> byName.put(java.nio.file.Path.of(name).getFileName().toString(), text));
+        byName.forEach((name, text) -> b.append(name).append('\0').append(text).append('\0'));
         return "sha256:" + sha256(b.toString());
     }
 
