@@ -7,20 +7,23 @@ import java.util.Objects;
  * command round trip. It prints one section per fact, each introduced by a marker line:
  *
  * <pre>
- * @@pictl-probe:model
+ * &#64;&#64;pictl-probe:model
  * Raspberry Pi 4 Model B Rev 1.4
- * @@pictl-probe:arch
+ * &#64;&#64;pictl-probe:arch
  * aarch64
  * ...
- * @@pictl-probe:end
+ * &#64;&#64;pictl-probe:end
  * </pre>
  *
  * <p>A marker is always preceded by a newline of its own, so a section's text is exactly what lies between
  * {@code "marker\n"} and {@code "\n@@pictl-probe:next"} (a file without a final newline stays as it is).
  * Every command may fail on its own: its section is then empty (or, for kubectl, carries the exit status and
  * stderr), and the script still exits 0. Two sections appear only when their file exists ({@code k3s-config},
- * {@code cmdline-file}), so an absent file is told apart from an empty one. The server's token is reduced to
- * its first line here and to its password by the parser; it is never echoed anywhere else.
+ * {@code cmdline-file}), so an absent file is told apart from an empty one.
+ *
+ * <p>Secrets: the output (never the script) carries the server's token — the token file's first line, which
+ * the parser reduces to its password — and config.yaml, whose {@code token:} k3s reads. Both stay in the
+ * observation, whose {@code toString} redacts them; stdout is never logged or quoted in a message.
  *
  * <p>Node-side conventions (docs/simulator.md): every file is {@code "${PICTL_ROOT:-}/path"} ({@code $R}
  * below; unset on a real Pi), tools are called by name, unit names and Kubernetes-side paths stay unprefixed.
@@ -94,7 +97,7 @@ public final class ProbeScript {
     static final String[] UNITS = {"docker", "k3s", "k3s-agent"};
 
     /** Each kubectl call gets its own limit so a hung API server costs the kube sections, not the whole probe. */
-    static final int KUBECTL_TIMEOUT_SECONDS = 20;
+    public static final int KUBECTL_TIMEOUT_SECONDS = 20;
 
     // Facts every node gets. Each line prints one section; stderr is dropped where a failure just means
     // "unknown" (no vcgencmd on a non-Pi, no dpkg, no findmnt, ...).

@@ -36,6 +36,13 @@ public final class Prober {
     /** The step name in messages: {@code pi-1: probe: command exited 2: ...}. */
     public static final String STEP = "probe";
 
+    /**
+     * A time limit that fits a healthy node with room to spare: the facts take well under a second, and on the
+     * server each of the three kubectl calls has its own {@value ProbeScript#KUBECTL_TIMEOUT_SECONDS} s limit, so
+     * a hung API server costs the kube snapshot (an error in it), not the node's whole observation.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
+
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
 
     private Prober() {
@@ -47,7 +54,7 @@ public final class Prober {
      * @param targets     how to reach each node, by node name (the result keeps this order)
      * @param requests    what to gather beyond the facts, by node name; a node without one gets the facts only
      * @param parallelism how many nodes are connected to, and probed, at once (at least 1)
-     * @param timeout     the probe command's time limit on each node
+     * @param timeout     the probe command's time limit on each node ({@link #DEFAULT_TIMEOUT} fits)
      * @return one outcome per target, by node name, in the order of {@code targets}
      * @throws IllegalArgumentException if a request names a node without a target, or its node differs from its key
      */
