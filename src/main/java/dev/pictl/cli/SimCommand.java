@@ -92,6 +92,20 @@ final class SimCommand implements Callable<Integer> {
         return m.startsWith("pictl-sim: ") ? m.substring("pictl-sim: ".length()) : m;
     }
 
+    /**
+     * A failed daemon start carries the tail of daemon.log; when the daemon said what went wrong in its own
+     * {@code pictl-sim: } lines, those are all a person needs (the rest is library logging).
+     */
+    static String daemonMessage(String m) {
+        List<String> lines = m.lines().toList();
+        List<String> own = lines.stream().skip(1).filter(l -> l.startsWith("pictl-sim: "))
+                .map(l -> l.substring("pictl-sim: ".length())).toList();
+        if (own.isEmpty()) {
+            return m;
+        }
+        return lines.get(0).replaceFirst(":$", "") + ": " + String.join("\n", own);
+    }
+
     /** Prints a node-side result; 0 when it succeeded, else 1 (2 is reserved for "changes present"). */
     private static int relay(CliContext ctx, ExecResult r, String failure) {
         ctx.out().print(r.stdout());
@@ -200,7 +214,11 @@ final class SimCommand implements Callable<Integer> {
                 report(state, st, running);
                 return ExitCode.OK;
             } catch (IOException | RuntimeException e) {
-                return error(ctx, "could not start the simulator: " + message(e));
+                String m = daemonMessage(message(e));
+                if (m.contains("Address already in use")) {
+                    m += "\n  hint: 'pictl sim start --first-address 127.0.2.10' or '--port 2223' puts the boards elsewhere";
+                }
+                return error(ctx, "could not start the simulator: " + m);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return error(ctx, "interrupted while starting the simulator");

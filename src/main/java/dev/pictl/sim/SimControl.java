@@ -38,6 +38,7 @@ public final class SimControl {
         if (spec != null) spec.write(dir.resolve("cluster.json"));
         else if (!Files.isRegularFile(dir.resolve("cluster.json"))) throw new IOException("no cluster.json in " + dir);
         Files.deleteIfExists(dir.resolve("daemon.json"));
+        checkEndpointsFree(ClusterSpec.read(dir.resolve("cluster.json")));
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) cmd.add("/usr/bin/setsid");
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -64,6 +65,22 @@ public final class SimControl {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         throw new IOException("the simulator daemon did not come up within " + timeout.toSeconds() + " s:\n" + logTail(dir));
+    }
+
+    /**
+     * Fails at once, naming the board, when another process listens on a board's address and port (another
+     * simulator, an sshd): the daemon would otherwise retry the bind for seconds and fail with a log full of it.
+     */
+    static void checkEndpointsFree(ClusterSpec spec) throws IOException {
+        for (NodeSpec n : spec.nodes()) {
+            try (java.net.ServerSocket ss = new java.net.ServerSocket()) {
+                ss.setReuseAddress(true);
+                ss.bind(new java.net.InetSocketAddress(n.address(), n.port()));
+            } catch (IOException e) {
+                throw new IOException(n.name() + ": cannot listen on " + n.address() + ":" + n.port() + ": "
+                        + e.getMessage() + " (another simulator or program listens there: stop it, or start on other addresses)", e);
+            }
+        }
     }
 
     /**

@@ -21,8 +21,18 @@ public final class SimDaemon {
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Path dir = Path.of(args[0]).toAbsolutePath();
-        ClusterSpec spec = ClusterSpec.read(dir.resolve("cluster.json"));
-        SimCluster cluster = SimCluster.start(spec, dir);
+        ClusterSpec spec;
+        SimCluster cluster;
+        try {
+            spec = ClusterSpec.read(dir.resolve("cluster.json"));
+            cluster = SimCluster.start(spec, dir);
+        } catch (IOException | RuntimeException e) {
+            // One line a person can act on (it is what `pictl sim start` shows); the trace only on request.
+            System.err.println("pictl-sim: " + describe(e));
+            if (System.getenv("PICTL_DEBUG") != null) e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch done = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stop = () -> {
@@ -46,5 +56,20 @@ public final class SimDaemon {
         System.out.flush();
         done.await();
         System.exit(0);
+    }
+
+    /** "pi-1: cannot listen on 127.0.1.10:2222: Address already in use": the messages of the cause chain. */
+    static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (b.indexOf(m) >= 0) continue;
+            if (b.length() > 0) b.append(": ");
+            b.append(m);
+        }
+        if (b.indexOf("Address already in use") >= 0) {
+            b.append(" (another simulator or program listens there: stop it, or start on other addresses)");
+        }
+        return b.toString();
     }
 }

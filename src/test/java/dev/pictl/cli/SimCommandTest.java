@@ -208,6 +208,29 @@ class SimCommandTest {
         assertFalse(Files.exists(work.resolve(".pictl-sim/daemon.json")));
     }
 
+    @Test
+    void anEndpointInUse_failsAtOnce_namingTheBoardAndWhatToDo() throws Exception {
+        String first = firstAddress();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress(first, 2222));
+            CliRunner.Result r = pictl("sim", "start", "--nodes", "2", "--first-address", first);
+            assertEquals(1, r.exitCode(), r.all());
+            assertTrue(r.err().startsWith("Error: could not start the simulator: pi-1: cannot listen on " + first
+                    + ":2222: Address already in use"), r.err());
+            assertTrue(r.err().contains("  hint: 'pictl sim start --first-address 127.0.2.10' or '--port 2223'"), r.err());
+            assertFalse(SimControl.status(work.resolve(".pictl-sim")).running());
+        }
+    }
+
+    @Test
+    void aDaemonThatFails_isReportedByItsOwnMessage_notTheLibrariesLog() {
+        String tail = "the simulator daemon exited (1):\n[pictl-sim-1] ERROR org.apache.sshd... bind failed\n"
+                + "pictl-sim: pi-1: cannot listen on 127.0.1.10:2222: Address already in use";
+        assertEquals("the simulator daemon exited (1): pi-1: cannot listen on 127.0.1.10:2222: Address already in use",
+                SimCommand.daemonMessage(tail));
+        assertEquals("did not come up\nlog", SimCommand.daemonMessage("did not come up\nlog"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--nodes 2 -c cluster.hcl", "--nodes 0", "--port 22", "--first-address 10.0.0.1"})
     void badStartOptions_areUsageErrorsExitingOne(String options) {
