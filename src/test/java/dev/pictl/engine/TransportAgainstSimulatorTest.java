@@ -155,9 +155,12 @@ class TransportAgainstSimulatorTest {
             Session s = t.open(targets.get(1));
             long before = board.execCount();
             assertEquals("0\n", s.check(RemoteCommand.of("whoami as root", "id -u").asRoot()).stdout());
-            assertEquals(2, board.execCount() - before, "sudo -n true once, then the command");
+            long first = board.execCount() - before;
+            // The first sudo command settles how sudo runs: at most one extra round trip (none when the
+            // transport folds the check into the command itself).
+            assertTrue(first == 1 || first == 2, "round trips for the first sudo command: " + first);
             assertEquals("root\n", s.check(RemoteCommand.of("whoami as root", "id -un").asRoot()).stdout());
-            assertEquals(3, board.execCount() - before, "no second sudo check on the same session");
+            assertEquals(first + 1, board.execCount() - before, "no second sudo check on the same session");
             assertEquals("1000\n", s.check(RemoteCommand.of("whoami", "id -u")).stdout());
         }
     }
