@@ -81,6 +81,12 @@ final class SshSession implements Session {
 
     @Override
     public ExecResult exec(RemoteCommand cmd) throws TransportException {
+        if (cmd.sudo() && sudoPlan == null && sudoMode == SudoMode.PASSWORDLESS) {
+            ExecResult first = firstPasswordless(cmd);
+            if (first != null) {
+                return first;
+            }
+        }
         SudoPlan plan = cmd.sudo() ? sudoPlan(cmd.step()) : null;
         RemoteScripts.SudoPrefix prefix = plan == null ? RemoteScripts.SudoPrefix.NONE : plan.prefix();
         String line = RemoteScripts.wrap(cmd.script(), cmd.timeout(), settings.killGrace(), prefix);
@@ -176,6 +182,34 @@ final class SshSession implements Session {
                     "pictl was interrupted");
         }
     }
+
+    /**
+     * The first passwordless sudo command of a session checks sudo in the same round trip: the script's first
+     * statement, already running as root, writes a marker line to stderr. Marker there: sudo works, the plan is
+     * settled and the marker removed. No marker: sudo (or something before the script) refused, so null is
+     * returned and the explicit check ({@link #sudoPlan}) says why before the command runs again. This keeps a
+     * probe at one round trip per node (DESIGN §6).
+     */
+    private ExecResult firstPasswordless(RemoteCommand cmd) throws TransportException {
+        String marked = "printf '%s\\n' '" + SUDO_MARK + "' >&2\n" + cmd.script();
+        String line = RemoteScripts.wrap(marked, cmd.timeout(), settings.killGrace(),
+                RemoteScripts.SudoPrefix.PASSWORDLESS);
+        Duration wait = cmd.timeout().plus(settings.killGrace()).plusSeconds(CLIENT_SLACK_SECONDS);
+        ExecResult r = run(cmd.step(), line, cmd.stdin(), cmd.timeout(), wait);
+        String err = r.stderr();
+        if (!err.startsWith(SUDO_MARK + "\n")) {
+            return null;
+        }
+        synchronized (this) {
+            if (sudoPlan == null) {
+                sudoPlan = new SudoPlan(RemoteScripts.SudoPrefix.PASSWORDLESS, null);
+            }
+        }
+        return new ExecResult(r.exitCode(), r.stdout(), err.substring(SUDO_MARK.length() + 1));
+    }
+
+    /** Written by the first sudo'd script to prove sudo ran it (see {@link #firstPasswordless}). */
+    static final String SUDO_MARK = "@@pictl-sudo-ok@@";
 
     /**
      * Settles once per session how sudo runs, with one round trip ({@code sudo -n true}) and, if that needs a

@@ -205,6 +205,22 @@ class SshSessionExecTest {
     }
 
     @Test
+    void sudo_firstCommandChecksSudoInTheSameRoundTrip() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo is needed");
+        Session s = transport.open(target("pi-sudo-once").withSudo(SudoMode.PASSWORDLESS));
+        int before = server.commands.size();
+        ExecResult first = s.exec(RemoteCommand.of("probe", "echo out; echo err >&2; exit 3").asRoot());
+        assertEquals(3, first.exitCode());
+        assertEquals("out\n", first.stdout());
+        assertEquals("err\n", first.stderr(), "the sudo marker is not shown to the caller");
+        assertEquals(1, server.commands.size() - before, "one round trip: " + server.commands);
+        ExecResult second = s.exec(RemoteCommand.of("again", "echo two >&2").asRoot());
+        assertEquals("two\n", second.stderr());
+        assertEquals(2, server.commands.size() - before, server.commands.toString());
+        assertTrue(server.commands.stream().noneMatch(c -> c.equals("sudo -n true")), server.commands.toString());
+    }
+
+    @Test
     void upload_asRootInstallsThroughSudoAndLeavesNoTemporaryFile() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo is needed");
         Session s = transport.open(target("pi-sudo-up").withSudo(SudoMode.PASSWORDLESS));
