@@ -133,7 +133,8 @@ public final class PlanView {
     private void resource(ResourceChange c, StringBuilder out) {
         ResourceAddress a = c.address();
         out.append('\n').append("  # ").append(a).append(' ').append(headline(c)).append('\n');
-        if (c.reason() != ActionReason.NONE && c.reason() != ActionReason.NOT_PRESENT
+        // A delete's headline already says why ("# (because ... is not in the configuration)").
+        if (c.action() != Action.DELETE && c.reason() != ActionReason.NONE && c.reason() != ActionReason.NOT_PRESENT
                 && c.reason() != ActionReason.ATTRIBUTE_CHANGED && c.reason() != ActionReason.CANNOT_UPDATE_IN_PLACE) {
             out.append("  # (").append(c.reason().text()).append(")\n");
         }
