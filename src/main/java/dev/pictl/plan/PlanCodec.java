@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Severity;
+import dev.pictl.diag.SourcePos;
+import dev.pictl.diag.SourceRange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,12 @@ import java.util.TreeMap;
  */
 public final class PlanCodec {
     public static final String FORMAT_VERSION = "1.0";
+
+    /**
+     * What a sensitive attribute's value is in a plan read back from a file: the file holds no secret and no hash
+     * of one, only the mark that there was a value. Not a hash: nothing may record it as one.
+     */
+    public static final String REDACTED = "(sensitive value)";
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -161,7 +168,10 @@ public final class PlanCodec {
         }
     }
 
-    /** Reads a saved plan; a file that is not one is reported as an IOException with a readable message. */
+    /**
+     * Reads a saved plan; a file that is not one is reported as an IOException with a readable message. Sensitive
+     * values come back as {@link #REDACTED}, so {@code write(read(x))} gives {@code x} again.
+     */
     public static Plan read(String json) throws IOException {
         JsonNode root = MAPPER.readTree(json);
         if (root == null || !root.isObject() || !root.has("format_version") || !root.has("resource_changes")) {
@@ -193,7 +203,7 @@ public final class PlanCodec {
         List<Diagnostic> diags = new ArrayList<>();
         for (JsonNode d : root.path("diagnostics")) {
             diags.add(new Diagnostic(d.path("severity").asText().equals("error") ? Severity.ERROR : Severity.WARNING,
-                    d.path("summary").asText(), d.path("detail").asText(), null));
+                    d.path("summary").asText(), d.path("detail").asText(), location(d.path("location").asText(null))));
         }
         Map<String, Plan.NodeInfo> nodes = new LinkedHashMap<>();
         for (JsonNode n : root.path("nodes")) {
@@ -211,18 +221,22 @@ public final class PlanCodec {
     @SuppressWarnings("unchecked")
     private static ResourceChange readChange(JsonNode c) throws IOException {
         JsonNode ch = c.get("change");
-        Set<String> sensitive = new HashSet<>();
-        for (String f : List.of("before_sensitive", "after_sensitive")) {
-            Iterator<String> it = ch.path(f).fieldNames();
-            it.forEachRemaining(sensitive::add);
-        }
-        Map<String, Object> before = ch.get("before").isNull() ? null : MAPPER.convertValue(ch.get("before"), Map.class);
-        Map<String, Object> after = ch.get("after").isNull() ? null : MAPPER.convertValue(ch.get("after"), Map.class);
+        Set<String> beforeMasked = new HashSet<>();
+        Set<String> afterMasked = new HashSet<>();
+        ch.path("before_sensitive").fieldNames().forEachRemaining(beforeMasked::add);
+        ch.path("after_sensitive").fieldNames().forEachRemaining(afterMasked::add);
+        Set<String> sensitive = new HashSet<>(beforeMasked);
+        sensitive.addAll(afterMasked);
+        Map<String, Object> before = ch.get("before").isNull() ? null : redacted(ch.get("before"), beforeMasked);
+        Map<String, Object> after = ch.get("after").isNull() ? null : redacted(ch.get("after"), afterMasked);
         List<AttributeChange> attrs = new ArrayList<>();
         for (JsonNode a : c.path("changed_attributes")) {
-            attrs.add(new AttributeChange(a.get("name").asText(), MAPPER.convertValue(a.get("before"), Object.class),
-                    MAPPER.convertValue(a.get("after"), Object.class), a.path("forces_replacement").asBoolean(),
-                    a.path("sensitive").asBoolean()));
+            String name = a.get("name").asText();
+            boolean secret = a.path("sensitive").asBoolean();
+            attrs.add(new AttributeChange(name,
+                    secret ? (beforeMasked.contains(name) ? REDACTED : null) : MAPPER.convertValue(a.get("before"), Object.class),
+                    secret ? (afterMasked.contains(name) ? REDACTED : null) : MAPPER.convertValue(a.get("after"), Object.class),
+                    a.path("forces_replacement").asBoolean(), secret));
         }
         List<ResourceAddress> deps = new ArrayList<>();
         for (JsonNode d : c.path("dependencies")) {
@@ -239,6 +253,30 @@ public final class PlanCodec {
                 : c.path("node").asText(), action, reason, before, after, sensitive, attrs, c.path("reboot").asBoolean(),
                 c.path("drain").asBoolean(), c.path("data_loss").isNull() ? null : c.path("data_loss").asText(),
                 c.path("fingerprint").asText(""), deps);
+    }
+
+    /**
+     * The values of a read {@code before}/{@code after}: a masked (sensitive) attribute that had a value gets
+     * {@link #REDACTED} instead of the {@code null} the file holds, so that it still renders as
+     * {@code (sensitive value)} and is masked again when written.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> redacted(JsonNode values, Set<String> masked) {
+        Map<String, Object> out = MAPPER.convertValue(values, Map.class);
+        masked.forEach(k -> out.put(k, REDACTED));
+        return out;
+    }
+
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("(.+):(\\d+):(\\d+)");
+
+    /** A diagnostic's {@code file:line:column} back as a range (where it starts; the file is not read again). */
+    private static SourceRange location(String text) {
+        java.util.regex.Matcher m = text == null ? null : LOCATION.matcher(text);
+        if (m == null || !m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(3)) < 1) {
+            return null;
+        }
+        SourcePos at = new SourcePos(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), 0);
+        return new SourceRange(m.group(1), at, at);
     }
 
     private static ResourceAddress address(String text) throws IOException {
