@@ -114,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
                 ctx.out().println("To perform exactly these actions, run:");
                 ctx.out().println("    pictl apply " + out);
             }
-        } else if (!json && plan.hasChanges() && mode != PlanMode.REFRESH_ONLY) {
+        } else if (!json && plan.hasChanges() && !plan.hasErrors() && mode != PlanMode.REFRESH_ONLY) {
             ctx.out().println();
             ctx.out().println("Note: You didn't use the --out option to save this plan, so pictl can't guarantee to "
                     + "take exactly these actions if you run \"pictl apply\" now.");

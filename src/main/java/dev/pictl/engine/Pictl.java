@@ -124,10 +124,14 @@ public final class Pictl {
         try (StateLock lock = store.lock(command)) {
             State state = lock.read();
             if (!java.util.Objects.equals(state.lineage(), plan.lineage()) || state.serial() != plan.serial()) {
-                throw new StateException("the state changed since this plan was made",
-                        "The plan was made against serial " + plan.serial() + " of lineage " + plan.lineage()
-                                + "; the state is now serial " + state.serial() + " of lineage " + state.lineage()
-                                + ". Run the command again to plan against the current state.");
+                boolean foreign = !java.util.Objects.equals(state.lineage(), plan.lineage());
+                throw new StateException(foreign ? statePath + " is not the state this plan was made from"
+                                : statePath + " changed since this plan was made",
+                        foreign ? "The plan was made against lineage " + plan.lineage() + "; " + statePath
+                                + " has lineage " + state.lineage() + " (another cluster's state, or one created anew). "
+                                + "Plan again against this state."
+                                : "The plan was made against serial " + plan.serial() + "; the state is now at serial "
+                                + state.serial() + " (another pictl run wrote it). Plan again.");
             }
             List<String> updated = new ArrayList<>();
             List<String> removed = new ArrayList<>();

@@ -380,9 +380,14 @@ public final class Differ {
         return f.message().replaceAll(" \\([^)]*\\)", "");
     }
 
-    /** A hash of what the probe saw for a resource; a saved plan compares it before applying. */
+    /**
+     * A hash of what the probe saw for a resource; a saved plan compares it before applying. Sensitive attributes
+     * are left out: their keyed hashes depend on the state's key, which a first plan does not have yet.
+     */
     public static String fingerprint(ResourceAddress addr, Map<String, Object> observed) {
-        return "sha256:" + sha256(addr + "\n" + canonical(observed));
+        Map<String, Object> shown = new TreeMap<>(observed);
+        KINDS.get(addr.type()).sensitive().forEach(shown::remove);
+        return "sha256:" + sha256(addr + "\n" + canonical(shown));
     }
 
     /** A hash of the configuration files (names and contents). */

@@ -201,7 +201,7 @@ class PlanRoundTripTest {
                 () -> new Pictl().recordDrift(plan, f.state(), "pictl apply --refresh-only"));
 
         String message = e.diagnostic().summary() + "\n" + e.diagnostic().detail();
-        assertContains(message, "the state changed since this plan was made");
+        assertContains(message, "is not the state this plan was made from");
         assertContains(message, "lineage " + LINEAGE);
         assertContains(message, "lineage 99999999-8888-4777-8666-555555555555");
         assertEquals(foreign, Files.readString(f.state()), "nothing may be written");

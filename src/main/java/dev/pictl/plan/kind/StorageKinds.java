@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * <pre>
  *   server node unreachable            -> Unknown
  *   k3s not installed on the server    -> Absent (nothing can exist yet)
- *   kubectl failed (k3s stopped)       -> the state's record, unverified (Present with a note), or Absent
+ *   kubectl failed (k3s stopped)       -> the state's record, unverified (Present with a note), or Unknown
  *   object listed                      -> Present
  *   object not listed                  -> Absent
  * </pre>
@@ -51,7 +51,10 @@ final class StorageKinds {
         if (obs.kube() == null || !obs.kube().ok()) {
             String why = "not verified: kubectl on " + serverNode + " failed ("
                     + (obs.kube() == null ? "not read" : firstLine(obs.kube().error())) + ")";
-            return new Source.Decided(prior == null ? new Observed.Absent()
+            // Without a record there is nothing to go on: it may well exist. Saying "create" would be a guess.
+            return new Source.Decided(prior == null ? new Observed.Unknown("kubectl on " + serverNode + " failed ("
+                    + (obs.kube() == null ? "not read" : firstLine(obs.kube().error())) + "), so it cannot be read; "
+                    + "start k3s on " + serverNode + " (or apply its k3s_server first) and plan again")
                     : new Observed.Present(prior.attributes(), why));
         }
         return new Source.Snapshot(obs.kube(), obs);
