@@ -1,0 +1,154 @@
+package dev.pictl.apply;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.config.Config;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Value;
+import dev.pictl.state.SecretHasher;
+import dev.pictl.transport.ExecResult;
+import dev.pictl.transport.NodeTarget;
+import dev.pictl.transport.RemoteCommand;
+import dev.pictl.transport.Session;
+import dev.pictl.transport.Transport;
+import dev.pictl.transport.TransportException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What executors use to reach nodes and read the description. Thread-safe: executors of different resources
+ * run in parallel. Sessions are opened once per node and reused; after a reboot an executor calls
+ * {@link #reconnect}.
+ */
+public final class ApplyContext {
+    private final Transport transport;
+    private final Map<String, NodeTarget> targets;
+    private final Config config;
+    private final SecretHasher hasher;
+    private final ApplyOptions options;
+    private final ApplyHook hook;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config, SecretHasher hasher,
+                        ApplyOptions options, ApplyHook hook) {
+        this.transport = transport;
+        this.targets = Map.copyOf(targets);
+        this.config = config;
+        this.hasher = hasher;
+        this.options = options;
+        this.hook = hook;
+    }
+
+    public ApplyOptions options() {
+        return options;
+    }
+
+    public SecretHasher hasher() {
+        return hasher;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Reports a step of a resource to the progress hook. */
+    public void step(ResourceAddress address, String step) {
+        hook.step(address, step);
+    }
+
+    /** The node's session, opened on first use. */
+    public Session session(String node, String step) throws ApplyException {
+        Session s = sessions.get(node);
+        if (s != null && s.isOpen()) {
+            return s;
+        }
+        NodeTarget target = targets.get(node);
+        if (target == null) {
+            throw new ApplyException(node, step, "no way to reach this node (it is neither in the description nor "
+                    + "in the simulator)", "add the node back to the description to change it");
+        }
+        try {
+            s = transport.open(target);
+        } catch (TransportException e) {
+            throw wrap(node, step, e);
+        }
+        sessions.put(node, s);
+        return s;
+    }
+
+    /** Forgets the node's session (after a reboot dropped it); the next use opens a new one. */
+    public void reconnect(String node) {
+        Session s = sessions.remove(node);
+        if (s != null) {
+            try {
+                s.close();
+            } catch (Exception ignored) {
+                // the connection is gone already
+            }
+        }
+    }
+
+    /** Runs a script on a node (as root when {@code sudo}); a non-zero exit is returned, not thrown. */
+    public ExecResult run(String node, String step, String script, boolean sudo, Duration limit) throws ApplyException {
+        RemoteCommand cmd = RemoteCommand.of(step, script).withTimeout(limit);
+        if (sudo) {
+            cmd = cmd.asRoot();
+        }
+        try {
+            return session(node, step).exec(cmd);
+        } catch (TransportException e) {
+            throw wrap(node, step, e);
+        }
+    }
+
+    public ExecResult run(String node, String step, String script, boolean sudo) throws ApplyException {
+        return run(node, step, script, sudo, options.commandTimeout());
+    }
+
+    /** Runs a script as root and fails with its stderr tail unless it exits 0. */
+    public ExecResult check(String node, String step, String script) throws ApplyException {
+        ExecResult r = run(node, step, script, true);
+        if (r.exitCode() != 0) {
+            throw new ApplyException(node, step, "command exited " + r.exitCode() + ": " + tail(r), null);
+        }
+        return r;
+    }
+
+    private static String tail(ExecResult r) {
+        String t = r.stderrTail(5);
+        return t.isBlank() ? r.stdout().strip() : t.strip();
+    }
+
+    public static ApplyException wrap(String node, String step, TransportException e) {
+        String msg = e.getMessage();
+        String prefix = node + ": ";
+        if (msg.startsWith(prefix)) {
+            msg = msg.substring(prefix.length());
+        }
+        if (msg.startsWith(step + ": ")) {
+            msg = msg.substring(step.length() + 2);
+        }
+        return new ApplyException(node, step, msg, e.hint(), e);
+    }
+
+    public Optional<ResourceInstance> instance(ResourceAddress address) {
+        return config.instance(address);
+    }
+
+    /** A sensitive attribute's value from the description (the plan never carries secrets). */
+    public Optional<String> secret(ResourceAddress address, String attribute) {
+        return config.instance(address).map(i -> i.attributes().get(attribute))
+                .filter(v -> v instanceof Value.Str).map(v -> ((Value.Str) v).value());
+    }
+
+    /** The node running the k3s server, if the description has one. */
+    public Optional<String> serverNode() {
+        return config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst();
+    }
+
+    /** The node's LAN address as the description gives it. */
+    public String nodeAddress(String node) {
+        return config.instance(ResourceAddress.of("node", node)).map(n -> n.string("address")).orElse(null);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.pictl.apply;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The executor of each resource type. */
+public final class Executors {
+    private final Map<String, Executor> byType = new HashMap<>();
+
+    public Executors(List<Executor> executors) {
+        executors.forEach(e -> byType.put(e.type(), e));
+    }
+
+    public Executor of(String type) {
+        Executor e = byType.get(type);
+        if (e == null) {
+            throw new IllegalStateException("no executor for " + type);
+        }
+        return e;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.pictl.apply;
+
+import dev.pictl.transport.ExecResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code k3s kubectl} on the server node, as root (the kubeconfig is 0600). One place for how pictl talks to
+ * the cluster, so executors only say what they want.
+ */
+public final class Kubectl {
+    private Kubectl() {
+    }
+
+    /** The server node, or an error naming the resource's need for one. */
+    public static String serverNode(ApplyContext ctx, String step) throws ApplyException {
+        return ctx.serverNode().orElseThrow(() -> new ApplyException(null, step,
+                "the description has no k3s_server to reach the cluster through", "declare a k3s_server"));
+    }
+
+    /** Runs {@code k3s kubectl ARGS} (arguments already shell-quoted as needed); a non-zero exit is returned. */
+    public static ExecResult run(ApplyContext ctx, String step, String args) throws ApplyException {
+        return ctx.run(serverNode(ctx, step), step, "k3s kubectl " + args, true);
+    }
+
+    /** Like {@link #run} but fails with kubectl's stderr unless it exits 0. */
+    public static ExecResult check(ApplyContext ctx, String step, String args) throws ApplyException {
+        String node = serverNode(ctx, step);
+        ExecResult r = ctx.run(node, step, "k3s kubectl " + args, true);
+        if (r.exitCode() != 0) {
+            throw new ApplyException(node, step, "kubectl " + first(args) + " exited " + r.exitCode() + ": "
+                    + tail(r), null);
+        }
+        return r;
+    }
+
+    /** {@code kubectl apply -f -} with a manifest (JSON or YAML) on stdin. */
+    public static ExecResult apply(ApplyContext ctx, String step, String manifest) throws ApplyException {
+        String node = serverNode(ctx, step);
+        ExecResult r;
+        try {
+            r = ctx.session(node, step).exec(dev.pictl.transport.RemoteCommand.of(step, "k3s kubectl apply -f -")
+                    .asRoot().withTimeout(ctx.options().commandTimeout())
+                    .withStdin(manifest.getBytes(StandardCharsets.UTF_8)));
+        } catch (dev.pictl.transport.TransportException e) {
+            throw ApplyContext.wrap(node, step, e);
+        }
+        if (r.exitCode() != 0) {
+            throw new ApplyException(node, step, "kubectl apply exited " + r.exitCode() + ": " + tail(r), null);
+        }
+        return r;
+    }
+
+    /** Polls until {@code node} is Ready (true) in the cluster, or the deadline passes. */
+    public static boolean awaitReady(ApplyContext ctx, String step, String node, Duration timeout)
+            throws ApplyException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            // The STATUS column: Ready, Ready,SchedulingDisabled or NotReady.
+            ExecResult r = run(ctx, step, "get node " + node + " --no-headers");
+            String[] cols = r.stdout().strip().split("\\s+");
+            if (r.exitCode() == 0 && cols.length > 1 && (cols[1].equals("Ready") || cols[1].startsWith("Ready,"))) {
+                return true;
+            }
+            Thread.sleep(1000);
+        }
+        return false;
+    }
+
+    private static String first(String args) {
+        int sp = args.indexOf(' ');
+        return sp < 0 ? args : args.substring(0, sp);
+    }
+
+    private static String tail(ExecResult r) {
+        String t = r.stderrTail(5).strip();
+        return t.isEmpty() ? r.stdout().strip() : t;
+    }
+}
