@@ -12,6 +12,11 @@ public final class Executors {
         executors.forEach(e -> byType.put(e.type(), e));
     }
 
+    /** Every resource type's executor, as pictl ships them. */
+    public static Executors standard() {
+        return new Executors(StandardExecutors.all());
+    }
+
     public Executor of(String type) {
         Executor e = byType.get(type);
         if (e == null) {

@@ -1,8 +1,18 @@
 package dev.pictl.cli;
 
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.apply.ApplyOptions;
+import dev.pictl.apply.ApplyResult;
+import dev.pictl.apply.Executors;
+import dev.pictl.apply.Outcome;
 import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.cli.view.PlanView;
+import dev.pictl.cli.view.ProgressView;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.engine.ApplyRunRequest;
+import dev.pictl.engine.ApplyRunResult;
 import dev.pictl.engine.Pictl;
+import dev.pictl.engine.PlanRunRequest;
 import dev.pictl.engine.PlanRunResult;
 import dev.pictl.engine.RefreshResult;
 import dev.pictl.plan.Plan;
@@ -10,28 +20,38 @@ import dev.pictl.plan.PlanMode;
 import dev.pictl.plan.PlanRequest;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateStore;
+import dev.pictl.transport.TransportSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/**
- * {@code pictl apply}. In this version only {@code --refresh-only} is available: it records what changed outside
- * pictl into the state without touching a node. Applying changes to nodes is not built yet and says so.
- */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Make the nodes match the description. In this version only --refresh-only is available: it "
-                + "records changes made outside pictl into the state without touching any node."},
+        description = {"Make the nodes match the description: plans (or takes a saved plan), asks, then changes only "
+                + "what the plan says, in dependency order, saving the state after every resource.",
+                "With --refresh-only: records changes made outside pictl into the state and touches no node."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:applied (or nothing to do)", "1:error, not approved, or bad usage"})
+        exitCodeList = {"0:applied, or nothing to do", "1:error, a failed resource, a stale saved plan, not approved, "
+                + "or bad usage"})
 final class ApplyCommand implements Callable<Integer> {
     private final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     CommonOptions common;
@@ -39,11 +59,40 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     NodeOptions nodes;
 
-    @Option(names = "--refresh-only", description = "Record what changed outside pictl into the state; change no node.")
-    boolean refreshOnly;
+    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with pictl plan --out: applied "
+            + "exactly, without asking, unless it is stale.")
+    Path planFile;
 
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
+
+    @Option(names = "--refresh-only", description = "Record what changed outside pictl into the state; change no node.")
+    boolean refreshOnly;
+
+    @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource (and what it depends on); repeatable.")
+    List<String> targets = List.of();
+
+    @Option(names = "--replace", paramLabel = "ADDR", description = "Replace this resource even if unchanged; repeatable.")
+    List<String> replace = List.of();
+
+    @Option(names = "--destroy", description = "Destroy everything in the state.")
+    boolean destroy;
+
+    @Option(names = "--allow-data-loss", description = "Allow deleting or replacing a Bound PV, or one whose directory "
+            + "holds data.")
+    boolean allowDataLoss;
+
+    @Option(names = "--max-unavailable", paramLabel = "N", defaultValue = "1",
+            description = "Nodes already in the cluster rebooted or upgraded at once (default: ${DEFAULT-VALUE}).")
+    int maxUnavailable;
+
+    @Option(names = "--reboot-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "How long to wait for a rebooted node to come back (default: ${DEFAULT-VALUE}).")
+    long rebootTimeoutSeconds;
+
+    @Option(names = "--k3s-start-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long to wait for a k3s unit to become active (default: ${DEFAULT-VALUE}).")
+    long k3sStartTimeoutSeconds;
 
     ApplyCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -51,13 +100,143 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!refreshOnly) {
-            ctx.err().println("Error: applying changes to nodes is not available in this version of pictl.");
-            ctx.err().println("Use 'pictl plan' to see what would change, or 'pictl apply --refresh-only' to record "
-                    + "changes made outside pictl into the state.");
+        if (refreshOnly) {
+            return refreshOnly();
+        }
+        if (destroy && planFile != null) {
+            throw new ParameterException(spec.commandLine(), "--destroy cannot be used with a saved plan");
+        }
+        boolean color = common.color(ctx);
+        PlanMode mode = destroy ? PlanMode.DESTROY : PlanMode.NORMAL;
+        PlanRequest planRequest = new PlanRequest(mode, addresses(targets), addresses(replace));
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ApplyOptions options = new ApplyOptions(nodes.parallelism, maxUnavailable, Duration.ofSeconds(rebootTimeoutSeconds),
+                Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss);
+        ProgressView progress = new ProgressView(ctx.out(), color && Ansi.AUTO.enabled());
+        ApplyRunRequest request = new ApplyRunRequest(planRun(planRequest), planFile == null ? null
+                : ctx.workDir().resolve(planFile), options, Executors.standard(), plan -> approve(plan, color),
+                progress, cancelled);
+        Thread main = Thread.currentThread();
+        Thread onInterrupt = new Thread(() -> {
+            cancelled.set(true);
+            ctx.err().println("\nInterrupt received. Letting running steps finish and saving the state...");
+            ctx.err().flush();
+            try {
+                main.join(Duration.ofMinutes(15).toMillis());
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pictl-interrupt");
+        boolean hooked = addHook(onInterrupt);
+        ApplyRunResult r;
+        try {
+            r = new Pictl().apply(request);
+        } finally {
+            if (hooked) {
+                removeHook(onInterrupt);
+            }
+        }
+        return report(r, color);
+    }
+
+    private int report(ApplyRunResult r, boolean color) {
+        DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
+        if (r.plan() == null) {
+            ctx.err().println();
+            ctx.err().println("Nothing applied: " + DiagnosticsView.summary(r.diagnostics()));
             ctx.err().flush();
             return ExitCode.ERROR;
         }
+        Plan plan = r.plan();
+        if (plan.hasErrors()) {
+            Diagnostics d = new Diagnostics();
+            d.addAll(plan.diagnostics());
+            DiagnosticsView.text(d, r.sources(), color, ctx.err());
+            ctx.out().print(new PlanView(color).render(plan));
+            ctx.err().println();
+            ctx.err().println("Nothing applied: the plan has errors.");
+            ctx.out().flush();
+            ctx.err().flush();
+            return ExitCode.ERROR;
+        }
+        if (!r.approved()) {
+            ctx.err().println("Apply cancelled: nothing was changed.");
+            ctx.err().flush();
+            return ExitCode.ERROR;
+        }
+        ApplyResult result = r.result();
+        if (result == null) {
+            ctx.out().print(new PlanView(color).render(plan));
+            ctx.out().flush();
+            return ExitCode.OK;
+        }
+        ctx.out().println();
+        for (Outcome.Failed f : result.failures()) {
+            ctx.err().println("Error: " + f.error().getMessage());
+            if (!f.error().hint().isEmpty()) {
+                ctx.err().println("  " + f.error().hint());
+            }
+            ctx.err().println();
+        }
+        List<Outcome.Skipped> skipped = result.skipped();
+        if (!skipped.isEmpty()) {
+            ctx.err().println("Skipped " + skipped.size() + (skipped.size() == 1 ? " resource" : " resources") + ":");
+            for (Outcome.Skipped s : skipped) {
+                ctx.err().println("  " + s.address() + " (" + s.why() + ")");
+            }
+            ctx.err().println();
+        }
+        String counts = "Resources: " + result.added() + " added, " + result.changed() + " changed, "
+                + result.destroyed() + " destroyed.";
+        if (result.ok()) {
+            ctx.out().println("Apply complete! " + counts);
+        } else {
+            ctx.err().println((result.interrupted() ? "Apply interrupted. " : "Apply failed. ") + counts + " "
+                    + result.failures().size() + " failed, " + skipped.size() + " skipped. The state records what "
+                    + "was done (serial " + result.stateSerial() + "); run pictl apply again to finish.");
+        }
+        ctx.out().flush();
+        ctx.err().flush();
+        return result.ok() ? ExitCode.OK : ExitCode.ERROR;
+    }
+
+    private boolean approve(Plan plan, boolean color) {
+        ctx.out().print(new PlanView(color).render(plan));
+        if (autoApprove) {
+            ctx.out().println();
+            ctx.out().flush();
+            return true;
+        }
+        ctx.out().println();
+        ctx.out().println("Do you want to perform these actions?");
+        ctx.out().println("  pictl will perform the actions described above.");
+        ctx.out().println("  Only 'yes' will be accepted to approve.");
+        ctx.out().print("\n  Enter a value: ");
+        ctx.out().flush();
+        String answer = readLine();
+        ctx.out().println();
+        return "yes".equals(answer == null ? null : answer.trim());
+    }
+
+    private PlanRunRequest planRun(PlanRequest planRequest) {
+        TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(),
+                Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
+                ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
+        return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, true), nodes.statePath(ctx),
+                nodes.simDir(ctx), planRequest, nodes.parallelism, settings, Duration.ofSeconds(nodes.probeTimeoutSeconds));
+    }
+
+    private List<ResourceAddress> addresses(List<String> texts) {
+        List<ResourceAddress> out = new ArrayList<>();
+        for (String t : texts) {
+            String fixed = t.replaceAll("\\[([^\"\\]]+)\\]", "[\"$1\"]");
+            out.add(ResourceAddress.parse(fixed).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "Invalid address '" + t + "': expected e.g. node.pi-1 or kernel_params.cgroups[\"pi-1\"]")));
+        }
+        return out;
+    }
+
+    private int refreshOnly() {
         boolean color = common.color(ctx);
         PlanRunResult r = PlanCommand.run(ctx, common, nodes, new PlanRequest(PlanMode.REFRESH_ONLY, List.of(), List.of()));
         DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
@@ -76,10 +255,18 @@ final class ApplyCommand implements Callable<Integer> {
             ctx.out().flush();
             return ExitCode.OK;
         }
-        if (!autoApprove && !confirm()) {
-            ctx.err().println("Error: apply cancelled; nothing was recorded.");
-            ctx.err().flush();
-            return ExitCode.ERROR;
+        if (!autoApprove) {
+            ctx.out().println();
+            ctx.out().println("Do you want to record these changes in the state?");
+            ctx.out().println("  Only 'yes' will be accepted to approve.");
+            ctx.out().print("\n  Enter a value: ");
+            ctx.out().flush();
+            String answer = readLine();
+            if (!"yes".equals(answer == null ? null : answer.trim())) {
+                ctx.err().println("Error: apply cancelled; nothing was recorded.");
+                ctx.err().flush();
+                return ExitCode.ERROR;
+            }
         }
         Path statePath = nodes.statePath(ctx) != null ? nodes.statePath(ctx) : StateStore.defaultPath(common.configPath(ctx));
         try {
@@ -94,18 +281,28 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private boolean confirm() {
-        ctx.out().println();
-        ctx.out().println("Do you want to record these changes in the state?");
-        ctx.out().println("  Only 'yes' will be accepted to approve.");
-        ctx.out().print("\n  Enter a value: ");
-        ctx.out().flush();
+    private static String readLine() {
         try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line = in.readLine();
-            return "yes".equals(line == null ? null : line.trim());
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean addHook(Thread t) {
+        try {
+            Runtime.getRuntime().addShutdownHook(t);
+            return true;
+        } catch (IllegalStateException | SecurityException e) {
             return false;
+        }
+    }
+
+    private static void removeHook(Thread t) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(t);
+        } catch (IllegalStateException | SecurityException ignored) {
+            // shutting down already
         }
     }
 }

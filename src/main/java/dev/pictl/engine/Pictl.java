@@ -1,13 +1,20 @@
 package dev.pictl.engine;
 
+import dev.pictl.apply.Applier;
+import dev.pictl.apply.ApplyContext;
+import dev.pictl.apply.ApplyResult;
 import dev.pictl.config.Config;
 import dev.pictl.config.ConfigLoader;
 import dev.pictl.config.LoadResult;
+import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
+import dev.pictl.diag.Severity;
 import dev.pictl.graph.GraphBuilder;
 import dev.pictl.graph.ResourceGraph;
 import dev.pictl.plan.Differ;
 import dev.pictl.plan.Plan;
+import dev.pictl.plan.PlanCodec;
+import dev.pictl.plan.PlanRequest;
 import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
@@ -74,9 +81,131 @@ public final class Pictl {
         if (!targets.ok()) {
             return new PlanRunResult(null, config, diags, v.sources());
         }
-        Map<String, ProbeOutcome> probes = probe(config, targets, request);
-        Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, request.plan(), Version.current());
-        return new PlanRunResult(plan, config, diags, v.sources());
+        try (Transport transport = new SshTransport(transportSettings(request))) {
+            Map<String, ProbeOutcome> probes = probe(config, targets, request, transport);
+            Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, request.plan(), Version.current());
+            return new PlanRunResult(plan, config, diags, v.sources());
+        }
+    }
+
+    /**
+     * Applies: takes the state lock for the whole run, then either executes a saved plan exactly (after
+     * refusing it when stale: another pictl version, another state lineage or serial, another configuration,
+     * or resources that moved since, by a fresh probe's fingerprints) or plans now, shows it and asks. The
+     * state is written after every resource.
+     */
+    public ApplyRunResult apply(ApplyRunRequest request) {
+        PlanRunRequest pr = request.planRun();
+        ValidateResult v = validate(new ValidateRequest(pr.config(), pr.variables()));
+        Diagnostics diags = v.diagnostics();
+        if (!v.ok()) {
+            return new ApplyRunResult(null, null, true, diags, v.sources());
+        }
+        Config config = v.config();
+        StateStore store = StateStore.at(statePath(pr), Version.current());
+        try (StateLock lock = store.lock("pictl apply")) {
+            State state = lock.read();
+            SecretHasher hasher = lock.secretHasher();
+            NodeTargets targets = pr.simDir() != null ? NodeTargets.forSimulator(config, pr.simDir())
+                    : NodeTargets.from(config);
+            diags.addAll(targets.diagnostics());
+            if (!targets.ok()) {
+                return new ApplyRunResult(null, null, true, diags, v.sources());
+            }
+            try (Transport transport = new SshTransport(transportSettings(pr))) {
+                Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport);
+                Plan saved = null;
+                PlanRequest planRequest = pr.plan();
+                if (request.planFile() != null) {
+                    saved = readPlan(request.planFile(), diags);
+                    if (saved == null) {
+                        return new ApplyRunResult(null, null, true, diags, v.sources());
+                    }
+                    // The fresh probe is compared with the saved plan made in the same mode, for the same targets.
+                    planRequest = new PlanRequest(saved.mode(), saved.targets().stream()
+                            .map(t -> dev.pictl.addr.ResourceAddress.parse(t).orElseThrow()).toList(), List.of());
+                }
+                Plan fresh = Differ.plan(config, v.graph(), probes, state, hasher, planRequest, Version.current());
+                Plan plan = fresh;
+                if (saved != null) {
+                    plan = checkSaved(request.planFile(), saved, config, state, fresh, diags);
+                    if (plan == null) {
+                        return new ApplyRunResult(null, null, true, diags, v.sources());
+                    }
+                }
+                if (plan.hasErrors()) {
+                    return new ApplyRunResult(plan, null, true, diags, v.sources());
+                }
+                boolean adoption = plan.changes().stream().anyMatch(c -> !c.isChange()
+                        && state.resource(c.address()).isEmpty());
+                if (!plan.hasChanges() && !adoption) {
+                    return new ApplyRunResult(plan, null, true, diags, v.sources());
+                }
+                if (request.planFile() == null && plan.hasChanges() && !request.approver().approve(plan)) {
+                    return new ApplyRunResult(plan, null, false, diags, v.sources());
+                }
+                ApplyContext ctx = new ApplyContext(transport, targets.byNode(), config, hasher, request.options(),
+                        request.hook());
+                ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
+                        .apply(plan, lock);
+                return new ApplyRunResult(plan, result, true, diags, v.sources());
+            }
+        } catch (StateException e) {
+            diags.add(e.diagnostic());
+            return new ApplyRunResult(null, null, true, diags, v.sources());
+        }
+    }
+
+    private static Plan readPlan(Path file, Diagnostics diags) {
+        try {
+            return PlanCodec.read(java.nio.file.Files.readString(file));
+        } catch (java.io.IOException | RuntimeException e) {
+            diags.add(new Diagnostic(Severity.ERROR, "cannot read the saved plan " + file, e.getMessage()
+                    + ". Make a new one with pictl plan --out " + file + ".", null));
+            return null;
+        }
+    }
+
+    /** The saved plan, or null (with the reasons in diags) when it is stale. */
+    private static Plan checkSaved(Path file, Plan saved, Config config, State state, Plan fresh, Diagnostics diags) {
+        List<String> problems = new ArrayList<>();
+        if (!Version.current().equals(saved.pictlVersion())) {
+            problems.add("it was made by pictl " + saved.pictlVersion() + " and this is pictl " + Version.current());
+        }
+        if (!java.util.Objects.equals(saved.lineage(), state.lineage())) {
+            problems.add("it was made against state lineage " + saved.lineage() + ", the state now has lineage "
+                    + state.lineage());
+        } else if (saved.serial() != state.serial()) {
+            problems.add("the state changed since (serial " + saved.serial() + " then, " + state.serial() + " now)");
+        }
+        if (!saved.configHash().equals(Differ.configHash(config))) {
+            problems.add("the configuration changed since it was made");
+        }
+        Map<dev.pictl.addr.ResourceAddress, dev.pictl.plan.ResourceChange> now = new LinkedHashMap<>();
+        fresh.changes().forEach(c -> now.put(c.address(), c));
+        for (dev.pictl.plan.ResourceChange c : saved.changes()) {
+            if (!c.isChange()) {
+                continue;
+            }
+            dev.pictl.plan.ResourceChange f = now.get(c.address());
+            if (f == null || f.action() != c.action() || !f.fingerprint().equals(c.fingerprint())) {
+                problems.add(c.address() + " moved since the plan (a fresh probe now plans "
+                        + (f == null ? "nothing" : f.action().jsonName()) + " for it)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            diags.add(new Diagnostic(Severity.ERROR, "the saved plan " + file + " is stale",
+                    "pictl applies a saved plan only as it was made, and " + String.join("; ", problems)
+                            + ". Run pictl plan --out " + file + " again and review it.", null));
+            return null;
+        }
+        return saved;
+    }
+
+    private static TransportSettings transportSettings(PlanRunRequest request) {
+        return request.simDir() != null || request.transport() == null
+                ? TransportSettings.isolated(simKnownHosts(request), System.getProperty("user.name", "pi"), Secrets.none())
+                : request.transport();
     }
 
     /** The state file: the request's, or pictl.state.json beside the configuration. */
@@ -84,7 +213,8 @@ public final class Pictl {
         return request.statePath() != null ? request.statePath() : StateStore.defaultPath(request.config());
     }
 
-    private static Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request) {
+    private static Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
+                                                   Transport transport) {
         Map<String, ProbeRequest> requests = new LinkedHashMap<>();
         String serverNode = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
         for (String node : targets.byNode().keySet()) {
@@ -96,12 +226,7 @@ public final class Pictl {
             }
             requests.put(node, new ProbeRequest(node, node.equals(serverNode), pvPaths));
         }
-        TransportSettings settings = request.simDir() != null || request.transport() == null
-                ? TransportSettings.isolated(simKnownHosts(request), System.getProperty("user.name", "pi"), Secrets.none())
-                : request.transport();
-        try (Transport transport = new SshTransport(settings)) {
-            return Prober.probeAll(transport, targets.byNode(), requests, request.parallelism(), request.probeTimeout());
-        }
+        return Prober.probeAll(transport, targets.byNode(), requests, request.parallelism(), request.probeTimeout());
     }
 
     private static Path simKnownHosts(PlanRunRequest request) {

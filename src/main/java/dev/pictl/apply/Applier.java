@@ -1,0 +1,299 @@
+package dev.pictl.apply;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.plan.Action;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.ResourceChange;
+import dev.pictl.state.State;
+import dev.pictl.state.StateException;
+import dev.pictl.state.StateLock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Walks a plan. Semantics, written down once:
+ *
+ * <ul>
+ *   <li>A create, update or replacement starts only when every changed resource it depends on has succeeded;
+ *       a delete starts only when the deletes of everything that depended on it have succeeded (dependents
+ *       first).</li>
+ *   <li>At most {@code parallelism} resources run at once. Reboots and k3s upgrades of nodes already in the
+ *       cluster are additionally limited to {@code maxUnavailable} at a time (the server's before the agents'
+ *       by the graph); a bare fleet is provisioned in parallel.</li>
+ *   <li>A failure skips everything that depends on it, transitively; independent work goes on. The root cause is
+ *       reported once, the skipped ones name it.</li>
+ *   <li>Cancellation (Ctrl-C) starts nothing new, lets running resources finish, and leaves the state saved.</li>
+ *   <li>The state is written after every resource (see {@link StateRecorder}). If it cannot be written the apply
+ *       stops starting work: continuing would leave changes nobody records.</li>
+ * </ul>
+ *
+ * <pre>
+ *   pending ──deps ok──▶ running ──▶ succeeded
+ *      │                    └──────▶ failed ──▶ dependents: skipped
+ *      └──cancelled / dep failed──▶ skipped
+ * </pre>
+ */
+public final class Applier {
+    private final Executors executors;
+    private final ApplyContext ctx;
+    private final ApplyHook hook;
+    private final AtomicBoolean cancelled;
+
+    public Applier(Executors executors, ApplyContext ctx, ApplyHook hook, AtomicBoolean cancelled) {
+        this.executors = executors;
+        this.ctx = ctx;
+        this.hook = hook;
+        this.cancelled = cancelled;
+    }
+
+    /** Applies {@code plan}, recording into the state through {@code lock} (held by the caller throughout). */
+    public ApplyResult apply(Plan plan, StateLock lock) throws StateException {
+        State start = lock.read();
+        StateRecorder recorder = new StateRecorder(lock, start);
+        for (ResourceChange c : plan.changes()) {
+            if (c.action() == Action.NO_OP && c.after() != null && !Objects.equals(
+                    start.resource(c.address()).map(r -> r.attributes()).orElse(null), withoutSensitive(c))) {
+                recorder.adopt(c);
+            }
+        }
+        List<ResourceChange> work = plan.changes().stream().filter(ResourceChange::isChange).toList();
+        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work);
+        return walk(work, waitsFor, recorder);
+    }
+
+    private static Map<String, Object> withoutSensitive(ResourceChange c) {
+        Map<String, Object> m = new LinkedHashMap<>(c.after());
+        c.sensitive().forEach(m::remove);
+        return m;
+    }
+
+    /** Who waits for whom, restricted to resources that change. */
+    static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> work) {
+        Map<ResourceAddress, ResourceChange> byAddress = new LinkedHashMap<>();
+        work.forEach(c -> byAddress.put(c.address(), c));
+        Map<ResourceAddress, Set<ResourceAddress>> waits = new HashMap<>();
+        for (ResourceChange c : work) {
+            Set<ResourceAddress> w = new HashSet<>();
+            if (c.action() == Action.DELETE) {
+                for (ResourceChange other : work) {
+                    if (other.action() == Action.DELETE && other.dependencies().contains(c.address())) {
+                        w.add(other.address());
+                    }
+                }
+            } else {
+                for (ResourceAddress d : c.dependencies()) {
+                    ResourceChange dep = byAddress.get(d);
+                    if (dep != null && dep.action() != Action.DELETE) {
+                        w.add(d);
+                    }
+                }
+            }
+            waits.put(c.address(), w);
+        }
+        return waits;
+    }
+
+    private ApplyResult walk(List<ResourceChange> work, Map<ResourceAddress, Set<ResourceAddress>> waitsFor,
+                             StateRecorder recorder) throws StateException {
+        int parallelism = Math.max(1, ctx.options().parallelism());
+        Semaphore disruption = new Semaphore(Math.max(1, ctx.options().maxUnavailable()), true);
+        AtomicInteger threadNo = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "pictl-apply-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelism, tf);
+        CompletionService<Outcome> done = new ExecutorCompletionService<>(pool);
+        List<ResourceChange> pending = new ArrayList<>(work);
+        Map<ResourceAddress, Outcome> finished = new LinkedHashMap<>();
+        List<Outcome> order = new ArrayList<>();
+        int running = 0;
+        StateException stateError = null;
+        try {
+            while (!pending.isEmpty() || running > 0) {
+                boolean progress = true;
+                while (progress) {
+                    progress = false;
+                    for (ResourceChange c : new ArrayList<>(pending)) {
+                        String blocked = blockedBy(c, waitsFor, finished);
+                        if (blocked != null) {
+                            pending.remove(c);
+                            Outcome s = new Outcome.Skipped(c.address(), c.action(), blocked);
+                            finished.put(c.address(), s);
+                            order.add(s);
+                            hook.skipped(c.address(), blocked);
+                            progress = true;
+                        }
+                    }
+                }
+                boolean stop = cancelled.get() || stateError != null;
+                if (stop) {
+                    String why = stateError != null ? "the state could not be saved" : "the apply was interrupted";
+                    for (ResourceChange c : pending) {
+                        Outcome s = new Outcome.Skipped(c.address(), c.action(), why);
+                        finished.put(c.address(), s);
+                        order.add(s);
+                        hook.skipped(c.address(), why);
+                    }
+                    pending.clear();
+                }
+                for (ResourceChange c : new ArrayList<>(pending)) {
+                    if (running >= parallelism) {
+                        break;
+                    }
+                    if (ready(c, waitsFor, finished)) {
+                        pending.remove(c);
+                        running++;
+                        done.submit(() -> run(c, recorder, disruptive(c) ? disruption : null));
+                    }
+                }
+                if (running == 0) {
+                    if (!pending.isEmpty()) {
+                        throw new IllegalStateException("apply is stuck: " + pending.stream().map(ResourceChange::address).toList());
+                    }
+                    break;
+                }
+                Outcome o;
+                try {
+                    o = done.take().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelled.set(true);
+                    continue;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof StateFailure sf) {
+                        stateError = sf.cause;
+                        running--;
+                        continue;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+                running--;
+                finished.put(o.address(), o);
+                order.add(o);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        if (stateError != null) {
+            throw stateError;
+        }
+        return new ApplyResult(order, cancelled.get(), recorder.current().serial());
+    }
+
+    /** A state write failed inside a task: carried out of the pool to stop the walk. */
+    private static final class StateFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient StateException cause;
+
+        StateFailure(StateException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+        }
+    }
+
+    private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption) {
+        long start = System.nanoTime();
+        hook.started(c.address(), c.action());
+        try {
+            recorder.inProgress(c);
+        } catch (StateException e) {
+            throw new StateFailure(e);
+        }
+        boolean acquired = false;
+        try {
+            if (disruption != null) {
+                ctx.step(c.address(), "wait for its turn (max_unavailable " + ctx.options().maxUnavailable() + ")");
+                disruption.acquire();
+                acquired = true;
+            }
+            Executor exec = executors.of(c.address().type());
+            if (c.action() == Action.DELETE) {
+                exec.delete(c, ctx);
+                recorder.deleted(c.address());
+            } else {
+                Recorded r = exec.apply(c, ctx);
+                recorder.succeeded(c, r);
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            hook.succeeded(c.address(), c.action(), elapsed);
+            return new Outcome.Succeeded(c.address(), c.action(), elapsed);
+        } catch (ApplyException e) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            hook.failed(c.address(), c.action(), elapsed, e);
+            return new Outcome.Failed(c.address(), c.action(), elapsed, e);
+        } catch (StateException e) {
+            throw new StateFailure(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ApplyException ae = new ApplyException(c.node(), "apply", "interrupted", null, e);
+            return new Outcome.Failed(c.address(), c.action(), Duration.ofNanos(System.nanoTime() - start), ae);
+        } catch (RuntimeException e) {
+            ApplyException ae = new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
+                    "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            hook.failed(c.address(), c.action(), elapsed, ae);
+            return new Outcome.Failed(c.address(), c.action(), elapsed, ae);
+        } finally {
+            if (acquired) {
+                disruption.release();
+            }
+        }
+    }
+
+    /**
+     * A change that takes a node already in the cluster out of service: a reboot of a drained node, or a k3s
+     * upgrade of a running server or agent.
+     */
+    static boolean disruptive(ResourceChange c) {
+        if (c.reboot() && c.drain()) {
+            return true;
+        }
+        String t = c.address().type();
+        if ((t.equals("k3s_server") || t.equals("k3s_agent")) && c.action() == Action.UPDATE && c.before() != null
+                && Boolean.TRUE.equals(c.before().get("running"))) {
+            return c.changes().stream().anyMatch(a -> a.name().equals("version"));
+        }
+        return false;
+    }
+
+    private static boolean ready(ResourceChange c, Map<ResourceAddress, Set<ResourceAddress>> waitsFor,
+                                 Map<ResourceAddress, Outcome> finished) {
+        for (ResourceAddress d : waitsFor.getOrDefault(c.address(), Set.of())) {
+            if (!(finished.get(d) instanceof Outcome.Succeeded)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Why a change can never start (a dependency failed or was skipped), or null. */
+    private static String blockedBy(ResourceChange c, Map<ResourceAddress, Set<ResourceAddress>> waitsFor,
+                                    Map<ResourceAddress, Outcome> finished) {
+        for (ResourceAddress d : waitsFor.getOrDefault(c.address(), Set.of())) {
+            Outcome o = finished.get(d);
+            if (o instanceof Outcome.Failed) {
+                return d + " failed";
+            }
+            if (o instanceof Outcome.Skipped s) {
+                return s.why().endsWith(" failed") ? s.why() : d + " was skipped";
+            }
+        }
+        return null;
+    }
+}

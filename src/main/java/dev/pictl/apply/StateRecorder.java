@@ -1,0 +1,67 @@
+package dev.pictl.apply;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.plan.Differ;
+import dev.pictl.plan.ResourceChange;
+import dev.pictl.state.ResourceState;
+import dev.pictl.state.ResourceStatus;
+import dev.pictl.state.State;
+import dev.pictl.state.StateException;
+import dev.pictl.state.StateLock;
+import java.util.Map;
+
+/**
+ * Writes the state after every resource, atomically, under the apply's lock. Serialised: resources finish in
+ * parallel. A resource is marked {@code in_progress} before its executor starts and gets its recorded
+ * attributes (status {@code ok}) when it succeeds; a failed or interrupted one keeps {@code in_progress}, which
+ * tells the next plan to probe it (it always does) and a person that the last apply did not finish it.
+ */
+final class StateRecorder {
+    private final StateLock lock;
+    private State current;
+
+    StateRecorder(StateLock lock, State current) {
+        this.lock = lock;
+        this.current = current;
+    }
+
+    synchronized State current() {
+        return current;
+    }
+
+    synchronized void inProgress(ResourceChange c) throws StateException {
+        ResourceState r = current.resource(c.address()).orElse(ResourceState.of(c.address(), c.node()));
+        write(current.withResource(r.withStatus(ResourceStatus.IN_PROGRESS)));
+    }
+
+    synchronized void succeeded(ResourceChange c, Recorded recorded) throws StateException {
+        write(current.withResource(entry(c.address(), c.node(), recorded, c)));
+    }
+
+    /** A resource that already matches (a no-op) but is not recorded yet: adopt it without touching a node. */
+    synchronized void adopt(ResourceChange c) throws StateException {
+        Map<String, Object> attrs = new java.util.LinkedHashMap<>(c.after());
+        Map<String, String> hashes = new java.util.LinkedHashMap<>();
+        for (String k : c.sensitive()) {
+            Object v = attrs.remove(k);
+            if (v instanceof String h && h.startsWith(dev.pictl.state.SecretHasher.PREFIX)) {
+                hashes.put(k, h);
+            }
+        }
+        write(current.withResource(entry(c.address(), c.node(), new Recorded(attrs, hashes), c)));
+    }
+
+    synchronized void deleted(ResourceAddress address) throws StateException {
+        write(current.withoutResource(address));
+    }
+
+    private static ResourceState entry(ResourceAddress a, String node, Recorded recorded, ResourceChange c) {
+        return ResourceState.of(a, node).withAttributes(recorded.attributes())
+                .withSensitiveHashes(recorded.sensitiveHashes()).withDependencies(c.dependencies())
+                .withFingerprint(Differ.fingerprint(a, recorded.attributes())).withStatus(ResourceStatus.OK);
+    }
+
+    private void write(State next) throws StateException {
+        current = lock.write(next);
+    }
+}

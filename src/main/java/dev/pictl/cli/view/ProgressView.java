@@ -1,0 +1,112 @@
+package dev.pictl.cli.view;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.apply.ApplyException;
+import dev.pictl.apply.ApplyHook;
+import dev.pictl.plan.Action;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Apply progress. Not on a terminal (cron, CI, a pipe): one line per resource start and finish with the elapsed
+ * time, and one per step, in Terraform's words ({@code Creating...}, {@code Creation complete after 12s}). On a
+ * terminal: the same finished lines, with a live block below them of what is in flight and its current step.
+ */
+public final class ProgressView implements ApplyHook {
+    private final PrintWriter out;
+    private final boolean live;
+    private final Map<ResourceAddress, String[]> inFlight = new LinkedHashMap<>();
+    private final Map<ResourceAddress, Long> started = new LinkedHashMap<>();
+    private int drawn;
+
+    public ProgressView(PrintWriter out, boolean live) {
+        this.out = out;
+        this.live = live;
+    }
+
+    @Override
+    public synchronized void started(ResourceAddress address, Action action) {
+        started.put(address, System.nanoTime());
+        inFlight.put(address, new String[] {verb(action, false), ""});
+        line(address + ": " + verb(action, false) + "...");
+    }
+
+    @Override
+    public synchronized void step(ResourceAddress address, String step) {
+        String[] s = inFlight.get(address);
+        if (s != null) {
+            s[1] = step;
+        }
+        if (!live) {
+            line(address + ": " + step + " [" + seconds(address) + " elapsed]");
+        } else {
+            redraw();
+        }
+    }
+
+    @Override
+    public synchronized void succeeded(ResourceAddress address, Action action, Duration elapsed) {
+        inFlight.remove(address);
+        line(address + ": " + verb(action, true) + " after " + format(elapsed));
+    }
+
+    @Override
+    public synchronized void failed(ResourceAddress address, Action action, Duration elapsed, ApplyException error) {
+        inFlight.remove(address);
+        line(address + ": failed after " + format(elapsed) + ": " + error.getMessage());
+    }
+
+    @Override
+    public synchronized void skipped(ResourceAddress address, String why) {
+        line(address + ": skipped (" + why + ")");
+    }
+
+    private void line(String text) {
+        clear();
+        out.println(text);
+        redraw();
+        out.flush();
+    }
+
+    private void clear() {
+        if (live && drawn > 0) {
+            out.print("\u001b[" + drawn + "A\u001b[J");
+            drawn = 0;
+        }
+    }
+
+    private void redraw() {
+        if (!live) {
+            return;
+        }
+        clear();
+        for (Map.Entry<ResourceAddress, String[]> e : inFlight.entrySet()) {
+            out.println("  \u001b[2m" + e.getKey() + ": " + e.getValue()[0] + "... "
+                    + (e.getValue()[1].isEmpty() ? "" : e.getValue()[1] + " ") + "[" + seconds(e.getKey()) + "]\u001b[0m");
+            drawn++;
+        }
+        out.flush();
+    }
+
+    private String seconds(ResourceAddress a) {
+        Long s = started.get(a);
+        return s == null ? "0s" : format(Duration.ofNanos(System.nanoTime() - s));
+    }
+
+    private static String format(Duration d) {
+        long s = d.toSeconds();
+        return s < 60 ? s + "s" : (s / 60) + "m" + (s % 60) + "s";
+    }
+
+    private static String verb(Action a, boolean done) {
+        return switch (a) {
+            case CREATE -> done ? "Creation complete" : "Creating";
+            case UPDATE -> done ? "Modifications complete" : "Modifying";
+            case REPLACE -> done ? "Replacement complete" : "Replacing";
+            case DELETE -> done ? "Destruction complete" : "Destroying";
+            case NO_OP -> done ? "Done" : "Checking";
+        };
+    }
+}

@@ -1,0 +1,222 @@
+package dev.pictl.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.plan.Action;
+import dev.pictl.plan.ActionReason;
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.PlanMode;
+import dev.pictl.plan.ResourceChange;
+import dev.pictl.state.ResourceStatus;
+import dev.pictl.state.State;
+import dev.pictl.state.StateLock;
+import dev.pictl.state.StateStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walker on its own, with scripted executors. Fixtures are written as "name <- dependency, ..." lines; every
+ * resource is a {@code node.NAME} creation unless a line says otherwise.
+ */
+class ApplierTest {
+    @TempDir
+    Path dir;
+
+    /** Executors that record what ran, fail where told, and sleep a little so parallelism shows. */
+    static final class Script implements Executor {
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final Set<String> failing = ConcurrentHashMap.newKeySet();
+        final AtomicInteger concurrent = new AtomicInteger();
+        final AtomicInteger maxConcurrent = new AtomicInteger();
+        volatile Runnable during = () -> { };
+
+        @Override
+        public String type() {
+            return "node";
+        }
+
+        @Override
+        public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
+            return run(change, "apply");
+        }
+
+        @Override
+        public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
+            run(change, "delete");
+        }
+
+        private Recorded run(ResourceChange change, String what) throws ApplyException {
+            String name = change.address().name();
+            int now = concurrent.incrementAndGet();
+            maxConcurrent.accumulateAndGet(now, Math::max);
+            events.add("start " + name);
+            try {
+                during.run();
+                Thread.sleep(60);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                concurrent.decrementAndGet();
+            }
+            events.add("end " + name);
+            if (failing.contains(name)) {
+                throw new ApplyException(name, what + " " + name, "command exited 1: boom", "try again");
+            }
+            return Recorded.of(Map.of("hostname", name));
+        }
+    }
+
+    private static ResourceChange change(String name, Action action, List<String> deps, boolean disruptive) {
+        ResourceAddress a = ResourceAddress.of("node", name);
+        List<ResourceAddress> d = deps.stream().map(x -> ResourceAddress.of("node", x)).toList();
+        Map<String, Object> after = action == Action.DELETE ? null : Map.of("hostname", name);
+        Map<String, Object> before = action == Action.CREATE ? null : Map.of("hostname", "old");
+        return new ResourceChange(a, name, action, ActionReason.ATTRIBUTE_CHANGED, before, after, Set.of(),
+                List.of(new AttributeChange("hostname", "old", name, false, false)), disruptive, disruptive, null, "", d);
+    }
+
+    /** "b <- a" lines: b depends on a. */
+    private static List<ResourceChange> fixture(String text, Action action) {
+        List<ResourceChange> out = new ArrayList<>();
+        for (String line : text.strip().split("\n")) {
+            String[] parts = line.split("<-");
+            String name = parts[0].strip();
+            List<String> deps = parts.length < 2 ? List.of()
+                    : List.of(parts[1].strip().split("\\s*,\\s*")).stream().filter(s -> !s.isEmpty()).toList();
+            out.add(change(name, action, deps, false));
+        }
+        return out;
+    }
+
+    private ApplyResult run(List<ResourceChange> changes, Script script, ApplyOptions options, AtomicBoolean cancel)
+            throws Exception {
+        Plan plan = new Plan(PlanMode.NORMAL, "test", null, 0, "sha256:x", changes, List.of(), List.of(), List.of(),
+                Map.of(), List.of());
+        StateStore store = StateStore.at(dir.resolve("pictl.state.json"), "test");
+        try (StateLock lock = store.lock("test")) {
+            ApplyContext ctx = new ApplyContext(null, Map.of(), null, lock.secretHasher(), options, ApplyHook.NONE);
+            return new Applier(new Executors(List.of(script)), ctx, ApplyHook.NONE, cancel).apply(plan, lock);
+        }
+    }
+
+    private State state() throws Exception {
+        return StateStore.at(dir.resolve("pictl.state.json"), "test").read();
+    }
+
+    @Test
+    void walk_startsAResourceOnlyAfterItsDependenciesSucceeded() throws Exception {
+        Script s = new Script();
+        ApplyResult r = run(fixture("""
+                a
+                b <- a
+                c <- b
+                d <- a
+                """, Action.CREATE), s, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
+        assertTrue(r.ok());
+        List<String> e = s.events;
+        assertTrue(e.indexOf("end a") < e.indexOf("start b"), e.toString());
+        assertTrue(e.indexOf("end b") < e.indexOf("start c"), e.toString());
+        assertTrue(e.indexOf("end a") < e.indexOf("start d"), e.toString());
+        assertEquals(4, r.added());
+        assertEquals(4, state().resources().size());
+        assertTrue(state().resources().stream().allMatch(x -> x.status() == ResourceStatus.OK));
+    }
+
+    @Test
+    void walk_runsIndependentResourcesInParallelUpToTheLimit() throws Exception {
+        Script s = new Script();
+        run(fixture("a\nb\nc\nd\ne\nf", Action.CREATE), s, ApplyOptions.defaults().withParallelism(3), new AtomicBoolean());
+        assertEquals(3, s.maxConcurrent.get());
+    }
+
+    @Test
+    void walk_skipsDependentsOfAFailureAndFinishesIndependentWork() throws Exception {
+        Script s = new Script();
+        s.failing.add("b");
+        ApplyResult r = run(fixture("""
+                a
+                b <- a
+                c <- b
+                d <- c
+                x
+                """, Action.CREATE), s, ApplyOptions.defaults(), new AtomicBoolean());
+        assertEquals(1, r.failures().size());
+        assertEquals("b: apply b: command exited 1: boom", r.failures().get(0).error().getMessage());
+        assertEquals(List.of("node.c", "node.d"), r.skipped().stream().map(o -> o.address().toString()).toList());
+        assertTrue(r.skipped().stream().allMatch(o -> o.why().equals("node.b failed")), "the root cause, once");
+        assertTrue(s.events.contains("end x"));
+        State st = state();
+        assertEquals(ResourceStatus.OK, st.resource(ResourceAddress.of("node", "a")).orElseThrow().status());
+        assertEquals(ResourceStatus.IN_PROGRESS, st.resource(ResourceAddress.of("node", "b")).orElseThrow().status(),
+                "a failed resource stays marked in progress");
+        assertTrue(st.resource(ResourceAddress.of("node", "c")).isEmpty());
+    }
+
+    @Test
+    void walk_cancelledStartsNothingNewButLetsRunningStepsFinish() throws Exception {
+        Script s = new Script();
+        AtomicBoolean cancel = new AtomicBoolean();
+        s.during = () -> cancel.set(true);
+        ApplyResult r = run(fixture("a\nb <- a\nc <- b", Action.CREATE), s, ApplyOptions.defaults(), cancel);
+        assertTrue(r.interrupted());
+        assertEquals(List.of("start a", "end a"), s.events);
+        assertEquals(2, r.skipped().size());
+        assertEquals(ResourceStatus.OK, state().resource(ResourceAddress.of("node", "a")).orElseThrow().status());
+    }
+
+    @Test
+    void walk_deletesDependentsFirst() throws Exception {
+        Script s = new Script();
+        // b depends on a and c on b: deleting all three goes c, b, a.
+        List<ResourceChange> deletes = List.of(change("a", Action.DELETE, List.of(), false),
+                change("b", Action.DELETE, List.of("a"), false), change("c", Action.DELETE, List.of("b"), false));
+        ApplyResult r = run(deletes, s, ApplyOptions.defaults(), new AtomicBoolean());
+        assertTrue(r.ok());
+        assertTrue(s.events.indexOf("end c") < s.events.indexOf("start b"), s.events.toString());
+        assertTrue(s.events.indexOf("end b") < s.events.indexOf("start a"), s.events.toString());
+        assertEquals(3, r.destroyed());
+    }
+
+    @Test
+    void walk_limitsDisruptiveChangesOfClusterNodesToMaxUnavailable() throws Exception {
+        Script s = new Script();
+        List<ResourceChange> reboots = new ArrayList<>();
+        for (String n : List.of("w1", "w2", "w3", "w4")) {
+            reboots.add(change(n, Action.UPDATE, List.of(), true));
+        }
+        run(reboots, s, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
+        assertEquals(1, s.maxConcurrent.get(), "one node down at a time: " + s.events);
+        Script bare = new Script();
+        List<ResourceChange> fresh = new ArrayList<>();
+        for (String n : List.of("f1", "f2", "f3", "f4")) {
+            fresh.add(change(n, Action.UPDATE, List.of(), false));
+        }
+        run(fresh, bare, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
+        assertEquals(4, bare.maxConcurrent.get(), "a bare fleet is provisioned in parallel");
+    }
+
+    @Test
+    void walk_reportsAnExecutorBugAsAFailureNotACrash() throws Exception {
+        Script s = new Script();
+        s.during = () -> {
+            throw new IllegalStateException("bug");
+        };
+        ApplyResult r = run(fixture("a\nb <- a", Action.CREATE), s, ApplyOptions.defaults(), new AtomicBoolean());
+        Outcome.Failed f = assertInstanceOf(Outcome.Failed.class, r.outcomes().get(0));
+        assertTrue(f.error().getMessage().contains("internal error"), f.error().getMessage());
+        assertEquals(1, r.skipped().size());
+    }
+}
