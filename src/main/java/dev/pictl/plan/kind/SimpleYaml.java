@@ -10,11 +10,11 @@ import java.util.TreeMap;
  * {@code key:} followed by {@code - item} lines; quoted or bare scalars; {@code #} comments. Anything deeper is
  * kept as its raw text, so a hand-edited file still compares (and differs) sensibly.
  */
-final class SimpleYaml {
+public final class SimpleYaml {
     private SimpleYaml() {
     }
 
-    static Map<String, Object> read(String text) {
+    public static Map<String, Object> read(String text) {
         Map<String, Object> out = new TreeMap<>();
         if (text == null) {
             return out;
@@ -60,7 +60,7 @@ final class SimpleYaml {
     }
 
     /** Writes a flat map as YAML in the same subset, keys sorted, every scalar quoted. */
-    static String write(Map<String, Object> values) {
+    public static String write(Map<String, Object> values) {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, Object> e : new TreeMap<>(values).entrySet()) {
             b.append(e.getKey()).append(':');
