@@ -150,6 +150,11 @@ public final class KernelParamsExecutor implements Executor {
         ResourceAddress address = change.address();
         checkTokens(node, add);
         checkTokens(node, remove);
+        if (change.drain() && ctx.serverNode().isEmpty()) {
+            throw new ApplyException(node, Reboot.DRAIN, "the plan drains this node before its reboot but the "
+                    + "description has no k3s_server to drain it through", "declare the k3s_server, or drain the "
+                    + "node by hand and apply with it removed from the cluster");
+        }
 
         ctx.step(address, EDIT);
         ExecResult r = ctx.run(node, EDIT, EDIT_SCRIPT.formatted(Sh.words(add), Sh.words(remove), Sh.DETECT_CMDLINE),
@@ -172,13 +177,11 @@ public final class KernelParamsExecutor implements Executor {
             return file;
         }
 
-        boolean drain = change.drain() || "active".equals(out.get("k3s"));
+        // Drained when the plan says so, or when k3s runs there now; through the described server only (a k3s
+        // pictl does not know of is not pictl's to drain).
         boolean uncordon = false;
-        if (drain && ctx.serverNode().isPresent()) {
+        if ((change.drain() || "active".equals(out.get("k3s"))) && ctx.serverNode().isPresent()) {
             uncordon = Reboot.drain(ctx, address, node);
-        } else if (change.drain()) {
-            throw new ApplyException(node, Reboot.DRAIN, "the plan drains this node but the description has no "
-                    + "k3s_server to drain it through", "declare the k3s_server, or drain the node by hand");
         }
         Reboot.rebootAndWait(ctx, address, node, out.get("boot_id"), "its " + file + " is already edited (the "
                 + "previous version is " + backup + "); once it is up, `pictl plan` shows whether the reboot is "
