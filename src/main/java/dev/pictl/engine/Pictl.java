@@ -19,12 +19,19 @@ import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Value;
+import dev.pictl.sim.ClusterSpec;
+import dev.pictl.sim.NodeSpec;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
+import dev.pictl.state.ResourceState;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
+import dev.pictl.transport.HostKeyPolicy;
+import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.Secrets;
+import dev.pictl.transport.SudoMode;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportSettings;
 import dev.pictl.transport.ssh.SshTransport;
@@ -144,7 +151,9 @@ public final class Pictl {
                 if (request.planFile() == null && plan.hasChanges() && !request.approver().approve(plan)) {
                     return new ApplyRunResult(plan, null, false, diags, v.sources());
                 }
-                ApplyContext ctx = new ApplyContext(transport, targets.byNode(), config, hasher, request.options(),
+                Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
+                reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
+                ApplyContext ctx = new ApplyContext(transport, reach, config, hasher, request.options(),
                         request.hook());
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
@@ -154,6 +163,64 @@ public final class Pictl {
             diags.add(e.diagnostic());
             return new ApplyRunResult(null, null, true, diags, v.sources());
         }
+    }
+
+    /**
+     * Targets for nodes only the state still knows (dropped from the description; their resources are planned for
+     * deletion, which needs the board: drain, uninstall, remove pictl's changes): the simulated board of that name,
+     * or else the address recorded in the state's {@code node} entry with the top-level {@code ssh} settings. A node
+     * with neither stays without a target, and its deletes fail saying so.
+     */
+    static Map<String, NodeTarget> formerNodeTargets(Config config, State state, java.util.Set<String> known,
+                                                     Path simDir) {
+        Map<String, NodeSpec> boards = new LinkedHashMap<>();
+        Path dir = simDir == null ? null : simDir.toAbsolutePath().normalize();
+        if (dir != null) {
+            try {
+                ClusterSpec.read(dir.resolve("cluster.json")).nodes().forEach(b -> boards.put(b.name(), b));
+            } catch (java.io.IOException | RuntimeException e) {
+                return Map.of(); // NodeTargets.forSimulator has reported it already
+            }
+        }
+        Map<String, NodeTarget> out = new LinkedHashMap<>();
+        for (ResourceState r : state.resources()) {
+            String node = r.node();
+            if (node == null || known.contains(node) || out.containsKey(node)) {
+                continue;
+            }
+            if (dir != null) {
+                NodeSpec b = boards.get(node);
+                if (b != null) {
+                    out.put(node, new NodeTarget(node, b.address(), b.port(), b.user(), dir.resolve("id_ed25519"),
+                            dir.resolve("known_hosts"), HostKeyPolicy.STRICT, b.sudoPassword() == null
+                            ? SudoMode.PASSWORDLESS : SudoMode.WITH_PASSWORD, "none", null));
+                }
+                continue;
+            }
+            Object address = state.resources().stream().filter(x -> x.address().type().equals("node")
+                            && x.address().name().equals(node)).findFirst()
+                    .map(x -> x.attributes().get("address")).orElse(null);
+            if (!(address instanceof String host) || host.isBlank()) {
+                continue;
+            }
+            Map<String, Value> ssh = config.sshDefaults();
+            Path base = NodeTargets.configDir(config);
+            Path home = Path.of(System.getProperty("user.home"));
+            String key = str(ssh, "private_key");
+            String knownHosts = str(ssh, "known_hosts");
+            String policy = str(ssh, "host_key_policy");
+            int port = ssh.get("port") instanceof Value.Num n ? n.value().intValue() : 0;
+            out.put(node, new NodeTarget(node, host, port, str(ssh, "user"),
+                    key == null ? null : NodeTargets.path(key, base, home),
+                    knownHosts == null ? null : NodeTargets.path(knownHosts, base, home),
+                    policy == null ? null : policy.equals("accept-new") ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
+                    null, str(ssh, "jump_host"), null));
+        }
+        return out;
+    }
+
+    private static String str(Map<String, Value> values, String name) {
+        return values.get(name) instanceof Value.Str s ? s.value() : null;
     }
 
     private static Plan readPlan(Path file, Diagnostics diags) {
