@@ -26,14 +26,16 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>where</th><th>step</th><th>command</th></tr>
  *   <tr><td>server</td><td>read join token</td><td>{@code cat /var/lib/rancher/k3s/server/node-token} (only when
  *       k3s_server sets no token)</td></tr>
- *   <tr><td>agent</td><td>write k3s config</td><td>config.yaml (0600, from stdin) with {@code token},
- *       {@code server}, {@code node-name} and the rest of the plan's config; what is installed</td></tr>
- *   <tr><td>agent</td><td>install k3s agent</td><td>{@code curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=V
- *       INSTALL_K3S_EXEC=agent INSTALL_K3S_SKIP_START=true K3S_URL=URL sh -} with {@code K3S_TOKEN} read from stdin
- *       (the script requires it with K3S_URL and keeps both in the 0600 env file); when not installed, another
- *       version, or another URL</td></tr>
- *   <tr><td>agent</td><td>start/restart k3s-agent</td><td>{@code systemctl --no-block start|restart k3s-agent},
- *       then poll {@code systemctl is-active}; the journal's tail past the deadline (a wrong token: 401)</td></tr>
+ *   <tr><td>agent</td><td>look at k3s-agent</td><td>{@code k3s --version}, the unit file, {@code systemctl
+ *       is-active k3s-agent}, {@code K3S_URL} of its env file (a downgrade is refused here)</td></tr>
+ *   <tr><td>agent</td><td>write k3s config / install k3s agent / upgrade k3s agent</td><td>one script:
+ *       config.yaml (0600, from stdin) with {@code token}, {@code server}, {@code node-name} and the rest of the
+ *       plan's config; {@code curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=V INSTALL_K3S_EXEC=agent
+ *       INSTALL_K3S_SKIP_START=true K3S_URL=URL sh -} with {@code K3S_TOKEN} read from stdin (the script requires
+ *       it with K3S_URL and keeps both in the 0600 env file) when not installed, at another version or another
+ *       URL; {@code systemctl --no-block start|restart k3s-agent} when anything changed or it is not active</td></tr>
+ *   <tr><td>agent</td><td>wait for k3s-agent to be active</td><td>poll {@code systemctl is-active}; the journal's
+ *       tail past the deadline (a wrong token: 401 Unauthorized, explained)</td></tr>
  *   <tr><td>server</td><td>wait for Ready</td><td>{@code k3s kubectl get node NAME --no-headers}</td></tr>
  * </table>
  *
@@ -89,21 +91,23 @@ public final class K3sAgentExecutor implements Executor {
             drain(ctx, change, server, nodeName);
             drained = true;
         }
-        ctx.step(change.address(), "write " + K3sNode.CONFIG);
-        K3sNode.Installed seen = K3sNode.writeConfigAndLook(ctx, node, "write k3s config", config, UNIT);
+        K3sNode.Look seen = K3sNode.look(ctx, node, UNIT);
+        K3sNode.refuseDowngrade(node, "upgrade k3s agent", seen.version(), version);
         boolean install = !seen.unitPresent() || !version.equals(seen.version()) || !url.equals(seen.envUrl());
+        ctx.step(change.address(), "write " + K3sNode.CONFIG);
         if (install) {
-            String step = seen.version() == null ? "install k3s agent" : "upgrade k3s agent";
             ctx.step(change.address(), seen.version() == null ? "install k3s agent " + version
                     : "upgrade k3s agent " + seen.version() + " -> " + version);
-            LOG.debug("{}: install k3s agent {} for {} (installed: {}, unit {}, url {})", node, version, url,
-                    seen.version(), seen.unitPresent() ? "present" : "absent", seen.envUrl());
-            K3sNode.install(ctx, node, step, version, "agent", url, token);
         }
-        if (!seen.running() || install || seen.configChanged()) {
-            boolean restart = seen.started();
-            ctx.step(change.address(), (restart ? "restart" : "start") + " k3s-agent");
-            K3sNode.startAndAwait(ctx, node, UNIT, restart, seen.mainPid(), "k3s-agent");
+        LOG.debug("{}: k3s agent {} for {} (installed: {}, unit {}, url {}, {}): {}", node, version, url,
+                seen.version(), seen.unitPresent() ? "present" : "absent", seen.envUrl(), seen.active(),
+                install ? "run the install script" : "keep");
+        K3sNode.Converged done = K3sNode.converge(ctx, node, UNIT, config, !install ? null : new K3sNode.Install(
+                seen.version() == null ? "install k3s agent" : "upgrade k3s agent", version, "agent", url, token));
+        if (done.started()) {
+            ctx.step(change.address(), "wait for k3s-agent to be active (" + done.action() + ")");
+            K3sNode.awaitActive(ctx, node, UNIT, done.action().equals("restart") ? done.oldPid() : "0",
+                    "wait for k3s-agent to be active");
         }
         ctx.step(change.address(), "wait for " + nodeName + " to be Ready");
         K3sServerExecutor.awaitReady(ctx, node, nodeName, change.address());

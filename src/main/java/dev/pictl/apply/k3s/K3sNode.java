@@ -17,20 +17,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the server and agent executors do alike on a k3s node: write config.yaml, look at what is installed, run
- * the install script, start the unit without blocking and poll it to a deadline.
+ * What the server and agent executors do alike on a k3s node, in three round trips (all as root):
  *
  * <pre>
- *   write config.yaml (0600, stdin)  ─┐ one round trip: prints config=changed|unchanged, version=, unit=, active=,
- *   look at version / unit / state   ─┘ mainpid= (and url= for the agent's env file)
- *   install script (only when the version or the unit is not what the plan wants, or the agent's URL moved)
- *   systemctl daemon-reload; systemctl --no-block start|restart UNIT      (restart: it ran and something changed)
- *   poll on the node: is-active = active with a new MainPID, to the deadline; else the journal's tail
+ *   1. look       k3s --version; unit file present?; systemctl is-active UNIT; K3S_URL of the env file
+ *                 (read-only: refusals — a token change, a downgrade — happen before anything is written)
+ *   2. converge   one script, SIGHUP/SIGPIPE ignored so it finishes even if pictl dies mid-way:
+ *                   config.yaml from stdin → config.yaml.pictl-new (0600) → cmp → mv when it differs
+ *                   [curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=V INSTALL_K3S_EXEC=ROLE
+ *                        INSTALL_K3S_SKIP_START=true [K3S_URL=URL] sh -]      when the plan needs it
+ *                   systemctl daemon-reload; systemctl --no-block start|restart UNIT
+ *                        when config.yaml or the binary changed or the unit is not active
+ *                        (restart when it was active or activating: the script never restarts for
+ *                        config.yaml, and with SKIP_START not for a new binary either)
+ *   3. poll       until is-active = active with a new MainPID, to k3sStartTimeout; else the journal's tail
  * </pre>
  *
- * <p>Why poll instead of a blocking {@code systemctl start}: the unit is {@code Type=notify} with no start timeout
- * and {@code Restart=always}, so a k3s that cannot start never fails — it stays {@code activating (auto-restart)}
- * and a blocking start would hang forever.
+ * <p>Why one converge script: config, binary and restart move together, so an apply killed half-way never leaves
+ * a node whose files say "done" while the old k3s process keeps running with the old settings (the next plan
+ * would see nothing to do). Why poll instead of a blocking {@code systemctl start}: the unit is
+ * {@code Type=notify} with no start timeout and {@code Restart=always}, so a k3s that cannot start never fails —
+ * it stays {@code activating (auto-restart)} and a blocking start would hang forever.
  */
 final class K3sNode {
     static final String CONFIG = "/etc/rancher/k3s/config.yaml";
@@ -39,18 +46,19 @@ final class K3sNode {
     private K3sNode() {
     }
 
-    /** What the node has before pictl changes anything (the config write included). */
-    record Installed(boolean configChanged, String version, boolean unitPresent, String active, String mainPid,
-                     String envUrl) {
-        boolean running() {
-            return "active".equals(active);
-        }
+    /** What the node has before pictl changes anything. */
+    record Look(String version, boolean unitPresent, String active, String envUrl) {
+    }
 
-        /** The unit is running or trying to (activating, reloading): a restart, not a start, applies changes. */
+    /** What the converge script did. */
+    record Converged(boolean configChanged, boolean installed, String action, String oldPid) {
         boolean started() {
-            return active != null && !active.equals("inactive") && !active.equals("failed") && !active.isEmpty()
-                    && !active.equals("unknown");
+            return !action.equals("none");
         }
+    }
+
+    /** The install to run in the converge script. {@code token} (agents) travels on stdin. */
+    record Install(String step, String version, String role, String url, String token) {
     }
 
     /** {@code 'text'} for sh. */
@@ -63,80 +71,87 @@ final class K3sNode {
         return "\"${PICTL_ROOT:-}\"" + quote(absolute);
     }
 
-    /**
-     * Writes config.yaml (mode 0600; the content travels on stdin, never on a command line, since it may hold the
-     * token) and reports what is installed, in one round trip.
-     */
-    static Installed writeConfigAndLook(ApplyContext ctx, String node, String step, Map<String, Object> config,
-                                        String unit) throws ApplyException {
-        String yaml = SimpleYaml.write(new TreeMap<>(config));
-        String script = "f=" + path(CONFIG) + "\n"
-                + "mkdir -p \"$(dirname \"$f\")\" || exit 1\n"
-                + "umask 077\n"
-                + "cat > \"$f.pictl-new\" && chmod 600 \"$f.pictl-new\" || { rm -f \"$f.pictl-new\"; exit 1; }\n"
-                + "if [ -f \"$f\" ] && cmp -s \"$f\" \"$f.pictl-new\"; then rm -f \"$f.pictl-new\"; chmod 600 \"$f\";"
-                + " echo config=unchanged; else mv -f \"$f.pictl-new\" \"$f\" || exit 1; echo config=changed; fi\n"
-                + "echo \"version=$(k3s --version 2>/dev/null | head -n 1 | cut -d ' ' -f 3)\"\n"
+    static Look look(ApplyContext ctx, String node, String unit) throws ApplyException {
+        String script = "echo \"version=$(k3s --version 2>/dev/null | head -n 1 | cut -d ' ' -f 3)\"\n"
                 + "if [ -f " + path("/etc/systemd/system/" + unit + ".service") + " ]; then echo unit=present;"
                 + " else echo unit=absent; fi\n"
                 + "echo \"active=$(systemctl is-active " + unit + " 2>/dev/null)\"\n"
-                + "echo \"mainpid=$(systemctl show -p MainPID --value " + unit + " 2>/dev/null)\"\n"
                 + "echo \"url=$(sed -n 's/^K3S_URL=//p' " + path("/etc/systemd/system/" + unit + ".service.env")
                 + " 2>/dev/null | tr -d \"'\\\"\")\"\n";
-        ExecResult r = exec(ctx, node, step, script, yaml.getBytes(StandardCharsets.UTF_8), null);
-        if (r.exitCode() != 0) {
-            throw new ApplyException(node, step, "command exited " + r.exitCode() + ": " + tail(r),
-                    "check that " + CONFIG + " is writable by root on " + node);
-        }
+        ExecResult r = ctx.check(node, "look at " + unit, script);
         Map<String, String> kv = keyValues(r.stdout());
-        return new Installed("changed".equals(kv.get("config")), blankToNull(kv.get("version")),
-                "present".equals(kv.get("unit")), kv.getOrDefault("active", ""), kv.getOrDefault("mainpid", "0"),
-                blankToNull(kv.get("url")));
+        return new Look(blankToNull(kv.get("version")), "present".equals(kv.get("unit")),
+                kv.getOrDefault("active", ""), blankToNull(kv.get("url")));
     }
 
     /**
-     * The official install script with the bare minimum: version, role, skip start (pictl starts it without
-     * blocking). Download first, so a failed download is an error rather than an empty script that "succeeds".
-     * For an agent {@code K3S_URL} and {@code K3S_TOKEN} make the script write the agent unit; the token is read
-     * from stdin so it is never on a command line.
+     * Writes config.yaml (mode 0600; on stdin, never on a command line: it may hold the token), runs the install
+     * script when asked (downloaded first, so a failed download is an error rather than an empty script that
+     * "succeeds"), and starts or restarts the unit without blocking when anything changed or it is not active.
      */
-    static void install(ApplyContext ctx, String node, String step, String version, String role, String url,
-                        String token) throws ApplyException {
-        StringBuilder s = new StringBuilder();
-        if (token != null) {
-            s.append("IFS= read -r K3S_TOKEN || exit 1\nexport K3S_TOKEN\n");
+    static Converged converge(ApplyContext ctx, String node, String unit, Map<String, Object> config,
+                              Install install) throws ApplyException {
+        String yaml = SimpleYaml.write(new TreeMap<>(config));
+        int yamlBytes = yaml.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder s = new StringBuilder("trap '' HUP PIPE\n");
+        if (install != null && install.token() != null) {
+            s.append("IFS= read -r K3S_TOKEN || { echo failed=config; exit 1; }\nexport K3S_TOKEN\n");
         }
-        s.append("script=$(curl -sfL https://get.k3s.io) || { echo \"downloading https://get.k3s.io failed"
-                + " (curl exit $?)\" >&2; exit 1; }\n");
-        s.append("printf '%s\\n' \"$script\" | INSTALL_K3S_VERSION=").append(quote(version))
-                .append(" INSTALL_K3S_EXEC=").append(role).append(" INSTALL_K3S_SKIP_START=true");
-        if (url != null) {
-            s.append(" K3S_URL=").append(quote(url));
+        s.append("f=").append(path(CONFIG)).append("\n")
+                .append("mkdir -p \"$(dirname \"$f\")\" || { echo failed=config; exit 1; }\n")
+                .append("umask 077\n")
+                .append("cat > \"$f.pictl-new\" && chmod 600 \"$f.pictl-new\" || { rm -f \"$f.pictl-new\";"
+                        + " echo failed=config; exit 1; }\n")
+                // A connection lost while stdin was on its way ends cat early: never install a truncated file.
+                .append("[ \"$(wc -c < \"$f.pictl-new\")\" -eq ").append(yamlBytes)
+                .append(" ] || { rm -f \"$f.pictl-new\"; echo failed=config; echo 'config.yaml arrived incomplete'"
+                        + " >&2; exit 1; }\n")
+                .append("if [ -f \"$f\" ] && cmp -s \"$f\" \"$f.pictl-new\"; then rm -f \"$f.pictl-new\";"
+                        + " chmod 600 \"$f\"; changed=0; else mv -f \"$f.pictl-new\" \"$f\" ||"
+                        + " { echo failed=config; exit 1; }; changed=1; fi\n")
+                .append("echo config=$changed\n")
+                .append("installed=0\n");
+        if (install != null) {
+            s.append("script=$(curl -sfL https://get.k3s.io) || { rc=$?; echo failed=install;"
+                    + " echo \"downloading https://get.k3s.io failed (curl exit $rc)\" >&2; exit 1; }\n");
+            s.append("printf '%s\\n' \"$script\" | INSTALL_K3S_VERSION=").append(quote(install.version()))
+                    .append(" INSTALL_K3S_EXEC=").append(install.role()).append(" INSTALL_K3S_SKIP_START=true");
+            if (install.url() != null) {
+                s.append(" K3S_URL=").append(quote(install.url()));
+            }
+            s.append(" sh - 1>&2 || { rc=$?; echo failed=install; exit $rc; }\n")
+                    .append("installed=1; echo installed=1\n");
         }
-        s.append(" sh -\n");
-        byte[] stdin = token == null ? null : (token + "\n").getBytes(StandardCharsets.UTF_8);
-        ExecResult r = exec(ctx, node, step, s.toString(), stdin, ctx.options().commandTimeout());
+        s.append("p=$(systemctl show -p MainPID --value ").append(unit).append(" 2>/dev/null)\n")
+                .append("a=$(systemctl is-active ").append(unit).append(" 2>/dev/null)\n")
+                .append("if [ $changed = 1 ] || [ $installed = 1 ] || [ \"$a\" != active ]; then\n")
+                .append("  case \"$a\" in active|activating|reloading|deactivating) v=restart ;; *) v=start ;; esac\n")
+                .append("  systemctl daemon-reload && systemctl --no-block $v ").append(unit)
+                .append(" || { echo failed=start; exit 1; }\n")
+                .append("  echo action=$v; echo oldpid=$p\n")
+                .append("else echo action=none; fi\n");
+        byte[] in = (install != null && install.token() != null ? install.token() + "\n" + yaml : yaml)
+                .getBytes(StandardCharsets.UTF_8);
+        String step = install != null ? install.step() : "write k3s config";
+        ExecResult r = exec(ctx, node, step, s.toString(), in, ctx.options().commandTimeout());
+        Map<String, String> kv = keyValues(r.stdout());
         if (r.exitCode() != 0) {
-            throw new ApplyException(node, step, "command exited " + r.exitCode() + ": " + tail(r),
-                    "the node must reach https://get.k3s.io and github.com to download k3s " + version
-                            + "; run the same command on the node to see the whole output");
+            String failed = kv.getOrDefault("failed", "config");
+            String at = switch (failed) {
+                case "install" -> step;
+                case "start" -> "start " + unit;
+                default -> "write k3s config";
+            };
+            String hint = switch (failed) {
+                case "install" -> "the node must reach https://get.k3s.io and github.com to download k3s "
+                        + install.version() + "; run the install on the node to see its whole output";
+                case "start" -> "see `systemctl status " + unit + "` on " + node;
+                default -> "check that " + CONFIG + " is writable by root on " + node;
+            };
+            throw new ApplyException(node, at, "command exited " + r.exitCode() + ": " + tail(r), hint);
         }
-    }
-
-    /**
-     * Starts (or restarts, when it was running and something changed) the unit without blocking, then polls on
-     * the node until it is active with a new main process, up to {@code k3sStartTimeout}. Past the deadline the
-     * message carries k3s's own error and the journal's tail.
-     */
-    static void startAndAwait(ApplyContext ctx, String node, String unit, boolean restart, String oldPid,
-                              String stepPrefix) throws ApplyException {
-        String step = (restart ? "restart " : "start ") + stepPrefix;
-        ExecResult r = ctx.run(node, step, "systemctl daemon-reload && systemctl --no-block "
-                + (restart ? "restart " : "start ") + unit, true);
-        if (r.exitCode() != 0) {
-            throw new ApplyException(node, step, "command exited " + r.exitCode() + ": " + tail(r), null);
-        }
-        awaitActive(ctx, node, unit, restart ? oldPid : "0", "wait for " + stepPrefix + " to be active");
+        return new Converged("1".equals(kv.get("config")), "1".equals(kv.get("installed")),
+                kv.getOrDefault("action", "none"), kv.getOrDefault("oldpid", "0"));
     }
 
     static void awaitActive(ApplyContext ctx, String node, String unit, String oldPid, String step)
@@ -174,6 +189,39 @@ final class K3sNode {
         throw new ApplyException(node, step, what, hint(cause, unit, node));
     }
 
+    private static final Pattern VERSION = Pattern.compile("v(\\d+)\\.(\\d+)\\.(\\d+)\\+k3s(\\d+)");
+
+    /**
+     * The plan refuses downgrades; this is the second line, for a binary that moved since the plan was made (k3s
+     * cannot be downgraded: the datastore may already be migrated).
+     */
+    static void refuseDowngrade(String node, String step, String installed, String wanted) throws ApplyException {
+        int[] a = parse(installed);
+        int[] b = parse(wanted);
+        if (a == null || b == null) {
+            return;
+        }
+        for (int i = 0; i < 4; i++) {
+            if (a[i] != b[i]) {
+                if (b[i] < a[i]) {
+                    throw new ApplyException(node, step, "k3s " + installed + " is installed; it cannot be downgraded "
+                            + "to " + wanted, "k3s does not support downgrades: set version = \"" + installed
+                            + "\" (or newer) and plan again");
+                }
+                return;
+            }
+        }
+    }
+
+    private static int[] parse(String v) {
+        Matcher m = v == null ? null : VERSION.matcher(v.strip());
+        if (m == null || !m.matches()) {
+            return null;
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                Integer.parseInt(m.group(4))};
+    }
+
     /** k3s's own complaint: the last fatal or error message in the journal's tail. */
     static String cause(String journal) {
         String last = null;
@@ -204,6 +252,10 @@ final class K3sNode {
         if (c.contains("failed to get CA certs") || c.contains("connection refused")) {
             return "the agent cannot reach the server: is k3s active on the server, and is port 6443 open from "
                     + node + "?";
+        }
+        if (c.contains("cri-dockerd") || c.contains("Docker daemon")) {
+            return "config.yaml says docker: true, so docker.service must be active on " + node + " (the runtime "
+                    + "block installs docker.io; `systemctl status docker`).";
         }
         if (c.contains("Node password rejected") || c.contains("duplicate hostname")) {
             return "another node already registered this node name: give every node a unique name.";

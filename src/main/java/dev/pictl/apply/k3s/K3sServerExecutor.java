@@ -20,30 +20,28 @@ import org.slf4j.LoggerFactory;
  * then the node Ready.
  *
  * <table>
- *   <caption>What an apply does on the server node (every command as root)</caption>
- *   <tr><th>step</th><th>command</th><th>when</th></tr>
- *   <tr><td>write k3s config</td><td>{@code config.yaml} from stdin, mode 0600; {@code cmp} with the old one;
- *       {@code k3s --version}, unit file, {@code systemctl is-active k3s}, MainPID</td><td>always</td></tr>
- *   <tr><td>install k3s server</td><td>{@code curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=V
- *       INSTALL_K3S_EXEC=server INSTALL_K3S_SKIP_START=true sh -}</td><td>not installed, other version (upgrade),
- *       or no unit</td></tr>
- *   <tr><td>start/restart k3s</td><td>{@code systemctl daemon-reload && systemctl --no-block start|restart k3s}
- *       </td><td>not running (start); running and config or binary changed (restart — the script does not
- *       restart for config.yaml and, with SKIP_START, not for a new binary)</td></tr>
+ *   <caption>What an apply runs on the server node (every command as root; see {@link K3sNode})</caption>
+ *   <tr><th>step</th><th>command</th></tr>
+ *   <tr><td>look at k3s</td><td>{@code k3s --version}, the unit file, {@code systemctl is-active k3s}
+ *       (refusals first: a token that differs from the live server's, a downgrade)</td></tr>
+ *   <tr><td>write k3s config / install k3s server / upgrade k3s server</td><td>one script: {@code config.yaml}
+ *       from stdin, mode 0600, replaced only when it differs; {@code curl -sfL https://get.k3s.io |
+ *       INSTALL_K3S_VERSION=V INSTALL_K3S_EXEC=server INSTALL_K3S_SKIP_START=true sh -} when k3s is missing, at
+ *       another version (upgrade) or has no unit; {@code systemctl daemon-reload && systemctl --no-block
+ *       start|restart k3s} when config.yaml or the binary changed or k3s is not active</td></tr>
  *   <tr><td>wait for k3s to be active</td><td>poll {@code systemctl is-active k3s} on the node (a new MainPID
- *       after a restart) to {@code k3sStartTimeout}; then {@code journalctl -u k3s -n 20 --no-pager}</td>
- *       <td>after a start</td></tr>
- *   <tr><td>wait for Ready</td><td>{@code k3s kubectl get node NAME --no-headers}, every second</td>
- *       <td>always</td></tr>
+ *       after a restart) to {@code k3sStartTimeout}; past it {@code journalctl -u k3s -n 20 --no-pager}</td></tr>
+ *   <tr><td>wait for Ready</td><td>{@code k3s kubectl get node NAME --no-headers}, every second</td></tr>
  * </table>
  *
  * <p>The token comes from the description ({@link ApplyContext#secret}) into config.yaml only; the state records its
  * keyed hash. A token that differs from the live server's is refused (k3s needs {@code k3s token rotate}); the
  * planner refuses it too, this is the second line.
  *
- * <p>Delete runs {@code k3s-uninstall.sh} on the node, without draining: the server is the control plane, so there
- * is nowhere for its pods to go that survives it; the walker deletes the agents (drained, Nodes deleted) before the
- * server. Uninstalling removes the datastore and {@code /var/lib/rancher/k3s} (local-path volumes included).
+ * <p>Replace (the server moves to another node, or {@code --replace}) uninstalls the old one first. Delete runs
+ * {@code k3s-uninstall.sh} on the node, without draining: the server is the control plane, so there is nowhere for
+ * its pods to go that survives it; the walker deletes the agents (drained, Nodes deleted) before the server.
+ * Uninstalling removes the datastore and {@code /var/lib/rancher/k3s} (local-path volumes included).
  */
 public final class K3sServerExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(K3sServerExecutor.class);
@@ -81,25 +79,24 @@ public final class K3sServerExecutor implements Executor {
         if (token != null) {
             config.put("token", token);
         }
-        ctx.step(change.address(), "write " + K3sNode.CONFIG);
-        K3sNode.Installed seen = K3sNode.writeConfigAndLook(ctx, node, "write k3s config", config, UNIT);
-
+        K3sNode.Look seen = K3sNode.look(ctx, node, UNIT);
+        K3sNode.refuseDowngrade(node, "upgrade k3s server", seen.version(), version);
         boolean install = !seen.unitPresent() || !version.equals(seen.version());
+        ctx.step(change.address(), "write " + K3sNode.CONFIG);
         if (install) {
             ctx.step(change.address(), seen.version() == null ? "install k3s " + version
                     : "upgrade k3s " + seen.version() + " -> " + version);
-            LOG.debug("{}: install k3s server {} (installed: {}, unit {})", node, version, seen.version(),
-                    seen.unitPresent() ? "present" : "absent");
-            K3sNode.install(ctx, node, seen.version() == null ? "install k3s server" : "upgrade k3s server", version,
-                    "server", null, null);
         }
-        boolean changed = install || seen.configChanged();
-        if (!seen.running() || changed) {
-            boolean restart = seen.started();
-            LOG.debug("{}: {} k3s (config {}, binary {})", node, restart ? "restart" : "start",
-                    seen.configChanged() ? "changed" : "unchanged", install ? "installed" : "kept");
-            ctx.step(change.address(), (restart ? "restart" : "start") + " k3s");
-            K3sNode.startAndAwait(ctx, node, UNIT, restart, seen.mainPid(), "k3s");
+        LOG.debug("{}: k3s server {} (installed: {}, unit {}, {}): {}", node, version, seen.version(),
+                seen.unitPresent() ? "present" : "absent", seen.active(), install ? "run the install script" : "keep");
+        K3sNode.Converged done = K3sNode.converge(ctx, node, UNIT, config, !install ? null : new K3sNode.Install(
+                seen.version() == null ? "install k3s server" : "upgrade k3s server", version, "server", null, null));
+        if (done.started()) {
+            LOG.debug("{}: {} k3s (config.yaml {}, binary {})", node, done.action(),
+                    done.configChanged() ? "changed" : "unchanged", done.installed() ? "installed" : "kept");
+            ctx.step(change.address(), "wait for k3s to be active (" + done.action() + ")");
+            K3sNode.awaitActive(ctx, node, UNIT, done.action().equals("restart") ? done.oldPid() : "0",
+                    "wait for k3s to be active");
         }
 
         String nodeName = String.valueOf(config.get("node-name"));

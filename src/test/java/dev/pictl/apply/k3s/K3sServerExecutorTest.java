@@ -204,6 +204,59 @@ class K3sServerExecutorTest {
     }
 
     @Test
+    void downgrade_isRefusedBeforeAnythingIsWritten() throws Exception {
+        Provision p = Provision.prepared().withK3sServer(VERSION, TOKEN)
+                .withK3sConfig(Map.of("node-ip", "192.168.1.10", "disable", List.of("traefik")));
+        try (SimApply f = SimApply.start(tmp, List.of(board(16, p)))) {
+            f.vars(Map.of("k3s_token", TOKEN));
+            String configBefore = f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"");
+            // The planner reports the downgrade as an error; if the change reaches the executor anyway, it refuses.
+            ResourceChange c = f.planned(description(OLD, ", \"write-kubeconfig-mode\" = \"0644\""),
+                    "k3s_server.control");
+            ApplyException e = assertThrows(ApplyException.class,
+                    () -> new K3sServerExecutor().apply(c, f.context(SimApply.options(Duration.ofSeconds(5)))));
+            assertEquals("pi-server-1: upgrade k3s server: k3s " + VERSION + " is installed; it cannot be downgraded "
+                    + "to " + OLD, e.getMessage());
+            assertTrue(f.sudo("pi-server-1", "k3s --version").startsWith("k3s version " + VERSION + " "));
+            assertEquals(configBefore, f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\""));
+        }
+    }
+
+    @Test
+    void connectionLostMidChange_theNodeStillEndsConsistent_configAndRestartTogether() throws Exception {
+        Provision p = Provision.prepared().withK3sServer(VERSION, TOKEN)
+                .withK3sConfig(Map.of("node-ip", "192.168.1.10", "disable", List.of("traefik")));
+        try (SimApply f = SimApply.start(tmp, List.of(board(17, p)))) {
+            f.vars(Map.of("k3s_token", TOKEN));
+            ResourceChange c = f.planned(description(VERSION, ", \"write-kubeconfig-mode\" = \"0644\""),
+                    "k3s_server.control");
+            // pictl loses the node (or dies) just after the node-side change starts (with 0 ms the stdin is cut
+            // short and nothing changes: also consistent).
+            f.node("pi-server-1").dropConnectionOn("pictl-new", Duration.ofMillis(60));
+            assertThrows(ApplyException.class,
+                    () -> new K3sServerExecutor().apply(c, f.context(SimApply.options(Duration.ofSeconds(5)))));
+            Thread.sleep(1500); // whatever still runs on the node finishes
+            f.node("pi-server-1").clearFaults();
+            // Consistent either way: the new config.yaml is on disk exactly when k3s was restarted with it.
+            boolean written = f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"")
+                    .contains("write-kubeconfig-mode: \"0644\"\n");
+            boolean restarted = f.events().contains("k3s restarted on pi-server-1");
+            assertEquals(written, restarted, () -> "config written " + written + ", restarted " + restarted + ": "
+                    + f.events());
+
+            // The next plan and apply converge, restarting only if the first attempt did not.
+            ResourceChange again = f.planned(description(VERSION, ", \"write-kubeconfig-mode\" = \"0644\""),
+                    "k3s_server.control");
+            assertEquals(written ? Action.NO_OP : Action.UPDATE, again.action(), () -> again.changes().toString());
+            new K3sServerExecutor().apply(again, f.context(SimApply.options(Duration.ofSeconds(5))));
+            assertEquals(1, f.events().stream().filter(e -> e.equals("k3s restarted on pi-server-1")).count(),
+                    f.events().toString());
+            assertEquals("644", f.sudo("pi-server-1", "stat -c %a \"$PICTL_ROOT/etc/rancher/k3s/k3s.yaml\"").strip());
+            assertEquals("active", f.sudo("pi-server-1", "systemctl is-active k3s").strip());
+        }
+    }
+
+    @Test
     void delete_runsTheUninstallScript() throws Exception {
         try (SimApply f = SimApply.start(tmp, List.of(board(15, Provision.prepared())))) {
             ResourceChange c = f.planned(description(VERSION, ""), "k3s_server.control");
