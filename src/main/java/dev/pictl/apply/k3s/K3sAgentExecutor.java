@@ -205,18 +205,28 @@ public final class K3sAgentExecutor implements Executor {
         }
     }
 
-    /** Why the node cannot be reached at all, or empty when it can (or fails in another way, reported later). */
+    /**
+     * Why the node cannot be reached at all (refused, no route, no answer), or empty when it can. A connection lost
+     * on an old session is retried once on a new one: only a board that cannot be connected to counts as dead.
+     */
     private static Optional<String> unreachable(ApplyContext ctx, String node) throws ApplyException {
-        try {
-            ctx.run(node, "connect", "true", false, Duration.ofSeconds(30));
-            return Optional.empty();
-        } catch (ApplyException e) {
-            if (e.getCause() instanceof TransportException t && (t.kind() == TransportException.Kind.UNREACHABLE
-                    || t.kind() == TransportException.Kind.TIMED_OUT
-                    || t.kind() == TransportException.Kind.CONNECTION_LOST)) {
-                return Optional.of(t.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(node + ": "), ""));
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ctx.run(node, "connect", "true", false, Duration.ofSeconds(30));
+                return Optional.empty();
+            } catch (ApplyException e) {
+                if (!(e.getCause() instanceof TransportException t)) {
+                    throw e;
+                }
+                if (t.kind() == TransportException.Kind.CONNECTION_LOST && attempt == 0) {
+                    ctx.reconnect(node);
+                    continue;
+                }
+                if (t.kind() == TransportException.Kind.UNREACHABLE || t.kind() == TransportException.Kind.TIMED_OUT) {
+                    return Optional.of(t.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(node + ": "), ""));
+                }
+                throw e;
             }
-            throw e;
         }
     }
 
