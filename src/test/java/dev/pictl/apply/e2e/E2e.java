@@ -131,10 +131,17 @@ final class E2e implements AutoCloseable {
 
     // ---- the CLI --------------------------------------------------------------------------------------------
 
-    /** {@code pictl apply -c cluster.hcl --sim=sim --no-color --auto-approve <FAST> ARGS}. */
+    /**
+     * {@code pictl apply -c cluster.hcl --sim=sim --no-color --auto-approve ARGS}, with the {@link #FAST} timeouts
+     * unless ARGS set them.
+     */
     CliRunner.Result apply(String... args) {
         List<String> all = new ArrayList<>(List.of("--auto-approve"));
-        all.addAll(List.of(FAST));
+        for (int i = 0; i < FAST.length; i += 2) {
+            if (!List.of(args).contains(FAST[i])) {
+                all.addAll(List.of(FAST[i], FAST[i + 1]));
+            }
+        }
         all.addAll(List.of(args));
         return withSim("apply", all.toArray(String[]::new));
     }
