@@ -136,17 +136,20 @@ final class K3sNode {
         ExecResult r = exec(ctx, node, step, s.toString(), in, ctx.options().commandTimeout());
         Map<String, String> kv = keyValues(r.stdout());
         if (r.exitCode() != 0) {
-            String failed = kv.getOrDefault("failed", "config");
+            // No marker: the script did not get as far as any of its steps (sudo or the shell failed).
+            String failed = kv.getOrDefault("failed", "");
             String at = switch (failed) {
                 case "install" -> step;
                 case "start" -> "start " + unit;
-                default -> "write k3s config";
+                case "config" -> "write k3s config";
+                default -> "configure, install and start " + unit;
             };
             String hint = switch (failed) {
                 case "install" -> "the node must reach https://get.k3s.io and github.com to download k3s "
                         + install.version() + "; run the install on the node to see its whole output";
                 case "start" -> "see `systemctl status " + unit + "` on " + node;
-                default -> "check that " + CONFIG + " is writable by root on " + node;
+                case "config" -> "check that " + CONFIG + " is writable by root on " + node;
+                default -> "the node-side script stopped before its first step; the output above says why";
             };
             throw new ApplyException(node, at, "command exited " + r.exitCode() + ": " + tail(r), hint);
         }
