@@ -65,20 +65,18 @@ public final class Applier {
         State start = lock.read();
         StateRecorder recorder = new StateRecorder(lock, start);
         for (ResourceChange c : plan.changes()) {
-            if (c.action() == Action.NO_OP && c.after() != null && !Objects.equals(
-                    start.resource(c.address()).map(r -> r.attributes()).orElse(null), withoutSensitive(c))) {
-                recorder.adopt(c);
+            if (c.action() == Action.NO_OP && c.after() != null) {
+                // What applying it would have recorded: else an apply killed after a change but before its
+                // state write would leave, once adopted, another state than an uninterrupted run.
+                Recorded r = executors.adopted(c);
+                if (!Objects.equals(start.resource(c.address()).map(s -> s.attributes()).orElse(null), r.attributes())) {
+                    recorder.adopt(c, r);
+                }
             }
         }
         List<ResourceChange> work = plan.changes().stream().filter(ResourceChange::isChange).toList();
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work);
         return walk(work, waitsFor, recorder);
-    }
-
-    private static Map<String, Object> withoutSensitive(ResourceChange c) {
-        Map<String, Object> m = new LinkedHashMap<>(c.after());
-        c.sensitive().forEach(m::remove);
-        return m;
     }
 
     /** Who waits for whom, restricted to resources that change. */

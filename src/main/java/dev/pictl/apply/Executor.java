@@ -1,6 +1,9 @@
 package dev.pictl.apply;
 
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.state.SecretHasher;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Performs one resource type's planned changes on the nodes. Every action is idempotent: run again after an
@@ -21,6 +24,30 @@ public interface Executor {
      *         {@code pi-worker-1: install k3s agent: command exited 1: <stderr tail>})
      */
     Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException;
+
+    /**
+     * What to record for a resource that already matches the description but that the state does not know (or
+     * knows differently): a no-op the walker adopts without touching a node. It must be what {@link #apply} would
+     * have recorded, so that an apply killed between a change and its state write leaves, after the next apply,
+     * the same state as an uninterrupted one. By default the described attributes, sensitive ones as their keyed
+     * hashes; an executor that records more than the description overrides it (from {@code change.before()}).
+     */
+    default Recorded adopted(ResourceChange change) {
+        return described(change);
+    }
+
+    /** The described attributes of {@code change}, sensitive ones as their keyed hashes. */
+    static Recorded described(ResourceChange change) {
+        Map<String, Object> attrs = new LinkedHashMap<>(change.after());
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String k : change.sensitive()) {
+            Object v = attrs.remove(k);
+            if (v instanceof String h && h.startsWith(SecretHasher.PREFIX)) {
+                hashes.put(k, h);
+            }
+        }
+        return new Recorded(attrs, hashes);
+    }
 
     /** Deletes the resource ({@code change.before()} is what it was). */
     void delete(ResourceChange change, ApplyContext ctx) throws ApplyException;

@@ -1,5 +1,6 @@
 package dev.pictl.apply;
 
+import dev.pictl.plan.ResourceChange;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,12 @@ public final class Executors {
     /** Every resource type's executor, as pictl ships them. */
     public static Executors standard() {
         return new Executors(StandardExecutors.all());
+    }
+
+    /** What to record for a no-op that is adopted ({@link Executor#adopted}); the default for a type with no executor. */
+    public Recorded adopted(ResourceChange change) {
+        Executor e = byType.get(change.address().type());
+        return e != null ? e.adopted(change) : Executor.described(change);
     }
 
     public Executor of(String type) {

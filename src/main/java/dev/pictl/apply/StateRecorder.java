@@ -8,7 +8,6 @@ import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
-import java.util.Map;
 
 /**
  * Writes the state after every resource, atomically, under the apply's lock. Serialised: resources finish in
@@ -38,17 +37,12 @@ final class StateRecorder {
         write(current.withResource(entry(c.address(), c.node(), recorded, c)));
     }
 
-    /** A resource that already matches (a no-op) but is not recorded yet: adopt it without touching a node. */
-    synchronized void adopt(ResourceChange c) throws StateException {
-        Map<String, Object> attrs = new java.util.LinkedHashMap<>(c.after());
-        Map<String, String> hashes = new java.util.LinkedHashMap<>();
-        for (String k : c.sensitive()) {
-            Object v = attrs.remove(k);
-            if (v instanceof String h && h.startsWith(dev.pictl.state.SecretHasher.PREFIX)) {
-                hashes.put(k, h);
-            }
-        }
-        write(current.withResource(entry(c.address(), c.node(), new Recorded(attrs, hashes), c)));
+    /**
+     * A resource that already matches (a no-op) but is not recorded, or recorded otherwise: adopt it without
+     * touching a node, recording what its executor would have recorded ({@link Executor#adopted}).
+     */
+    synchronized void adopt(ResourceChange c, Recorded recorded) throws StateException {
+        write(current.withResource(entry(c.address(), c.node(), recorded, c)));
     }
 
     synchronized void deleted(ResourceAddress address) throws StateException {

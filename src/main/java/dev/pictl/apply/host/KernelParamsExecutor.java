@@ -133,6 +133,16 @@ public final class KernelParamsExecutor implements Executor {
         return Recorded.of(recorded);
     }
 
+    /** As {@link #apply} records it: the description plus the file the probe found the tokens in. */
+    @Override
+    public Recorded adopted(ResourceChange change) {
+        Map<String, Object> recorded = new LinkedHashMap<>(change.after());
+        if (change.before() != null && change.before().get("cmdline_file") instanceof String file) {
+            recorded.put("cmdline_file", file);
+        }
+        return Recorded.of(recorded);
+    }
+
     @Override
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = node(change);
