@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Replaces files so that a reader, or the file system after a crash, sees either the old content or the new,
@@ -69,6 +73,25 @@ final class AtomicFiles {
             }
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Deletes the temporary files {@link #replace} leaves when its process dies between creating one and the rename
+     * (kill -9, power cut): {@code .NAME.<digits>.tmp} beside each of {@code targets}. Only for a caller holding the
+     * lock every writer of these files holds, so none of them is still being written. Best effort.
+     */
+    static void removeLeftovers(List<Path> targets) {
+        Path dir = targets.get(0).toAbsolutePath().getParent();
+        List<Pattern> names = targets.stream()
+                .map(t -> Pattern.compile(Pattern.quote("." + t.getFileName() + ".") + "-?[0-9]+\\.tmp")).toList();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                f -> names.stream().anyMatch(n -> n.matcher(f.getFileName().toString()).matches()))) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            // best effort: a leftover temporary file is litter, not a problem
+        }
     }
 
     /** Renames {@code from} over {@code to} atomically, falling back to a plain replace where unsupported. */

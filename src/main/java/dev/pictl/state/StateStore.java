@@ -192,6 +192,10 @@ public final class StateStore {
                     ch.truncate(0);
                     ch.write(java.nio.ByteBuffer.wrap(me.toJson().getBytes(StandardCharsets.UTF_8)), 0);
                     ch.force(true);
+                    // A writer killed mid-write leaves its temporary file; none is being written while we hold this.
+                    List<Path> written = new ArrayList<>(List.of(path, keyPath()));
+                    written.addAll(backupPaths());
+                    AtomicFiles.removeLeftovers(written);
                     return new StateLock(this, ch, fl, me);
                 }
                 ch.close();
