@@ -17,31 +17,8 @@ work=$(mktemp -d)
 cleanup() { [ -d "$work/sim" ] && ./pictl sim stop --dir "$work/sim" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-generate() { # $1 = nodes, $2 = file
-  local n=$1 f=$2 i
-  {
-    for ((i = 0; i < n; i++)); do
-      printf 'node "pi-%d" {\n  address = "10.%d.%d.%d"\n}\n' "$i" $((i / 62500 % 250)) $((i / 250 % 250)) $((i % 250 + 1))
-    done
-    printf 'kernel_params "cgroups" {\n  nodes = ['
-    for ((i = 0; i < n; i++)); do printf 'node.pi-%d, ' "$i"; done
-    printf ']\n  add   = ["cgroup_enable=cpuset", "cgroup_enable=memory", "cgroup_memory=1"]\n}\n'
-    printf 'runtime "docker" {\n  nodes = ['
-    for ((i = 0; i < n; i++)); do printf 'node.pi-%d, ' "$i"; done
-    printf ']\n  engine = "docker"\n}\n'
-    printf 'k3s_server "control" {\n  node    = node.pi-0\n  version = "v1.31.4+k3s1"\n}\n'
-    if ((n > 1)); then
-      printf 'k3s_agent "workers" {\n  nodes  = ['
-      for ((i = 1; i < n; i++)); do printf 'node.pi-%d, ' "$i"; done
-      printf ']\n  server = k3s_server.control\n}\n'
-    fi
-    printf 'storage_class "local-storage" {\n  provisioner = "kubernetes.io/no-provisioner"\n}\n'
-    for ((i = 0; i < n; i += 10)); do
-      printf 'pv "pv-%d" {\n  capacity      = "10Gi"\n  access_modes  = ["ReadWriteOnce"]\n' "$i"
-      printf '  storage_class = storage_class.local-storage\n  path          = "/mnt/pv-%d"\n  node          = node.pi-%d\n}\n' "$i" "$i"
-    done
-  } > "$f"
-}
+# generate N FILE
+. bench/cluster-gen.sh   # the working directory is the repository root here
 
 execs_total() { # sum of the EXECS column of `pictl sim status`
   ./pictl sim status --dir "$work/sim" 2>/dev/null \

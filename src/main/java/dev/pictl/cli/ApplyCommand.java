@@ -1,6 +1,5 @@
 package dev.pictl.cli;
 
-import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyOptions;
 import dev.pictl.apply.ApplyResult;
 import dev.pictl.apply.Executors;
@@ -12,7 +11,6 @@ import dev.pictl.diag.Diagnostics;
 import dev.pictl.engine.ApplyRunRequest;
 import dev.pictl.engine.ApplyRunResult;
 import dev.pictl.engine.Pictl;
-import dev.pictl.engine.PlanRunRequest;
 import dev.pictl.engine.PlanRunResult;
 import dev.pictl.engine.RefreshResult;
 import dev.pictl.plan.Plan;
@@ -20,14 +18,12 @@ import dev.pictl.plan.PlanMode;
 import dev.pictl.plan.PlanRequest;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateStore;
-import dev.pictl.transport.TransportSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -108,12 +104,13 @@ final class ApplyCommand implements Callable<Integer> {
         }
         boolean color = common.color(ctx);
         PlanMode mode = destroy ? PlanMode.DESTROY : PlanMode.NORMAL;
-        PlanRequest planRequest = new PlanRequest(mode, addresses(targets), addresses(replace));
+        PlanRequest planRequest = new PlanRequest(mode, PlanCommand.addresses(spec, targets, "--target"),
+                PlanCommand.addresses(spec, replace, "--replace"));
         AtomicBoolean cancelled = new AtomicBoolean();
         ApplyOptions options = new ApplyOptions(nodes.parallelism, maxUnavailable, Duration.ofSeconds(rebootTimeoutSeconds),
                 Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss);
         ProgressView progress = new ProgressView(ctx.out(), color && Ansi.AUTO.enabled());
-        ApplyRunRequest request = new ApplyRunRequest(planRun(planRequest), planFile == null ? null
+        ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest), planFile == null ? null
                 : ctx.workDir().resolve(planFile), options, Executors.standard(), plan -> approve(plan, color),
                 progress, cancelled);
         Thread main = Thread.currentThread();
@@ -207,33 +204,20 @@ final class ApplyCommand implements Callable<Integer> {
             ctx.out().flush();
             return true;
         }
+        boolean yes = ask("Do you want to perform these actions?\n  pictl will perform the actions described above.");
         ctx.out().println();
-        ctx.out().println("Do you want to perform these actions?");
-        ctx.out().println("  pictl will perform the actions described above.");
+        return yes;
+    }
+
+    /** Terraform's approval: the question, then only "yes" approves. */
+    private boolean ask(String question) {
+        ctx.out().println();
+        ctx.out().println(question);
         ctx.out().println("  Only 'yes' will be accepted to approve.");
         ctx.out().print("\n  Enter a value: ");
         ctx.out().flush();
         String answer = readLine();
-        ctx.out().println();
         return "yes".equals(answer == null ? null : answer.trim());
-    }
-
-    private PlanRunRequest planRun(PlanRequest planRequest) {
-        TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(),
-                Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
-                ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
-        return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, true), nodes.statePath(ctx),
-                nodes.simDir(ctx), planRequest, nodes.parallelism, settings, Duration.ofSeconds(nodes.probeTimeoutSeconds));
-    }
-
-    private List<ResourceAddress> addresses(List<String> texts) {
-        List<ResourceAddress> out = new ArrayList<>();
-        for (String t : texts) {
-            String fixed = t.replaceAll("\\[([^\"\\]]+)\\]", "[\"$1\"]");
-            out.add(ResourceAddress.parse(fixed).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "Invalid address '" + t + "': expected e.g. node.pi-1 or kernel_params.cgroups[\"pi-1\"]")));
-        }
-        return out;
     }
 
     private int refreshOnly() {
@@ -256,13 +240,7 @@ final class ApplyCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         if (!autoApprove) {
-            ctx.out().println();
-            ctx.out().println("Do you want to record these changes in the state?");
-            ctx.out().println("  Only 'yes' will be accepted to approve.");
-            ctx.out().print("\n  Enter a value: ");
-            ctx.out().flush();
-            String answer = readLine();
-            if (!"yes".equals(answer == null ? null : answer.trim())) {
+            if (!ask("Do you want to record these changes in the state?")) {
                 ctx.err().println("Error: apply cancelled; nothing was recorded.");
                 ctx.err().flush();
                 return ExitCode.ERROR;

@@ -77,7 +77,7 @@ final class PlanCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--destroy and --refresh-only cannot be used together");
         }
         PlanMode mode = destroy ? PlanMode.DESTROY : refreshOnly ? PlanMode.REFRESH_ONLY : PlanMode.NORMAL;
-        PlanRequest planRequest = new PlanRequest(mode, addresses(targets, "--target"), addresses(replace, "--replace"));
+        PlanRequest planRequest = new PlanRequest(mode, addresses(spec, targets, "--target"), addresses(spec, replace, "--replace"));
         PlanRunResult r = run(ctx, common, nodes, planRequest);
         boolean color = common.color(ctx);
         DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
@@ -138,16 +138,21 @@ final class PlanCommand implements Callable<Integer> {
 
     /** Runs the engine's plan with the options every plan-like command shares. */
     static PlanRunResult run(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest) {
+        return new Pictl().plan(request(ctx, common, nodes, planRequest));
+    }
+
+    /** The engine request of a plan-like command (plan, apply): configuration, variables, state, nodes, SSH. */
+    static PlanRunRequest request(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest) {
         TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(),
                 Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
-        PlanRunRequest request = new PlanRunRequest(common.configPath(ctx), common.variables(ctx, true),
+        return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, true),
                 nodes.statePath(ctx), nodes.simDir(ctx), planRequest, nodes.parallelism, settings,
                 Duration.ofSeconds(nodes.probeTimeoutSeconds));
-        return new Pictl().plan(request);
     }
 
-    private List<ResourceAddress> addresses(List<String> texts, String option) {
+    /** --target/--replace values: {@code x.y["k"]}, or {@code x.y[k]} when the shell ate the quotes. */
+    static List<ResourceAddress> addresses(CommandSpec spec, List<String> texts, String option) {
         List<ResourceAddress> out = new ArrayList<>();
         for (String t : texts) {
             String fixed = t.replaceAll("\\[([^\"\\]]+)\\]", "[\"$1\"]");
