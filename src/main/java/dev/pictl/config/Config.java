@@ -1,5 +1,6 @@
 package dev.pictl.config;
 
+import dev.pictl.addr.IgnoreRule;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
@@ -18,14 +19,33 @@ import java.util.Optional;
  * @param variables   declared variables with their resolved values
  * @param sshDefaults the top-level {@code ssh} block's values (may be empty)
  * @param instances   every resource instance, in declaration order
+ * @param clusterName the {@code cluster} block's name, or else the name of the directory holding the description
+ * @param drift       the {@code drift} block's settings (defaults when there is none)
  */
 public record Config(Path location, Map<String, String> sources, Map<String, Variable> variables,
-                     Map<String, Value> sshDefaults, List<ResourceInstance> instances) {
+                     Map<String, Value> sshDefaults, List<ResourceInstance> instances, String clusterName,
+                     DriftSettings drift) {
     public Config {
+        java.util.Objects.requireNonNull(clusterName, "clusterName");
+        java.util.Objects.requireNonNull(drift, "drift");
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
         sshDefaults = Collections.unmodifiableMap(new LinkedHashMap<>(sshDefaults));
         instances = List.copyOf(instances);
+    }
+
+    /**
+     * The {@code drift} block: what {@code pictl drift} leaves out, and whether health findings fail it.
+     *
+     * @param ignore       the rules, in the order written
+     * @param failOnHealth whether non-advisory health findings count for the exit code
+     */
+    public record DriftSettings(List<IgnoreRule> ignore, boolean failOnHealth) {
+        public static final DriftSettings NONE = new DriftSettings(List.of(), false);
+
+        public DriftSettings {
+            ignore = List.copyOf(ignore);
+        }
     }
 
     /** A declared variable and the value it resolved to ({@link Value.Unknown} when none was given). */

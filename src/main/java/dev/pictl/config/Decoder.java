@@ -1,5 +1,6 @@
 package dev.pictl.config;
 
+import dev.pictl.addr.IgnoreRule;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.config.hcl.Body;
 import dev.pictl.config.hcl.HclFile;
@@ -44,7 +45,8 @@ final class Decoder {
     private final Map<String, String> sources;
     /** type → name → block, in declaration order. */
     private final Map<String, Map<String, Body.Block>> declared = new LinkedHashMap<>();
-    private final List<Body.Block> sshBlocks = new ArrayList<>();
+    /** Blocks without a label (ssh, cluster, drift): at most one of each type. */
+    private final Map<String, Body.Block> unlabeled = new LinkedHashMap<>();
     private Evaluator evaluator;
 
     Decoder(Diagnostics diags, VariableInputs inputs, Path baseDir, Map<String, String> sources) {
@@ -66,8 +68,19 @@ final class Decoder {
         evaluator = new Evaluator(declared, varValues, new Functions(baseDir), diags);
 
         Map<String, Value> sshDefaults = Map.of();
-        if (!sshBlocks.isEmpty()) {
-            sshDefaults = decodeBody(sshBlocks.get(0), Schemas.SSH).attrs();
+        if (unlabeled.containsKey("ssh")) {
+            sshDefaults = decodeBody(unlabeled.get("ssh"), Schemas.SSH).attrs();
+        }
+        String clusterName = defaultClusterName(location);
+        if (unlabeled.containsKey("cluster")) {
+            Map<String, Value> c = decodeBody(unlabeled.get("cluster"), Schemas.CLUSTER).attrs();
+            if (c.get("name") instanceof Value.Str s) {
+                clusterName = s.value();
+            }
+        }
+        Config.DriftSettings drift = Config.DriftSettings.NONE;
+        if (unlabeled.containsKey("drift")) {
+            drift = driftSettings(decodeBody(unlabeled.get("drift"), Schemas.DRIFT).attrs());
         }
         List<ResourceInstance> instances = new ArrayList<>();
         for (BlockSchema schema : Schemas.RESOURCES) {
@@ -77,10 +90,50 @@ final class Decoder {
                 instances.addAll(expand(block, schema, d, evaluator.takeAttributeRefs()));
             }
         }
-        Config config = new Config(location, sources, variables, sshDefaults, instances);
+        Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift);
         new ClusterRules(config, diags).check();
         new KernelParamLint(diags).check(config);
         return config;
+    }
+
+    /**
+     * The directory holding the description, as a cluster name: {@code examples/seed} gives {@code seed}. Characters
+     * a kubeconfig name should not hold become {@code -}.
+     */
+    static String defaultClusterName(Path location) {
+        Path abs = location.toAbsolutePath().normalize();
+        Path dir = java.nio.file.Files.isDirectory(abs) ? abs : abs.getParent();
+        String name = dir == null || dir.getFileName() == null ? "" : dir.getFileName().toString();
+        name = name.replaceAll("[^A-Za-z0-9_.-]+", "-").replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+        return name.isEmpty() ? "pictl" : name;
+    }
+
+    /** The drift block's values; every ignore rule is parsed, a bad one reported at its position. */
+    private Config.DriftSettings driftSettings(Map<String, Value> attrs) {
+        List<IgnoreRule> rules = new ArrayList<>();
+        if (attrs.get("ignore") instanceof Value.ListVal l) {
+            List<String> types = new ArrayList<>(Schemas.RESOURCES.stream().map(BlockSchema::type).toList());
+            types.add(IgnoreRule.HEALTH);
+            for (Value item : l.items()) {
+                if (!(item instanceof Value.Str s)) {
+                    continue;
+                }
+                try {
+                    IgnoreRule rule = IgnoreRule.parse(s.value());
+                    if (!types.contains(rule.type())) {
+                        diags.error(s.range(), "unknown type \"" + rule.type() + "\" in the ignore rule \"" + s.value()
+                                + "\"" + Suggest.didYouMean(rule.type(), types), "A rule starts with a resource type ("
+                                + String.join(", ", types.subList(0, types.size() - 1)) + ") or health.");
+                        continue;
+                    }
+                    rules.add(rule);
+                } catch (IllegalArgumentException e) {
+                    diags.error(s.range(), "invalid ignore rule \"" + s.value() + "\"", e.getMessage() + ".");
+                }
+            }
+        }
+        boolean failOnHealth = attrs.get("fail_on_health") instanceof Value.Bool b && b.value();
+        return new Config.DriftSettings(rules, failOnHealth);
     }
 
     // ---- pass 1: block types, labels, names ---------------------------------------------------------------
@@ -104,12 +157,14 @@ final class Decoder {
                         diags.error(b.labels().get(0).range(), article(b.type(), false) + " block takes no label",
                                 "Write " + b.type() + " { ... } without a name.");
                     }
-                    if (!sshBlocks.isEmpty()) {
+                    Body.Block first = unlabeled.get(b.type());
+                    if (first != null) {
                         diags.error(b.typeRange(), "duplicate top-level " + b.type() + " block",
-                                "The defaults are already set by the " + b.type() + " block at "
-                                        + sshBlocks.get(0).typeRange().location() + ". Merge the two.");
+                                (b.type().equals("ssh") ? "The defaults are already set by the ssh block at "
+                                        : "There is already a " + b.type() + " block at ")
+                                        + first.typeRange().location() + ". Merge the two.");
                     } else {
-                        sshBlocks.add(b);
+                        unlabeled.put(b.type(), b);
                     }
                     continue;
                 }

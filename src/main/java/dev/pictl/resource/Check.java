@@ -22,7 +22,10 @@ public enum Check {
     /** {@code user@host[:port]}, {@code host} or {@code host:port}. */
     JUMP_HOST("a jump host such as pi@bastion.lan or bastion.lan:2222", "^([^@\\s]+@)?[^@:\\s]+(:[0-9]{1,5})?$"),
     /** A duration such as {@code 10m}, {@code 90s}, {@code 1h}. */
-    DURATION("a duration such as 90s, 10m or 1h", "^[0-9]+(ms|s|m|h)$");
+    DURATION("a duration such as 90s, 10m or 1h", "^[0-9]+(ms|s|m|h)$"),
+    /** A cluster's name, used as a kubeconfig context, cluster and user name. */
+    CLUSTER_NAME("a name of letters, digits, \"-\", \"_\" and \".\" such as homelab",
+            "^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$");
 
     private static final Pattern IPV4 = Pattern.compile(
             "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$");
@@ -53,7 +56,7 @@ public enum Check {
     public boolean accepts(String value) {
         return switch (this) {
             case NONE -> true;
-            case K8S_QUANTITY, K3S_VERSION, JUMP_HOST, DURATION -> compiled.matcher(value).matches();
+            case K8S_QUANTITY, K3S_VERSION, JUMP_HOST, DURATION, CLUSTER_NAME -> compiled.matcher(value).matches();
             case ABSOLUTE_PATH -> compiled.matcher(value).matches() && !value.contains("/../")
                     && !value.endsWith("/..") && !value.contains("/./") && !value.endsWith("/.") && !value.contains("//");
             case ADDRESS -> isAddress(value);
@@ -66,7 +69,7 @@ public enum Check {
             case PORT -> n.stripTrailingZeros().scale() <= 0 && n.signum() > 0 && n.compareTo(java.math.BigDecimal.valueOf(65535)) <= 0;
             case K8S_QUANTITY -> n.signum() >= 0;
             case NONE -> true;
-            case K3S_VERSION, ADDRESS, ABSOLUTE_PATH, JUMP_HOST, DURATION -> false;
+            case K3S_VERSION, ADDRESS, ABSOLUTE_PATH, JUMP_HOST, DURATION, CLUSTER_NAME -> false;
         };
     }
 

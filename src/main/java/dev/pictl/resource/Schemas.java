@@ -52,6 +52,39 @@ public final class Schemas {
               private_key = "~/.ssh/id_ed25519"
             }""");
 
+    /** {@code cluster { ... }}: the cluster as a whole. */
+    public static final BlockSchema CLUSTER = new BlockSchema("cluster", null, false, List.of(
+            attr("name", AttrType.STRING).check(Check.CLUSTER_NAME)
+                    .doc("The cluster's name: `pictl kubeconfig` names the kubeconfig's context, cluster and user after it, "
+                            + "and `pictl drift` reports under it. Default: the name of the directory that holds the "
+                            + "description.")),
+            List.of(),
+            "The cluster as a whole. Optional; at most one.",
+            """
+            cluster {
+              name = "homelab"
+            }""");
+
+    /** {@code drift { ... }}: settings of {@code pictl drift}. */
+    public static final BlockSchema DRIFT = new BlockSchema("drift", null, false, List.of(
+            attr("ignore", AttrType.STRING_LIST)
+                    .doc("Known noise `pictl drift` leaves out (reported as ignored, never counted): `ADDRESS` (all "
+                            + "drift of a resource, its deletion included), `ADDRESS.ATTRIBUTE` (one attribute; `*` "
+                            + "as the name matches every block of the type, no `[key]` every instance), or "
+                            + "`health.NODE.CODE` (a health finding; `*` for every node). Added to by `--ignore`."),
+            attr("fail_on_health", AttrType.BOOL).defaultValue(false)
+                    .doc("Count health findings (under-voltage, throttling, a NotReady node, ...) as a failure: "
+                            + "exit 2 like drift. Advisory findings (SD-card boot, installed memory) never count. "
+                            + "Same as `--fail-on-health`.")),
+            List.of(),
+            "Settings of `pictl drift`, the read-only check a cron job or systemd timer runs (see docs/drift.md). "
+                    + "Optional; at most one.",
+            """
+            drift {
+              ignore         = ["k3s_agent.workers.version", "health.*.sd_card_boot"]
+              fail_on_health = true
+            }""");
+
     /** {@code variable "name" { ... }}. */
     public static final BlockSchema VARIABLE = new BlockSchema("variable", "name", false, List.of(
             attr("default", AttrType.ANY)
@@ -213,7 +246,7 @@ public final class Schemas {
             STORAGE_CLASS, PV);
 
     /** Every top-level block type. */
-    public static final List<BlockSchema> TOP_LEVEL = List.of(VARIABLE, SSH, NODE, KERNEL_PARAMS, RUNTIME, K3S_SERVER,
+    public static final List<BlockSchema> TOP_LEVEL = List.of(VARIABLE, CLUSTER, SSH, DRIFT, NODE, KERNEL_PARAMS, RUNTIME, K3S_SERVER,
             K3S_AGENT, STORAGE_CLASS, PV);
 
     public static Optional<BlockSchema> resource(String type) {
