@@ -13,8 +13,22 @@ public final class Health {
     private Health() {
     }
 
-    /** One finding. {@code code} is stable for machines ({@code under_voltage_now}, {@code sd_card_boot}, ...). */
-    public record Finding(String node, String code, String message) {
+    /**
+     * One finding. {@code code} is stable for machines ({@code throttled_now}, {@code sd_card_boot}, ...);
+     * {@code advisory} marks a standing fact of the hardware (SD-card boot, installed memory) that never fails a run.
+     */
+    public record Finding(String node, String code, String message, boolean advisory) {
+    }
+
+    /** Every observed node's findings, by node name. */
+    public static List<Finding> findings(java.util.Map<String, ProbeOutcome> probes) {
+        List<Finding> out = new ArrayList<>();
+        for (ProbeOutcome o : new java.util.TreeMap<>(probes).values()) {
+            if (o instanceof ProbeOutcome.Observed obs) {
+                out.addAll(findings(obs.observation()));
+            }
+        }
+        return out;
     }
 
     private static final String[][] BITS = {
@@ -49,27 +63,28 @@ public final class Health {
             boolean underVoltage = (bits & 0x10001L) != 0;
             out.add(new Finding(n, (bits & 0xF) != 0 ? "throttled_now" : "throttled_since_boot",
                     "throttled=" + f.throttled() + ": " + String.join(", ", what)
-                            + (underVoltage ? " (a weak power supply or cable; under-voltage corrupts SD cards)" : "")));
+                            + (underVoltage ? " (a weak power supply or cable; under-voltage corrupts SD cards)" : ""),
+                    false));
         }
         if (f.temperatureC() != null && f.temperatureC() >= 80.0) {
             out.add(new Finding(n, "hot", String.format("SoC temperature %.1f°C (throttling starts at 80°C)",
-                    f.temperatureC())));
+                    f.temperatureC()), false));
         }
         if (f.memTotalKb() > 0 && f.memTotalKb() < 3_500_000L) {
             out.add(new Finding(n, "low_memory", String.format("%.1f GB of memory; k3s on a Pi wants at least 4 GB",
-                    f.memTotalKb() / 1024.0 / 1024.0)));
+                    f.memTotalKb() / 1024.0 / 1024.0), true));
         }
         if ("sd".equals(f.bootDevice())) {
             out.add(new Finding(n, "sd_card_boot", "boots from an SD card (" + f.rootSource()
-                    + "); k3s's datastore wears SD cards out, a USB SSD lasts longer"));
+                    + "); k3s's datastore wears SD cards out, a USB SSD lasts longer", true));
         }
         if (f.model() != null && !f.isRaspberryPi()) {
-            out.add(new Finding(n, "not_a_pi", "model is \"" + f.model() + "\", not a Raspberry Pi"));
+            out.add(new Finding(n, "not_a_pi", "model is \"" + f.model() + "\", not a Raspberry Pi", true));
         } else if (f.model() == null) {
-            out.add(new Finding(n, "not_a_pi", "no device-tree model: probably not a Raspberry Pi"));
+            out.add(new Finding(n, "not_a_pi", "no device-tree model: probably not a Raspberry Pi", true));
         }
         if (f.arch() != null && !f.arch().equals("aarch64")) {
-            out.add(new Finding(n, "not_arm64", "runs a " + f.arch() + " kernel, not aarch64 (64-bit)"));
+            out.add(new Finding(n, "not_arm64", "runs a " + f.arch() + " kernel, not aarch64 (64-bit)", true));
         }
         return out;
     }
