@@ -21,20 +21,24 @@ class ArchitectureTest {
     private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
 
     /** Package → pictl packages it must not import. */
-    private static final Map<String, List<String>> FORBIDDEN = Map.of(
-            "diag", List.of("dev.pictl."),
-            "addr", List.of("dev.pictl."),
-            "resource", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli"),
-            "config", List.of("dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli"),
-            "graph", List.of("dev.pictl.config", "dev.pictl.engine", "dev.pictl.cli"),
-            "engine", List.of("dev.pictl.cli"),
-            "probe", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli",
-                    "dev.pictl.state", "dev.pictl.plan", "dev.pictl.sim"),
-            "plan", List.of("dev.pictl.engine", "dev.pictl.cli", "dev.pictl.sim", "dev.pictl.transport.ssh"),
-            "state", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli",
-                    "dev.pictl.transport", "dev.pictl.sim"),
-            "transport", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli",
-                    "dev.pictl.state", "dev.pictl.resource", "dev.pictl.sim"));
+    private static final Map<String, List<String>> FORBIDDEN = Map.ofEntries(
+            Map.entry("diag", List.of("dev.pictl.")),
+            Map.entry("addr", List.of("dev.pictl.")),
+            Map.entry("resource", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine",
+                    "dev.pictl.cli")),
+            Map.entry("config", List.of("dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli")),
+            Map.entry("graph", List.of("dev.pictl.config", "dev.pictl.engine", "dev.pictl.cli")),
+            Map.entry("engine", List.of("dev.pictl.cli")),
+            Map.entry("probe", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine",
+                    "dev.pictl.cli", "dev.pictl.state", "dev.pictl.plan", "dev.pictl.sim")),
+            Map.entry("plan", List.of("dev.pictl.engine", "dev.pictl.cli", "dev.pictl.sim",
+                    "dev.pictl.transport.ssh")),
+            Map.entry("drift", List.of("dev.pictl.engine", "dev.pictl.cli", "dev.pictl.sim",
+                    "dev.pictl.transport", "dev.pictl.apply")),
+            Map.entry("state", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine",
+                    "dev.pictl.cli", "dev.pictl.transport", "dev.pictl.sim")),
+            Map.entry("transport", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine",
+                    "dev.pictl.cli", "dev.pictl.state", "dev.pictl.resource", "dev.pictl.sim")));
 
     /** Third-party package prefix → the only pictl package allowed to import it. */
     private static final Map<String, List<String>> LIBRARY_OWNERS = Map.of(

@@ -11,4 +11,6 @@ public final class ExitCode {
     public static final int ERROR = 1;
     /** plan --detailed-exitcode: changes present. drift: drift found. */
     public static final int CHANGES = 2;
+    /** drift: a node could not be reached (the others were still checked). */
+    public static final int UNREACHABLE = 3;
 }

@@ -9,6 +9,8 @@ import dev.pictl.config.LoadResult;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Severity;
+import dev.pictl.drift.DriftCheck;
+import dev.pictl.drift.DriftReport;
 import dev.pictl.graph.GraphBuilder;
 import dev.pictl.graph.ResourceGraph;
 import dev.pictl.plan.Differ;
@@ -92,6 +94,54 @@ public final class Pictl {
             Map<String, ProbeOutcome> probes = probe(config, targets, request, transport);
             Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, request.plan(), Version.current());
             return new PlanRunResult(plan, config, diags, v.sources());
+        }
+    }
+
+    /**
+     * Checks for drift: validates the description (variables need no values), reads the state without the lock,
+     * probes every node in one round trip each, and reports what changed outside pictl since the last apply,
+     * beside unreachable nodes, health findings and unapplied edits. Read-only: it never takes the lock, never
+     * writes the state or its key, and runs nothing on a node but the probe.
+     */
+    public DriftRunResult drift(DriftRunRequest request) {
+        PlanRunRequest run = request.run();
+        ValidateResult v = validate(new ValidateRequest(run.config(), run.variables()));
+        Diagnostics diags = v.diagnostics();
+        if (!v.ok()) {
+            return new DriftRunResult(null, v.config(), diags, v.sources());
+        }
+        Config config = v.config();
+        Path statePath = statePath(run);
+        StateStore store = StateStore.at(statePath, Version.current());
+        State state;
+        SecretHasher hasher;
+        try {
+            state = store.read();
+            hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
+        } catch (StateException e) {
+            diags.add(e.diagnostic());
+            return new DriftRunResult(null, config, diags, v.sources());
+        }
+        NodeTargets targets = run.simDir() != null ? NodeTargets.forSimulator(config, run.simDir())
+                : NodeTargets.from(config);
+        diags.addAll(targets.diagnostics());
+        if (!targets.ok()) {
+            return new DriftRunResult(null, config, diags, v.sources());
+        }
+        try (Transport transport = new SshTransport(transportSettings(run))) {
+            Map<String, ProbeOutcome> probes = probe(config, targets, run, transport);
+            Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, new PlanRequest(
+                    dev.pictl.plan.PlanMode.NORMAL, List.of(), List.of()), Version.current());
+            List<dev.pictl.plan.ResourceChange> unapplied = Differ.unapplied(config, v.graph(), probes, state, hasher);
+            List<dev.pictl.addr.IgnoreRule> rules = new ArrayList<>(config.drift().ignore());
+            rules.addAll(request.ignore());
+            DriftReport.Options options = new DriftReport.Options(request.includeUnapplied(),
+                    request.failOnHealth() || config.drift().failOnHealth());
+            DriftReport.StateInfo info = new DriftReport.StateInfo(statePath.toString(), state.exists(),
+                    state.lineage(), state.serial());
+            DriftReport report = DriftCheck.report(config, plan, unapplied, probes, state, info, rules, options,
+                    Version.current());
+            return new DriftRunResult(report, config, diags, v.sources());
         }
     }
 

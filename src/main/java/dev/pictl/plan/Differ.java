@@ -294,6 +294,77 @@ public final class Differ {
         return out;
     }
 
+    /**
+     * Description edits not applied yet: what the description asks for against the state of the last apply,
+     * whatever the nodes show (that is drift's business). A resource the state lacks is a create, one only the
+     * state has a delete, one whose recorded attributes differ an update. Attributes the state never recorded,
+     * and attributes whose description value is unknown (a variable without a value), are not compared.
+     */
+    public static List<ResourceChange> unapplied(Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes,
+                                                 State state, SecretHasher hasher) {
+        PlanContext ctx = new PlanContext(config, probes, state, hasher, new Diagnostics());
+        List<ResourceChange> out = new ArrayList<>();
+        for (ResourceAddress addr : graph.topologicalOrder()) {
+            ResourceInstance inst = config.instance(addr).orElseThrow();
+            Kind kind = kind(addr.type());
+            Map<String, Object> desired = kind.desired(inst, ctx);
+            List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
+            ResourceState recorded = state.resource(addr).orElse(null);
+            if (recorded == null) {
+                List<AttributeChange> all = new ArrayList<>();
+                desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, kind.sensitive().contains(k))));
+                out.add(new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
+                        kind.sensitive(), all, false, false, null, "", deps));
+                continue;
+            }
+            List<AttributeChange> diffs = new ArrayList<>();
+            for (Map.Entry<String, Object> e : desired.entrySet()) {
+                String k = e.getKey();
+                if (inst.attributes().get(k) != null && hasUnknown(inst.attributes().get(k))) {
+                    continue;
+                }
+                boolean sensitive = kind.sensitive().contains(k);
+                Object before = sensitive ? recorded.sensitiveHashes().get(k) : recorded.attributes().get(k);
+                boolean known = sensitive ? recorded.sensitiveHashes().containsKey(k) || e.getValue() != null
+                        : recorded.attributes().containsKey(k);
+                if (known && !kind.same(k, e.getValue(), before)) {
+                    boolean forces = kind.replacing().contains(k) || inst.schema().attribute(k)
+                            .map(AttributeSchema::forcesReplacement).orElse(false);
+                    diffs.add(new AttributeChange(k, before, e.getValue(), forces, sensitive));
+                }
+            }
+            if (!diffs.isEmpty() || recorded.status() != dev.pictl.state.ResourceStatus.OK) {
+                Map<String, Object> before = new LinkedHashMap<>(recorded.attributes());
+                before.putAll(recorded.sensitiveHashes());
+                out.add(new ResourceChange(addr, inst.node(), Action.UPDATE, ActionReason.ATTRIBUTE_CHANGED, before,
+                        desired, kind.sensitive(), diffs, false, false, null, "", deps));
+            }
+        }
+        for (ResourceState r : state.resources()) {
+            if (config.instance(r.address()).isEmpty()) {
+                Map<String, Object> before = new LinkedHashMap<>(r.attributes());
+                before.putAll(r.sensitiveHashes());
+                out.add(new ResourceChange(r.address(), r.node(), Action.DELETE, ActionReason.REMOVED_FROM_CONFIG,
+                        before, null, kind(r.type()).sensitive(), List.of(), false, false, null, "", r.dependencies()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether a description value is, or holds, a value not known yet (a variable given no value). */
+    private static boolean hasUnknown(dev.pictl.resource.Value v) {
+        if (v instanceof dev.pictl.resource.Value.Unknown) {
+            return true;
+        }
+        if (v instanceof dev.pictl.resource.Value.ListVal l) {
+            return l.items().stream().anyMatch(Differ::hasUnknown);
+        }
+        if (v instanceof dev.pictl.resource.Value.MapVal m) {
+            return m.entries().values().stream().anyMatch(Differ::hasUnknown);
+        }
+        return false;
+    }
+
     /** Resources in scope: everything, or the targets and everything they depend on. */
     private static Set<ResourceAddress> scope(ResourceGraph graph, List<ResourceAddress> targets) {
         Set<ResourceAddress> all = new TreeSet<>(ResourceGraph.ORDER);

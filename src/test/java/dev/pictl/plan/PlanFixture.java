@@ -44,19 +44,19 @@ import java.util.stream.Stream;
  * <p>The work directory holds a fixed state key ({@code pictl.state.key}, {@link #STATE_KEY}): without one,
  * plan hashes the token under a random key for every run and the k3s fingerprints would differ run to run.
  */
-final class PlanFixture implements AutoCloseable {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final Path GOLDEN = Path.of("src/test/resources/golden/plan");
-    static final Path FIXTURES = Path.of("src/test/resources/plan");
-    static final String VERSION = "v1.31.4+k3s1";
+public final class PlanFixture implements AutoCloseable {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final Path GOLDEN = Path.of("src/test/resources/golden/plan");
+    public static final Path FIXTURES = Path.of("src/test/resources/plan");
+    public static final String VERSION = "v1.31.4+k3s1";
     /** The secret: never in any output, saved plan or state file. */
-    static final String TOKEN = "plan-t0ken-NEVER-printed-9c41e7";
+    public static final String TOKEN = "plan-t0ken-NEVER-printed-9c41e7";
     /** The key of the state's secret hashes in every fixture work directory. */
-    static final String STATE_KEY = "f531d0f806d03e7e84b6c5493bd17027730acc73ccd9d350cc886f57873fc52e";
-    static final List<String> CGROUP_FLAGS = List.of("cgroup_enable=cpuset", "cgroup_enable=memory", "cgroup_memory=1");
-    static final List<String> SEED_NODES = List.of("pi-server-1", "pi-worker-1", "pi-worker-2", "pi-worker-3");
+    public static final String STATE_KEY = "f531d0f806d03e7e84b6c5493bd17027730acc73ccd9d350cc886f57873fc52e";
+    public static final List<String> CGROUP_FLAGS = List.of("cgroup_enable=cpuset", "cgroup_enable=memory", "cgroup_memory=1");
+    public static final List<String> SEED_NODES = List.of("pi-server-1", "pi-worker-1", "pi-worker-2", "pi-worker-3");
 
-    static final String SC_YAML = """
+    public static final String SC_YAML = """
             apiVersion: storage.k8s.io/v1
             kind: StorageClass
             metadata:
@@ -66,7 +66,7 @@ final class PlanFixture implements AutoCloseable {
             allowVolumeExpansion: true
             """;
 
-    static final String PV_YAML = """
+    public static final String PV_YAML = """
             apiVersion: v1
             kind: PersistentVolume
             metadata:
@@ -101,9 +101,9 @@ final class PlanFixture implements AutoCloseable {
         }
     }
 
-    final Path dir;
-    final SimCluster sim;
-    final Map<String, String> env;
+    public final Path dir;
+    public final SimCluster sim;
+    public final Map<String, String> env;
 
     private PlanFixture(Path dir, SimCluster sim, Map<String, String> env) {
         this.dir = dir;
@@ -115,7 +115,7 @@ final class PlanFixture implements AutoCloseable {
      * Writes {@code hcl} as {@code dir/cluster.hcl} and the state key, and starts {@code boards} with state in
      * {@code dir/sim}. {@code env} is the CLI's environment (e.g. {@code PICTL_VAR_k3s_token}).
      */
-    static PlanFixture start(Path dir, String hcl, List<NodeSpec> boards, Map<String, String> env) throws IOException {
+    public static PlanFixture start(Path dir, String hcl, List<NodeSpec> boards, Map<String, String> env) throws IOException {
         Files.writeString(dir.resolve("cluster.hcl"), hcl);
         Files.writeString(dir.resolve("pictl.state.key"), STATE_KEY + "\n");
         SimCluster sim = SimCluster.start(ClusterSpec.of(boards).withK3sStartDelayMillis(20).withK3sRestartMillis(300)
@@ -128,7 +128,7 @@ final class PlanFixture implements AutoCloseable {
         return f;
     }
 
-    static String resource(String name) {
+    public static String resource(String name) {
         try {
             return Files.readString(FIXTURES.resolve(name));
         } catch (IOException e) {
@@ -137,11 +137,11 @@ final class PlanFixture implements AutoCloseable {
     }
 
     /** The seed example's four boards on {@code base}10..13, fresh or provisioned as the seed describes. */
-    static List<NodeSpec> seedBoards(String base, int port, boolean provisioned) {
+    public static List<NodeSpec> seedBoards(String base, int port, boolean provisioned) {
         return seedBoards(base, port, provisioned, SEED_NODES);
     }
 
-    static List<NodeSpec> seedBoards(String base, int port, boolean provisioned, List<String> names) {
+    public static List<NodeSpec> seedBoards(String base, int port, boolean provisioned, List<String> names) {
         List<NodeSpec> out = new ArrayList<>();
         for (int i = 0; i < SEED_NODES.size(); i++) {
             String name = SEED_NODES.get(i);
@@ -168,12 +168,17 @@ final class PlanFixture implements AutoCloseable {
     }
 
     /** {@code pictl plan -c cluster.hcl --sim=sim --no-color ARGS}. */
-    CliRunner.Result plan(String... args) {
+    public CliRunner.Result plan(String... args) {
         return withSim("plan", args);
     }
 
+    /** {@code pictl drift -c cluster.hcl --sim=sim --no-color ARGS}. */
+    public CliRunner.Result drift(String... args) {
+        return withSim("drift", args);
+    }
+
     /** {@code pictl apply -c cluster.hcl --sim=sim --no-color ARGS}. */
-    CliRunner.Result apply(String... args) {
+    public CliRunner.Result apply(String... args) {
         return withSim("apply", args);
     }
 
@@ -184,31 +189,31 @@ final class PlanFixture implements AutoCloseable {
     }
 
     /** Any command, as typed, in the work directory. */
-    CliRunner.Result pictl(String... args) {
+    public CliRunner.Result pictl(String... args) {
         return CliRunner.run(dir, env, args);
     }
 
-    SimNode node(String name) {
+    public SimNode node(String name) {
         return sim.node(name);
     }
 
     /** Runs a command as root in a node's own shell; it must succeed. */
-    ExecResult sudo(String node, String command) {
+    public ExecResult sudo(String node, String command) {
         ExecResult r = sim.node(node).sudo(command);
         assertEquals(0, r.exitCode(), node + ": " + command + "\n" + r.stdout() + r.stderr());
         return r;
     }
 
     /** kubectl on the server node, as root. */
-    ExecResult kubectl(String args) {
+    public ExecResult kubectl(String args) {
         return sudo("pi-server-1", "kubectl " + args);
     }
 
-    Path state() {
+    public Path state() {
         return dir.resolve("pictl.state.json");
     }
 
-    String sha256(Path file) {
+    public String sha256(Path file) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (Exception e) {
@@ -217,12 +222,12 @@ final class PlanFixture implements AutoCloseable {
     }
 
     /** Copies a state fixture into place as the work directory's pictl.state.json. */
-    void useState(String fixture) throws IOException {
+    public void useState(String fixture) throws IOException {
         Files.writeString(state(), resource(fixture));
     }
 
     /** Every file pictl may have written in the work directory (the simulator's own tree excluded). */
-    List<Path> writtenFiles() throws IOException {
+    public List<Path> writtenFiles() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(dir.resolve("sim"))).sorted().toList();
         }
@@ -236,7 +241,7 @@ final class PlanFixture implements AutoCloseable {
     // ---- assertions ------------------------------------------------------------------------------------------
 
     /** The JSON conforms to schema/plan.schema.json (empty list: no complaint). */
-    static List<String> violations(String json) {
+    public static List<String> violations(String json) {
         try {
             return SCHEMA.validate(MAPPER.readTree(json)).stream().map(ValidationMessage::getMessage).sorted().toList();
         } catch (IOException e) {
@@ -244,7 +249,7 @@ final class PlanFixture implements AutoCloseable {
         }
     }
 
-    static JsonNode assertValidPlanJson(String json) {
+    public static JsonNode assertValidPlanJson(String json) {
         assertEquals(List.of(), violations(json), json);
         try {
             return MAPPER.readTree(json);
@@ -258,7 +263,7 @@ final class PlanFixture implements AutoCloseable {
      * work directory (pictl names the description as the user's -c gave it; in-process the work directory is
      * absolute, where a shell's would be the current directory).
      */
-    void assertGolden(String name, String actual) {
+    public void assertGolden(String name, String actual) {
         actual = actual.replace(dir.toAbsolutePath() + "/", "");
         if (name.endsWith(".json")) {
             assertValidPlanJson(actual);
@@ -268,15 +273,15 @@ final class PlanFixture implements AutoCloseable {
         Golden.assertMatches(GOLDEN.resolve(name), actual);
     }
 
-    static void assertContains(String haystack, String needle) {
+    public static void assertContains(String haystack, String needle) {
         assertTrue(haystack.contains(needle), "expected to find\n  " + needle + "\nin\n" + haystack);
     }
 
-    static void assertNotContains(String haystack, String needle) {
+    public static void assertNotContains(String haystack, String needle) {
         assertFalse(haystack.contains(needle), "expected NOT to find\n  " + needle + "\nin\n" + haystack);
     }
 
-    static String read(Path p) {
+    public static String read(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {

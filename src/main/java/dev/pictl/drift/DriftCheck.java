@@ -1,0 +1,188 @@
+package dev.pictl.drift;
+
+import dev.pictl.addr.IgnoreRule;
+import dev.pictl.addr.ResourceAddress;
+import dev.pictl.config.Config;
+import dev.pictl.plan.Action;
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.ResourceChange;
+import dev.pictl.probe.Health;
+import dev.pictl.probe.NodeObservation;
+import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
+import dev.pictl.state.ResourceStatus;
+import dev.pictl.state.State;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a plan's drift (the state of the last apply against what the nodes show), the unapplied edits
+ * (the description against the state), the probes and the ignore rules into a {@link DriftReport}. Pure: it
+ * reads what it is given and changes nothing.
+ */
+public final class DriftCheck {
+    private DriftCheck() {
+    }
+
+    /**
+     * @param plan      a normal plan of the whole description (its drift and unknown lists are used)
+     * @param unapplied {@code Differ.unapplied} of the same inputs
+     * @param rules     the description's ignore rules and the command line's, in that order
+     */
+    public static DriftReport report(Config config, Plan plan, List<ResourceChange> unapplied,
+                                     Map<String, ProbeOutcome> probes, State state, DriftReport.StateInfo stateInfo,
+                                     List<IgnoreRule> rules, DriftReport.Options options, String pictlVersion) {
+        List<DriftReport.Ignored> ignored = new ArrayList<>();
+        String server = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
+
+        Map<String, DriftReport.Unreachable> unreachable = unreachable(config, probes, state);
+        List<DriftReport.Unreadable> unreadable = new ArrayList<>();
+        for (Plan.Unknown u : plan.unknown()) {
+            if (state.resource(u.address()).isEmpty()) {
+                continue; // never applied: nothing to have drifted
+            }
+            String node = u.node() != null ? u.node() : server;
+            DriftReport.Unreachable down = node == null ? null : unreachable.get(node);
+            if (down != null) {
+                if (!down.notChecked().contains(u.address())) {
+                    List<ResourceAddress> more = new ArrayList<>(down.notChecked());
+                    more.add(u.address());
+                    unreachable.put(node, new DriftReport.Unreachable(down.node(), down.address(), down.reason(),
+                            down.hint(), more));
+                }
+            } else if (ignoredAs(rules, u.address(), null).isPresent()) {
+                ignored.add(new DriftReport.Ignored(u.address().toString(), null,
+                        ignoredAs(rules, u.address(), null).get().text()));
+            } else {
+                unreadable.add(new DriftReport.Unreadable(u.address(), u.node(), u.reason()));
+            }
+        }
+
+        List<DriftReport.Drifted> drift = new ArrayList<>();
+        for (ResourceChange d : plan.drift()) {
+            if (d.node() != null && unreachable.containsKey(d.node())) {
+                continue;
+            }
+            Optional<IgnoreRule> whole = ignoredAs(rules, d.address(), null);
+            if (whole.isPresent()) {
+                ignored.add(new DriftReport.Ignored(d.address().toString(), null, whole.get().text()));
+                continue;
+            }
+            if (d.action() == Action.DELETE) {
+                List<DriftReport.AttributeDrift> was = new ArrayList<>();
+                d.before().forEach((k, v) -> was.add(new DriftReport.AttributeDrift(k, d.sensitive().contains(k)
+                        ? null : v, null, d.sensitive().contains(k))));
+                drift.add(new DriftReport.Drifted(d.address(), d.node(), true, was));
+                continue;
+            }
+            List<DriftReport.AttributeDrift> attrs = new ArrayList<>();
+            for (AttributeChange a : d.changes()) {
+                Optional<IgnoreRule> rule = ignoredAs(rules, d.address(), a.name());
+                if (rule.isPresent()) {
+                    ignored.add(new DriftReport.Ignored(d.address().toString(), a.name(), rule.get().text()));
+                } else {
+                    attrs.add(attribute(a));
+                }
+            }
+            if (!attrs.isEmpty()) {
+                drift.add(new DriftReport.Drifted(d.address(), d.node(), false, attrs));
+            }
+        }
+
+        List<DriftReport.HealthItem> health = new ArrayList<>();
+        for (Health.Finding f : Health.findings(probes)) {
+            Optional<IgnoreRule> rule = rules.stream().filter(r -> r.coversHealth(f.node(), f.code())).findFirst();
+            if (rule.isPresent()) {
+                ignored.add(new DriftReport.Ignored(IgnoreRule.HEALTH + "." + f.node(), f.code(), rule.get().text()));
+            } else {
+                health.add(new DriftReport.HealthItem(f.node(), f.code(), f.message(), f.advisory()));
+            }
+        }
+
+        List<DriftReport.Unapplied> edits = new ArrayList<>();
+        for (ResourceChange u : unapplied) {
+            boolean unfinished = state.resource(u.address()).map(r -> r.status() != ResourceStatus.OK).orElse(false);
+            List<DriftReport.AttributeDrift> attrs = u.action() == Action.UPDATE
+                    ? u.changes().stream().map(DriftCheck::attribute).toList() : List.of();
+            edits.add(new DriftReport.Unapplied(u.address(), u.node(), u.action().jsonName(), unfinished, attrs));
+        }
+
+        return new DriftReport(config.clusterName(), pictlVersion, stateInfo, drift, unreadable,
+                List.copyOf(unreachable.values()), health, edits, ignored, nodes(config, probes, server), options);
+    }
+
+    private static DriftReport.AttributeDrift attribute(AttributeChange a) {
+        return new DriftReport.AttributeDrift(a.name(), a.sensitive() ? null : a.before(),
+                a.sensitive() ? null : a.after(), a.sensitive());
+    }
+
+    private static Optional<IgnoreRule> ignoredAs(List<IgnoreRule> rules, ResourceAddress address, String attribute) {
+        return rules.stream().filter(r -> attribute == null ? r.attribute() == null && r.covers(address, null)
+                : r.covers(address, attribute)).findFirst();
+    }
+
+    /** Described nodes that could not be probed, with the state's resources on them. */
+    private static Map<String, DriftReport.Unreachable> unreachable(Config config, Map<String, ProbeOutcome> probes,
+                                                                   State state) {
+        Map<String, DriftReport.Unreachable> out = new LinkedHashMap<>();
+        for (ResourceInstance n : config.ofType("node")) {
+            String name = n.address().name();
+            if (probes.get(name) instanceof ProbeOutcome.Failed f) {
+                Set<ResourceAddress> mine = new LinkedHashSet<>();
+                for (ResourceState r : state.resources()) {
+                    if (name.equals(r.node())) {
+                        mine.add(r.address());
+                    }
+                }
+                String hint = f.cause().hint() == null ? "" : f.cause().hint();
+                out.put(name, new DriftReport.Unreachable(name, n.string("address"), f.cause().getMessage(), hint,
+                        new ArrayList<>(mine)));
+            }
+        }
+        return out;
+    }
+
+    private static List<DriftReport.NodeStatus> nodes(Config config, Map<String, ProbeOutcome> probes, String server) {
+        NodeObservation.KubeSnapshot kube = server != null && probes.get(server) instanceof ProbeOutcome.Observed o
+                && o.observation().kube() != null && o.observation().kube().ok() ? o.observation().kube() : null;
+        List<DriftReport.NodeStatus> out = new ArrayList<>();
+        for (ResourceInstance n : config.ofType("node")) {
+            String name = n.address().name();
+            Boolean ready = kube == null ? null : ready(kube, name);
+            if (probes.get(name) instanceof ProbeOutcome.Observed o) {
+                NodeObservation.Facts f = o.observation().facts();
+                long bits = f.throttledBits();
+                out.add(new DriftReport.NodeStatus(name, n.string("address"), true, f.model(), f.bootDevice(),
+                        f.temperatureC(), f.throttled(), bits < 0 ? List.of() : Health.decodeThrottled(bits),
+                        f.memTotalKb() > 0 ? f.memTotalKb() : null, ready));
+            } else {
+                out.add(new DriftReport.NodeStatus(name, n.string("address"), false, null, null, null, null, List.of(),
+                        null, ready));
+            }
+        }
+        return out;
+    }
+
+    /** The Ready condition of the Node named so: true, false, or null when there is no such Node. */
+    private static Boolean ready(NodeObservation.KubeSnapshot kube, String name) {
+        for (Map<String, Object> node : kube.nodes()) {
+            if (node.get("metadata") instanceof Map<?, ?> meta && name.equals(meta.get("name"))
+                    && node.get("status") instanceof Map<?, ?> status && status.get("conditions") instanceof List<?> cs) {
+                for (Object c : cs) {
+                    if (c instanceof Map<?, ?> cond && "Ready".equals(cond.get("type"))) {
+                        return "True".equals(cond.get("status"));
+                    }
+                }
+                return false;
+            }
+        }
+        return null;
+    }
+}
