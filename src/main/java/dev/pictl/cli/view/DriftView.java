@@ -72,7 +72,9 @@ public final class DriftView {
                     .append(":\n");
             // One line per finding, the nodes with the very same finding together (fifty SD-card boots are one line).
             java.util.Map<String, List<String>> byFinding = new java.util.LinkedHashMap<>();
-            for (DriftReport.HealthItem h : r.health()) {
+            List<DriftReport.HealthItem> problemsFirst = new ArrayList<>(r.health());
+            problemsFirst.sort(java.util.Comparator.comparing(DriftReport.HealthItem::advisory));
+            for (DriftReport.HealthItem h : problemsFirst) {
                 byFinding.computeIfAbsent(h.message() + (h.advisory() ? " [advisory]" : ""), k -> new ArrayList<>())
                         .add(h.node());
             }
