@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
     private static NodeObservation node(String model, String arch, long memKb, String rootSource, String boot,
                                         String throttled, Double temp) {
-        return new NodeObservation("pi-1", new NodeObservation.Facts(model, arch, "arm64", memKb, "debian", "12",
+        return new NodeObservation("pi-1", new NodeObservation.Facts(model, arch, "arm64", memKb, 0, "debian", "12",
                 "bookworm", "6.6.51+rpt-rpi-v8", rootSource, boot, throttled, temp, "id", "pi-1", "pi-1", "pi-1"),
                 null, Map.of(), Map.of(), null, null, Map.of());
     }
