@@ -32,7 +32,8 @@ import java.util.TreeMap;
  *   memory_cgroup_missing     no        cgroup_enable=memory is in force on /proc/cmdline, yet the memory
  *                                       controller is not in cgroup.controllers (no visible culprit)
  *   node_not_ready            no        the server's Node object for the node is not Ready
- *   k3s_api_unavailable       no        on the server: kubectl failed, so nothing of the cluster could be read
+ *   k3s_api_unavailable       no        on the server: k3s is installed but kubectl failed (k3s stopped, ...),
+ *                                       so nothing of the cluster could be read
  *   low_memory                yes       under ~3.5 GB installed (MemTotal): k3s on a Pi wants 4 GB
  *   sd_card_boot              yes       / is on an SD card (or eMMC)
  *   not_a_pi                  yes       the device-tree model is not a Raspberry Pi, or there is none
@@ -125,7 +126,7 @@ public final class Health {
                 NodeObservation n = obs.observation();
                 own.addAll(findings(n));
                 if (n.kube() != null) {
-                    cluster.addAll(cluster(n.node(), n.kube()));
+                    cluster.addAll(cluster(n));
                 }
             }
         }
@@ -361,16 +362,21 @@ public final class Health {
     // ---- the cluster, as the server sees it ------------------------------------------------------------------
 
     /**
-     * The server's snapshot: {@code k3s_api_unavailable} on the server when kubectl failed, else a
+     * The server's snapshot: {@code k3s_api_unavailable} on the server when kubectl failed although the k3s
+     * binary is there (without it, kubectl fails because k3s is not installed yet: the plan's business), else a
      * {@code node_not_ready} for every Node whose {@code Ready} condition is not {@code True} ({@code False}
      * or {@code Unknown}: kubectl shows both as NotReady) or that has no Ready condition yet.
      */
-    static List<Finding> cluster(String server, KubeSnapshot k) {
+    static List<Finding> cluster(NodeObservation server) {
+        KubeSnapshot k = server.kube();
         if (!k.ok()) {
+            if (server.k3s() == null || server.k3s().version() == null) {
+                return List.of();
+            }
             String error = k.error().strip();
             int nl = error.indexOf('\n');
-            return List.of(new Finding(server, K3S_API_UNAVAILABLE, "k3s API unavailable, so the cluster's nodes "
-                    + "could not be checked (kubectl: " + (nl < 0 ? error : error.substring(0, nl).strip()) + ")",
+            return List.of(new Finding(server.node(), K3S_API_UNAVAILABLE, "k3s API unavailable, so the cluster's "
+                    + "nodes could not be checked (kubectl: " + (nl < 0 ? error : error.substring(0, nl).strip()) + ")",
                     false));
         }
         List<Finding> out = new ArrayList<>();

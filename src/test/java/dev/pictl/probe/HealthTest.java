@@ -338,8 +338,15 @@ class HealthTest {
         return k3sNode(name, "True", "KubeletReady", "kubelet is posting ready status");
     }
 
+    private static final NodeObservation.K3sInstall K3S = new NodeObservation.K3sInstall("v1.31.4+k3s1",
+            "node-name: pi-server-1\n", "s3cret", null);
+
     private static NodeObservation server(KubeSnapshot kube) {
-        return node("pi-server-1", healthy(), null, kube);
+        return server("pi-server-1", K3S, kube);
+    }
+
+    private static NodeObservation server(String name, NodeObservation.K3sInstall k3s, KubeSnapshot kube) {
+        return new NodeObservation(name, healthy(), null, Map.of(), Map.of(), k3s, kube, Map.of());
     }
 
     private static KubeSnapshot nodes(List<Map<String, Object>> nodes) {
@@ -383,6 +390,15 @@ class HealthTest {
     }
 
     @Test
+    void k3sApiUnavailable_notBeforeK3sIsInstalled() {
+        KubeSnapshot noK3s = new KubeSnapshot(List.of(), List.of(), List.of(),
+                "timeout: failed to run command 'k3s': No such file or directory");
+        assertEquals(List.of(), Health.findings(observed(server("pi-server-1", null, noK3s))), "a fresh board");
+        assertEquals(List.of(), Health.findings(observed(server("pi-server-1", new NodeObservation.K3sInstall(null,
+                "node-name: pi-server-1\n", null, null), noK3s))), "config.yaml written, binary not yet");
+    }
+
+    @Test
     void aDescribedNodeMissingFromAHealthyNodeList_isNoFinding() {
         KubeSnapshot kube = nodes(List.of(ready("pi-server-1")));
         assertEquals(List.of(), Health.findings(observed(server(kube), node("pi-worker-1", healthy(), null, null))));
@@ -423,7 +439,7 @@ class HealthTest {
         NodeObservation c = node("c", facts(PI4, "aarch64", MEM_8G, 6_000_000, "/dev/sda2", "usb", "0x50000", 50.0),
                 null, null);
         NodeObservation srv = server(nodes(List.of(notReady("a"))));
-        NodeObservation srv2 = node("srv2", healthy(), null, new KubeSnapshot(List.of(), List.of(), List.of(), "down"));
+        NodeObservation srv2 = server("srv2", K3S, new KubeSnapshot(List.of(), List.of(), List.of(), "down"));
         List<Health.Finding> all = Health.findings(observed(a, b, c, srv, srv2));
         List<Health.Finding> of = all.stream().filter(x -> x.code().equals(code)).toList();
         assertFalse(of.isEmpty(), code + " in " + codes(all));
