@@ -425,15 +425,15 @@ public final class Differ {
         return b.toString();
     }
 
-    /** Health findings, one warning per kind of finding with the nodes it concerns. */
+    /**
+     * Health findings (every node's own and the cluster's, from the server's snapshot), one warning per kind of
+     * finding with the nodes it concerns. Advisory findings are warnings too: a plan is where a person first
+     * hears that a board boots from an SD card.
+     */
     private static void health(Map<String, ProbeOutcome> probes, Diagnostics diags) {
         Map<String, List<Health.Finding>> byCode = new TreeMap<>();
-        for (ProbeOutcome o : new TreeMap<>(probes).values()) {
-            if (o instanceof ProbeOutcome.Observed obs) {
-                for (Health.Finding f : Health.findings(obs.observation())) {
-                    byCode.computeIfAbsent(f.code() + "\0" + generic(f), k -> new ArrayList<>()).add(f);
-                }
-            }
+        for (Health.Finding f : Health.findings(probes)) {
+            byCode.computeIfAbsent(f.code() + "\0" + generic(f), k -> new ArrayList<>()).add(f);
         }
         for (List<Health.Finding> group : byCode.values()) {
             if (group.size() == 1) {

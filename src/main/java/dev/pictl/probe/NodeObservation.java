@@ -37,6 +37,8 @@ public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<Str
      * @param arch           {@code uname -m} ({@code aarch64}, {@code armv7l})
      * @param dpkgArch       {@code dpkg --print-architecture} ({@code arm64}, {@code armhf}); may be null
      * @param memTotalKb     MemTotal from /proc/meminfo, 0 if unknown
+     * @param memAvailableKb MemAvailable from /proc/meminfo (what can be given to new work without swapping),
+     *                       0 if unknown
      * @param osId           os-release ID ({@code debian}, {@code raspbian}, {@code ubuntu})
      * @param osVersionId    os-release VERSION_ID ({@code 12})
      * @param osCodename     os-release VERSION_CODENAME ({@code bookworm})
@@ -51,7 +53,7 @@ public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<Str
      * @param kernelHostname {@code hostname} (the running kernel's name)
      * @param hostsName      the name on the {@code 127.0.1.1} line of /etc/hosts; null if there is no such line
      */
-    public record Facts(String model, String arch, String dpkgArch, long memTotalKb, String osId, String osVersionId,
+    public record Facts(String model, String arch, String dpkgArch, long memTotalKb, long memAvailableKb, String osId, String osVersionId,
                         String osCodename, String kernelRelease, String rootSource, String bootDevice,
                         String throttled, Double temperatureC, String bootId, String hostname,
                         String kernelHostname, String hostsName) {

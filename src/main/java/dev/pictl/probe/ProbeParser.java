@@ -34,7 +34,8 @@ public final class ProbeParser {
 
     private static final Pattern MARKER_LINE =
             Pattern.compile("^" + Pattern.quote(ProbeScript.MARKER) + "([a-z0-9-]+)\\r?$\\n?", Pattern.MULTILINE);
-    private static final Pattern MEM_TOTAL = Pattern.compile("MemTotal:\\s*(\\d+)");
+    private static final Pattern MEM_TOTAL = Pattern.compile("^MemTotal:\\s*(\\d+)", Pattern.MULTILINE);
+    private static final Pattern MEM_AVAILABLE = Pattern.compile("^MemAvailable:\\s*(\\d+)", Pattern.MULTILINE);
     private static final Pattern TEMP = Pattern.compile("temp=(-?\\d+(?:\\.\\d+)?)");
     private static final Pattern THROTTLED = Pattern.compile("throttled=(0x[0-9a-fA-F]+)");
     private static final Pattern UNIT_LINE = Pattern.compile("^(\\S+) load=(\\S*) active=(\\S*)\\s*$");
@@ -96,7 +97,8 @@ public final class ProbeParser {
                 model(s.get(Section.MODEL)),
                 line(s.get(Section.ARCH)),
                 line(s.get(Section.DPKG_ARCH)),
-                memTotalKb(s.get(Section.MEMINFO)),
+                meminfoKb(MEM_TOTAL, s.get(Section.MEMINFO)),
+                meminfoKb(MEM_AVAILABLE, s.get(Section.MEMINFO)),
                 os.get("ID"), os.get("VERSION_ID"), os.get("VERSION_CODENAME"),
                 line(s.get(Section.KERNEL)),
                 rootSource,
@@ -118,11 +120,12 @@ public final class ProbeParser {
         return m.isEmpty() ? null : m;
     }
 
-    static long memTotalKb(String text) {
+    /** A {@code Name:   123 kB} line of /proc/meminfo in kB; 0 when the line is missing or unreadable. */
+    static long meminfoKb(Pattern line, String text) {
         if (text == null) {
             return 0;
         }
-        Matcher m = MEM_TOTAL.matcher(text);
+        Matcher m = line.matcher(text);
         if (!m.find()) {
             return 0;
         }

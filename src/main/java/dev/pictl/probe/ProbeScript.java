@@ -107,7 +107,7 @@ public final class ProbeScript {
             sec model;              tr -d '\\000' <"$R/sys/firmware/devicetree/base/model" 2>/dev/null
             sec arch;               uname -m 2>/dev/null
             sec dpkg-arch;          dpkg --print-architecture 2>/dev/null
-            sec meminfo;            grep '^MemTotal:' "$R/proc/meminfo" 2>/dev/null
+            sec meminfo;            grep -E '^(MemTotal|MemAvailable):' "$R/proc/meminfo" 2>/dev/null
             sec os-release;         grep -E '^(ID|VERSION_ID|VERSION_CODENAME)=' "$R/etc/os-release" 2>/dev/null
             sec kernel;             uname -r 2>/dev/null
             sec root-source;        findmnt -n -o SOURCE / 2>/dev/null

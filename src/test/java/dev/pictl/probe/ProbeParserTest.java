@@ -41,6 +41,7 @@ class ProbeParserTest {
 
             @@pictl-probe:meminfo
             MemTotal:        3884484 kB
+            MemAvailable:    3012756 kB
 
             @@pictl-probe:os-release
             ID=raspbian
@@ -324,7 +325,7 @@ class ProbeParserTest {
     void realPiOnBullseye_readsCmdlineFromBootAndTheAgent() {
         NodeObservation o = ProbeParser.parse(AGENT, BULLSEYE_AGENT);
         Facts f = o.facts();
-        assertEquals(new Facts("Raspberry Pi 4 Model B Rev 1.2", "aarch64", "arm64", 3884484, "raspbian", "11",
+        assertEquals(new Facts("Raspberry Pi 4 Model B Rev 1.2", "aarch64", "arm64", 3884484, 3012756, "raspbian", "11",
                 "bullseye", "6.1.21-v8+", "/dev/mmcblk0p2", "sd", "0x0", 51.1,
                 "0f5d3e2c-8d0b-4b55-9a3e-2f7f3c1e9b7a", "pi-worker-1", "pi-worker-1", "pi-worker-1"), f);
         assertTrue(f.isRaspberryPi());
@@ -604,7 +605,22 @@ class ProbeParserTest {
         assertNull(o.facts().hostname());
         assertNull(o.facts().model());
         assertEquals(0, o.facts().memTotalKb());
+        assertEquals(0, o.facts().memAvailableKb(), "unknown");
         assertEquals("unknown", o.facts().bootDevice());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            both lines                  | MemTotal:        7997156 kB\\nMemAvailable:     612352 kB | 7997156 | 612352
+            MemAvailable first          | MemAvailable:     612352 kB\\nMemTotal:        7997156 kB | 7997156 | 612352
+            kernel without MemAvailable | MemTotal:        7997156 kB\\nMemFree:          512000 kB      | 7997156 | 0
+            empty section               | ''                                                         | 0       | 0
+            """)
+    void meminfo_readsMemTotalAndMemAvailable_zeroWhenMissing(String name, String meminfo, long total, long available) {
+        NodeObservation o = ProbeParser.parse(AGENT, "\n@@pictl-probe:meminfo\n" + meminfo.replace("\\n", "\n")
+                + "\n@@pictl-probe:end\n");
+        assertEquals(total, o.facts().memTotalKb());
+        assertEquals(available, o.facts().memAvailableKb());
     }
 
     @Test

@@ -46,7 +46,8 @@ class ProbeScriptTest {
             Files.createSymbolicLink(bin.resolve(tool), real);
         }
         write("proc/cmdline", "coherent_pool=1M 8250.nr_uarts=1 console=tty1 root=PARTUUID=1-02 rootwait\n");
-        write("proc/meminfo", "MemTotal:        3884484 kB\nMemFree:          123456 kB\n");
+        write("proc/meminfo", "MemTotal:        3884484 kB\nMemFree:          123456 kB\n"
+                + "MemAvailable:    2911316 kB\nBuffers:           61232 kB\n");
         write("sys/firmware/devicetree/base/model", "Raspberry Pi 4 Model B Rev 1.4\0");
         write("sys/fs/cgroup/cgroup.controllers", "cpuset cpu io pids\n");
         write("etc/hostname", "raspberrypi\n");
@@ -95,6 +96,7 @@ class ProbeScriptTest {
         // Read below PICTL_ROOT, not from the host:
         assertEquals("Raspberry Pi 4 Model B Rev 1.4", o.facts().model());
         assertEquals(3884484, o.facts().memTotalKb());
+        assertEquals(2911316, o.facts().memAvailableKb(), "MemAvailable comes with MemTotal, MemFree does not");
         assertEquals("raspberrypi", o.facts().hostname());
         assertEquals("raspberrypi", o.facts().hostsName());
         assertEquals("debian", o.facts().osId());

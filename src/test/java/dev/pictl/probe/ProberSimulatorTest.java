@@ -116,6 +116,7 @@ class ProberSimulatorTest {
         assertEquals("aarch64", f.arch());
         assertEquals("arm64", f.dpkgArch());
         assertEquals(NodeSpec.MEM_8G, f.memTotalKb());
+        assertEquals(NodeSpec.MEM_8G * 85 / 100, f.memAvailableKb(), "the simulator's MemAvailable line");
         assertEquals("debian", f.osId());
         assertEquals("12", f.osVersionId());
         assertEquals("bookworm", f.osCodename());

@@ -1,6 +1,7 @@
 package dev.pictl.plan.kind;
 
 import dev.pictl.plan.AttributeChange;
+import dev.pictl.probe.Health;
 import dev.pictl.probe.NodeObservation;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.ResourceState;
@@ -24,7 +25,8 @@ import java.util.Set;
  * A token dropped from {@code add} is still managed (it is in the state's add), so the observed list shows it
  * and the plan removes it. When only {@code booted} differs the file is right and a reboot is pending. Any
  * change reboots the node. When the flags are booted but the memory controller is still missing, the
- * firmware overrides them: a warning, not another reboot.
+ * firmware or kernel overrides them: not another reboot, but the preflight warning that
+ * {@link Health#memoryCgroupOverridden} decides (its message is also this resource's note).
  */
 public final class KernelParamsKind implements Kind {
     @Override
@@ -66,11 +68,8 @@ public final class KernelParamsKind implements Kind {
         }
         boolean booted = add.stream().allMatch(c.running()::contains)
                 && remove.stream().noneMatch(c.running()::contains);
-        String note = null;
-        if (booted && add.contains("cgroup_enable=memory") && !c.controllers().contains("memory")) {
-            note = "the running kernel has cgroup_enable=memory but no memory controller: the firmware or kernel "
-                    + "overrides it (/proc/cmdline: " + String.join(" ", c.running()) + ")";
-        }
+        String note = booted && add.contains("cgroup_enable=memory")
+                ? Health.memoryCgroupOverridden(o.get()).map(Health.Finding::message).orElse(null) : null;
         return new Observed.Present(Canon.ordered("add", present, "remove", absent, "booted", booted,
                 "cmdline_file", c.path()), note);
     }
