@@ -71,7 +71,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "validate", "graph", "version"})
+    @ValueSource(strings = {"", "validate", "graph", "version", "kubeconfig"})
     void help_onEveryCommand(String command) {
         String[] argv = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
         CliRunner.Result r = CliRunner.run(argv);
@@ -80,7 +80,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plan"})
+    @ValueSource(strings = {"plan", "kubeconfig"})
     void simOption_andPictlSimDir_reachTheEngine(String command) {
         // --sim DIR and PICTL_SIM_DIR name the simulator; here one that was never started.
         CliRunner.Result flag = CliRunner.run(dir, Map.of(), command, "-c", Path.of("examples/seed").toAbsolutePath()
