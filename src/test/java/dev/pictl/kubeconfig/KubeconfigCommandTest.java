@@ -210,6 +210,22 @@ class KubeconfigCommandTest {
     }
 
     @Test
+    void kubeconfig_usesTheServersHttpsListenPort_andBracketsAnIpv6Address() throws Exception {
+        CliRunner.Result port = kubeconfig(work, seed("").replace("config  = { \"node-ip\" = node.pi-server-1.address }",
+                "config  = { \"node-ip\" = node.pi-server-1.address, \"https-listen-port\" = 7443 }"),
+                "--file", "port.yaml");
+        assertEquals(0, port.exitCode(), port.all());
+        assertEquals("https://192.168.1.10:7443", read(work.resolve("port.yaml")).at("/clusters/0/cluster/server").asText());
+
+        CliRunner.Result v6 = kubeconfig(work, single("pi-server-1", "fd00::10"), "--file", "v6.yaml");
+        assertEquals(0, v6.exitCode(), v6.all());
+        assertTrue(v6.out().startsWith("Wrote context \"" + work.getFileName() + "\" (server https://[fd00::10]:6443)"),
+                v6.out());
+        assertTrue(v6.err().contains("Warning: "), "the simulator's board advertises another address:\n" + v6.err());
+        assertEquals("https://[fd00::10]:6443", read(work.resolve("v6.yaml")).at("/clusters/0/cluster/server").asText());
+    }
+
+    @Test
     void kubeconfig_rerunIsIdempotent() throws Exception {
         String hcl = seed("cluster { name = \"homelab\" }\n\n");
         assertEquals(0, kubeconfig(work, hcl).exitCode());
