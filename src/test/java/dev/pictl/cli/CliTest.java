@@ -80,7 +80,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plan", "kubeconfig"})
+    @ValueSource(strings = {"plan", "drift", "kubeconfig"})
     void simOption_andPictlSimDir_reachTheEngine(String command) {
         // --sim DIR and PICTL_SIM_DIR name the simulator; here one that was never started.
         CliRunner.Result flag = CliRunner.run(dir, Map.of(), command, "-c", Path.of("examples/seed").toAbsolutePath()
