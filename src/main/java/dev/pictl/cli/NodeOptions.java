@@ -1,18 +1,17 @@
 package dev.pictl.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options of commands that reach nodes and read the state. */
+/** Options of commands that reach nodes and read the state (--sim among them). */
 public final class NodeOptions {
     @Option(names = "--state", paramLabel = "PATH",
             description = "The state file (default: pictl.state.json beside the configuration).")
     Path state;
 
-    @Option(names = "--sim", paramLabel = "DIR", arity = "0..1", fallbackValue = ".pictl-sim",
-            description = "Reach the nodes through the simulated cluster in DIR (default .pictl-sim; also PICTL_SIM_DIR) "
-                    + "instead of over the network.")
-    Path sim;
+    @Mixin
+    SimOptions sim;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10",
             description = "How many nodes to work on at once (default: ${DEFAULT-VALUE}).")
@@ -27,10 +26,6 @@ public final class NodeOptions {
     }
 
     Path simDir(CliContext ctx) {
-        if (sim != null) {
-            return ctx.workDir().resolve(sim);
-        }
-        String env = ctx.env().get("PICTL_SIM_DIR");
-        return env == null || env.isBlank() ? null : ctx.workDir().resolve(env);
+        return sim.simDir(ctx);
     }
 }

@@ -146,6 +146,21 @@ public final class Pictl {
     }
 
     /**
+     * Makes a kubeconfig for the cluster: validates the description (no variable values required), reads the
+     * kubeconfig k3s wrote on the k3s_server's node (one SSH command, as root), points it at the node's address and
+     * names it after the cluster, then writes or merges it into the request's file (or returns it only). Read-only
+     * towards nodes and the state. Never throws for bad input or an unreachable node.
+     */
+    public KubeconfigResult kubeconfig(KubeconfigRequest request) {
+        ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
+        if (!v.ok()) {
+            return new KubeconfigResult(null, v.diagnostics(), v.sources());
+        }
+        return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
+                transportSettings(request.simDir(), request.transport()));
+    }
+
+    /**
      * Applies: takes the state lock for the whole run, then either executes a saved plan exactly (after
      * refusing it when stale: another pictl version, another state lineage or serial, another configuration,
      * or resources that moved since, by a fresh probe's fingerprints) or plans now, shows it and asks. The
@@ -320,9 +335,16 @@ public final class Pictl {
     }
 
     private static TransportSettings transportSettings(PlanRunRequest request) {
-        return request.simDir() != null || request.transport() == null
-                ? TransportSettings.isolated(simKnownHosts(request), System.getProperty("user.name", "pi"), Secrets.none())
-                : request.transport();
+        return transportSettings(request.simDir(), request.transport());
+    }
+
+    /** The simulator's own settings (its known_hosts, no agent, no secrets), else the given ones. */
+    private static TransportSettings transportSettings(Path simDir, TransportSettings given) {
+        return simDir != null || given == null
+                ? TransportSettings.isolated(simDir != null ? simDir.resolve("known_hosts")
+                        : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"),
+                        System.getProperty("user.name", "pi"), Secrets.none())
+                : given;
     }
 
     /** The state file: the request's, or pictl.state.json beside the configuration. */
@@ -344,11 +366,6 @@ public final class Pictl {
             requests.put(node, new ProbeRequest(node, node.equals(serverNode), pvPaths));
         }
         return Prober.probeAll(transport, targets.byNode(), requests, request.parallelism(), request.probeTimeout());
-    }
-
-    private static Path simKnownHosts(PlanRunRequest request) {
-        return request.simDir() != null ? request.simDir().resolve("known_hosts")
-                : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
     }
 
     private static SecretHasher ephemeralHasher() {
