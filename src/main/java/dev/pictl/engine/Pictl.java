@@ -69,11 +69,26 @@ public final class Pictl {
      */
     public PlanRunResult plan(PlanRunRequest request) {
         ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
-        Diagnostics diags = v.diagnostics();
-        if (!v.ok()) {
-            return new PlanRunResult(null, v.config(), diags, v.sources());
+        Probed p = v.ok() ? readStateAndProbe(request, v) : null;
+        if (p == null) {
+            return new PlanRunResult(null, v.config(), v.diagnostics(), v.sources());
         }
+        Plan plan = Differ.plan(v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
+                Version.current());
+        return new PlanRunResult(plan, v.config(), v.diagnostics(), v.sources());
+    }
+
+    /** What plan and drift work from: the state as read without the lock, its hasher, and every node's probe. */
+    private record Probed(State state, SecretHasher hasher, Map<String, ProbeOutcome> probes) {
+    }
+
+    /**
+     * Reads the state without the lock (never writing it or its key) and probes every node of a valid description;
+     * null, with the reasons added to the validation's diagnostics, when the state or the node targets are bad.
+     */
+    private static Probed readStateAndProbe(PlanRunRequest request, ValidateResult v) {
         Config config = v.config();
+        Diagnostics diags = v.diagnostics();
         StateStore store = StateStore.at(statePath(request), Version.current());
         State state;
         SecretHasher hasher;
@@ -82,18 +97,16 @@ public final class Pictl {
             hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
         } catch (StateException e) {
             diags.add(e.diagnostic());
-            return new PlanRunResult(null, config, diags, v.sources());
+            return null;
         }
         NodeTargets targets = request.simDir() != null ? NodeTargets.forSimulator(config, request.simDir())
                 : NodeTargets.from(config);
         diags.addAll(targets.diagnostics());
         if (!targets.ok()) {
-            return new PlanRunResult(null, config, diags, v.sources());
+            return null;
         }
         try (Transport transport = new SshTransport(transportSettings(request))) {
-            Map<String, ProbeOutcome> probes = probe(config, targets, request, transport);
-            Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, request.plan(), Version.current());
-            return new PlanRunResult(plan, config, diags, v.sources());
+            return new Probed(state, hasher, probe(config, targets, request, transport));
         }
     }
 
@@ -106,43 +119,24 @@ public final class Pictl {
     public DriftRunResult drift(DriftRunRequest request) {
         PlanRunRequest run = request.run();
         ValidateResult v = validate(new ValidateRequest(run.config(), run.variables()));
-        Diagnostics diags = v.diagnostics();
-        if (!v.ok()) {
-            return new DriftRunResult(null, v.config(), diags, v.sources());
+        Probed p = v.ok() ? readStateAndProbe(run, v) : null;
+        if (p == null) {
+            return new DriftRunResult(null, v.config(), v.diagnostics(), v.sources());
         }
         Config config = v.config();
-        Path statePath = statePath(run);
-        StateStore store = StateStore.at(statePath, Version.current());
-        State state;
-        SecretHasher hasher;
-        try {
-            state = store.read();
-            hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
-        } catch (StateException e) {
-            diags.add(e.diagnostic());
-            return new DriftRunResult(null, config, diags, v.sources());
-        }
-        NodeTargets targets = run.simDir() != null ? NodeTargets.forSimulator(config, run.simDir())
-                : NodeTargets.from(config);
-        diags.addAll(targets.diagnostics());
-        if (!targets.ok()) {
-            return new DriftRunResult(null, config, diags, v.sources());
-        }
-        try (Transport transport = new SshTransport(transportSettings(run))) {
-            Map<String, ProbeOutcome> probes = probe(config, targets, run, transport);
-            Plan plan = Differ.plan(config, v.graph(), probes, state, hasher, new PlanRequest(
-                    dev.pictl.plan.PlanMode.NORMAL, List.of(), List.of()), Version.current());
-            List<dev.pictl.plan.ResourceChange> unapplied = Differ.unapplied(config, v.graph(), probes, state, hasher);
-            List<dev.pictl.addr.IgnoreRule> rules = new ArrayList<>(config.drift().ignore());
-            rules.addAll(request.ignore());
-            DriftReport.Options options = new DriftReport.Options(request.includeUnapplied(),
-                    request.failOnHealth() || config.drift().failOnHealth());
-            DriftReport.StateInfo info = new DriftReport.StateInfo(statePath.toString(), state.exists(),
-                    state.lineage(), state.serial());
-            DriftReport report = DriftCheck.report(config, plan, unapplied, probes, state, info, rules, options,
-                    Version.current());
-            return new DriftRunResult(report, config, diags, v.sources());
-        }
+        Plan plan = Differ.plan(config, v.graph(), p.probes(), p.state(), p.hasher(), new PlanRequest(
+                dev.pictl.plan.PlanMode.NORMAL, List.of(), List.of()), Version.current());
+        List<dev.pictl.plan.ResourceChange> unapplied = Differ.unapplied(config, v.graph(), p.probes(), p.state(),
+                p.hasher());
+        List<dev.pictl.addr.IgnoreRule> rules = new ArrayList<>(config.drift().ignore());
+        rules.addAll(request.ignore());
+        DriftReport.Options options = new DriftReport.Options(request.includeUnapplied(),
+                request.failOnHealth() || config.drift().failOnHealth());
+        DriftReport.StateInfo info = new DriftReport.StateInfo(statePath(run).toString(), p.state().exists(),
+                p.state().lineage(), p.state().serial());
+        DriftReport report = DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
+                Version.current());
+        return new DriftRunResult(report, config, v.diagnostics(), v.sources());
     }
 
     /**

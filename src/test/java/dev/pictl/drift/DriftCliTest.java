@@ -7,19 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import dev.pictl.cli.CliRunner;
 import dev.pictl.plan.PlanFixture;
 import dev.pictl.sim.Unreachable;
 import dev.pictl.state.LockHolderMain;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,18 +37,6 @@ class DriftCliTest {
     /** Loopback /24s of this class, one per fleet. */
     private static final AtomicInteger NEXT_NET = new AtomicInteger(101);
     private static final Map<String, String> WITH_TOKEN = Map.of("PICTL_VAR_k3s_token", "plan-t0ken-NEVER-printed-9c41e7");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonSchema SCHEMA;
-
-    static {
-        try {
-            SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                    .getSchema(MAPPER.readTree(Files.readString(Path.of("schema/drift.schema.json"))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @TempDir
     Path dir;
     PlanFixture f;
@@ -80,14 +61,7 @@ class DriftCliTest {
     }
 
     static JsonNode validJson(String json) {
-        try {
-            JsonNode tree = MAPPER.readTree(json);
-            List<String> problems = SCHEMA.validate(tree).stream().map(ValidationMessage::getMessage).sorted().toList();
-            assertEquals(List.of(), problems, json);
-            return tree;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PlanFixture.assertValidJson("drift.schema.json", json);
     }
 
     /** Drift as text and JSON; both must agree on the exit code, the JSON must match the schema. */

@@ -90,16 +90,8 @@ public final class PlanFixture implements AutoCloseable {
                             - pi-worker-1
             """;
 
-    private static final JsonSchema SCHEMA;
-
-    static {
-        try {
-            SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                    .getSchema(MAPPER.readTree(Files.readString(Path.of("schema/plan.schema.json"))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    /** The JSON Schemas of schema/, by file name, loaded once. */
+    private static final Map<String, JsonSchema> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public final Path dir;
     public final SimCluster sim;
@@ -242,15 +234,33 @@ public final class PlanFixture implements AutoCloseable {
 
     /** The JSON conforms to schema/plan.schema.json (empty list: no complaint). */
     public static List<String> violations(String json) {
+        return violations("plan.schema.json", json);
+    }
+
+    /** How the JSON breaks {@code schema/<schemaFile>} (empty list: no complaint). */
+    public static List<String> violations(String schemaFile, String json) {
+        JsonSchema schema = SCHEMAS.computeIfAbsent(schemaFile, f -> {
+            try {
+                return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                        .getSchema(MAPPER.readTree(Files.readString(Path.of("schema", f))));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         try {
-            return SCHEMA.validate(MAPPER.readTree(json)).stream().map(ValidationMessage::getMessage).sorted().toList();
+            return schema.validate(MAPPER.readTree(json)).stream().map(ValidationMessage::getMessage).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static JsonNode assertValidPlanJson(String json) {
-        assertEquals(List.of(), violations(json), json);
+        return assertValidJson("plan.schema.json", json);
+    }
+
+    /** The JSON conforms to {@code schema/<schemaFile>}; parsed. */
+    public static JsonNode assertValidJson(String schemaFile, String json) {
+        assertEquals(List.of(), violations(schemaFile, json), json);
         try {
             return MAPPER.readTree(json);
         } catch (IOException e) {
