@@ -48,7 +48,10 @@ public final class DriftCheck {
             if (state.resource(u.address()).isEmpty()) {
                 continue; // never applied: nothing to have drifted
             }
-            String node = u.node() != null ? u.node() : server;
+            // Storage objects are read through the server's kubectl: an unreachable server leaves them unchecked.
+            boolean viaServer = u.address().type().equals("storage_class") || u.address().type().equals("pv");
+            String node = viaServer && server != null && unreachable.containsKey(server) ? server
+                    : u.node() != null ? u.node() : server;
             DriftReport.Unreachable down = node == null ? null : unreachable.get(node);
             if (down != null) {
                 if (!down.notChecked().contains(u.address())) {

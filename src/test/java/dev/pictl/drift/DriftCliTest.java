@@ -284,6 +284,23 @@ class DriftCliTest {
     }
 
     @Test
+    void unreachableServer_leavesTheStorageObjectsUnchecked_notUnreadable() throws Exception {
+        applied();
+        f.node("pi-server-1").setUnreachable(Unreachable.REFUSED);
+
+        CliRunner.Result r = f.drift();
+
+        JsonNode json = driftBoth(3, r);
+        assertEquals(0, json.get("unreadable").size(), json.get("unreadable").toString());
+        assertEquals(0, json.get("resource_drift").size(), json.get("resource_drift").toString());
+        List<String> notChecked = new ArrayList<>();
+        json.at("/unreachable/0/not_checked").forEach(a -> notChecked.add(a.asText()));
+        assertTrue(notChecked.containsAll(List.of("k3s_server.control", "storage_class.local-storage", "pv.local-pv-1")),
+                notChecked.toString());
+        assertContains(r.out(), "  pi-server-1 (192.168.1.10): connect: connection refused");
+    }
+
+    @Test
     void errorsWinOverEverything_exit1() throws Exception {
         applied();
         f.node("pi-worker-3").setUnreachable(Unreachable.REFUSED);
