@@ -110,7 +110,8 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyOptions options = new ApplyOptions(nodes.parallelism, maxUnavailable, Duration.ofSeconds(rebootTimeoutSeconds),
                 Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss);
         ProgressView progress = new ProgressView(ctx.out(), color && Ansi.AUTO.enabled());
-        ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest), planFile == null ? null
+        ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest, true),
+                planFile == null ? null
                 : ctx.workDir().resolve(planFile), options, Executors.standard(), plan -> approve(plan, color),
                 progress, cancelled);
         Thread main = Thread.currentThread();

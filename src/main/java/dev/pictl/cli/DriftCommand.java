@@ -75,10 +75,9 @@ final class DriftCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Invalid --ignore: " + e.getMessage());
             }
         }
-        PlanRunRequest base = PlanCommand.request(ctx, common, nodes, new PlanRequest(PlanMode.NORMAL, List.of(),
-                List.of()));
-        PlanRunRequest run = new PlanRunRequest(base.config(), common.variables(ctx, false), base.statePath(),
-                base.simDir(), base.plan(), base.parallelism(), base.transport(), base.probeTimeout());
+        // Variables need no values: a cron job should not need the token (docs/drift.md).
+        PlanRunRequest run = PlanCommand.request(ctx, common, nodes, new PlanRequest(PlanMode.NORMAL, List.of(),
+                List.of()), false);
         DriftRunResult r = new Pictl().drift(new DriftRunRequest(run, rules, includeUnapplied, failOnHealth));
         int exit = r.exitCode();
         boolean color = common.color(ctx);

@@ -138,15 +138,19 @@ final class PlanCommand implements Callable<Integer> {
 
     /** Runs the engine's plan with the options every plan-like command shares. */
     static PlanRunResult run(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest) {
-        return new Pictl().plan(request(ctx, common, nodes, planRequest));
+        return new Pictl().plan(request(ctx, common, nodes, planRequest, true));
     }
 
-    /** The engine request of a plan-like command (plan, apply): configuration, variables, state, nodes, SSH. */
-    static PlanRunRequest request(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest) {
+    /**
+     * The engine request of a plan-like command (plan, apply, drift): configuration, variables (their values
+     * required or not), state, nodes, SSH.
+     */
+    static PlanRunRequest request(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest,
+                                  boolean requireValues) {
         TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(),
                 Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
-        return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, true),
+        return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, requireValues),
                 nodes.statePath(ctx), nodes.simDir(ctx), planRequest, nodes.parallelism, settings,
                 Duration.ofSeconds(nodes.probeTimeoutSeconds));
     }

@@ -158,7 +158,7 @@ public final class DriftCheck {
         List<DriftReport.NodeStatus> out = new ArrayList<>();
         for (ResourceInstance n : config.ofType("node")) {
             String name = n.address().name();
-            Boolean ready = kube == null ? null : ready(kube, name);
+            Boolean ready = kube == null ? null : Health.ready(kube, name);
             if (probes.get(name) instanceof ProbeOutcome.Observed o) {
                 NodeObservation.Facts f = o.observation().facts();
                 long bits = f.throttledBits();
@@ -171,21 +171,5 @@ public final class DriftCheck {
             }
         }
         return out;
-    }
-
-    /** The Ready condition of the Node named so: true, false, or null when there is no such Node. */
-    private static Boolean ready(NodeObservation.KubeSnapshot kube, String name) {
-        for (Map<String, Object> node : kube.nodes()) {
-            if (node.get("metadata") instanceof Map<?, ?> meta && name.equals(meta.get("name"))
-                    && node.get("status") instanceof Map<?, ?> status && status.get("conditions") instanceof List<?> cs) {
-                for (Object c : cs) {
-                    if (c instanceof Map<?, ?> cond && "Ready".equals(cond.get("type"))) {
-                        return "True".equals(cond.get("status"));
-                    }
-                }
-                return false;
-            }
-        }
-        return null;
     }
 }

@@ -406,6 +406,20 @@ public final class Health {
         return out;
     }
 
+    /**
+     * Whether the Node of this name is Ready in a snapshot: true, false (NotReady, or no Ready condition yet, as
+     * {@code node_not_ready} counts it), or null when the snapshot has no such Node.
+     */
+    public static Boolean ready(KubeSnapshot kube, String name) {
+        for (Map<String, Object> node : kube.nodes()) {
+            if (name.equals(string(map(node.get("metadata")).get("name")))) {
+                Map<String, Object> ready = readyCondition(node);
+                return ready != null && "True".equals(string(ready.get("status")));
+            }
+        }
+        return null;
+    }
+
     private static Map<String, Object> readyCondition(Map<String, Object> node) {
         if (map(node.get("status")).get("conditions") instanceof List<?> conditions) {
             for (Object c : conditions) {
