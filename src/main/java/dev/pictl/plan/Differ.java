@@ -130,8 +130,7 @@ public final class Differ {
         boolean replaceRequested = request.replace().stream()
                 .anyMatch(r -> r.equals(addr) || (!r.hasKey() && r.equals(addr.block())));
         if (observed instanceof Observed.Absent) {
-            List<AttributeChange> all = new ArrayList<>();
-            desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, kind.sensitive().contains(k))));
+            List<AttributeChange> all = created(desired, kind);
             boolean reboot = kind.reboots(all);
             return new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
                     kind.sensitive(), all, reboot, reboot && inCluster(inst.node(), ctx), null, "", deps);
@@ -168,6 +167,13 @@ public final class Differ {
         String dataLoss = (action == Action.REPLACE) && inst.type().equals("pv") ? p.note() : null;
         return new ResourceChange(addr, inst.node(), action, reason, p.attributes(), desired, kind.sensitive(), diffs,
                 reboot, reboot && inCluster(inst.node(), ctx), dataLoss, fingerprint(addr, p.attributes()), deps);
+    }
+
+    /** Every attribute of a resource to create, as a change from nothing. */
+    private static List<AttributeChange> created(Map<String, Object> desired, Kind kind) {
+        List<AttributeChange> all = new ArrayList<>();
+        desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, kind.sensitive().contains(k))));
+        return all;
     }
 
     private static boolean onlyChanged(List<AttributeChange> diffs, String name) {
@@ -311,10 +317,8 @@ public final class Differ {
             List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
             ResourceState recorded = state.resource(addr).orElse(null);
             if (recorded == null) {
-                List<AttributeChange> all = new ArrayList<>();
-                desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, kind.sensitive().contains(k))));
                 out.add(new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
-                        kind.sensitive(), all, false, false, null, "", deps));
+                        kind.sensitive(), created(desired, kind), false, false, null, "", deps));
                 continue;
             }
             List<AttributeChange> diffs = new ArrayList<>();
