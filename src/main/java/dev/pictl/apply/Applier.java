@@ -4,6 +4,7 @@ import dev.pictl.addr.ResourceAddress;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.Plan;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
@@ -64,13 +65,25 @@ public final class Applier {
     public ApplyResult apply(Plan plan, StateLock lock) throws StateException {
         State start = lock.read();
         StateRecorder recorder = new StateRecorder(lock, start);
+        ctx.cancellation(cancelled);
+        ctx.journal((address, node, bootId) -> {
+            try {
+                recorder.rebootScheduled(address, node, bootId);
+            } catch (StateException e) {
+                throw new ApplyException(node, "reboot", "the state could not be saved before the reboot: "
+                        + e.getMessage(), "pictl reboots a board only once the state says so; fix the state file's "
+                        + "directory and apply again", e);
+            }
+        });
         for (ResourceChange c : plan.changes()) {
             if (c.action() == Action.NO_OP && c.after() != null) {
                 // What applying it would have recorded: else an apply killed after a change but before its
                 // state write would leave, once adopted, another state than an uninterrupted run.
                 Recorded r = executors.adopted(c);
-                if (!Objects.equals(start.resource(c.address()).map(s -> s.attributes()).orElse(null), r.attributes())) {
-                    recorder.adopt(c, r);
+                var recorded = start.resource(c.address());
+                if (!Objects.equals(recorded.map(s -> s.attributes()).orElse(null), r.attributes())
+                        || recorded.map(s -> s.status() != ResourceStatus.OK).orElse(false)) {
+                    recorder.adopt(c, r); // also an entry a cut-off apply left in_progress that now matches
                 }
             }
         }
@@ -208,17 +221,23 @@ public final class Applier {
     private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption) {
         long start = System.nanoTime();
         hook.started(c.address(), c.action());
-        try {
-            recorder.inProgress(c);
-        } catch (StateException e) {
-            throw new StateFailure(e);
-        }
         boolean acquired = false;
         try {
             if (disruption != null) {
                 ctx.step(c.address(), "wait for its turn (max_unavailable " + ctx.options().maxUnavailable() + ")");
                 disruption.acquire();
                 acquired = true;
+                if (cancelled.get()) {
+                    // Its turn came after Ctrl-C: it has not started, and it does not.
+                    String why = "the apply was interrupted";
+                    hook.skipped(c.address(), why);
+                    return new Outcome.Skipped(c.address(), c.action(), why);
+                }
+            }
+            try {
+                recorder.inProgress(c);
+            } catch (StateException e) {
+                throw new StateFailure(e);
             }
             Executor exec = executors.of(c.address().type());
             if (c.action() == Action.DELETE) {

@@ -29,6 +29,19 @@ public final class ApplyContext {
     private final ApplyOptions options;
     private final ApplyHook hook;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private volatile RebootJournal journal = (address, node, bootId) -> { };
+    private volatile java.util.concurrent.atomic.AtomicBoolean cancelled =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Where an executor records a reboot before it schedules it (the walker's state recorder). */
+    @FunctionalInterface
+    public interface RebootJournal {
+        /**
+         * Records that {@code node} is about to be rebooted while {@code address} changes, ending boot
+         * {@code bootId}; when this returns, the record is saved.
+         */
+        void rebootScheduled(ResourceAddress address, String node, String bootId) throws ApplyException;
+    }
 
     public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config, SecretHasher hasher,
                         ApplyOptions options, ApplyHook hook) {
@@ -50,6 +63,32 @@ public final class ApplyContext {
 
     public Config config() {
         return config;
+    }
+
+    /** Set by the walker before it starts: the flag Ctrl-C sets. */
+    void cancellation(java.util.concurrent.atomic.AtomicBoolean cancelled) {
+        this.cancelled = cancelled;
+    }
+
+    /**
+     * Whether the apply was interrupted. Long waits (a reboot) give up when it is: what they waited for is on record
+     * (see {@link #rebootScheduled}), and the next run waits for it instead.
+     */
+    public boolean cancelled() {
+        return cancelled.get();
+    }
+
+    /** Set by the walker before it starts: where {@link #rebootScheduled} records. */
+    void journal(RebootJournal journal) {
+        this.journal = journal;
+    }
+
+    /**
+     * Saves, before a reboot is scheduled, that it is about to be: a run cut off in the reboot window then leaves the
+     * next run knowing to wait for the board (see {@code engine.RebootWait}).
+     */
+    public void rebootScheduled(ResourceAddress address, String node, String bootId) throws ApplyException {
+        journal.rebootScheduled(address, node, bootId);
     }
 
     /** Reports a step of a resource to the progress hook. */

@@ -3,11 +3,14 @@ package dev.pictl.apply;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.plan.Differ;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.state.PendingReboot;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Writes the state after every resource, atomically, under the apply's lock. Serialised: resources finish in
@@ -31,6 +34,16 @@ final class StateRecorder {
     synchronized void inProgress(ResourceChange c) throws StateException {
         ResourceState r = current.resource(c.address()).orElse(ResourceState.of(c.address(), c.node()));
         write(current.withResource(r.withStatus(ResourceStatus.IN_PROGRESS)));
+    }
+
+    /**
+     * Keeps, on the resource's {@code in_progress} entry, the reboot about to be scheduled for its node
+     * ({@link dev.pictl.state.PendingReboot}); the entry loses it when the resource is next recorded.
+     */
+    synchronized void rebootScheduled(ResourceAddress address, String node, String bootId) throws StateException {
+        ResourceState r = current.resource(address).orElse(ResourceState.of(address, node));
+        write(current.withResource(r.withReboot(new PendingReboot(Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                bootId))));
     }
 
     synchronized void succeeded(ResourceChange c, Recorded recorded) throws StateException {

@@ -90,6 +90,9 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How long to wait for a k3s unit to become active (default: ${DEFAULT-VALUE}).")
     long k3sStartTimeoutSeconds;
 
+    /** Set while the apply runs: the approval prompt marks itself there. */
+    private volatile Interrupts interrupts;
+
     ApplyCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -110,29 +113,17 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyOptions options = new ApplyOptions(nodes.parallelism, maxUnavailable, Duration.ofSeconds(rebootTimeoutSeconds),
                 Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss);
         ProgressView progress = new ProgressView(ctx.out(), color && Ansi.AUTO.enabled());
-        ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest, true),
+        ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest, true,
+                Duration.ofSeconds(rebootTimeoutSeconds)),
                 planFile == null ? null
                 : ctx.workDir().resolve(planFile), options, Executors.standard(), plan -> approve(plan, color),
                 progress, cancelled);
-        Thread main = Thread.currentThread();
-        Thread onInterrupt = new Thread(() -> {
-            cancelled.set(true);
-            ctx.err().println("\nInterrupt received. Letting running steps finish and saving the state...");
-            ctx.err().flush();
-            try {
-                main.join(Duration.ofMinutes(15).toMillis());
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pictl-interrupt");
-        boolean hooked = addHook(onInterrupt);
         ApplyRunResult r;
-        try {
+        try (Interrupts signals = Interrupts.install(cancelled, text -> progress.notice(ctx.err(), text))) {
+            interrupts = signals;
             r = new Pictl().apply(request);
         } finally {
-            if (hooked) {
-                removeHook(onInterrupt);
-            }
+            interrupts = null;
         }
         return report(r, color);
     }
@@ -217,13 +208,25 @@ final class ApplyCommand implements Callable<Integer> {
         ctx.out().println("  Only 'yes' will be accepted to approve.");
         ctx.out().print("\n  Enter a value: ");
         ctx.out().flush();
-        String answer = readLine();
+        Interrupts signals = interrupts;
+        if (signals != null) {
+            signals.prompting(true);
+        }
+        String answer;
+        try {
+            answer = readLine();
+        } finally {
+            if (signals != null) {
+                signals.prompting(false);
+            }
+        }
         return "yes".equals(answer == null ? null : answer.trim());
     }
 
     private int refreshOnly() {
         boolean color = common.color(ctx);
-        PlanRunResult r = PlanCommand.run(ctx, common, nodes, new PlanRequest(PlanMode.REFRESH_ONLY, List.of(), List.of()));
+        PlanRunResult r = PlanCommand.run(ctx, common, nodes, new PlanRequest(PlanMode.REFRESH_ONLY, List.of(), List.of()),
+                Duration.ofSeconds(rebootTimeoutSeconds));
         DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
         if (r.plan() == null || r.plan().hasErrors()) {
             if (r.plan() != null) {
@@ -268,20 +271,4 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean addHook(Thread t) {
-        try {
-            Runtime.getRuntime().addShutdownHook(t);
-            return true;
-        } catch (IllegalStateException | SecurityException e) {
-            return false;
-        }
-    }
-
-    private static void removeHook(Thread t) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(t);
-        } catch (IllegalStateException | SecurityException ignored) {
-            // shutting down already
-        }
-    }
 }

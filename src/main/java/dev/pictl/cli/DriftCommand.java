@@ -77,7 +77,7 @@ final class DriftCommand implements Callable<Integer> {
         }
         // Variables need no values: a cron job should not need the token (docs/drift.md).
         PlanRunRequest run = PlanCommand.request(ctx, common, nodes, new PlanRequest(PlanMode.NORMAL, List.of(),
-                List.of()), false);
+                List.of()), false, null);
         DriftRunResult r = new Pictl().drift(new DriftRunRequest(run, rules, includeUnapplied, failOnHealth));
         int exit = r.exitCode();
         boolean color = common.color(ctx);

@@ -67,6 +67,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--refresh-only", description = "Only show what changed outside pictl since the last apply.")
     boolean refreshOnly;
 
+    @Option(names = "--reboot-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "How long to wait for a node found rebooting or shutting down (default: ${DEFAULT-VALUE}).")
+    long rebootTimeoutSeconds;
+
     PlanCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -78,7 +82,8 @@ final class PlanCommand implements Callable<Integer> {
         }
         PlanMode mode = destroy ? PlanMode.DESTROY : refreshOnly ? PlanMode.REFRESH_ONLY : PlanMode.NORMAL;
         PlanRequest planRequest = new PlanRequest(mode, addresses(spec, targets, "--target"), addresses(spec, replace, "--replace"));
-        PlanRunResult r = run(ctx, common, nodes, planRequest);
+        PlanRunResult r = new Pictl().plan(request(ctx, common, nodes, planRequest, true,
+                Duration.ofSeconds(rebootTimeoutSeconds)));
         boolean color = common.color(ctx);
         DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
         if (r.plan() == null) {
@@ -137,22 +142,27 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** Runs the engine's plan with the options every plan-like command shares. */
-    static PlanRunResult run(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest) {
-        return new Pictl().plan(request(ctx, common, nodes, planRequest, true));
+    static PlanRunResult run(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest,
+                             Duration rebootTimeout) {
+        return new Pictl().plan(request(ctx, common, nodes, planRequest, true, rebootTimeout));
     }
 
     /**
      * The engine request of a plan-like command (plan, apply, drift): configuration, variables (their values
-     * required or not), state, nodes, SSH.
+     * required or not), state, nodes, SSH; how long to wait for a board found rebooting (null: never), with the
+     * line saying so on stderr.
      */
     static PlanRunRequest request(CliContext ctx, CommonOptions common, NodeOptions nodes, PlanRequest planRequest,
-                                  boolean requireValues) {
+                                  boolean requireValues, Duration rebootTimeout) {
         TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(),
                 Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
         return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, requireValues),
                 nodes.statePath(ctx), nodes.simDir(ctx), planRequest, nodes.parallelism, settings,
-                Duration.ofSeconds(nodes.probeTimeoutSeconds));
+                Duration.ofSeconds(nodes.probeTimeoutSeconds), rebootTimeout, line -> {
+                    ctx.err().println(line);
+                    ctx.err().flush();
+                });
     }
 
     /** --target/--replace values: {@code x.y["k"]}, or {@code x.y[k]} when the shell ate the quotes. */

@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** pictl's operations. Stateless; every input arrives in a request record. */
 public final class Pictl {
@@ -69,7 +70,7 @@ public final class Pictl {
      */
     public PlanRunResult plan(PlanRunRequest request) {
         ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
-        Probed p = v.ok() ? readStateAndProbe(request, v) : null;
+        Probed p = v.ok() ? readStateAndProbe(request, v, new AtomicBoolean()) : null;
         if (p == null) {
             return new PlanRunResult(null, v.config(), v.diagnostics(), v.sources());
         }
@@ -86,7 +87,7 @@ public final class Pictl {
      * Reads the state without the lock (never writing it or its key) and probes every node of a valid description;
      * null, with the reasons added to the validation's diagnostics, when the state or the node targets are bad.
      */
-    private static Probed readStateAndProbe(PlanRunRequest request, ValidateResult v) {
+    private static Probed readStateAndProbe(PlanRunRequest request, ValidateResult v, AtomicBoolean cancelled) {
         Config config = v.config();
         Diagnostics diags = v.diagnostics();
         StateStore store = StateStore.at(statePath(request), Version.current());
@@ -106,7 +107,7 @@ public final class Pictl {
             return null;
         }
         try (Transport transport = new SshTransport(transportSettings(request))) {
-            return new Probed(state, hasher, probe(config, targets, request, transport));
+            return new Probed(state, hasher, probe(config, targets, request, transport, state, cancelled));
         }
     }
 
@@ -117,9 +118,9 @@ public final class Pictl {
      * writes the state or its key, and runs nothing on a node but the probe.
      */
     public DriftRunResult drift(DriftRunRequest request) {
-        PlanRunRequest run = request.run();
+        PlanRunRequest run = request.run().withoutRebootWait(); // drift reports what it sees, never waits
         ValidateResult v = validate(new ValidateRequest(run.config(), run.variables()));
-        Probed p = v.ok() ? readStateAndProbe(run, v) : null;
+        Probed p = v.ok() ? readStateAndProbe(run, v, new AtomicBoolean()) : null;
         if (p == null) {
             return new DriftRunResult(null, v.config(), v.diagnostics(), v.sources());
         }
@@ -179,7 +180,7 @@ public final class Pictl {
                 return new ApplyRunResult(null, null, true, diags, v.sources());
             }
             try (Transport transport = new SshTransport(transportSettings(pr))) {
-                Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport);
+                Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, request.cancelled());
                 Plan saved = null;
                 PlanRequest planRequest = pr.plan();
                 if (request.planFile() != null) {
@@ -346,8 +347,12 @@ public final class Pictl {
         return request.statePath() != null ? request.statePath() : StateStore.defaultPath(request.config());
     }
 
+    /**
+     * Probes every node in one round trip each; then, unless the request says never to, waits for the boards found
+     * in their reboot window ({@link RebootWait}) and probes those again.
+     */
     private static Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
-                                                   Transport transport) {
+                                                   Transport transport, State state, AtomicBoolean cancelled) {
         Map<String, ProbeRequest> requests = new LinkedHashMap<>();
         String serverNode = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
         for (String node : targets.byNode().keySet()) {
@@ -359,7 +364,13 @@ public final class Pictl {
             }
             requests.put(node, new ProbeRequest(node, node.equals(serverNode), pvPaths));
         }
-        return Prober.probeAll(transport, targets.byNode(), requests, request.parallelism(), request.probeTimeout());
+        Map<String, ProbeOutcome> probes = Prober.probeAll(transport, targets.byNode(), requests,
+                request.parallelism(), request.probeTimeout());
+        if (request.rebootTimeout() == null) {
+            return probes;
+        }
+        return RebootWait.settle(probes, state, transport, targets.byNode(), requests, request.probeTimeout(),
+                new RebootWait.Settings(request.rebootTimeout(), request.notices(), cancelled));
     }
 
     private static SecretHasher ephemeralHasher() {

@@ -6,6 +6,7 @@ import dev.pictl.transport.TransportSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What {@code pictl plan} needs.
@@ -18,13 +19,31 @@ import java.util.Objects;
  * @param parallelism how many nodes are connected to and probed at once
  * @param transport   SSH settings (ignored with a simulator, which brings its own key and known_hosts)
  * @param probeTimeout the probe command's time limit on each node
+ * @param rebootTimeout how long to wait for a board found in its reboot window (see {@link RebootWait}); null:
+ *                      never wait (drift)
+ * @param notices      where the one line per waited-for board goes ({@code pi-2: rebooting (...); waiting up to
+ *                     600 s})
  */
 public record PlanRunRequest(Path config, VariableInputs variables, Path statePath, Path simDir, PlanRequest plan,
-                             int parallelism, TransportSettings transport, Duration probeTimeout) {
+                             int parallelism, TransportSettings transport, Duration probeTimeout,
+                             Duration rebootTimeout, Consumer<String> notices) {
     public PlanRunRequest {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(variables, "variables");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(probeTimeout, "probeTimeout");
+        notices = notices == null ? line -> { } : notices;
+    }
+
+    /** A request that never waits for a rebooting board and prints nothing while probing. */
+    public PlanRunRequest(Path config, VariableInputs variables, Path statePath, Path simDir, PlanRequest plan,
+                          int parallelism, TransportSettings transport, Duration probeTimeout) {
+        this(config, variables, statePath, simDir, plan, parallelism, transport, probeTimeout, null, null);
+    }
+
+    /** The same request, never waiting for a rebooting board. */
+    public PlanRunRequest withoutRebootWait() {
+        return new PlanRunRequest(config, variables, statePath, simDir, plan, parallelism, transport, probeTimeout,
+                null, notices);
     }
 }

@@ -18,16 +18,59 @@ import java.util.Objects;
  * @param kube     the Kubernetes objects as the server's kubectl shows them; null unless this node was probed
  *                 as the server
  * @param paths    directories asked about (PV paths on this node), by absolute path
+ * @param lifecycle whether the board is running or shutting down, and a reboot pictl scheduled in this boot
  */
 public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<String, PackageState> packages,
                               Map<String, ServiceState> services, K3sInstall k3s, KubeSnapshot kube,
-                              Map<String, PathState> paths) {
+                              Map<String, PathState> paths, Lifecycle lifecycle) {
     public NodeObservation {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(facts, "facts");
         packages = Map.copyOf(packages);
         services = Map.copyOf(services);
         paths = Map.copyOf(paths);
+        lifecycle = lifecycle == null ? Lifecycle.RUNNING : lifecycle;
+    }
+
+    /** An observation of a running board with no reboot pending. */
+    public NodeObservation(String node, Facts facts, Cmdline cmdline, Map<String, PackageState> packages,
+                           Map<String, ServiceState> services, K3sInstall k3s, KubeSnapshot kube,
+                           Map<String, PathState> paths) {
+        this(node, facts, cmdline, packages, services, k3s, kube, paths, Lifecycle.RUNNING);
+    }
+
+    /**
+     * Where the board is between boot and shutdown. A board that is going down must not be changed: an edit
+     * started now is cut off mid-command, and what it would verify is gone with the boot.
+     *
+     * @param systemState   what {@code systemctl is-system-running} printed ({@code running}, {@code degraded},
+     *                      {@code starting}, {@code stopping}, ...); empty when it printed nothing
+     * @param nologin       whether {@code /run/nologin} exists (systemd writes it when a shutdown begins, and
+     *                      removes it late in boot)
+     * @param pictlRebootOf the boot_id in {@code /run/pictl/reboot}, which pictl writes just before it schedules a
+     *                      reboot; /run is a tmpfs, so the file exists only in the boot it was written in; null when
+     *                      absent
+     */
+    public record Lifecycle(String systemState, boolean nologin, String pictlRebootOf) {
+        public static final Lifecycle RUNNING = new Lifecycle("running", false, null);
+
+        public Lifecycle {
+            systemState = systemState == null ? "" : systemState;
+        }
+
+        /**
+         * The board is going down: systemd is {@code stopping}, or {@code /run/nologin} exists outside boot (a
+         * shutdown is under way or scheduled within minutes). During boot /run/nologin is normal and means nothing.
+         */
+        public boolean shuttingDown() {
+            return systemState.equals("stopping") || nologin && !systemState.equals("starting")
+                    && !systemState.equals("initializing");
+        }
+
+        /** Whether a reboot that pictl scheduled is still to come in the boot that was probed. */
+        public boolean pictlRebootPending(String bootId) {
+            return pictlRebootOf != null && pictlRebootOf.equals(bootId);
+        }
     }
 
     /**

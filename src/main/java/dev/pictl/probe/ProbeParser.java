@@ -50,7 +50,23 @@ public final class ProbeParser {
     public static NodeObservation parse(ProbeRequest request, String stdout) {
         Map<Section, String> s = sections(stdout);
         return new NodeObservation(request.node(), facts(s), cmdline(s), packages(s.get(Section.PACKAGES)),
-                services(s.get(Section.UNITS)), k3s(s), kube(request, s), paths(s.get(Section.PATHS)));
+                services(s.get(Section.UNITS)), k3s(s), kube(request, s), paths(s.get(Section.PATHS)),
+                lifecycle(s.get(Section.LIFECYCLE)));
+    }
+
+    /**
+     * The {@code lifecycle} section: {@code state=running}, {@code nologin=yes} (only when /run/nologin exists),
+     * {@code pictl-reboot=BOOT_ID} (empty when pictl scheduled no reboot in this boot). Absent (an older script):
+     * running.
+     */
+    static NodeObservation.Lifecycle lifecycle(String text) {
+        if (text == null) {
+            return NodeObservation.Lifecycle.RUNNING;
+        }
+        Map<String, String> kv = keyValues(text);
+        String reboot = kv.get("pictl-reboot");
+        return new NodeObservation.Lifecycle(kv.getOrDefault("state", "").strip(), "yes".equals(kv.get("nologin")),
+                reboot == null || reboot.isBlank() ? null : reboot.strip());
     }
 
     /** Whether the output reached the script's last section (an output cut short has no end marker). */

@@ -45,6 +45,8 @@ public final class ProbeScript {
         THROTTLED("throttled"),
         TEMP("temp"),
         BOOT_ID("boot-id"),
+        /** {@code state=}, {@code nologin=} and {@code pictl-reboot=} lines: is the board going down? */
+        LIFECYCLE("lifecycle"),
         HOSTNAME("hostname"),
         KERNEL_HOSTNAME("kernel-hostname"),
         HOSTS("hosts"),
@@ -114,6 +116,11 @@ public final class ProbeScript {
             sec throttled;          vcgencmd get_throttled 2>/dev/null
             sec temp;               vcgencmd measure_temp 2>/dev/null
             sec boot-id;            cat "$R/proc/sys/kernel/random/boot_id" 2>/dev/null
+            # A board shutting down still answers for a while; pictl must not start a change on it.
+            sec lifecycle;          printf 'state=%s\n' "$(systemctl is-system-running 2>/dev/null)"
+                                    [ -e "$R/run/nologin" ] && echo nologin=yes
+                                    p=; [ -f "$R/run/pictl/reboot" ] && read -r p <"$R/run/pictl/reboot"
+                                    printf 'pictl-reboot=%s\n' "$p"
             sec hostname;           cat "$R/etc/hostname" 2>/dev/null
             sec kernel-hostname;    hostname 2>/dev/null
             sec hosts;              grep '^127\\.0\\.1\\.1[[:space:]]' "$R/etc/hosts" 2>/dev/null

@@ -22,9 +22,12 @@ import java.util.Set;
  * @param k3sRestartMillis    systemd's RestartSec for the k3s units (the real unit says 5 s)
  * @param controlPort         the simulator's loopback control port (0 = any free port)
  * @param k3sStableVersion    what the install script's "stable" channel resolves to
+ * @param shutdownMillis      how long a board takes to shut down before a reboot or power-off takes it down: SSH
+ *                            still answers, {@code systemctl is-system-running} says {@code stopping} and
+ *                            {@code /run/nologin} exists (0 or less in a stored spec: the default, 300 ms)
  */
 public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3sStartDelayMillis, long k3sRestartMillis,
-                          int controlPort, String k3sStableVersion) {
+                          int controlPort, String k3sStableVersion, long shutdownMillis) {
 
     public static final String DEFAULT_K3S = "v1.31.4+k3s1";
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -55,9 +58,10 @@ public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3s
         k3sStartDelayMillis = k3sStartDelayMillis < 0 ? 200 : k3sStartDelayMillis;
         k3sRestartMillis = k3sRestartMillis <= 0 ? 5000 : k3sRestartMillis;
         k3sStableVersion = k3sStableVersion == null ? DEFAULT_K3S : k3sStableVersion;
+        shutdownMillis = shutdownMillis <= 0 ? 300 : shutdownMillis;
     }
 
-    public static ClusterSpec of(List<NodeSpec> nodes) { return new ClusterSpec(nodes, -1, -1, 0, 0, null); }
+    public static ClusterSpec of(List<NodeSpec> nodes) { return new ClusterSpec(nodes, -1, -1, 0, 0, null, 0); }
 
     /**
      * {@code count} fresh boards named {@code prefix-1..n} on 127.0.1.10, 127.0.1.11, ... (wrapping into
@@ -71,11 +75,12 @@ public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3s
         return of(nodes);
     }
 
-    public ClusterSpec withNodes(List<NodeSpec> n) { return new ClusterSpec(n, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion); }
-    public ClusterSpec withRebootDelayMillis(long v) { return new ClusterSpec(nodes, v, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion); }
-    public ClusterSpec withK3sStartDelayMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, v, k3sRestartMillis, controlPort, k3sStableVersion); }
-    public ClusterSpec withK3sRestartMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, v, controlPort, k3sStableVersion); }
-    public ClusterSpec withControlPort(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, v, k3sStableVersion); }
+    public ClusterSpec withNodes(List<NodeSpec> n) { return new ClusterSpec(n, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis); }
+    public ClusterSpec withRebootDelayMillis(long v) { return new ClusterSpec(nodes, v, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis); }
+    public ClusterSpec withK3sStartDelayMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, v, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis); }
+    public ClusterSpec withK3sRestartMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, v, controlPort, k3sStableVersion, shutdownMillis); }
+    public ClusterSpec withControlPort(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, v, k3sStableVersion, shutdownMillis); }
+    public ClusterSpec withShutdownMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, v); }
 
     public static ClusterSpec read(Path file) throws IOException { return MAPPER.readValue(file.toFile(), ClusterSpec.class); }
 

@@ -202,7 +202,7 @@ final class ControlServer implements AutoCloseable {
             reply.err("Call to " + (verb.equals("reboot") ? "Reboot" : "PowerOff") + " failed: Interactive authentication required.\n");
             return 1;
         }
-        if (verb.equals("reboot")) node.rebootNow(); else node.powerOff();
+        if (verb.equals("reboot")) node.rebootNow(); else node.powerOffNow();
         return -1;
     }
 
@@ -232,12 +232,12 @@ final class ControlServer implements AutoCloseable {
         else if (when.startsWith("+")) minutes = Long.parseLong(when.substring(1));
         else minutes = 1;
         if (minutes == 0) {
-            if (reboot) node.rebootNow(); else node.powerOff();
+            if (reboot) node.rebootNow(); else node.powerOffNow();
             return -1;
         }
         Instant at = Instant.now().plus(Duration.ofMinutes(minutes));
         boolean r = reboot;
-        ScheduledFuture<?> f = cluster.scheduler().schedule(() -> { if (r) node.rebootNow(); else node.powerOff(); }, minutes, TimeUnit.MINUTES);
+        ScheduledFuture<?> f = cluster.scheduler().schedule(() -> { if (r) node.rebootNow(); else node.powerOffNow(); }, minutes, TimeUnit.MINUTES);
         cluster.scheduleShutdown(node, f);
         reply.err((reboot ? "Reboot" : "Shutdown") + " scheduled for " + WHEN.format(at) + ", use 'shutdown -c' to cancel.\n");
         return 0;

@@ -54,6 +54,7 @@ public final class SimNode {
 
     private volatile SshServer server;
     private volatile boolean up;
+    private volatile boolean stopping;
     private volatile String bootId = "";
     private volatile ScheduledFuture<?> pendingBoot;
 
@@ -110,6 +111,10 @@ public final class SimNode {
     void countSftp() { sftpCount.incrementAndGet(); }
 
     public boolean isUp() { return up; }
+    /** Shutting down: up, SSH still answering, but going down (see {@link #shutDownThen}). */
+    public boolean isStopping() { return stopping; }
+    /** What {@code systemctl is-system-running} prints: {@code stopping} while shutting down, else {@code running}. */
+    String systemState() { return stopping ? "stopping" : "running"; }
     /** The current boot's id (as in /proc/sys/kernel/random/boot_id); empty while down. */
     public String bootId() { return bootId; }
     public synchronized boolean isReachable() { return up && unreachable == null; }
@@ -226,6 +231,7 @@ public final class SimNode {
     /** Boots the board: kernel files from cmdline.txt, new boot_id, SSH up, enabled units started. */
     synchronized void boot() throws IOException {
         pendingBoot = null;
+        stopping = false;
         bootId = UUID.randomUUID().toString();
         Files.createDirectories(root.resolve("proc/sys/kernel/random"));
         Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), bootId + "\n");
@@ -378,6 +384,7 @@ public final class SimNode {
     private synchronized void goDown(String why) {
         if (!up) return;
         up = false;
+        stopping = false;
         stopSsh();
         closeSilent();
         killProcesses();
@@ -394,9 +401,51 @@ public final class SimNode {
         });
     }
 
+    /** {@code reboot} run on the board: it shuts down first ({@link #shutDownThen}), then reboots. */
     void rebootNow() {
-        goDown("reboot");
-        scheduleBoot();
+        shutDownThen(true);
+    }
+
+    /** {@code poweroff} run on the board: it shuts down first, then stays off. */
+    void powerOffNow() {
+        shutDownThen(false);
+    }
+
+    /**
+     * systemd's shutdown, as a caller on the board sees it: for the cluster's shutdown time the board is still up
+     * and SSH answers, but {@code systemctl is-system-running} says {@code stopping} and {@code /run/nologin}
+     * exists; then it goes down (and, for a reboot, boots again after the reboot delay). A second request while
+     * stopping changes nothing.
+     */
+    private void shutDownThen(boolean reboot) {
+        String boot;
+        synchronized (this) {
+            if (!up || stopping) return;
+            stopping = true;
+            boot = bootId;
+        }
+        try {
+            Files.createDirectories(root.resolve("run"));
+            Files.writeString(root.resolve("run/nologin"), "System is going down.\n");
+        } catch (IOException e) {
+            // a board without /run still goes down
+        }
+        cluster.event(spec.name(), "shutting down " + spec.name() + (reboot ? " for reboot" : ""));
+        // In the caller's thread, as before: the command that asked for it never sees an exit status.
+        try {
+            Thread.sleep(cluster.spec().shutdownMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (!up || !boot.equals(bootId)) return; // powered off (and on) meanwhile by the admin
+        }
+        if (reboot) {
+            goDown("reboot");
+            scheduleBoot();
+        } else {
+            powerOff();
+        }
     }
 
     private synchronized void scheduleBoot() {

@@ -454,6 +454,13 @@ final class Units {
                 }
                 return 0;
             }
+            case "is-system-running" -> {
+                // systemd: "running" (exit 0), "stopping" during a shutdown (exit 1). No unit ever ends "failed"
+                // here (they auto-restart), so never "degraded".
+                String w = node.systemState();
+                if (!quiet) o.out(w + "\n");
+                return w.equals("running") ? 0 : 1;
+            }
             case "is-active" -> {
                 int rc = 0;
                 StringBuilder b = new StringBuilder();
@@ -494,7 +501,7 @@ final class Units {
             }
             case "reboot", "poweroff", "halt" -> {
                 if (!root) { o.err("Call to " + (verb.equals("reboot") ? "Reboot" : "PowerOff") + " failed: Interactive authentication required.\n"); return 1; }
-                if (verb.equals("reboot")) node.rebootNow(); else node.powerOff();
+                if (verb.equals("reboot")) node.rebootNow(); else node.powerOffNow();
                 return -1;
             }
             case "list-units", "list-unit-files" -> {

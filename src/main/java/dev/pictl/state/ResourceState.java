@@ -32,10 +32,12 @@ import java.util.regex.Pattern;
  * @param fingerprint     a hash of what was probed for it, so a saved plan can tell the object moved since;
  *                        empty when nothing was probed; never null
  * @param status          see {@link ResourceStatus}; never null
+ * @param reboot          a reboot of its node that an apply scheduled while changing it and did not see through;
+ *                        only on an {@code in_progress} entry; null when there is none
  */
 public record ResourceState(ResourceAddress address, String node, Map<String, Object> attributes,
                             Map<String, String> sensitiveHashes, List<ResourceAddress> dependencies,
-                            String fingerprint, ResourceStatus status) {
+                            String fingerprint, ResourceStatus status, PendingReboot reboot) {
     static final Pattern HASH = Pattern.compile(Pattern.quote(SecretHasher.PREFIX) + "[0-9a-f]{64}");
 
     public ResourceState {
@@ -62,6 +64,17 @@ public record ResourceState(ResourceAddress address, String node, Map<String, Ob
         }
         sensitiveHashes = Collections.unmodifiableMap(hashes);
         dependencies = dependencies == null ? List.of() : List.copyOf(new TreeSet<>(dependencies));
+        if (reboot != null && status != ResourceStatus.IN_PROGRESS) {
+            throw new IllegalArgumentException("a pending reboot is kept only on an in_progress entry, not on a "
+                    + status.jsonName() + " one");
+        }
+    }
+
+    /** An entry without a pending reboot. */
+    public ResourceState(ResourceAddress address, String node, Map<String, Object> attributes,
+                         Map<String, String> sensitiveHashes, List<ResourceAddress> dependencies, String fingerprint,
+                         ResourceStatus status) {
+        this(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status, null);
     }
 
     /** A fresh entry with no attributes, no dependencies, no fingerprint and status {@code ok}. */
@@ -83,28 +96,37 @@ public record ResourceState(ResourceAddress address, String node, Map<String, Ob
     }
 
     public ResourceState withNode(String node) {
-        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status);
+        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status, reboot);
     }
 
     public ResourceState withAttributes(Map<String, ?> attributes) {
-        return new ResourceState(address, node, cast(attributes), sensitiveHashes, dependencies, fingerprint, status);
+        return new ResourceState(address, node, cast(attributes), sensitiveHashes, dependencies, fingerprint, status,
+                reboot);
     }
 
     public ResourceState withSensitiveHashes(Map<String, String> sensitiveHashes) {
-        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status);
+        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status, reboot);
     }
 
     public ResourceState withDependencies(Collection<ResourceAddress> dependencies) {
         return new ResourceState(address, node, attributes, sensitiveHashes, List.copyOf(dependencies), fingerprint,
-                status);
+                status, reboot);
     }
 
     public ResourceState withFingerprint(String fingerprint) {
-        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status);
+        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status, reboot);
     }
 
+    /** The entry with another status; a pending reboot stays only while the status is {@code in_progress}. */
     public ResourceState withStatus(ResourceStatus status) {
-        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status);
+        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint, status,
+                status == ResourceStatus.IN_PROGRESS ? reboot : null);
+    }
+
+    /** The {@code in_progress} entry with this reboot pending (null: none). */
+    public ResourceState withReboot(PendingReboot reboot) {
+        return new ResourceState(address, node, attributes, sensitiveHashes, dependencies, fingerprint,
+                reboot == null ? status : ResourceStatus.IN_PROGRESS, reboot);
     }
 
     @SuppressWarnings("unchecked")

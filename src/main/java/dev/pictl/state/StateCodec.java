@@ -146,6 +146,12 @@ final class StateCodec {
             r.dependencies().forEach(d -> deps.add(d.toString()));
             o.set("attributes", MAPPER.valueToTree(r.attributes()));
             o.set("sensitive_hashes", MAPPER.valueToTree(r.sensitiveHashes()));
+            if (r.reboot() != null) {
+                // Optional, so that a state without one is byte for byte what format 1 always was.
+                ObjectNode reboot = o.putObject(REBOOT);
+                reboot.put("scheduled_at", r.reboot().scheduledAt().toString());
+                reboot.put("replaces_boot_id", r.reboot().replacesBootId());
+            }
         }
         try {
             return WRITER.writeValueAsString(root) + "\n";
@@ -185,13 +191,81 @@ final class StateCodec {
             throw new Invalid("format_version " + version + " is not a pictl state format (the first is 1)");
         }
         ObjectNode current = StateUpgrader.upgrade((ObjectNode) tree, version);
+        Map<Integer, PendingReboot> reboots = takeReboots(current);
         FileV1 file;
         try {
             file = MAPPER.treeToValue(current, FileV1.class);
         } catch (JsonProcessingException e) {
             throw new Invalid(describe(e));
         }
-        return check(file);
+        State state = check(file);
+        if (reboots.isEmpty()) {
+            return state;
+        }
+        List<ResourceState> resources = new ArrayList<>(state.resources());
+        for (Map.Entry<Integer, PendingReboot> e : reboots.entrySet()) {
+            ResourceState r = resources.get(e.getKey());
+            if (r.status() != ResourceStatus.IN_PROGRESS) {
+                throw new Invalid("resources[" + e.getKey() + "].reboot: only an in_progress entry has a pending "
+                        + "reboot, this one is " + r.status().jsonName());
+            }
+            resources.set(e.getKey(), r.withReboot(e.getValue()));
+        }
+        return new State(state.serial(), state.lineage(), state.pictlVersion(), resources);
+    }
+
+    /** The optional property of a resource entry that holds its {@link PendingReboot}. */
+    private static final String REBOOT = "reboot";
+
+    /**
+     * Removes each resource entry's optional {@code reboot} object from the tree (the strict mapper reads the rest)
+     * and returns them by the entry's index, checked.
+     */
+    private static Map<Integer, PendingReboot> takeReboots(ObjectNode file) throws Invalid {
+        Map<Integer, PendingReboot> out = new java.util.TreeMap<>();
+        JsonNode resources = file.get("resources");
+        if (resources == null || !resources.isArray()) {
+            return out;
+        }
+        for (int i = 0; i < resources.size(); i++) {
+            if (!(resources.get(i) instanceof ObjectNode entry) || !entry.has(REBOOT)) {
+                continue;
+            }
+            String at = "resources[" + i + "]." + REBOOT;
+            JsonNode r = entry.remove(REBOOT);
+            if (!r.isObject()) {
+                throw new Invalid(at + ": expected an object, found " + kind(r));
+            }
+            java.util.Iterator<String> names = r.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!n.equals("scheduled_at") && !n.equals("replaces_boot_id")) {
+                    throw new Invalid(at + ": unknown property \"" + n + "\" (it has scheduled_at and replaces_boot_id)");
+                }
+            }
+            JsonNode when = r.get("scheduled_at");
+            JsonNode boot = r.get("replaces_boot_id");
+            if (when == null || !when.isTextual()) {
+                throw new Invalid(at + ".scheduled_at: expected a string (an RFC 3339 UTC time), found "
+                        + (when == null ? "nothing" : kind(when)));
+            }
+            if (boot == null || !boot.isTextual()) {
+                throw new Invalid(at + ".replaces_boot_id: expected a string (a boot_id), found "
+                        + (boot == null ? "nothing" : kind(boot)));
+            }
+            java.time.Instant scheduled;
+            try {
+                scheduled = java.time.Instant.parse(when.textValue());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new Invalid(at + ".scheduled_at: " + show(when.textValue()) + " is not an RFC 3339 UTC time");
+            }
+            try {
+                out.put(i, new PendingReboot(scheduled, boot.textValue()));
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(at + ".replaces_boot_id: " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static State check(FileV1 f) throws Invalid {

@@ -4,6 +4,7 @@ import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Kubectl;
+import dev.pictl.state.PendingReboot;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.TransportException;
 import java.time.Duration;
@@ -37,7 +38,14 @@ final class Reboot {
     /** Seconds between scheduling the reboot and the reboot: time for the exit status to travel back. */
     static final int DELAY_SECONDS = 2;
 
+    /**
+     * First the marker: {@code /run/pictl/reboot} holds the boot_id of the boot the reboot ends. /run is a tmpfs, so
+     * it exists exactly until that reboot; the probe reads it, and a later run that finds it knows the board is about
+     * to go down (the timer fires {@value #DELAY_SECONDS} s later) and waits instead of starting a change.
+     */
     private static final String SCHEDULE = """
+            R="${PICTL_ROOT:-}"
+            mkdir -p "$R/run/pictl" && cp "$R/proc/sys/kernel/random/boot_id" "$R/run/pictl/reboot" || exit 1
             if command -v systemd-run >/dev/null 2>&1 && systemd-run --on-active=%1$d --quiet systemctl reboot
             then echo scheduled=systemd-run
             else
@@ -53,6 +61,8 @@ final class Reboot {
             TransportException.Kind.HOST_KEY_UNKNOWN, TransportException.Kind.AUTH_REFUSED);
 
     private static final Duration POLL_LIMIT = Duration.ofSeconds(15);
+    /** How long after scheduling a reboot a refused login is taken for the shutdown's /run/nologin. */
+    private static final Duration NOLOGIN_WINDOW = Duration.ofSeconds(120);
     private static final long FIRST_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 5000;
 
@@ -109,10 +119,17 @@ final class Reboot {
     static void rebootAndWait(ApplyContext ctx, ResourceAddress address, String node, String oldBootId,
                               String afterHint) throws ApplyException {
         ctx.step(address, REBOOT);
+        if (!PendingReboot.isBootId(oldBootId)) {
+            throw new ApplyException(node, REBOOT, "the node's boot_id is not a UUID (" + (oldBootId == null ? "none"
+                    : "\"" + oldBootId + "\"") + "); pictl tells the new boot by it and will not reboot without it",
+                    "check /proc/sys/kernel/random/boot_id on the node");
+        }
+        ctx.rebootScheduled(address, node, oldBootId);
         ExecResult s = Sh.check(ctx, node, REBOOT, SCHEDULE, "run `sudo systemd-run --on-active=2 systemctl "
                 + "reboot` on the node to see why the reboot cannot be scheduled");
         LOG.debug("{}: reboot {} in {} s (old boot_id {})", node, Sh.keyValues(s.stdout()).get("scheduled"),
                 DELAY_SECONDS, oldBootId);
+        long scheduled = System.nanoTime();
         ctx.reconnect(node);
         ctx.step(address, WAIT_BOOT);
         Duration timeout = ctx.options().rebootTimeout();
@@ -120,6 +137,10 @@ final class Reboot {
         long backoff = FIRST_BACKOFF_MS;
         String last = "it still answered with the old boot_id";
         while (true) {
+            if (ctx.cancelled()) {
+                throw new ApplyException(node, WAIT_BOOT, "interrupted while the node reboots", "run pictl apply "
+                        + "again: it waits for the board to come back, then verifies and finishes");
+            }
             try {
                 ExecResult r = ctx.run(node, WAIT_BOOT, READ_BOOT_ID, false, POLL_LIMIT);
                 String id = r.stdout().strip();
@@ -130,7 +151,12 @@ final class Reboot {
                 last = r.exitCode() == 0 ? "it still answered with the old boot_id" : "reading the boot_id exited "
                         + r.exitCode();
             } catch (ApplyException e) {
-                if (e.getCause() instanceof TransportException te && FATAL.contains(te.kind())) {
+                // While systemd shuts down, pam_nologin refuses logins (/run/nologin): an auth refusal then is
+                // the shutdown, not the key. Later it is the key, and waiting does not help.
+                boolean shuttingDown = e.getCause() instanceof TransportException te
+                        && te.kind() == TransportException.Kind.AUTH_REFUSED
+                        && System.nanoTime() - scheduled < NOLOGIN_WINDOW.toNanos();
+                if (e.getCause() instanceof TransportException te && FATAL.contains(te.kind()) && !shuttingDown) {
                     throw e;
                 }
                 last = e.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(node + ": " + WAIT_BOOT

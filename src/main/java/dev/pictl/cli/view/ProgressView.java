@@ -63,6 +63,18 @@ public final class ProgressView implements ApplyHook {
         line(address + ": skipped (" + why + ")");
     }
 
+    /**
+     * Prints a message on {@code err} between the live lines: cleared first, drawn again after, so the message
+     * stays on the terminal (an interrupt's, say).
+     */
+    public synchronized void notice(java.io.PrintWriter err, String text) {
+        clear();
+        out.flush();
+        err.println(text);
+        err.flush();
+        redraw();
+    }
+
     private void line(String text) {
         clear();
         out.println(text);

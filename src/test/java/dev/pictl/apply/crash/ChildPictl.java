@@ -40,7 +40,22 @@ final class ChildPictl implements AutoCloseable {
 
     /** Starts {@code pictl ARGS...} in {@code workDir}, with HOME there too (nothing of the user's ~/.ssh is read). */
     static ChildPictl start(Path workDir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(workDir, List.of(), args);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, through {@code perl} setting SIGINT back to its default first: a process
+     * started in the background by a shell without job control (CI) inherits SIGINT ignored, and the JVM leaves an
+     * ignored SIGINT alone, so Ctrl-C could not be tested. Debian's perl-base is always there.
+     */
+    static ChildPictl startInterruptible(Path workDir, String... args) throws IOException {
+        return start(workDir, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; $SIG{TERM} = 'DEFAULT'; exec @ARGV or die"),
+                args);
+    }
+
+    private static ChildPictl start(Path workDir, List<String> prefix, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // as the ./pictl launcher starts it: C1 only and SerialGC start faster
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), "dev.pictl.cli.Main"));
@@ -91,6 +106,14 @@ final class ChildPictl implements AutoCloseable {
             if (trigger.test(line) && ++seen == occurrence) {
                 return line;
             }
+        }
+    }
+
+    /** Sends a signal ({@code INT}, {@code TERM}) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
         }
     }
 

@@ -45,19 +45,31 @@ final class SeedFleet implements AutoCloseable {
     final SimCluster sim;
     final Path simDir;
     final Path work;
+    /** Whether the description has a k3s server, whose cluster objects {@link #nodeFacts} then reads too. */
+    private final boolean cluster;
 
-    private SeedFleet(SimCluster sim, Path simDir, Path work) {
+    private SeedFleet(SimCluster sim, Path simDir, Path work, boolean cluster) {
         this.sim = sim;
         this.simDir = simDir;
         this.work = work;
+        this.cluster = cluster;
     }
 
     /**
-     * Four fresh boards (hostname {@code raspberrypi}, nothing installed) under {@code dir}, the {@code slot}-th
-     * port of this class's range (a new port per fleet: no wait for the previous fleet's sockets), short reboots.
+     * Four fresh boards (hostname {@code raspberrypi}, nothing installed) under {@code dir}, on the next port of the
+     * range (a new port per fleet: no wait for an earlier fleet's sockets, none shared with a concurrent one),
+     * short reboots.
      */
-    static SeedFleet start(Path dir, int slot) throws IOException {
-        int port = BASE_PORT + slot;
+    static SeedFleet start(Path dir) throws IOException {
+        return start(dir, Files.readString(SEED));
+    }
+
+    /** The next port of the range: fleets of every class in this JVM, concurrent ones too, get one each. */
+    private static final java.util.concurrent.atomic.AtomicInteger SLOTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** As {@link #start(Path)}, with another description of the same four boards. */
+    static SeedFleet start(Path dir, String description) throws IOException {
+        int port = BASE_PORT + SLOTS.getAndIncrement();
         List<NodeSpec> boards = new java.util.ArrayList<>();
         for (int i = 0; i < NODES.size(); i++) {
             boards.add(NodeSpec.of(NODES.get(i), SUBNET + (10 + i), port).withAdvertisedAddress("192.168.1." + (10 + i)));
@@ -67,8 +79,8 @@ final class SeedFleet implements AutoCloseable {
         Path simDir = dir.resolve("sim");
         Path work = dir.resolve("work");
         Files.createDirectories(work);
-        Files.copy(SEED, work.resolve("cluster.hcl"));
-        return new SeedFleet(SimCluster.start(spec, simDir), simDir, work);
+        Files.writeString(work.resolve("cluster.hcl"), description);
+        return new SeedFleet(SimCluster.start(spec, simDir), simDir, work, description.contains("k3s_server"));
     }
 
     Path statePath() {
@@ -82,6 +94,11 @@ final class SeedFleet implements AutoCloseable {
     /** {@code pictl apply} of the seed in a JVM of its own. */
     ChildPictl spawnApply() throws IOException {
         return ChildPictl.start(work, applyArgs());
+    }
+
+    /** As {@link #spawnApply}, with SIGINT at its default (a test run in the background may have it ignored). */
+    ChildPictl spawnInterruptibleApply() throws IOException {
+        return ChildPictl.startInterruptible(work, applyArgs());
     }
 
     String[] applyArgs() {
@@ -121,6 +138,9 @@ final class SeedFleet implements AutoCloseable {
                     facts.put(n + " " + line.substring(0, eq), normalise(line.substring(eq + 1)));
                 }
             }
+        }
+        if (!cluster) {
+            return facts;
         }
         SimNode server = sim.node("pi-server-1");
         JsonNode nodes = kubectl(server, "get nodes -o json");
@@ -167,8 +187,8 @@ final class SeedFleet implements AutoCloseable {
     }
 
     /** Board-specific noise out (the partition UUID and MAC address differ per fresh board), everything else kept. */
-    private static String normalise(String v) {
-        return v.replaceAll("PARTUUID=[0-9a-fA-F]+-", "PARTUUID=X-").replaceAll("macaddr=\\S+", "macaddr=X");
+    private String normalise(String v) {
+        return v.replace(simDir.toString(), "<sim>").replaceAll("PARTUUID=[0-9a-fA-F]+-", "PARTUUID=X-").replaceAll("macaddr=\\S+", "macaddr=X");
     }
 
     /**
