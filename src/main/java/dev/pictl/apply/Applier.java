@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       cluster are additionally limited to {@code maxUnavailable} at a time (the server's before the agents'
  *       by the graph); a bare fleet is provisioned in parallel.</li>
  *   <li>A failure skips everything that depends on it, transitively; independent work goes on. The root cause is
- *       reported once, the skipped ones name it.</li>
- *   <li>Cancellation (Ctrl-C) starts nothing new, lets running resources finish, and leaves the state saved.</li>
+ *       reported once, the skipped ones name it. A failed change that took a node out of service stops the roll:
+ *       no further node is taken out of service in this apply (those changes are skipped, naming it).</li>
+ *   <li>Cancellation (Ctrl-C) starts nothing new (a change waiting for its rolling turn included), lets running
+ *       resources finish, and leaves the state saved.</li>
  *   <li>The state is written after every resource (see {@link StateRecorder}). If it cannot be written the apply
  *       stops starting work: continuing would leave changes nobody records.</li>
  * </ul>
@@ -53,6 +55,9 @@ public final class Applier {
     private final ApplyContext ctx;
     private final ApplyHook hook;
     private final AtomicBoolean cancelled;
+    /** Set when a change that took a node out of service failed: the roll stops there (see {@link #run}). */
+    private final java.util.concurrent.atomic.AtomicReference<String> rollStopped =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public Applier(Executors executors, ApplyContext ctx, ApplyHook hook, AtomicBoolean cancelled) {
         this.executors = executors;
@@ -227,9 +232,10 @@ public final class Applier {
                 ctx.step(c.address(), "wait for its turn (max_unavailable " + ctx.options().maxUnavailable() + ")");
                 disruption.acquire();
                 acquired = true;
-                if (cancelled.get()) {
-                    // Its turn came after Ctrl-C: it has not started, and it does not.
-                    String why = "the apply was interrupted";
+                String why = cancelled.get() ? "the apply was interrupted" // its turn came after Ctrl-C
+                        : rollStopped.get() != null ? "the roll stopped: " + rollStopped.get() : null;
+                if (why != null) {
+                    // It has not started, and it does not: no node is taken out of service after that.
                     hook.skipped(c.address(), why);
                     return new Outcome.Skipped(c.address(), c.action(), why);
                 }
@@ -252,6 +258,11 @@ public final class Applier {
             return new Outcome.Succeeded(c.address(), c.action(), elapsed);
         } catch (ApplyException e) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (disruption != null) {
+                // A node taken out of service did not come back as it should: freeing its slot would take the next
+                // one down while this one is still down (or cordoned).
+                rollStopped.compareAndSet(null, c.address() + " failed");
+            }
             hook.failed(c.address(), c.action(), elapsed, e);
             return new Outcome.Failed(c.address(), c.action(), elapsed, e);
         } catch (StateException e) {

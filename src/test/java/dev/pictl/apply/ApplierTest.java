@@ -1,6 +1,7 @@
 package dev.pictl.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -206,6 +207,41 @@ class ApplierTest {
         }
         run(fresh, bare, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
         assertEquals(4, bare.maxConcurrent.get(), "a bare fleet is provisioned in parallel");
+    }
+
+    @Test
+    void walk_aFailedDisruptiveChangeStopsTheRoll_otherWorkGoesOn() throws Exception {
+        Script s = new Script();
+        s.failing.add("w1");
+        List<ResourceChange> changes = new ArrayList<>();
+        for (String n : List.of("w1", "w2", "w3")) {
+            changes.add(change(n, Action.UPDATE, List.of(), true));
+        }
+        changes.add(change("x", Action.UPDATE, List.of(), false)); // not disruptive: independent, it runs
+        ApplyResult r = run(changes, s, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
+        assertFalse(r.ok());
+        assertTrue(s.events.contains("end x"), s.events.toString());
+        assertFalse(s.events.contains("start w2") || s.events.contains("start w3"),
+                "no node is taken down after one failed to come back: " + s.events);
+        assertEquals(2, r.skipped().size(), r.skipped().toString());
+        assertTrue(r.skipped().stream().allMatch(k -> k.why().equals("the roll stopped: node.w1 failed")),
+                r.skipped().toString());
+        assertTrue(state().resource(ResourceAddress.of("node", "w2")).isEmpty(), "a skipped change is not marked");
+    }
+
+    @Test
+    void walk_cancelled_aChangeWaitingForItsRollingTurnDoesNotStart() throws Exception {
+        Script s = new Script();
+        AtomicBoolean cancel = new AtomicBoolean();
+        s.during = () -> cancel.set(true); // Ctrl-C while the first node reboots
+        List<ResourceChange> changes = new ArrayList<>();
+        for (String n : List.of("w1", "w2", "w3")) {
+            changes.add(change(n, Action.UPDATE, List.of(), true));
+        }
+        ApplyResult r = run(changes, s, ApplyOptions.defaults().withParallelism(4), cancel);
+        assertTrue(r.interrupted());
+        assertEquals(List.of("start w1", "end w1"), s.events, "the queued reboots never start");
+        assertEquals(2, r.skipped().size());
     }
 
     @Test
