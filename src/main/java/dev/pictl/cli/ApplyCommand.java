@@ -203,24 +203,27 @@ final class ApplyCommand implements Callable<Integer> {
 
     /** Terraform's approval: the question, then only "yes" approves. */
     private boolean ask(String question) {
-        ctx.out().println();
-        ctx.out().println(question);
-        ctx.out().println("  Only 'yes' will be accepted to approve.");
-        ctx.out().print("\n  Enter a value: ");
-        ctx.out().flush();
+        // A signal from here on cancels at once (nothing has started); one that came earlier already did.
         Interrupts signals = interrupts;
         if (signals != null) {
             signals.prompting(true);
         }
-        String answer;
         try {
-            answer = readLine();
+            ctx.out().println();
+            ctx.out().println(question);
+            ctx.out().println("  Only 'yes' will be accepted to approve.");
+            ctx.out().print("\n  Enter a value: ");
+            ctx.out().flush();
+            if (signals != null && signals.received()) {
+                return false;
+            }
+            String answer = readLine();
+            return "yes".equals(answer == null ? null : answer.trim());
         } finally {
             if (signals != null) {
                 signals.prompting(false);
             }
         }
-        return "yes".equals(answer == null ? null : answer.trim());
     }
 
     private int refreshOnly() {

@@ -68,6 +68,11 @@ final class Interrupts implements AutoCloseable {
         ownProcess = true;
     }
 
+    /** Whether a signal has come. */
+    boolean received() {
+        return count.get() > 0;
+    }
+
     /** Marks the time the approval prompt waits for an answer (a signal then cancels at once). */
     void prompting(boolean atPrompt) {
         this.prompting = atPrompt;

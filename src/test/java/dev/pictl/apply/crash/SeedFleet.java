@@ -101,6 +101,12 @@ final class SeedFleet implements AutoCloseable {
         return ChildPictl.startInterruptible(work, applyArgs());
     }
 
+    /** As {@link #spawnInterruptibleApply}, without --auto-approve: it stops at the approval prompt. */
+    ChildPictl spawnPromptingApply() throws IOException {
+        return ChildPictl.startInterruptible(work, java.util.Arrays.stream(applyArgs())
+                .filter(a -> !a.equals("--auto-approve")).toArray(String[]::new));
+    }
+
     String[] applyArgs() {
         List<String> a = new java.util.ArrayList<>(List.of("apply", "-c", work.toString(), "--sim", simDir.toString()));
         a.addAll(List.of(APPLY_FLAGS));
