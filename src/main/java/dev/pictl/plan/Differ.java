@@ -160,6 +160,7 @@ public final class Differ {
         } else {
             action = Action.UPDATE;
             reason = onlyChanged(diffs, "booted") ? ActionReason.REBOOT_PENDING
+                    : onlyChanged(diffs, NodeKind.CORDONED_BY_PICTL) ? ActionReason.UNCORDON_PENDING
                     : onlyChanged(diffs, "running") ? ActionReason.SERVICE_STOPPED : ActionReason.ATTRIBUTE_CHANGED;
         }
         boolean reboot = action != Action.NO_OP && kind.reboots(diffs.isEmpty() ? List.of(new AttributeChange(
@@ -281,6 +282,11 @@ public final class Differ {
                 Object now = p.attributes().get(e.getKey());
                 if (p.attributes().containsKey(e.getKey()) && !kind.same(e.getKey(), e.getValue(), now)) {
                     diffs.add(new AttributeChange(e.getKey(), e.getValue(), now, false, false));
+                }
+            }
+            for (String leftover : kind.leftovers()) {
+                if (p.attributes().containsKey(leftover) && !r.attributes().containsKey(leftover)) {
+                    diffs.add(new AttributeChange(leftover, false, p.attributes().get(leftover), false, false));
                 }
             }
             for (Map.Entry<String, String> e : r.sensitiveHashes().entrySet()) {

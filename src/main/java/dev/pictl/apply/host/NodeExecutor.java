@@ -5,6 +5,9 @@ import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.plan.kind.NodeKind;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +98,12 @@ public final class NodeExecutor implements Executor {
                 "run `sudo hostnamectl set-hostname " + name + "` on the node to see what fails, and check that "
                         + "/etc and /etc/hosts are writable");
         LOG.debug("{}: hostname is {} (kernel, /etc/hostname, /etc/hosts)", node, name);
-        return Recorded.of(change.after());
+        Map<String, Object> recorded = new LinkedHashMap<>(change.after());
+        if (recorded.remove(NodeKind.CORDONED_BY_PICTL) != null) {
+            // A cordon an unfinished apply left behind: undone through the server (the plan said "uncordon pending").
+            Reboot.uncordon(ctx, change.address(), node);
+        }
+        return Recorded.of(recorded);
     }
 
     /** Forgets the node: the board keeps the hostname pictl gave it. */

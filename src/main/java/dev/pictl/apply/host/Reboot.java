@@ -35,6 +35,9 @@ final class Reboot {
     static final String WAIT_READY = "wait for Ready";
     static final String UNCORDON = "uncordon";
 
+    /** The Node annotation pictl sets when it cordons a node (its value: when), and removes when it uncordons. */
+    static final String CORDON_MARK = dev.pictl.plan.kind.NodeKind.CORDON_MARK;
+
     /** Seconds between scheduling the reboot and the reboot: time for the exit status to travel back. */
     static final int DELAY_SECONDS = 2;
 
@@ -89,6 +92,12 @@ final class Reboot {
                             + "(sudo systemctl status k3s)");
         }
         boolean already = cordoned.stdout().strip().equals("true");
+        if (!already) {
+            // Marked first: a cordon pictl leaves behind (a reboot that did not come back, a run cut off) is then
+            // told apart from one a person made, and the next plan shows "uncordon pending".
+            Kubectl.check(ctx, DRAIN, "annotate node " + Sh.quote(node) + " " + Sh.quote(CORDON_MARK + "="
+                    + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + " --overwrite");
+        }
         ExecResult r = Kubectl.run(ctx, DRAIN, "drain " + Sh.quote(node)
                 + " --ignore-daemonsets --delete-emptydir-data --timeout=5m");
         if (r.exitCode() != 0) {
@@ -191,8 +200,14 @@ final class Reboot {
                     "see `sudo journalctl -u k3s-agent -n 50` (k3s on the server) on the node; when it is Ready, "
                             + "`k3s kubectl uncordon " + node + "`");
         }
+        uncordon(ctx, address, node);
+    }
+
+    /** Uncordons a node pictl cordoned, and drops pictl's mark. */
+    static void uncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, UNCORDON);
         Kubectl.check(ctx, UNCORDON, "uncordon " + Sh.quote(node));
+        Kubectl.check(ctx, UNCORDON, "annotate node " + Sh.quote(node) + " " + Sh.quote(CORDON_MARK + "-"));
     }
 
     private static void sleep(String node, String step, long millis) throws ApplyException {

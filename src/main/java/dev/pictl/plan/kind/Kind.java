@@ -31,6 +31,14 @@ public interface Kind {
         return Set.of();
     }
 
+    /**
+     * Pseudo-attributes that an observation has only as a leftover of an apply that did not finish (e.g. a cordon
+     * pictl left behind): drift reports one even though the state never recorded it.
+     */
+    default Set<String> leftovers() {
+        return Set.of();
+    }
+
     /** Attributes whose change replaces the resource (beyond the schema's forces-replacement flags). */
     default Set<String> replacing() {
         return Set.of();

@@ -12,6 +12,16 @@ import java.util.Optional;
  * is never absent: a fresh one shows an update of its hostname.
  */
 public final class NodeKind implements Kind {
+    /** The Node annotation pictl sets when it cordons a node for a reboot or an upgrade (value: when). */
+    public static final String CORDON_MARK = "pictl.dev/cordoned";
+
+    /**
+     * A pseudo-attribute, present only while the cluster shows the node cordoned with pictl's mark: a cordon an apply
+     * left behind (a reboot that did not come back, a run cut off). The plan then asks for {@code false}: "uncordon
+     * pending". A cordon a person made carries no mark and is none of pictl's business.
+     */
+    public static final String CORDONED_BY_PICTL = "cordoned_by_pictl";
+
     @Override
     public String type() {
         return "node";
@@ -20,7 +30,34 @@ public final class NodeKind implements Kind {
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         String name = instance.address().name();
+        if (cordonedByPictl(name, ctx)) {
+            return Canon.ordered("address", instance.string("address"), "hostname", name, "hosts_entry", name,
+                    CORDONED_BY_PICTL, false);
+        }
         return Canon.ordered("address", instance.string("address"), "hostname", name, "hosts_entry", name);
+    }
+
+    /** Attributes that exist only as leftovers of an unfinished apply: drift reports them even if never recorded. */
+    @Override
+    public java.util.Set<String> leftovers() {
+        return java.util.Set.of(CORDONED_BY_PICTL);
+    }
+
+    /** Whether the server's snapshot shows the Node {@code name} unschedulable with pictl's mark. */
+    static boolean cordonedByPictl(String name, PlanContext ctx) {
+        return ctx.server().map(ResourceInstance::node).flatMap(ctx::observation)
+                .map(NodeObservation::kube).filter(k -> k != null && k.ok())
+                .map(k -> k.nodes().stream().anyMatch(n -> cordonedByPictl(n, name))).orElse(false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean cordonedByPictl(Map<String, Object> node, String name) {
+        if (!(node.get("metadata") instanceof Map<?, ?> md) || !name.equals(md.get("name"))) {
+            return false;
+        }
+        boolean marked = md.get("annotations") instanceof Map<?, ?> a && a.containsKey(CORDON_MARK);
+        boolean cordoned = node.get("spec") instanceof Map<?, ?> spec && Boolean.TRUE.equals(spec.get("unschedulable"));
+        return marked && cordoned;
     }
 
     @Override
@@ -34,7 +71,12 @@ public final class NodeKind implements Kind {
         // The kernel's name counts too: /etc/hostname alone takes effect only at the next boot.
         String hostname = f.hostname() != null && f.hostname().equals(f.kernelHostname()) ? f.hostname()
                 : f.hostname() + " (running: " + f.kernelHostname() + ")";
-        return new Observed.Present(Canon.ordered("address", address, "hostname", hostname,
-                "hosts_entry", f.hostsName() == null ? "(none)" : f.hostsName()));
+        Map<String, Object> observed = Canon.ordered("address", address, "hostname", hostname,
+                "hosts_entry", f.hostsName() == null ? "(none)" : f.hostsName());
+        if (cordonedByPictl(node, ctx)) {
+            observed = new java.util.LinkedHashMap<>(observed);
+            observed.put(CORDONED_BY_PICTL, true);
+        }
+        return new Observed.Present(observed);
     }
 }

@@ -53,6 +53,8 @@ public final class KubeApi {
         public String osImage;
         public String uid;
         public List<String> labels = new ArrayList<>();
+        /** Annotations set with {@code kubectl annotate} (k3s's own are added when the object is shown). */
+        public Map<String, String> annotations = new TreeMap<>();
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -87,6 +89,7 @@ public final class KubeApi {
             n.unschedulable = old.unschedulable;
             n.unschedulableSince = old.unschedulableSince;
             n.labels = old.labels; // labels are applied only when a node registers
+            n.annotations = old.annotations; // the Node object outlives its kubelet
         } else {
             n.created = Instant.now();
             n.uid = UUID.randomUUID().toString();
@@ -113,6 +116,12 @@ public final class KubeApi {
         boolean removed = nodes.remove(name) != null;
         save();
         return removed;
+    }
+
+    /** Sets ({@code value} non-null) or removes an annotation of a Node. */
+    public synchronized void setAnnotation(NodeRec n, String key, String value) {
+        if (value == null) n.annotations.remove(key); else n.annotations.put(key, value);
+        save();
     }
 
     public synchronized void setUnschedulable(NodeRec n, boolean value) {
@@ -251,6 +260,7 @@ public final class KubeApi {
                 n.osImage = (String) m.get("osImage");
                 n.uid = (String) m.get("uid");
                 n.labels = new ArrayList<>((List<String>) m.getOrDefault("labels", List.of()));
+                n.annotations = new TreeMap<>((Map<String, String>) m.getOrDefault("annotations", Map.of()));
                 nodes.put(n.name, n);
             }
             nodePasswords.putAll((Map<String, String>) db.getOrDefault("nodePasswords", Map.of()));
@@ -289,6 +299,7 @@ public final class KubeApi {
             m.put("osImage", n.osImage);
             m.put("uid", n.uid);
             m.put("labels", n.labels);
+            m.put("annotations", n.annotations);
             ns.add(m);
         }
         db.put("nodes", ns);

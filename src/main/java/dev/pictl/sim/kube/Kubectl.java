@@ -94,6 +94,7 @@ public final class Kubectl {
             case "create" -> apply(o, stdin, cwd, true);
             case "delete" -> delete(o, stdin, cwd);
             case "cordon" -> cordon(o, true);
+            case "annotate" -> annotate(o);
             case "uncordon" -> cordon(o, false);
             case "drain" -> drain(o);
             case "version" -> version(o);
@@ -275,6 +276,7 @@ public final class Kubectl {
         ann.put("k3s.io/internal-ip", n.address);
         ann.put("node.alpha.kubernetes.io/ttl", "0");
         ann.put("volumes.kubernetes.io/controller-managed-attach-detach", "true");
+        ann.putAll(n.annotations);
         md.put("annotations", ann);
         md.put("creationTimestamp", n.created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         Map<String, Object> labels = new LinkedHashMap<>();
@@ -974,6 +976,63 @@ public final class Kubectl {
             }
         }
         return rc;
+    }
+
+    /**
+     * {@code kubectl annotate node NAME KEY=VALUE... KEY-... [--overwrite]} (also {@code node/NAME}), as kubectl
+     * words it; nodes only (pictl annotates nothing else).
+     */
+    private int annotate(Opts o) {
+        List<String> p = new ArrayList<>(o.positional);
+        if (p.isEmpty()) {
+            sink.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+            return 1;
+        }
+        String name;
+        String type = p.remove(0);
+        if (type.contains("/")) {
+            name = type.substring(type.indexOf('/') + 1);
+            type = type.substring(0, type.indexOf('/'));
+        } else if (!p.isEmpty()) {
+            name = p.remove(0);
+        } else {
+            sink.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+            return 1;
+        }
+        if (!List.of("node", "nodes", "no").contains(type)) {
+            sink.err("error: the simulator annotates nodes only, not " + type + "\n");
+            return 1;
+        }
+        if (p.isEmpty()) {
+            sink.err("error: at least one annotation update is required\n");
+            return 1;
+        }
+        KubeApi.NodeRec rec = api.node(name);
+        if (rec == null) {
+            sink.err("Error from server (NotFound): nodes \"" + name + "\" not found\n");
+            return 1;
+        }
+        boolean overwrite = o.has("--overwrite") && !"false".equals(o.get("--overwrite"));
+        for (String a : p) {
+            int eq = a.indexOf('=');
+            if (eq < 0 && !a.endsWith("-")) {
+                sink.err("error: invalid annotation format: " + a + "\n");
+                return 1;
+            }
+            if (eq > 0 && !overwrite && rec.annotations.containsKey(a.substring(0, eq))) {
+                String k = a.substring(0, eq);
+                sink.err("error: --overwrite is false but found the following declared annotation(s): '" + k
+                        + "' already has a value (" + rec.annotations.get(k) + ")\n");
+                return 1;
+            }
+        }
+        for (String a : p) {
+            int eq = a.indexOf('=');
+            if (eq > 0) api.setAnnotation(rec, a.substring(0, eq), a.substring(eq + 1));
+            else api.setAnnotation(rec, a.substring(0, a.length() - 1), null);
+        }
+        sink.out("node/" + name + " annotated\n");
+        return 0;
     }
 
     private int drain(Opts o) {
