@@ -6,10 +6,13 @@ import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.plan.kind.NodeKind;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.TransportException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -113,7 +116,9 @@ public final class K3sAgentExecutor implements Executor {
         K3sServerExecutor.awaitReady(ctx, node, nodeName, change.address());
         if (drained) {
             ctx.step(change.address(), "uncordon " + nodeName);
-            ctx.check(server, "uncordon " + nodeName, "k3s kubectl uncordon " + K3sNode.quote(nodeName));
+            ctx.check(server, "uncordon " + nodeName, "k3s kubectl uncordon " + K3sNode.quote(nodeName)
+                    + " && k3s kubectl annotate node " + K3sNode.quote(nodeName) + " "
+                    + K3sNode.quote(NodeKind.CORDON_MARK + "-") + " >/dev/null");
         }
 
         Map<String, Object> attrs = new LinkedHashMap<>(after);
@@ -177,7 +182,12 @@ public final class K3sAgentExecutor implements Executor {
             throws ApplyException {
         ctx.step(change.address(), "drain " + nodeName);
         String n = K3sNode.quote(nodeName);
+        // pictl's mark first (unless a person cordoned it already): a cordon left by an upgrade that did not finish
+        // then plans as "uncordon pending" (NodeKind).
+        String mark = K3sNode.quote(NodeKind.CORDON_MARK + "=" + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         ExecResult r = ctx.run(server, "drain " + nodeName, "if k3s kubectl get node " + n + " >/dev/null 2>&1; then "
+                + "[ \"$(k3s kubectl get node " + n + " -o jsonpath='{.spec.unschedulable}')\" = true ] || "
+                + "k3s kubectl annotate node " + n + " " + mark + " --overwrite >/dev/null || exit 1; "
                 + "k3s kubectl drain " + n + " --ignore-daemonsets --delete-emptydir-data --timeout=300s; "
                 + "else echo 'node " + nodeName.replace("'", "") + " is not registered: nothing to drain'; fi", true,
                 Duration.ofMinutes(6));
