@@ -1,0 +1,54 @@
+#!/bin/sh
+# Installs pictl for use from anywhere: PREFIX/lib/pictl/pictl.jar and the command PREFIX/bin/pictl.
+#
+#   ./install.sh                    PREFIX=/usr/local (needs root: sudo ./install.sh)
+#   ./install.sh --prefix ~/.local  for one user (~/.local/bin is on PATH on Debian and Raspberry Pi OS)
+#
+# It builds target/pictl.jar first when it is missing or older than the sources (Java 17 and Maven 3.8, as for
+# ./pictl). The installed command needs only Java 17: it does not look for this checkout any more.
+set -eu
+
+usage() {
+  echo "usage: install.sh [--prefix DIR]   (default /usr/local)"
+}
+
+prefix=/usr/local
+while [ $# -gt 0 ]; do
+  case $1 in
+    --prefix) [ $# -ge 2 ] || { usage >&2; exit 2; }; prefix=$2; shift 2 ;;
+    --prefix=*) prefix=${1#--prefix=}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "install.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+case $prefix in
+  /*) ;;
+  *) prefix=$(pwd)/$prefix ;;
+esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+# ./pictl builds the jar when it is missing or stale; `version` does nothing else.
+"$here/pictl" version >/dev/null
+
+lib="$prefix/lib/pictl"
+bin="$prefix/bin"
+mkdir -p "$lib" "$bin"
+cp "$here/target/pictl.jar" "$lib/pictl.jar.tmp"
+mv -f "$lib/pictl.jar.tmp" "$lib/pictl.jar"
+
+# The jar's path, single-quoted for sh ('it'\''s').
+quoted=$(printf '%s' "$lib/pictl.jar" | sed "s/'/'\\\\''/g")
+cat >"$bin/pictl.tmp" <<LAUNCHER
+#!/bin/sh
+# pictl, installed by install.sh. C1 + SerialGC start faster on small machines; CDS log lines are switched off
+# because they go to stdout (and would corrupt --json output).
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off \\
+  \${PICTL_JAVA_OPTS:-} -jar '$quoted' "\$@"
+LAUNCHER
+chmod 755 "$bin/pictl.tmp"
+mv -f "$bin/pictl.tmp" "$bin/pictl"
+echo "pictl installed: $bin/pictl (jar in $lib)"
+case ":$PATH:" in
+  *":$bin:"*) ;;
+  *) echo "note: $bin is not on your PATH; add it, e.g. export PATH=\"$bin:\$PATH\"" ;;
+esac
