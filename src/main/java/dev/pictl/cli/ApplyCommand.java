@@ -119,8 +119,10 @@ final class ApplyCommand implements Callable<Integer> {
                 : ctx.workDir().resolve(planFile), options, Executors.standard(), plan -> approve(plan, color),
                 progress, cancelled);
         ApplyRunResult r;
-        try (Interrupts signals = Interrupts.install(cancelled, text -> progress.notice(ctx.err(), text))) {
+        try (Interrupts signals = Interrupts.install(cancelled, text -> progress.notice(ctx.err(), text));
+             ProgressView view = progress) {
             interrupts = signals;
+            view.start();
             r = new Pictl().apply(request);
         } finally {
             interrupts = null;

@@ -69,12 +69,17 @@ final class SeedFleet implements AutoCloseable {
 
     /** As {@link #start(Path)}, with another description of the same four boards. */
     static SeedFleet start(Path dir, String description) throws IOException {
+        return start(dir, description, 300);
+    }
+
+    /** As {@link #start(Path, String)}, with boards that stay down this long when they reboot. */
+    static SeedFleet start(Path dir, String description, long rebootDelayMillis) throws IOException {
         int port = BASE_PORT + SLOTS.getAndIncrement();
         List<NodeSpec> boards = new java.util.ArrayList<>();
         for (int i = 0; i < NODES.size(); i++) {
             boards.add(NodeSpec.of(NODES.get(i), SUBNET + (10 + i), port).withAdvertisedAddress("192.168.1." + (10 + i)));
         }
-        ClusterSpec spec = ClusterSpec.of(boards).withRebootDelayMillis(300).withK3sStartDelayMillis(100)
+        ClusterSpec spec = ClusterSpec.of(boards).withRebootDelayMillis(rebootDelayMillis).withK3sStartDelayMillis(100)
                 .withK3sRestartMillis(300);
         Path simDir = dir.resolve("sim");
         Path work = dir.resolve("work");
