@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -90,6 +91,9 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How long to wait for a k3s unit to become active (default: ${DEFAULT-VALUE}).")
     long k3sStartTimeoutSeconds;
 
+    /** Whether the plan's warnings were printed before the approval (not to be printed again in the summary). */
+    private boolean warningsShown;
+
     /** Set while the apply runs: the approval prompt marks itself there. */
     private volatile Interrupts interrupts;
 
@@ -116,7 +120,7 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest, true,
                 Duration.ofSeconds(rebootTimeoutSeconds)),
                 planFile == null ? null
-                : ctx.workDir().resolve(planFile), options, Executors.standard(), plan -> approve(plan, color),
+                : ctx.workDir().resolve(planFile), options, Executors.standard(), (plan, sources) -> approve(plan, sources, color),
                 progress, cancelled);
         ApplyRunResult r;
         try (Interrupts signals = Interrupts.install(cancelled, text -> progress.notice(ctx.err(), text));
@@ -157,6 +161,11 @@ final class ApplyCommand implements Callable<Integer> {
         }
         ApplyResult result = r.result();
         if (result == null) {
+            if (!warningsShown) {
+                Diagnostics d = new Diagnostics();
+                d.addAll(plan.diagnostics());
+                DiagnosticsView.text(d, r.sources(), color, ctx.err());
+            }
             ctx.out().print(new PlanView(color).render(plan));
             ctx.out().flush();
             return ExitCode.OK;
@@ -191,7 +200,16 @@ final class ApplyCommand implements Callable<Integer> {
         return result.ok() ? ExitCode.OK : ExitCode.ERROR;
     }
 
-    private boolean approve(Plan plan, boolean color) {
+    /** The plan's warnings, then the plan, then the question: every warning is read before the answer. */
+    private boolean approve(Plan plan, Map<String, String> sources, boolean color) {
+        warningsShown = true;
+        Diagnostics warnings = new Diagnostics();
+        warnings.addAll(plan.diagnostics());
+        DiagnosticsView.text(warnings, sources, color, ctx.err());
+        if (!warnings.isEmpty()) {
+            ctx.err().println();
+        }
+        ctx.err().flush();
         ctx.out().print(new PlanView(color).render(plan));
         if (autoApprove) {
             ctx.out().println();

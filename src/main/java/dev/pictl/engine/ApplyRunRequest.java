@@ -30,9 +30,12 @@ public record ApplyRunRequest(PlanRunRequest planRun, Path planFile, ApplyOption
         Objects.requireNonNull(cancelled, "cancelled");
     }
 
-    /** Shows the plan and decides. */
+    /** Shows the plan (its warnings first) and decides. */
     @FunctionalInterface
     public interface Approver {
-        boolean approve(Plan plan);
+        /**
+         * @param sources the configuration's files by name, for the warnings' source excerpts
+         */
+        boolean approve(Plan plan, java.util.Map<String, String> sources);
     }
 }

@@ -208,7 +208,7 @@ public final class Pictl {
                 if (!plan.hasChanges() && !adoption) {
                     return new ApplyRunResult(plan, null, true, diags, v.sources());
                 }
-                if (request.planFile() == null && plan.hasChanges() && !request.approver().approve(plan)) {
+                if (request.planFile() == null && plan.hasChanges() && !request.approver().approve(plan, v.sources())) {
                     return new ApplyRunResult(plan, null, false, diags, v.sources());
                 }
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());

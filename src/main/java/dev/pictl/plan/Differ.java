@@ -106,7 +106,7 @@ public final class Differ {
         }
         Map<String, Plan.NodeInfo> nodes = nodes(config, probes, diags);
         if (request.mode() != PlanMode.DESTROY) {
-            health(probes, diags);
+            health(probes, config.drift().ignore(), diags);
         }
         for (ResourceChange c : changes) {
             if (c.dataLoss() != null && (c.action() == Action.DELETE || c.action() == Action.REPLACE)) {
@@ -440,10 +440,18 @@ public final class Differ {
      * finding with the nodes it concerns. Advisory findings are warnings too: a plan is where a person first
      * hears that a board boots from an SD card.
      */
-    private static void health(Map<String, ProbeOutcome> probes, Diagnostics diags) {
+    /**
+     * The nodes' health findings as warnings, grouped by kind, minus those the description's {@code drift { ignore }}
+     * rules silence ({@code health.NODE[.CODE]}: the same rules as drift's). An advisory finding (a standing fact of
+     * the hardware, e.g. SD-card boot) is one line for all its nodes, without a line per node.
+     */
+    private static void health(Map<String, ProbeOutcome> probes, List<dev.pictl.addr.IgnoreRule> rules,
+                               Diagnostics diags) {
         Map<String, List<Health.Finding>> byCode = new TreeMap<>();
         for (Health.Finding f : Health.findings(probes)) {
-            byCode.computeIfAbsent(f.code() + "\0" + generic(f), k -> new ArrayList<>()).add(f);
+            if (rules.stream().noneMatch(r -> r.coversHealth(f.node(), f.code()))) {
+                byCode.computeIfAbsent(f.code() + "\0" + generic(f), k -> new ArrayList<>()).add(f);
+            }
         }
         for (List<Health.Finding> group : byCode.values()) {
             if (group.size() == 1) {
@@ -451,7 +459,8 @@ public final class Differ {
             } else {
                 List<String> names = group.stream().map(Health.Finding::node).toList();
                 diags.warning(null, String.join(", ", names) + ": " + generic(group.get(0)),
-                        String.join("\n", group.stream().map(f -> f.node() + ": " + f.message()).toList()));
+                        group.get(0).advisory() ? "" : String.join("\n", group.stream()
+                                .map(f -> f.node() + ": " + f.message()).toList()));
             }
         }
     }
