@@ -296,6 +296,25 @@ final class SimCommand implements Callable<Integer> {
 
     // ---- stop / status / events ----------------------------------------------------------------------------
 
+    /**
+     * " --first-address A --port P" where the fleet of {@code state} is not on the defaults, when {@code rebuilt}:
+     * {@code pictl sim start -c CONFIG} builds the fleet from the description again, on the default addresses
+     * unless told (without -c, it restarts cluster.json as it is).
+     */
+    static String placement(Path state, boolean rebuilt) {
+        try {
+            List<NodeSpec> boards = ClusterSpec.read(state.resolve("cluster.json")).nodes();
+            if (!rebuilt || boards.isEmpty()) {
+                return "";
+            }
+            NodeSpec first = boards.get(0);
+            return (first.address().equals(SimulatorSpec.FIRST_ADDRESS) ? "" : " --first-address " + first.address())
+                    + (first.port() == SimulatorSpec.PORT ? "" : " --port " + first.port());
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop the simulator. Its boards' files stay in the state directory for the next start.")
     static final class Stop implements Callable<Integer> {
@@ -328,7 +347,8 @@ final class SimCommand implements Callable<Integer> {
                 return error(ctx, "interrupted while stopping the simulator");
             }
             ctx.out().println("Stopped the simulator for " + state + " (its state stays; 'pictl sim start"
-                    + dir.flag(ctx, config.config) + "' brings the same boards back).");
+                    + dir.flag(ctx, config.config) + placement(state, dir.dir == null && config.config != null)
+                    + "' brings the same boards back).");
             ctx.out().flush();
             return ExitCode.OK;
         }

@@ -224,7 +224,8 @@ class SimSafetyTest {
             // Stopped: one message, before any board is contacted, with the command that starts it again.
             CliRunner.Result stop = pictl(work, "sim", "stop", "-c", "sub/cluster.hcl");
             assertEquals(0, stop.exitCode(), stop.all());
-            assertTrue(stop.out().startsWith("Stopped the simulator for " + dir + " "), stop.out());
+            assertTrue(stop.out().startsWith("Stopped the simulator for " + dir + " (its state stays; 'pictl sim start "
+                    + "-c sub/cluster.hcl --first-address " + first + "' brings the same boards back)"), stop.out());
             for (String command : List.of("plan", "drift", "apply")) {
                 CliRunner.Result stopped = pictl(work, command, "-c", "sub", "--sim");
                 assertEquals(1, stopped.exitCode(), stopped.all());
