@@ -78,7 +78,7 @@ for run in "${RUNS[@]}"; do
   log="$work/run-$i/apply.log"
   t0=$EPOCHREALTIME
   set +e
-  ./pictl apply -c "$f" --sim "$sim" --auto-approve --no-color --parallelism "$par" 2>&1 \
+  ./pictl apply -c "$f" --sim="$sim" --auto-approve --no-color --parallelism "$par" 2>&1 \
     | while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$log"
   rc=${PIPESTATUS[0]}
   set -e

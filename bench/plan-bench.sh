@@ -32,7 +32,7 @@ for n in "${SIZES[@]}"; do
   ./pictl sim start -c "$f" --dir "$work/sim" >/dev/null
   before=$(execs_total)
   start=$(date +%s%N)
-  /usr/bin/time -f '%M' -o "$work/rss" ./pictl plan -c "$f" --sim "$work/sim" --parallelism 32 >"$work/plan.out" 2>&1 || {
+  /usr/bin/time -f '%M' -o "$work/rss" ./pictl plan -c "$f" --sim="$work/sim" --parallelism 32 >"$work/plan.out" 2>&1 || {
     echo "plan failed for $n nodes:" >&2; tail -n 20 "$work/plan.out" >&2; exit 1; }
   end=$(date +%s%N)
   after=$(execs_total)

@@ -171,10 +171,11 @@ final class ApplyCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         ctx.out().println();
+        String sim = nodes.sim.flag(ctx, common.configPath(ctx));
         for (Outcome.Failed f : result.failures()) {
-            ctx.err().println("Error: " + f.error().getMessage());
+            ctx.err().println("Error: " + SimOptions.suggesting(f.error().getMessage(), sim));
             if (!f.error().hint().isEmpty()) {
-                ctx.err().println("  " + f.error().hint());
+                ctx.err().println("  " + SimOptions.suggesting(f.error().hint(), sim));
             }
             ctx.err().println();
         }
@@ -193,7 +194,8 @@ final class ApplyCommand implements Callable<Integer> {
         } else {
             ctx.err().println((result.interrupted() ? "Apply interrupted. " : "Apply failed. ") + counts + " "
                     + result.failures().size() + " failed, " + skipped.size() + " skipped. The state records what "
-                    + "was done (serial " + result.stateSerial() + "); run pictl apply again to finish.");
+                    + "was done (serial " + result.stateSerial() + "); run pictl apply"
+                    + PlanCommand.again(ctx, common, nodes) + " again to finish.");
         }
         ctx.out().flush();
         ctx.err().flush();
@@ -253,7 +255,7 @@ final class ApplyCommand implements Callable<Integer> {
         DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
         if (r.plan() == null || r.plan().hasErrors()) {
             if (r.plan() != null) {
-                ctx.out().print(new PlanView(color).render(r.plan()));
+                ctx.out().print(new PlanView(color, PlanCommand.again(ctx, common, nodes)).render(r.plan()));
             }
             ctx.err().println();
             ctx.err().println("Nothing recorded: the refresh has errors.");
@@ -261,7 +263,7 @@ final class ApplyCommand implements Callable<Integer> {
             return ExitCode.ERROR;
         }
         Plan plan = r.plan();
-        ctx.out().print(new PlanView(color).render(plan));
+        ctx.out().print(new PlanView(color, PlanCommand.again(ctx, common, nodes)).render(plan));
         if (!plan.hasChanges()) {
             ctx.out().flush();
             return ExitCode.OK;

@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * Builds pictl's picocli command line with injected writers and environment, and maps every outcome to an
  * exit code: usage errors are 1 on every (sub)command (picocli's default 2 would collide with "changes
  * present"); an unexpected exception is 1 with a one-line message and no stack trace unless
- * {@code PICTL_DEBUG} is set.
+ * {@code PICTL_DEBUG} is set. {@code --sim=DIR} is rewritten before parsing ({@link SimOptions#attached}).
  */
 public final class Cli {
     private Cli() {
@@ -55,7 +55,9 @@ public final class Cli {
         });
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("Error: " + ex.getMessage());
+            // --sim=DIR reaches picocli as the hidden --sim-dir=DIR (SimOptions.attached): say what the user wrote
+            err.println("Error: " + ex.getMessage().replace(SimOptions.HIDDEN + "=", "--sim=")
+                    .replace("'" + SimOptions.HIDDEN + "'", "'--sim'"));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
@@ -71,6 +73,6 @@ public final class Cli {
     }
 
     public static int run(CliContext ctx, String... args) {
-        return commandLine(ctx).execute(args);
+        return commandLine(ctx).execute(SimOptions.attached(args));
     }
 }

@@ -94,7 +94,7 @@ final class DriftCommand implements Callable<Integer> {
         if (json) {
             ctx.out().print(DriftCodec.write(report));
         } else if (exit != ExitCode.OK || !quiet) {
-            ctx.out().print(DriftView.render(report));
+            ctx.out().print(DriftView.render(report, PlanCommand.again(ctx, common, nodes)));
         }
         ctx.out().flush();
         ctx.err().flush();

@@ -91,7 +91,7 @@ final class Interrupts implements AutoCloseable {
             return;
         }
         say.accept("\nTwo interrupts received. Exiting immediately. The state records every step that finished; "
-                + "run pictl apply again to finish.");
+                + "run the same apply command again to finish.");
         Runtime.getRuntime().halt(EXIT_AT_ONCE);
     }
 

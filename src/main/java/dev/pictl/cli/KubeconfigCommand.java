@@ -4,6 +4,7 @@ import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.engine.KubeconfigRequest;
 import dev.pictl.engine.KubeconfigResult;
 import dev.pictl.engine.Pictl;
+import dev.pictl.engine.SimulatorDir;
 import dev.pictl.transport.TransportSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,8 +69,9 @@ final class KubeconfigCommand implements Callable<Integer> {
         Path display = stdout ? null : file != null ? file : Path.of(DEFAULT_FILE);
         TransportSettings settings = TransportSettings.fromEnvironment(ctx.env(), home(),
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
+        Path simDir = sim.simDir(ctx, common.configPath(ctx));
         KubeconfigResult r = new Pictl().kubeconfig(new KubeconfigRequest(common.configPath(ctx),
-                common.variables(ctx, false), sim.simDir(ctx), settings, context,
+                common.variables(ctx, false), simDir, settings, context,
                 display == null ? null : ctx.workDir().resolve(display), merge, READ_TIMEOUT));
         DiagnosticsView.text(r.diagnostics(), r.sources(), common.color(ctx), ctx.err());
         if (!r.ok()) {
@@ -103,11 +105,27 @@ final class KubeconfigCommand implements Callable<Integer> {
             ctx.out().println("It is now the current context (was \"" + w.previousCurrentContext() + "\"; back with: "
                     + "kubectl config use-context " + shellWord(w.previousCurrentContext()) + ").");
         }
-        ctx.out().println(isKubectlDefault(ctx.workDir().resolve(display))
-                ? "Use it: kubectl get nodes"
-                : "Use it: KUBECONFIG=" + shellWord(display.toString()) + " kubectl get nodes");
+        if (simDir != null) {
+            // No kubectl here reaches a simulated API server (it opens no port): say so, and where kubectl does run.
+            ctx.out().println("The simulator opens no Kubernetes API port, so kubectl on this machine cannot use it: its "
+                    + "server is the board's loopback address, never the description's. kubectl on the board:");
+            ctx.out().println("  pictl sim exec" + simTarget(simDir) + " " + shellWord(w.node())
+                    + " -- sudo k3s kubectl get nodes");
+        } else {
+            ctx.out().println(isKubectlDefault(ctx.workDir().resolve(display))
+                    ? "Use it: kubectl get nodes"
+                    : "Use it: KUBECONFIG=" + shellWord(display.toString()) + " kubectl get nodes");
+        }
         ctx.out().flush();
         return ExitCode.OK;
+    }
+
+    /** How {@code pictl sim} finds the same simulator: -c as given when it is the default beside it, else --dir. */
+    private String simTarget(Path simDir) {
+        if (SimulatorDir.flag(simDir, common.configPath(ctx)).equals(" --sim")) {
+            return common.config == null ? "" : " -c " + shellWord(common.config.toString());
+        }
+        return " --dir " + shellWord(simDir.toString());
     }
 
     private Path home() {

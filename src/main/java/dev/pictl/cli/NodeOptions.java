@@ -25,7 +25,7 @@ public final class NodeOptions {
         return state == null ? null : ctx.workDir().resolve(state);
     }
 
-    Path simDir(CliContext ctx) {
-        return sim.simDir(ctx);
+    Path simDir(CliContext ctx, Path configPath) {
+        return sim.simDir(ctx, configPath);
     }
 }

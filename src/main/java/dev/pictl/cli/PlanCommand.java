@@ -97,7 +97,7 @@ final class PlanCommand implements Callable<Integer> {
         if (json) {
             ctx.out().print(PlanCodec.write(plan));
         } else {
-            ctx.out().print(new PlanView(color).render(plan));
+            ctx.out().print(new PlanView(color, again(ctx, common, nodes)).render(plan));
         }
         if (out != null) {
             if (plan.hasErrors()) {
@@ -117,12 +117,13 @@ final class PlanCommand implements Callable<Integer> {
                 ctx.out().println("Saved the plan to: " + out);
                 ctx.out().println();
                 ctx.out().println("To perform exactly these actions, run:");
-                ctx.out().println("    pictl apply " + out);
+                ctx.out().println("    pictl apply" + again(ctx, common, nodes) + " "
+                        + KubeconfigCommand.shellWord(out.toString()));
             }
         } else if (!json && plan.hasChanges() && !plan.hasErrors() && mode != PlanMode.REFRESH_ONLY) {
             ctx.out().println();
             ctx.out().println("Note: You didn't use the --out option to save this plan, so pictl can't guarantee to "
-                    + "take exactly these actions if you run \"pictl apply\" now.");
+                    + "take exactly these actions if you run \"pictl apply" + again(ctx, common, nodes) + "\" now.");
         }
         ctx.out().flush();
         ctx.err().flush();
@@ -158,11 +159,25 @@ final class PlanCommand implements Callable<Integer> {
                 Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
         return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, requireValues),
-                nodes.statePath(ctx), nodes.simDir(ctx), planRequest, nodes.parallelism, settings,
+                nodes.statePath(ctx), nodes.simDir(ctx, common.configPath(ctx)), planRequest, nodes.parallelism, settings,
                 Duration.ofSeconds(nodes.probeTimeoutSeconds), rebootTimeout, line -> {
                     ctx.err().println(line);
                     ctx.err().flush();
                 });
+    }
+
+    /**
+     * The options a command pictl suggests needs to reach the same nodes, with a leading space: {@code -c} as given,
+     * and under a simulator {@code --sim} or {@code --sim=DIR}, so that no suggestion leaves the simulator for the
+     * description's real addresses.
+     */
+    static String again(CliContext ctx, CommonOptions common, NodeOptions nodes) {
+        return again(ctx, common, nodes.sim);
+    }
+
+    static String again(CliContext ctx, CommonOptions common, SimOptions sim) {
+        return (common.config == null ? "" : " -c " + KubeconfigCommand.shellWord(common.config.toString()))
+                + sim.flag(ctx, common.configPath(ctx));
     }
 
     /** --target/--replace values: {@code x.y["k"]}, or {@code x.y[k]} when the shell ate the quotes. */

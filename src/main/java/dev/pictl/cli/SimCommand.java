@@ -4,6 +4,7 @@ import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Suggest;
 import dev.pictl.engine.Pictl;
+import dev.pictl.engine.SimulatorDir;
 import dev.pictl.engine.SimulatorSpec;
 import dev.pictl.engine.ValidateRequest;
 import dev.pictl.engine.ValidateResult;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (not running, unknown node, a failed command, bad usage)"})
 final class SimCommand implements Callable<Integer> {
-    static final String DEFAULT_DIR = ".pictl-sim";
+    static final String DEFAULT_DIR = SimulatorDir.DEFAULT_NAME;
 
     @Spec
     CommandSpec spec;
@@ -60,20 +61,35 @@ final class SimCommand implements Callable<Integer> {
         return ExitCode.ERROR;
     }
 
-    /** {@code --dir}, shared by every subcommand. */
+    /**
+     * {@code --dir}, shared by every subcommand. Without it the directory is {@code .pictl-sim} beside the
+     * configuration ({@code -c}, else the current directory), where {@code --sim} and the state are found too.
+     */
     static final class DirOption {
         @Option(names = "--dir", paramLabel = "DIR",
-                description = "The simulator's state directory (default: " + DEFAULT_DIR + " in the current directory).")
+                description = "The simulator's state directory (default: " + DEFAULT_DIR + " beside the configuration "
+                        + "given with -c, else in the current directory).")
         Path dir;
 
-        Path resolve(CliContext ctx) {
-            return ctx.workDir().resolve(dir == null ? Path.of(DEFAULT_DIR) : dir).toAbsolutePath().normalize();
+        /** {@code config}: the -c value as given, or null. */
+        Path resolve(CliContext ctx, Path config) {
+            return dir != null ? ctx.workDir().resolve(dir).toAbsolutePath().normalize()
+                    : SimulatorDir.beside(config == null ? ctx.workDir() : ctx.workDir().resolve(config));
         }
 
-        /** " --dir DIR" when it is not the default, for the commands pictl suggests. */
-        String flag(CliContext ctx) {
-            return dir == null ? "" : " --dir " + resolve(ctx);
+        /** " --dir DIR" or " -c CONFIG" as given, for the commands pictl suggests; "" for the default. */
+        String flag(CliContext ctx, Path config) {
+            return dir != null ? " --dir " + KubeconfigCommand.shellWord(resolve(ctx, config).toString())
+                    : config != null ? " -c " + KubeconfigCommand.shellWord(config.toString()) : "";
         }
+    }
+
+    /** {@code -c} of the subcommands other than start: it only says where the state directory is. */
+    static final class ConfigOption {
+        @Option(names = {"-c", "--config"}, paramLabel = "PATH",
+                description = "The description the simulator was started from (pictl sim start -c PATH): its state "
+                        + "directory is " + DEFAULT_DIR + " beside it (default: the current directory).")
+        Path config;
     }
 
     static int error(CliContext ctx, String message) {
@@ -173,7 +189,7 @@ final class SimCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Path state = dir.resolve(ctx);
+            Path state = dir.resolve(ctx, common.config);
             if (!firstAddress.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
                 throw new ParameterException(spec.commandLine(), "Invalid --first-address '" + firstAddress
                         + "': the boards listen on loopback, e.g. 127.0.1.10");
@@ -190,7 +206,7 @@ final class SimCommand implements Callable<Integer> {
             }
             if (SimControl.status(state).running()) {
                 return error(ctx, "the simulator for " + state + " is already running; stop it first with 'pictl sim stop"
-                        + dir.flag(ctx) + "'");
+                        + dir.flag(ctx, common.config) + "'");
             }
             ClusterSpec clusterSpec;
             try {
@@ -253,7 +269,7 @@ final class SimCommand implements Callable<Integer> {
 
         private void report(Path state, SimControl.Status st, ClusterSpec running) {
             PrintWriter out = ctx.out();
-            String flag = dir.flag(ctx);
+            String flag = dir.flag(ctx, common.config);
             out.println("Simulated fleet up: " + running.nodes().size() + (running.nodes().size() == 1 ? " board" : " boards")
                     + " (daemon pid " + st.pid() + ", state in " + state + ").");
             out.println();
@@ -280,6 +296,25 @@ final class SimCommand implements Callable<Integer> {
 
     // ---- stop / status / events ----------------------------------------------------------------------------
 
+    /**
+     * " --first-address A --port P" where the fleet of {@code state} is not on the defaults, when {@code rebuilt}:
+     * {@code pictl sim start -c CONFIG} builds the fleet from the description again, on the default addresses
+     * unless told (without -c, it restarts cluster.json as it is).
+     */
+    static String placement(Path state, boolean rebuilt) {
+        try {
+            List<NodeSpec> boards = ClusterSpec.read(state.resolve("cluster.json")).nodes();
+            if (!rebuilt || boards.isEmpty()) {
+                return "";
+            }
+            NodeSpec first = boards.get(0);
+            return (first.address().equals(SimulatorSpec.FIRST_ADDRESS) ? "" : " --first-address " + first.address())
+                    + (first.port() == SimulatorSpec.PORT ? "" : " --port " + first.port());
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop the simulator. Its boards' files stay in the state directory for the next start.")
     static final class Stop implements Callable<Integer> {
@@ -288,13 +323,16 @@ final class SimCommand implements Callable<Integer> {
         @Mixin
         DirOption dir;
 
+        @Mixin
+        ConfigOption config;
+
         Stop(CliContext ctx) {
             this.ctx = ctx;
         }
 
         @Override
         public Integer call() {
-            Path state = dir.resolve(ctx);
+            Path state = dir.resolve(ctx, config.config);
             if (!SimControl.status(state).running()) {
                 ctx.out().println("No simulator is running for " + state + ".");
                 ctx.out().flush();
@@ -309,7 +347,8 @@ final class SimCommand implements Callable<Integer> {
                 return error(ctx, "interrupted while stopping the simulator");
             }
             ctx.out().println("Stopped the simulator for " + state + " (its state stays; 'pictl sim start"
-                    + dir.flag(ctx) + "' brings the same boards back).");
+                    + dir.flag(ctx, config.config) + placement(state, dir.dir == null && config.config != null)
+                    + "' brings the same boards back).");
             ctx.out().flush();
             return ExitCode.OK;
         }
@@ -326,16 +365,19 @@ final class SimCommand implements Callable<Integer> {
         @Mixin
         DirOption dir;
 
+        @Mixin
+        ConfigOption config;
+
         Status(CliContext ctx) {
             this.ctx = ctx;
         }
 
         @Override
         public Integer call() {
-            Path state = dir.resolve(ctx);
+            Path state = dir.resolve(ctx, config.config);
             SimControl.Status st = SimControl.status(state);
             if (!st.running()) {
-                return notRunning(ctx, state, dir.flag(ctx));
+                return notRunning(ctx, state, dir.flag(ctx, config.config));
             }
             ctx.out().println("Running: daemon pid " + st.pid() + ", " + st.text().strip());
             ctx.out().flush();
@@ -351,15 +393,18 @@ final class SimCommand implements Callable<Integer> {
         @Mixin
         DirOption dir;
 
+        @Mixin
+        ConfigOption config;
+
         Events(CliContext ctx) {
             this.ctx = ctx;
         }
 
         @Override
         public Integer call() {
-            Path state = dir.resolve(ctx);
+            Path state = dir.resolve(ctx, config.config);
             if (!SimControl.status(state).running()) {
-                return notRunning(ctx, state, dir.flag(ctx));
+                return notRunning(ctx, state, dir.flag(ctx, config.config));
             }
             try {
                 return relay(ctx, SimControl.admin(state, "events"), "events: exit ");
@@ -383,6 +428,9 @@ final class SimCommand implements Callable<Integer> {
         @Mixin
         DirOption dir;
 
+        @Mixin
+        ConfigOption config;
+
         @Parameters(index = "0", paramLabel = "NODE", description = "The board.")
         String node;
 
@@ -396,9 +444,9 @@ final class SimCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Path state = dir.resolve(ctx);
+            Path state = dir.resolve(ctx, config.config);
             if (!SimControl.status(state).running()) {
-                return notRunning(ctx, state, dir.flag(ctx));
+                return notRunning(ctx, state, dir.flag(ctx, config.config));
             }
             try {
                 return relay(ctx, SimControl.exec(state, node, String.join(" ", command)), node + ": command exited ");
@@ -430,6 +478,9 @@ final class SimCommand implements Callable<Integer> {
         @Mixin
         DirOption dir;
 
+        @Mixin
+        ConfigOption config;
+
         @Parameters(index = "0", paramLabel = "NODE", description = "The board.")
         String node;
 
@@ -452,9 +503,9 @@ final class SimCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Unknown fault '" + fault + "'"
                         + (near == null ? "" : "; did you mean '" + near + "'?") + " Known: " + String.join(", ", all));
             }
-            Path state = dir.resolve(ctx);
+            Path state = dir.resolve(ctx, config.config);
             if (!SimControl.status(state).running()) {
-                return notRunning(ctx, state, dir.flag(ctx));
+                return notRunning(ctx, state, dir.flag(ctx, config.config));
             }
             try {
                 ExecResult r = POWER.contains(fault) ? SimControl.admin(state, fault, node)

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *                or holds other entries and there is no --merge
  * the node    ─▶ one command as root: cat "${PICTL_ROOT:-}/etc/rancher/k3s/k3s.yaml" (exit 3: k3s installed but no
  *                file yet; exit 4: no k3s)
- *             ─▶ Kubeconfig.forContext(name, https://ADDRESS:6443)
+ *             ─▶ Kubeconfig.forContext(name, https://ADDRESS:6443) (a simulated board: its loopback address)
  * --file      ─▶ read it again (it may have changed meanwhile), merge, write atomically with mode 0600
  * </pre>
  *
@@ -81,7 +81,7 @@ final class KubeconfigOperation {
         if (servers.isEmpty()) {
             return fail("the description has no k3s_server",
                     "pictl kubeconfig reads the kubeconfig that k3s writes on the server's node. Declare a k3s_server "
-                            + "block (see docs/resources.md) and run pictl apply first.");
+                            + "block (see docs/resources.md) and run pictl apply" + sim() + " first.");
         }
         ResourceInstance server = servers.get(0);
         String node = server.node();
@@ -105,14 +105,16 @@ final class KubeconfigOperation {
             return failed(); // refused before connecting: nothing on the node is worth reading for it
         }
 
-        NodeTargets targets = request.simDir() != null ? NodeTargets.forSimulator(only(node), request.simDir())
-                : NodeTargets.from(only(node));
+        NodeTargets targets = NodeTargets.of(only(node), request.simDir());
         diags.addAll(targets.diagnostics());
         NodeTarget target = targets.byNode().get(node);
         if (!targets.ok() || target == null) {
             return failed();
         }
-        String url = Kubeconfig.serverUrl(((Value.Str) address).value(), apiPort(server));
+        // Under a simulator, the board's loopback address: the simulator opens no API port, so kubectl gets
+        // "connection refused" on this machine rather than reaching the description's real address.
+        String url = Kubeconfig.serverUrl(request.simDir() != null ? target.host() : ((Value.Str) address).value(),
+                apiPort(server));
 
         String text = fetch(node, target, settings);
         if (text == null) {
@@ -214,13 +216,13 @@ final class KubeconfigOperation {
                     return r.stdout();
                 }
                 case NO_K3S -> fail(node + ": " + STEP + ": k3s is not installed (no " + PATH + ")",
-                        "Command: " + COMMAND + ". The description runs its k3s_server on " + node + ": run pictl apply "
-                                + "first to install it, then pictl kubeconfig again.");
+                        "Command: " + COMMAND + ". The description runs its k3s_server on " + node + ": run pictl apply"
+                                + sim() + " first to install it, then pictl kubeconfig" + sim() + " again.");
                 case NO_FILE -> fail(node + ": " + STEP + ": " + PATH + " does not exist (k3s is installed but has "
                                 + "not written it)",
                         "Command: " + COMMAND + ". k3s writes it when the server starts: see 'systemctl status k3s' and "
-                                + "'journalctl -u k3s' on " + node + ", or run pictl apply first (pictl plan shows what "
-                                + "it would do).");
+                                + "'journalctl -u k3s' on " + node + ", or run pictl apply" + sim() + " first (pictl plan"
+                                + sim() + " shows what it would do).");
                 default -> {
                     // stderr only: stdout may hold part of the file
                     String tail = r.stderrTail(5);
@@ -232,6 +234,11 @@ final class KubeconfigOperation {
             }
             return null;
         }
+    }
+
+    /** How a suggested command reaches the same simulator ({@link SimulatorDir#flag}). */
+    private String sim() {
+        return SimulatorDir.flag(request.simDir(), request.config());
     }
 
     private static String sentence(String hint) {

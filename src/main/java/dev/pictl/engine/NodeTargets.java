@@ -93,22 +93,52 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
     }
 
     /**
+     * The targets pictl reaches for {@code config}: {@link #from} without a simulator ({@code simDir} null); with
+     * one, {@link #forSimulator} once its fleet is known to run (asked through its control port, on 127.0.0.1). A
+     * stopped fleet, or a stopped one whose boards' addresses something else answers on (another simulator, from
+     * another directory), is one error and no targets: no board is contacted (see {@link SimulatorDir}).
+     */
+    public static NodeTargets of(Config config, Path simDir) {
+        if (simDir == null) {
+            return from(config);
+        }
+        NodeTargets t = forSimulator(config, simDir);
+        Path dir = simDir.toAbsolutePath().normalize();
+        ClusterSpec spec;
+        try {
+            spec = ClusterSpec.read(dir.resolve("cluster.json"));
+        } catch (IOException | RuntimeException e) {
+            return t; // forSimulator has said why
+        }
+        Diagnostic stopped = SimulatorDir.notRunning(dir, config.location(), spec);
+        return stopped == null ? t : new NodeTargets(List.of(), List.of(stopped));
+    }
+
+    /**
      * The simulator overlay: every node of {@code config} pointed at the simulated board of the same name in the
      * simulator state directory {@code simDir} ({@code cluster.json}, {@code id_ed25519}, {@code known_hosts}):
      * host and port are the board's loopback endpoint, the key and known_hosts the simulator's, host keys
      * strict, sudo passwordless (or with a password for a board that has one), no jump host (a
      * {@code ProxyJump} in {@code ~/.ssh/config} is ignored). A node the simulator does not have is an error; a
      * board whose advertised address differs from the node's {@code address} is a warning, because k3s-side
-     * addresses (server URL, node-ip) would then not match.
+     * addresses (server URL, node-ip) would then not match. Reads files only; {@link #of} also checks that the
+     * fleet runs.
      */
     public static NodeTargets forSimulator(Config config, Path simDir) {
         List<Diagnostic> diags = new ArrayList<>();
         Path dir = simDir.toAbsolutePath().normalize();
         Path json = dir.resolve("cluster.json");
+        if (!Files.isDirectory(dir)) {
+            diags.add(new Diagnostic(Severity.ERROR, "no simulator in " + dir,
+                    dir + " does not exist. Start a simulator from this description with '"
+                            + SimulatorDir.startCommand(dir, config.location(), null) + "'.", null));
+            return new NodeTargets(List.of(), diags);
+        }
         if (!Files.isRegularFile(json)) {
-            diags.add(new Diagnostic(Severity.ERROR, "no simulated cluster in " + dir,
-                    json + " does not exist. Start one from this description with 'pictl sim start -c "
-                            + displayConfig(config) + " --dir " + dir + "'.", null));
+            diags.add(new Diagnostic(Severity.ERROR, dir + " is not a simulator directory",
+                    "It has no cluster.json, which 'pictl sim start' writes. --sim=DIR and PICTL_SIM_DIR name the "
+                            + "directory a simulator was started in ('pictl sim start --dir DIR'); a bare --sim "
+                            + "uses " + SimulatorDir.beside(config.location()) + ", beside the configuration.", null));
             return new NodeTargets(List.of(), diags);
         }
         ClusterSpec spec;
@@ -117,7 +147,8 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
         } catch (IOException | RuntimeException e) {
             diags.add(new Diagnostic(Severity.ERROR, "cannot read the simulated cluster " + json,
                     "It is not a valid cluster.json: " + firstLine(e) + ". Stop the simulator, remove " + dir
-                            + " and start it again with 'pictl sim start'.", null));
+                            + " and start it again with '" + SimulatorDir.startCommand(dir, config.location(), null)
+                            + "'.", null));
             return new NodeTargets(List.of(), diags);
         }
         Map<String, NodeSpec> boards = new LinkedHashMap<>();
@@ -132,8 +163,8 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
                 diags.add(Diagnostic.error(node.headerRange(), "node \"" + name + "\" is not in the simulated cluster",
                         "The simulator in " + dir + " has " + (boards.isEmpty() ? "no nodes" : "the nodes "
                                 + String.join(", ", boards.keySet())) + ". Restart it from this description: "
-                                + "'pictl sim stop --dir " + dir + "', then 'pictl sim start -c " + displayConfig(config)
-                                + " --dir " + dir + "'."));
+                                + "'pictl sim stop --dir " + SimulatorDir.shellWord(dir.toString()) + "', then '"
+                                + SimulatorDir.startCommand(dir, config.location(), spec) + "'."));
                 continue;
             }
             String address = node.string("address");
@@ -149,8 +180,8 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
         }
         if (!Files.isRegularFile(key) || !Files.isRegularFile(knownHosts)) {
             diags.add(new Diagnostic(Severity.ERROR, "the simulated cluster in " + dir + " has not been started yet",
-                    "Its key (id_ed25519) and known_hosts are written when it first starts: run 'pictl sim start --dir "
-                            + dir + "'.", null));
+                    "Its key (id_ed25519) and known_hosts are written when it first starts: run '"
+                            + SimulatorDir.startCommand(dir, config.location(), spec) + "'.", null));
         }
         return new NodeTargets(out, diags);
     }
@@ -295,10 +326,6 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
     static Path configDir(Config config) {
         Path loc = config.location().toAbsolutePath().normalize();
         return Files.isDirectory(loc) || loc.getParent() == null ? loc : loc.getParent();
-    }
-
-    private static String displayConfig(Config config) {
-        return config.location().toString().isEmpty() ? "." : config.location().toString();
     }
 
     private static String firstLine(Exception e) {

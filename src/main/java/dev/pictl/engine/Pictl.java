@@ -100,8 +100,7 @@ public final class Pictl {
             diags.add(e.diagnostic());
             return null;
         }
-        NodeTargets targets = request.simDir() != null ? NodeTargets.forSimulator(config, request.simDir())
-                : NodeTargets.from(config);
+        NodeTargets targets = NodeTargets.of(config, request.simDir());
         diags.addAll(targets.diagnostics());
         if (!targets.ok()) {
             return null;
@@ -173,8 +172,7 @@ public final class Pictl {
         try (StateLock lock = store.lock("pictl apply")) {
             State state = lock.read();
             SecretHasher hasher = lock.secretHasher();
-            NodeTargets targets = pr.simDir() != null ? NodeTargets.forSimulator(config, pr.simDir())
-                    : NodeTargets.from(config);
+            NodeTargets targets = NodeTargets.of(config, pr.simDir());
             diags.addAll(targets.diagnostics());
             if (!targets.ok()) {
                 return new ApplyRunResult(null, null, true, diags, v.sources());
@@ -184,7 +182,7 @@ public final class Pictl {
                 Plan saved = null;
                 PlanRequest planRequest = pr.plan();
                 if (request.planFile() != null) {
-                    saved = readPlan(request.planFile(), diags);
+                    saved = readPlan(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), diags);
                     if (saved == null) {
                         return new ApplyRunResult(null, null, true, diags, v.sources());
                     }
@@ -195,7 +193,8 @@ public final class Pictl {
                 Plan fresh = Differ.plan(config, v.graph(), probes, state, hasher, planRequest, Version.current());
                 Plan plan = fresh;
                 if (saved != null) {
-                    plan = checkSaved(request.planFile(), saved, config, state, fresh, diags);
+                    plan = checkSaved(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), saved, config,
+                            state, fresh, diags);
                     if (plan == null) {
                         return new ApplyRunResult(null, null, true, diags, v.sources());
                     }
@@ -283,18 +282,20 @@ public final class Pictl {
         return values.get(name) instanceof Value.Str s ? s.value() : null;
     }
 
-    private static Plan readPlan(Path file, Diagnostics diags) {
+    /** {@code sim}: {@link SimulatorDir#flag}, for the command it suggests. */
+    private static Plan readPlan(Path file, String sim, Diagnostics diags) {
         try {
             return PlanCodec.read(java.nio.file.Files.readString(file));
         } catch (java.io.IOException | RuntimeException e) {
             diags.add(new Diagnostic(Severity.ERROR, "cannot read the saved plan " + file, e.getMessage()
-                    + ". Make a new one with pictl plan --out " + file + ".", null));
+                    + ". Make a new one with pictl plan" + sim + " --out " + file + ".", null));
             return null;
         }
     }
 
     /** The saved plan, or null (with the reasons in diags) when it is stale. */
-    private static Plan checkSaved(Path file, Plan saved, Config config, State state, Plan fresh, Diagnostics diags) {
+    private static Plan checkSaved(Path file, String sim, Plan saved, Config config, State state, Plan fresh,
+                                   Diagnostics diags) {
         List<String> problems = new ArrayList<>();
         if (!Version.current().equals(saved.pictlVersion())) {
             problems.add("it was made by pictl " + saved.pictlVersion() + " and this is pictl " + Version.current());
@@ -323,7 +324,7 @@ public final class Pictl {
         if (!problems.isEmpty()) {
             diags.add(new Diagnostic(Severity.ERROR, "the saved plan " + file + " is stale",
                     "pictl applies a saved plan only as it was made, and " + String.join("; ", problems)
-                            + ". Run pictl plan --out " + file + " again and review it.", null));
+                            + ". Run pictl plan" + sim + " --out " + file + " again and review it.", null));
             return null;
         }
         return saved;

@@ -57,13 +57,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * State directory layout: {@code cluster.json} the spec it runs, {@code id_ed25519}(+.pub) the user key,
  * {@code known_hosts} every node's host key,
- * {@code events.log}, {@code control.key}, {@code shims/} and {@code libexec/} the stand-ins,
+ * {@code events.log}, {@code control.key}, {@code control.json} (the control port, while it runs), {@code shims/} and {@code libexec/} the stand-ins,
  * {@code hostbin/} the host tools the nodes may use, {@code nodes/<name>/root} each node's filesystem,
  * {@code nodes/<name>/hw} its simulated hardware, {@code nodes/<name>/ssh_host_ed25519_key} its host key.
  */
 public final class SimCluster implements AutoCloseable {
 
     private static final String HOSTBIN_VERSION = "pictl-sim-hostbin-3";
+    /** Written once every board is up, removed on close: the control port of the fleet that runs this directory. */
+    static final String CONTROL_FILE = "control.json";
 
     private final ClusterSpec spec;
     private final Path stateDir;
@@ -154,6 +156,12 @@ public final class SimCluster implements AutoCloseable {
         }
         waitAll(boots);
         provision(fresh);
+        // "This directory's fleet runs": pictl asks the control port named here before it contacts a board
+        // (SimControl.answers), the same for a daemon and a test fixture. close() removes it.
+        Path tmp = stateDir.resolve(CONTROL_FILE + ".tmp");
+        Files.writeString(tmp, "{\"controlPort\": " + control.port() + ", \"pid\": " + ProcessHandle.current().pid() + "}\n");
+        Files.move(tmp, stateDir.resolve(CONTROL_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void waitAll(List<Future<?>> fs) throws IOException {
@@ -588,6 +596,11 @@ public final class SimCluster implements AutoCloseable {
     /** Stops every node (killing their processes) and the control port. The state directory stays. */
     @Override
     public void close() {
+        try {
+            Files.deleteIfExists(stateDir.resolve(CONTROL_FILE));
+        } catch (IOException ignored) {
+            // a stale file only costs a failed ping
+        }
         List<Future<?>> fs = new ArrayList<>();
         for (SimNode n : nodes.values()) fs.add(pool.submit(n::shutdownForClose));
         for (Future<?> f : fs) {

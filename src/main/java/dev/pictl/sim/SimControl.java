@@ -130,6 +130,45 @@ public final class SimControl {
         }
     }
 
+    /**
+     * Whether the fleet of {@code dir} runs and answers: the control port named in its {@code control.json} (written
+     * by {@link SimCluster} once every board is up, for a daemon and a test fixture alike, and removed when it stops)
+     * accepts this directory's control key. A stale file (the process is gone, or the port is another fleet's) is
+     * "no". Only 127.0.0.1 is contacted.
+     */
+    public static boolean answers(Path dir) {
+        Path d = dir.toAbsolutePath();
+        try {
+            JsonNode j = MAPPER.readTree(d.resolve(SimCluster.CONTROL_FILE).toFile());
+            String key = Files.readString(d.resolve("control.key")).trim();
+            ExecResult r = ControlClient.call(j.get("controlPort").asInt(), key, List.of("admin", "ping"), null,
+                    Duration.ofSeconds(10));
+            return r.ok() && r.stdout().startsWith("pong");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The first board of {@code spec} whose SSH endpoint accepts a TCP connection, for a fleet that does not run:
+     * then something else listens there (another fleet started from another directory, an sshd). Only literal
+     * 127.x.x.x addresses are tried; nothing is sent.
+     */
+    public static Optional<NodeSpec> occupied(ClusterSpec spec) {
+        for (NodeSpec n : spec.nodes()) {
+            if (!n.address().matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                continue;
+            }
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(n.address(), n.port()), 1000);
+                return Optional.of(n);
+            } catch (IOException e) {
+                // nothing there: as expected
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Stops the daemon (its nodes' processes are killed); the state directory stays for the next start. */
     public static void stop(Path dir, Duration timeout) throws IOException, InterruptedException {
         Optional<Daemon> d = daemon(dir.toAbsolutePath());

@@ -82,15 +82,15 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"plan", "drift", "kubeconfig"})
     void simOption_andPictlSimDir_reachTheEngine(String command) {
-        // --sim DIR and PICTL_SIM_DIR name the simulator; here one that was never started.
+        // --sim=DIR and PICTL_SIM_DIR name the simulator; here one that was never started.
         CliRunner.Result flag = CliRunner.run(dir, Map.of(), command, "-c", Path.of("examples/seed").toAbsolutePath()
                 .toString(), "--no-color", "--sim=nothing");
         assertEquals(1, flag.exitCode(), flag.all());
-        assertTrue(flag.err().startsWith("Error: no simulated cluster in " + dir.resolve("nothing") + "\n"), flag.err());
+        assertTrue(flag.err().startsWith("Error: no simulator in " + dir.resolve("nothing") + "\n"), flag.err());
         CliRunner.Result env = CliRunner.run(dir, Map.of("PICTL_SIM_DIR", "elsewhere"), command, "-c",
                 Path.of("examples/seed").toAbsolutePath().toString(), "--no-color");
         assertEquals(1, env.exitCode(), env.all());
-        assertTrue(env.err().startsWith("Error: no simulated cluster in " + dir.resolve("elsewhere") + "\n"), env.err());
+        assertTrue(env.err().startsWith("Error: no simulator in " + dir.resolve("elsewhere") + "\n"), env.err());
     }
 
     @Test

@@ -56,7 +56,8 @@ class DriftDocTest {
         Path launcher = launcher();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", launcher.getParent() + ":" + System.getenv("PATH"));
-        env.put("PICTL_SIM_DIR", work.resolve(".pictl-sim").toString());
+        // where `pictl sim start -c examples/seed` puts it: beside the description
+        env.put("PICTL_SIM_DIR", seed.resolve(".pictl-sim").toString());
         env.put("NO_COLOR", "1");
         try {
             // Start and apply: the first two lines.

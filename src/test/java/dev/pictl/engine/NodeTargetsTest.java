@@ -251,7 +251,7 @@ class NodeTargetsTest {
         assertFalse(t.ok());
         assertEquals(List.of(), t.targets());
         Diagnostic d = t.diagnostics().get(0);
-        assertEquals("no simulated cluster in " + tmp.resolve("nothing").toAbsolutePath(), d.summary());
+        assertEquals("no simulator in " + tmp.resolve("nothing").toAbsolutePath(), d.summary());
         assertTrue(d.detail().contains("pictl sim start -c "), d.detail());
     }
 

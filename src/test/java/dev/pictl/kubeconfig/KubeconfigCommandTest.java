@@ -117,11 +117,31 @@ class KubeconfigCommandTest {
                 """.formatted(node, address, VERSION);
     }
 
+    /**
+     * The seed as for real boards: pi-server-1 at its board's loopback address, reached without --sim through an
+     * ssh block with the fleet's key and known_hosts (so the kubeconfig's server is the description's address).
+     */
+    static String realSeed(String clusterBlock) throws IOException {
+        String seed = seed(clusterBlock);
+        int from = seed.indexOf("ssh {");
+        int to = seed.indexOf("}", from) + 1;
+        return seed.substring(0, from) + "ssh {\n  user        = \"pi\"\n  port        = 24642\n  private_key = \""
+                + shared.resolve("sim/id_ed25519") + "\"\n  known_hosts = \"" + shared.resolve("sim/known_hosts")
+                + "\"\n}" + seed.substring(to).replace("\"192.168.1.10\"", "\"127.0.82.10\"");
+    }
+
+    /** {@code pictl kubeconfig -c cluster.hcl --sim=<fleet> --no-color ARGS}. */
     CliRunner.Result kubeconfig(Path dir, String hcl, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--sim=" + shared.resolve("sim")));
+        all.addAll(List.of(args));
+        return run(dir, hcl, all.toArray(String[]::new));
+    }
+
+    /** {@code pictl kubeconfig -c cluster.hcl --no-color ARGS}: the nodes as the description says (see realSeed). */
+    CliRunner.Result run(Path dir, String hcl, String... args) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("cluster.hcl"), hcl);
-        List<String> all = new ArrayList<>(List.of("kubeconfig", "-c", "cluster.hcl",
-                "--sim=" + shared.resolve("sim"), "--no-color"));
+        List<String> all = new ArrayList<>(List.of("kubeconfig", "-c", "cluster.hcl", "--no-color"));
         all.addAll(List.of(args));
         CliRunner.Result r = CliRunner.run(dir, env, all.toArray(String[]::new));
         assertFalse(r.all().contains(clientKey), "the client key must never be printed:\n" + r.all());
@@ -153,11 +173,11 @@ class KubeconfigCommandTest {
 
     @Test
     void kubeconfig_writesContextNamedAfterTheClusterBlock_mode0600_serverFromTheDescription() throws Exception {
-        CliRunner.Result r = kubeconfig(work, seed("cluster { name = \"homelab\" }\n\n"));
+        CliRunner.Result r = run(work, realSeed("cluster { name = \"homelab\" }\n\n"));
 
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("""
-                Wrote context "homelab" (server https://192.168.1.10:6443) to kubeconfig.
+                Wrote context "homelab" (server https://127.0.82.10:6443) to kubeconfig.
                 Use it: KUBECONFIG=kubeconfig kubectl get nodes
                 """, r.out());
         assertEquals("", r.err());
@@ -171,7 +191,7 @@ class KubeconfigCommandTest {
         assertEquals(List.of("homelab"), names(k.get("users")));
         assertEquals("homelab", k.at("/contexts/0/context/cluster").asText());
         assertEquals("homelab", k.at("/contexts/0/context/user").asText());
-        assertEquals("https://192.168.1.10:6443", k.at("/clusters/0/cluster/server").asText());
+        assertEquals("https://127.0.82.10:6443", k.at("/clusters/0/cluster/server").asText());
         // the server's own credentials, not something made up
         JsonNode onNode = read(sim.node("pi-server-1").root().resolve("etc/rancher/k3s/k3s.yaml"));
         assertEquals(onNode.at("/users/0/user"), k.at("/users/0/user"));
@@ -184,12 +204,12 @@ class KubeconfigCommandTest {
 
     @Test
     void kubeconfig_contextFlagOverridesTheName_andCreatesTheFilesDirectory() throws Exception {
-        CliRunner.Result r = kubeconfig(work, seed("cluster { name = \"homelab\" }\n\n"),
+        CliRunner.Result r = run(work, realSeed("cluster { name = \"homelab\" }\n\n"),
                 "--context", "pi-lab", "--file", "out/kube/lab.yaml");
 
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("""
-                Wrote context "pi-lab" (server https://192.168.1.10:6443) to out/kube/lab.yaml.
+                Wrote context "pi-lab" (server https://127.0.82.10:6443) to out/kube/lab.yaml.
                 Use it: KUBECONFIG=out/kube/lab.yaml kubectl get nodes
                 """, r.out());
         Path file = work.resolve("out/kube/lab.yaml");
@@ -198,7 +218,23 @@ class KubeconfigCommandTest {
         assertEquals("pi-lab", k.get("current-context").asText());
         assertEquals(List.of("pi-lab"), names(k.get("contexts")));
         assertEquals("pi-lab", k.at("/contexts/0/context/cluster").asText());
-        assertEquals("https://192.168.1.10:6443", k.at("/clusters/0/cluster/server").asText());
+        assertEquals("https://127.0.82.10:6443", k.at("/clusters/0/cluster/server").asText());
+    }
+
+    @Test
+    void underTheSimulator_theServerIsTheBoardsLoopbackAddress_andKubectlIsSuggestedOnlyOnTheBoard() throws Exception {
+        CliRunner.Result r = kubeconfig(work, seed("cluster { name = \"homelab\" }\n\n"));
+
+        assertEquals(0, r.exitCode(), r.all());
+        assertEquals("""
+                Wrote context "homelab" (server https://127.0.82.10:6443) to kubeconfig.
+                The simulator opens no Kubernetes API port, so kubectl on this machine cannot use it: its server is \
+                the board's loopback address, never the description's. kubectl on the board:
+                  pictl sim exec --dir %s pi-server-1 -- sudo k3s kubectl get nodes
+                """.formatted(shared.resolve("sim")), r.out());
+        String file = Files.readString(work.resolve("kubeconfig"));
+        assertEquals("https://127.0.82.10:6443", read(work.resolve("kubeconfig")).at("/clusters/0/cluster/server").asText());
+        assertFalse(file.contains("192.168.1.10"), "the description's real address is nowhere in the file:\n" + file);
     }
 
     @Test
@@ -210,19 +246,27 @@ class KubeconfigCommandTest {
     }
 
     @Test
-    void kubeconfig_usesTheServersHttpsListenPort_andBracketsAnIpv6Address() throws Exception {
-        CliRunner.Result port = kubeconfig(work, seed("").replace("config  = { \"node-ip\" = node.pi-server-1.address }",
+    void kubeconfig_usesTheServersHttpsListenPort_andUnderTheSimulatorNeverTheDescriptionsAddress() throws Exception {
+        CliRunner.Result port = run(work, realSeed("").replace("config  = { \"node-ip\" = node.pi-server-1.address }",
                 "config  = { \"node-ip\" = node.pi-server-1.address, \"https-listen-port\" = 7443 }"),
                 "--file", "port.yaml");
         assertEquals(0, port.exitCode(), port.all());
-        assertEquals("https://192.168.1.10:7443", read(work.resolve("port.yaml")).at("/clusters/0/cluster/server").asText());
+        assertEquals("https://127.0.82.10:7443", read(work.resolve("port.yaml")).at("/clusters/0/cluster/server").asText());
+        CliRunner.Result simPort = kubeconfig(work, seed("").replace("config  = { \"node-ip\" = node.pi-server-1.address }",
+                "config  = { \"node-ip\" = node.pi-server-1.address, \"https-listen-port\" = 7443 }"),
+                "--file", "sim-port.yaml");
+        assertEquals(0, simPort.exitCode(), simPort.all());
+        assertEquals("https://127.0.82.10:7443", read(work.resolve("sim-port.yaml")).at("/clusters/0/cluster/server")
+                .asText(), "the board's loopback address, not the description's 192.168.1.10");
 
+        // Under --sim, the board's loopback address whatever the description says: nothing leaves this machine.
         CliRunner.Result v6 = kubeconfig(work, single("pi-server-1", "fd00::10"), "--file", "v6.yaml");
         assertEquals(0, v6.exitCode(), v6.all());
-        assertTrue(v6.out().startsWith("Wrote context \"" + work.getFileName() + "\" (server https://[fd00::10]:6443)"),
+        assertTrue(v6.out().startsWith("Wrote context \"" + work.getFileName() + "\" (server https://127.0.82.10:6443)"),
                 v6.out());
         assertTrue(v6.err().contains("Warning: "), "the simulator's board advertises another address:\n" + v6.err());
-        assertEquals("https://[fd00::10]:6443", read(work.resolve("v6.yaml")).at("/clusters/0/cluster/server").asText());
+        assertEquals("https://127.0.82.10:6443", read(work.resolve("v6.yaml")).at("/clusters/0/cluster/server").asText());
+        assertFalse(Files.readString(work.resolve("v6.yaml")).contains("fd00"));
     }
 
     @Test
@@ -245,7 +289,7 @@ class KubeconfigCommandTest {
         Path link = Files.createDirectories(work.resolve("home/.kube")).resolve("config");
         Files.createSymbolicLink(link, real);
 
-        CliRunner.Result r = kubeconfig(work, seed("cluster { name = \"homelab\" }\n\n"), "--file", link.toString());
+        CliRunner.Result r = run(work, realSeed("cluster { name = \"homelab\" }\n\n"), "--file", link.toString());
 
         assertEquals(0, r.exitCode(), r.all());
         assertTrue(r.out().endsWith("Use it: kubectl get nodes\n"), "~/.kube/config is kubectl's default:\n" + r.out());
@@ -264,12 +308,12 @@ class KubeconfigCommandTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         JsonNode before = read(file);
 
-        CliRunner.Result r = kubeconfig(work, seed("cluster { name = \"homelab\" }\n\n"), "--merge", "--file",
+        CliRunner.Result r = run(work, realSeed("cluster { name = \"homelab\" }\n\n"), "--merge", "--file",
                 file.toString());
 
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("""
-                Wrote context "homelab" (server https://192.168.1.10:6443) to %s (merged with 2 other contexts; \
+                Wrote context "homelab" (server https://127.0.82.10:6443) to %s (merged with 2 other contexts; \
                 replaced the old "homelab" entries).
                 It is now the current context (was "work"; back with: kubectl config use-context work).
                 Use it: kubectl get nodes
@@ -286,7 +330,7 @@ class KubeconfigCommandTest {
                 }
             }
         }
-        assertEquals("https://192.168.1.10:6443", after.at("/clusters/1/cluster/server").asText());
+        assertEquals("https://127.0.82.10:6443", after.at("/clusters/1/cluster/server").asText());
         assertTrue(after.at("/clusters/1/cluster/insecure-skip-tls-verify").isMissingNode(), "the stale entry is gone");
         assertEquals(clientKey, after.at("/users/2/user/client-key-data").asText());
         assertTrue(after.at("/users/2/user/token").isMissingNode());
@@ -300,7 +344,7 @@ class KubeconfigCommandTest {
         assertEquals(keysBefore, keysAfter);
 
         byte[] once = Files.readAllBytes(file);
-        CliRunner.Result again = kubeconfig(work, seed("cluster { name = \"homelab\" }\n\n"), "--merge", "--file",
+        CliRunner.Result again = run(work, realSeed("cluster { name = \"homelab\" }\n\n"), "--merge", "--file",
                 file.toString());
         assertEquals(0, again.exitCode(), again.all());
         assertArrayEquals(once, Files.readAllBytes(file), "merging again changes nothing");
@@ -356,7 +400,7 @@ class KubeconfigCommandTest {
         assertEquals("", r.err());
         JsonNode k = YAML.readTree(r.out());
         assertEquals("homelab", k.get("current-context").asText());
-        assertEquals("https://192.168.1.10:6443", k.at("/clusters/0/cluster/server").asText());
+        assertEquals("https://127.0.82.10:6443", k.at("/clusters/0/cluster/server").asText());
         assertEquals(clientKey, k.at("/users/0/user/client-key-data").asText());
         assertFalse(Files.exists(work.resolve("kubeconfig")));
 
@@ -400,10 +444,10 @@ class KubeconfigCommandTest {
         assertEquals("""
                 Error: bare-1: read kubeconfig: k3s is not installed (no /etc/rancher/k3s/k3s.yaml)
 
-                  Command: sudo cat /etc/rancher/k3s/k3s.yaml. The description runs its k3s_server on bare-1: run pictl apply first to install it, then pictl kubeconfig again.
+                  Command: sudo cat /etc/rancher/k3s/k3s.yaml. The description runs its k3s_server on bare-1: run pictl apply --sim=%1$s first to install it, then pictl kubeconfig --sim=%1$s again.
 
                 No kubeconfig written: 1 error, 0 warnings.
-                """, r.err());
+                """.formatted(shared.resolve("sim")), r.err());
         assertFalse(Files.exists(work.resolve("kubeconfig")));
     }
 
@@ -415,7 +459,7 @@ class KubeconfigCommandTest {
         assertTrue(r.err().startsWith("Error: halfway-1: read kubeconfig: /etc/rancher/k3s/k3s.yaml does not exist "
                 + "(k3s is installed but has not written it)\n"), r.err());
         assertTrue(r.err().contains("Command: sudo cat /etc/rancher/k3s/k3s.yaml."), r.err());
-        assertTrue(r.err().contains("run pictl apply first"), r.err());
+        assertTrue(r.err().contains("run pictl apply --sim=" + shared.resolve("sim") + " first"), r.err());
     }
 
     @Test
@@ -424,7 +468,7 @@ class KubeconfigCommandTest {
 
         assertEquals(1, r.exitCode(), r.all());
         assertTrue(r.err().startsWith("Error: the description has no k3s_server\n"), r.err());
-        assertTrue(r.err().contains("run pictl apply first"), r.err());
+        assertTrue(r.err().contains("run pictl apply --sim=" + shared.resolve("sim") + " first"), r.err());
     }
 
     @Test

@@ -90,7 +90,8 @@ class PlanRoundTripTest {
         f.assertGolden("refresh-only.json", json.out());
         assertContains(text.out(), "  # " + KP2 + " has changed\n      ~ add = [\"cgroup_enable=cpuset\", "
                 + "\"cgroup_enable=memory\", \"cgroup_memory=1\"] -> [\"cgroup_enable=cpuset\", \"cgroup_memory=1\"]\n");
-        assertContains(text.out(), "run `pictl apply --refresh-only` to record these changes");
+        // the suggestion reaches the same simulator and description (issue 19)
+        assertContains(text.out(), "run `pictl apply -c cluster.hcl --sim=sim --refresh-only` to record these changes");
         JsonNode plan = assertValidPlanJson(json.out());
         assertEquals(0, plan.get("resource_changes").size());
         assertEquals(KP2, plan.at("/resource_drift/0/address").asText());
@@ -219,7 +220,7 @@ class PlanRoundTripTest {
 
         assertEquals(2, planned.exitCode(), planned.all());
         assertContains(planned.out(), "\nSaved the plan to: cgroups.plan\n\nTo perform exactly these actions, run:\n"
-                + "    pictl apply cgroups.plan\n");
+                + "    pictl apply -c cluster.hcl --sim=sim cgroups.plan\n");
         String file = Files.readString(dir.resolve("cgroups.plan"));
         JsonNode saved = assertValidPlanJson(file);
         assertEquals(LINEAGE, saved.at("/prior_state/lineage").asText());

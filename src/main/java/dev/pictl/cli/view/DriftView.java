@@ -26,6 +26,11 @@ public final class DriftView {
     }
 
     public static String render(DriftReport r) {
+        return render(r, "");
+    }
+
+    /** {@code again}: the options a suggested {@code pictl plan} needs to reach the same nodes (" -c DIR --sim"). */
+    public static String render(DriftReport r, String again) {
         StringBuilder out = new StringBuilder();
         out.append("pictl drift: ").append(r.cluster()).append(": ").append(verdict(r)).append('\n');
         if (!r.state().exists()) {
@@ -84,7 +89,7 @@ public final class DriftView {
         if (!r.state().exists() && !r.unapplied().isEmpty()) {
             out.append("\n").append(r.unapplied().size()).append(" resources of the description are not applied yet")
                     .append(r.options().includeUnapplied() ? " (counted: --include-unapplied)" : "")
-                    .append(": run pictl plan to see them.\n");
+                    .append(": run pictl plan").append(again).append(" to see them.\n");
         } else if (!r.unapplied().isEmpty()) {
             out.append("\nNot applied yet (description edits; ").append(r.options().includeUnapplied()
                     ? "counted: --include-unapplied" : "not counted without --include-unapplied").append("):\n");

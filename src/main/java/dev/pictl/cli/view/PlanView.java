@@ -38,9 +38,19 @@ public final class PlanView {
     private static final String RESET = "\u001b[0m";
 
     private final boolean color;
+    private final String again;
 
     public PlanView(boolean color) {
+        this(color, "");
+    }
+
+    /**
+     * {@code again}: the options a suggested {@code pictl apply} needs to reach the same nodes (" -c DIR --sim"), so
+     * that a suggestion never leaves a simulator for the description's real addresses.
+     */
+    public PlanView(boolean color, String again) {
         this.color = color;
+        this.again = again;
     }
 
     public String render(Plan plan) {
@@ -52,8 +62,8 @@ public final class PlanView {
             if (plan.drift().isEmpty()) {
                 out.append(bold("No changes.")).append(" Your cluster still matches the configuration.\n");
             } else {
-                out.append("This is a refresh-only plan: run `pictl apply --refresh-only` to record these changes in "
-                        + "the state. No node is changed.\n");
+                out.append("This is a refresh-only plan: run `pictl apply" + again + " --refresh-only` to record these "
+                        + "changes in the state. No node is changed.\n");
             }
             unknown(plan, out);
             return out.toString();

@@ -216,7 +216,7 @@ class RebootWindowTest {
 
             long t0 = System.nanoTime();
             CliRunner.Result again = CliRunner.run(f.work, Map.of("HOME", f.work.toString(), "NO_COLOR", "1"),
-                    "apply", "-c", f.work.toString(), "--sim", f.simDir.toString(), "--auto-approve",
+                    "apply", "-c", f.work.toString(), "--sim=" + f.simDir, "--auto-approve",
                     "--reboot-timeout", "3");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(1, again.exitCode(), again::all);
@@ -239,7 +239,7 @@ class RebootWindowTest {
         try (SeedFleet f = SeedFleet.start(dir, DESCRIPTION)) {
             f.sim.node("pi-worker-2").setRebootNeverReturns(true);
             CliRunner.Result r = CliRunner.run(f.work, Map.of("HOME", f.work.toString(), "NO_COLOR", "1"),
-                    "apply", "-c", f.work.toString(), "--sim", f.simDir.toString(), "--auto-approve",
+                    "apply", "-c", f.work.toString(), "--sim=" + f.simDir, "--auto-approve",
                     "--reboot-timeout", "3");
             assertEquals(1, r.exitCode(), r::all);
             assertTrue(r.err().contains("Error: pi-worker-2: wait for boot: the node did not come back with a new "

@@ -113,7 +113,7 @@ final class SeedFleet implements AutoCloseable {
     }
 
     String[] applyArgs() {
-        List<String> a = new java.util.ArrayList<>(List.of("apply", "-c", work.toString(), "--sim", simDir.toString()));
+        List<String> a = new java.util.ArrayList<>(List.of("apply", "-c", work.toString(), "--sim=" + simDir));
         a.addAll(List.of(APPLY_FLAGS));
         return a.toArray(String[]::new);
     }
@@ -125,7 +125,7 @@ final class SeedFleet implements AutoCloseable {
 
     /** {@code pictl plan --detailed-exitcode} through the real CLI in this JVM. */
     CliRunner.Result planDetailed() {
-        return CliRunner.run(work, env(), "plan", "-c", work.toString(), "--sim", simDir.toString(),
+        return CliRunner.run(work, env(), "plan", "-c", work.toString(), "--sim=" + simDir,
                 "--detailed-exitcode", "--no-color");
     }
 
