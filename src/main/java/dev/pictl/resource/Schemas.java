@@ -104,9 +104,8 @@ public final class Schemas {
 
     public static final BlockSchema NODE = new BlockSchema("node", "name", false, List.of(
             attr("address", AttrType.STRING).required().check(Check.ADDRESS)
-                    .doc("IP address or DNS name pictl connects to. Not `0.0.0.0`, `::`, a broadcast or multicast "
-                            + "address; an IPv6 zone is an interface name (`fe80::2%eth0`). Two nodes cannot have one "
-                            + "address, however it is spelled (`pi.lan` and `pi.lan.`)."),
+                    .doc("IP address or DNS name pictl connects to (not `0.0.0.0` or `::`; an IPv6 zone names an "
+                            + "interface: `fe80::2%eth0`)."),
             DEPENDS_ON),
             List.of(SSH),
             "A Raspberry Pi. pictl sets its hostname to the block's name (k3s node names and PV node affinity "
