@@ -239,7 +239,7 @@ final class ClusterRules {
                 diags.error(at, "empty entry in disable of " + server.address(),
                         "Each entry names a packaged component k3s should not deploy (coredns, servicelb, traefik, "
                                 + "local-storage, metrics-server, runtimes); an empty one disables nothing. Remove it.");
-            } else if (s.value().chars().anyMatch(c -> Character.isWhitespace(c) || NodeText.isControl((char) c))
+            } else if (s.value().chars().anyMatch(Character::isWhitespace)
                     || NodeText.firstUnwritable(s.value(), true) >= 0) {
                 diags.error(at, "disable entry " + NodeText.show(s.value()) + " is not a component name",
                         "Each entry names a packaged component (coredns, servicelb, traefik, local-storage, "
@@ -303,7 +303,7 @@ final class ClusterRules {
                             them + " is declared at " + other.getValue().rangeOf("path").location() + ". Two volumes "
                                     + "on one directory share data each claim takes for its own, and deleting one "
                                     + "deletes the other's data. Give each volume its own directory.");
-                } else if (path.startsWith(o + "/") || o.startsWith(path + "/") || o.equals("/") || path.equals("/")) {
+                } else if (path.startsWith(o + "/") || o.startsWith(path + "/")) {
                     boolean inside = path.startsWith(o + "/");
                     diags.error(at, "pv \"" + pv.address().name() + "\"'s directory " + path + " is "
                                     + (inside ? "inside " : "around ") + them + "'s " + o + " on node \"" + pv.node()
