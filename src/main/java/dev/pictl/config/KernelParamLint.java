@@ -103,6 +103,13 @@ final class KernelParamLint {
                             + "e.g. [\"cgroup_enable=cpuset\", \"cgroup_enable=memory\"].");
             return false;
         }
+        int bad = NodeText.firstUnwritable(v, true);
+        if (bad >= 0) {
+            diags.error(t.range(), "kernel parameter " + NodeText.show(v) + " holds " + NodeText.describe(v, bad),
+                    "cmdline.txt is one line of printable tokens the firmware hands to the kernel; a control "
+                            + "character there would cut or corrupt the line. Remove it.");
+            return false;
+        }
         return true;
     }
 

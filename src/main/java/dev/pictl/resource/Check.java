@@ -15,8 +15,13 @@ public enum Check {
     K3S_VERSION("a k3s release such as v1.31.4+k3s1", "^v[0-9]+\\.[0-9]+\\.[0-9]+\\+k3s[0-9]+$"),
     /** IPv4, IPv6 or a DNS host name. */
     ADDRESS("an IPv4 or IPv6 address or a DNS host name", null),
-    /** Absolute, normalised POSIX path. */
-    ABSOLUTE_PATH("an absolute path such as /mnt/local-storage", "^/([^/\\u0000]+(/[^/\\u0000]+)*)?/?$"),
+    /**
+     * Absolute, normalised POSIX path on one printable line, within Linux's limits (PATH_MAX 4096 bytes with its
+     * NUL, NAME_MAX 255 bytes a name): a longer one cannot be made or probed on a node.
+     */
+    ABSOLUTE_PATH("an absolute path such as /mnt/local-storage, without control characters, at most 4095 bytes "
+            + "(255 per name)",
+            "^/([^/\\u0000-\\u001f\\u007f-\\u009f]+(/[^/\\u0000-\\u001f\\u007f-\\u009f]+)*)?/?$"),
     /** TCP port. */
     PORT("a TCP port from 1 to 65535", null),
     /** {@code user@host[:port]}, {@code host} or {@code host:port}. */
@@ -57,7 +62,7 @@ public enum Check {
         return switch (this) {
             case NONE -> true;
             case K8S_QUANTITY, K3S_VERSION, JUMP_HOST, DURATION, CLUSTER_NAME -> compiled.matcher(value).matches();
-            case ABSOLUTE_PATH -> compiled.matcher(value).matches() && !value.contains("/../")
+            case ABSOLUTE_PATH -> compiled.matcher(value).matches() && withinPathLimits(value) && !value.contains("/../")
                     && !value.endsWith("/..") && !value.contains("/./") && !value.endsWith("/.") && !value.contains("//");
             case ADDRESS -> isAddress(value);
             case PORT -> false;
@@ -71,6 +76,27 @@ public enum Check {
             case NONE -> true;
             case K3S_VERSION, ADDRESS, ABSOLUTE_PATH, JUMP_HOST, DURATION, CLUSTER_NAME -> false;
         };
+    }
+
+    /** PATH_MAX (4096 bytes, the NUL included) and NAME_MAX (255 bytes) of Linux, in UTF-8. */
+    private static boolean withinPathLimits(String path) {
+        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 4095) {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < path.length() && Character.isLowSurrogate(path.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false; // no UTF-8 form
+            }
+        }
+        for (String name : path.split("/")) {
+            if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isAddress(String v) {

@@ -104,7 +104,8 @@ public final class Schemas {
 
     public static final BlockSchema NODE = new BlockSchema("node", "name", false, List.of(
             attr("address", AttrType.STRING).required().check(Check.ADDRESS)
-                    .doc("IP address or DNS name pictl connects to."),
+                    .doc("IP address or DNS name pictl connects to (not `0.0.0.0` or `::`; an IPv6 zone names an "
+                            + "interface: `fe80::2%eth0`)."),
             DEPENDS_ON),
             List.of(SSH),
             "A Raspberry Pi. pictl sets its hostname to the block's name (k3s node names and PV node affinity "
@@ -155,9 +156,12 @@ public final class Schemas {
             attr("token", AttrType.STRING).sensitive()
                     .doc("Cluster token. Optional: k3s generates one and pictl reads it for joins. It cannot be changed on a live server (use `k3s token rotate`)."),
             attr("disable", AttrType.STRING_LIST).defaultValue(List.of())
-                    .doc("Packaged components not to deploy, e.g. `[\"traefik\"]` (k3s `disable`)."),
+                    .doc("Packaged components not to deploy, e.g. `[\"traefik\"]` (k3s `disable`). No empty entries."),
             attr("config", AttrType.MAP).defaultValue(java.util.Map.of())
-                    .doc("Further `/etc/rancher/k3s/config.yaml` keys, passed through (e.g. `{ \"node-ip\" = \"192.168.1.10\" }`)."),
+                    .doc("Further `/etc/rancher/k3s/config.yaml` keys, passed through (e.g. `{ \"node-ip\" = \"192.168.1.10\" }`). "
+                            + "Keys are k3s flag names without `--` (lower-case letters, digits and `-`, e.g. `node-label`); "
+                            + "`node-name`, `token`, `server`, `docker` and `disable` are pictl's own, in any spelling. "
+                            + "Keys and values are written as quoted YAML strings; a value may not hold a NUL character."),
             DEPENDS_ON),
             List.of(),
             "The k3s server (control plane). Installed with the official script, configured through "
@@ -175,7 +179,7 @@ public final class Schemas {
             attr("server", AttrType.SERVER_REF).required()
                     .doc("The server the agents join; they install its version and use its token."),
             attr("config", AttrType.MAP).defaultValue(java.util.Map.of())
-                    .doc("Further agent `config.yaml` keys, passed through."),
+                    .doc("Further agent `config.yaml` keys, passed through; the same rules as k3s_server's `config`."),
             DEPENDS_ON),
             List.of(),
             "k3s agents (workers) joined to the server. Removal drains the node, uninstalls k3s and deletes the "
@@ -197,7 +201,7 @@ public final class Schemas {
             attr("allow_volume_expansion", AttrType.BOOL).defaultValue(false)
                     .doc("Whether claims may grow."),
             attr("parameters", AttrType.MAP).forcesReplacement().defaultValue(java.util.Map.of())
-                    .doc("Provisioner parameters."),
+                    .doc("Provisioner parameters: strings (numbers and bools are written as text); Kubernetes holds no list or map here."),
             attr("default", AttrType.BOOL).defaultValue(false)
                     .doc("Mark as the cluster's default class (k3s's own `local-path` is default too unless disabled with `disable = [\"local-storage\"]`)."),
             DEPENDS_ON),
@@ -217,13 +221,16 @@ public final class Schemas {
                     .doc("Size, as a Kubernetes quantity (`10Gi`)."),
             attr("access_modes", AttrType.STRING_LIST).required()
                     .oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
-                    .doc("Access modes of the volume."),
+                    .doc("Access modes of the volume; at least one."),
             attr("reclaim_policy", AttrType.STRING).oneOf("Retain", "Delete", "Recycle").defaultValue("Retain")
                     .doc("What happens to the data when the claim is released. `Retain` is the safe choice for local volumes."),
             attr("storage_class", AttrType.STORAGE_CLASS_REF).required().forcesReplacement()
                     .doc("The class the volume belongs to."),
             attr("path", AttrType.STRING).required().forcesReplacement().check(Check.ABSOLUTE_PATH)
-                    .doc("Directory on the node that backs the volume; pictl creates it."),
+                    .doc("Directory on the node that backs the volume; pictl creates it. Not a system directory (`/etc`, "
+                            + "`/boot`, `/usr`, `/run`, `/tmp`, `/var/lib/rancher`, ... and what is under them), not a whole "
+                            + "shared one (`/`, `/mnt`, `/srv`, `/home`, ...), and not another volume's directory on the same "
+                            + "node or one inside it."),
             attr("node", AttrType.NODE_REF).required().forcesReplacement()
                     .doc("The node that holds the directory (the volume's node affinity); it must be in the cluster."),
             DEPENDS_ON),

@@ -358,8 +358,22 @@ final class K3sRuntime {
             return new Outcome(Kind.FATAL, lines, 1, "k3s", null, null);
         }
         String hostPort = url.substring(8).replaceAll("/.*$", "");
+        // As k3s's net.SplitHostPort: an IPv6 host must be in brackets, or the port cannot be told apart.
         String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
-        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)) : 443;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1).replace("%25", "%");
+        } else if (host.contains(":") || host.contains("[") || host.contains("]")) {
+            lines.add(logLine("fatal", "Error: failed to parse server URL " + url + ": address " + hostPort
+                    + ": too many colons in address"));
+            return new Outcome(Kind.FATAL, lines, 1, "k3s", null, null);
+        }
+        int port;
+        try {
+            port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)) : 443;
+        } catch (NumberFormatException e) {
+            lines.add(logLine("fatal", "Error: failed to parse server URL " + url + ": invalid port"));
+            return new Outcome(Kind.FATAL, lines, 1, "k3s", null, null);
+        }
         lines.add(logLine("info", "Starting k3s agent connecting to " + url));
         SimNode server = cluster.resolve(host);
         String cacerts = "https://" + hostPort + "/cacerts";

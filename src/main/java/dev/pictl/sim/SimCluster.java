@@ -367,7 +367,8 @@ public final class SimCluster implements AutoCloseable {
         cfg.put("node-name", n.name());
         if (agent) {
             String token = Files.readString(server.root().resolve("var/lib/rancher/k3s/server/token")).trim();
-            cfg.put("server", "https://" + server.advertisedAddress() + ":6443");
+            String a = server.advertisedAddress();
+            cfg.put("server", "https://" + (a.contains(":") ? "[" + a + "]" : a) + ":6443");
             cfg.put("token", token);
             String sv = K3sRuntime.versionOf(server.root().resolve("usr/local/bin/k3s"));
             if (sv != null) version = sv;

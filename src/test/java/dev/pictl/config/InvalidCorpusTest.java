@@ -212,7 +212,8 @@ class InvalidCorpusTest {
         List<Path> files;
         if (Files.isDirectory(casePath)) {
             try (Stream<Path> s = Files.list(casePath)) {
-                files = s.filter(p -> p.getFileName().toString().endsWith(".hcl")).sorted().toList();
+                files = s.filter(p -> p.getFileName().toString().endsWith(".hcl")
+                        || p.getFileName().toString().equals(".pivars")).sorted().toList();
             }
         } else {
             files = List.of(casePath);

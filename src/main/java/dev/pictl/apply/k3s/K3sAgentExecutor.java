@@ -6,6 +6,7 @@ import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.plan.kind.K3sAgentKind;
 import dev.pictl.plan.kind.NodeKind;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.transport.ExecResult;
@@ -254,7 +255,7 @@ public final class K3sAgentExecutor implements Executor {
         if (s.isPresent() || url == null) {
             return s;
         }
-        String host = url.replaceFirst("^https://", "").replaceFirst(":\\d+/?$", "");
+        String host = K3sAgentKind.serverAddress(url);
         return ctx.config().ofType("node").stream().map(i -> i.address().name())
                 .filter(n -> host.equals(ctx.nodeAddress(n))).findFirst();
     }

@@ -25,6 +25,29 @@ public final class K3sAgentKind implements Kind {
         return Set.of("token");
     }
 
+    /**
+     * {@code https://ADDRESS:6443}, an IPv6 address in brackets and its zone's {@code %} escaped
+     * ({@code https://[fe80::2%25eth0]:6443}): k3s splits host and port at the last colon and refuses a bare IPv6
+     * address ("too many colons in address").
+     */
+    public static String serverUrl(String address) {
+        if (address == null) {
+            return null;
+        }
+        String host = address.contains(":") ? "[" + address.replace("%", "%25") + "]" : address;
+        return "https://" + host + ":6443";
+    }
+
+    /** The address of a server URL as {@link #serverUrl} writes it: brackets removed, a zone's {@code %25} decoded. */
+    public static String serverAddress(String url) {
+        if (url == null) {
+            return null;
+        }
+        String host = url.replaceFirst("^https://", "").replaceFirst(":\\d+/?$", "");
+        return host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1).replace("%25", "%") : host;
+    }
+
     static String password(String token) {
         if (token == null) {
             return null;
@@ -42,7 +65,7 @@ public final class K3sAgentKind implements Kind {
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         ResourceInstance server = ctx.server().orElse(null);
         String version = server == null ? null : server.string("version");
-        String url = server == null ? null : "https://" + ctx.nodeAddress(server.node()) + ":6443";
+        String url = server == null ? null : serverUrl(ctx.nodeAddress(server.node()));
         String token = server == null ? null : PlanContext.secret(server, "token");
         if (token == null && server != null) {
             token = ctx.observation(server.node()).map(o -> o.k3s() == null ? null : o.k3s().serverPassword())

@@ -56,13 +56,31 @@ public final class K3sServerKind implements Kind {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
+    /** What a server's config.yaml shows in place of a token that is not the server's own (never the token). */
+    static final String FOREIGN_TOKEN = "(not the server's token)";
+
     /** An observed config.yaml without the keys that hold secrets or that pictl compares on their own. */
     static Map<String, Object> observedConfig(String yaml) {
+        return observedConfig(yaml, null);
+    }
+
+    /**
+     * A server's observed config.yaml. Its {@code token} is compared with the token the server runs with (the
+     * password part of {@code server/token}), not shown: pictl writes the description's token there, which is the
+     * server's own, or none. A token edited by hand (k3s would refuse to start with it after the next restart)
+     * shows as {@link #FOREIGN_TOKEN}, which no description asks for, so plan and drift see the config differ.
+     */
+    static Map<String, Object> observedConfig(String yaml, String serverPassword) {
         Map<String, Object> c = SimpleYaml.read(yaml);
-        c.remove("token");
+        Object token = c.remove("token");
         c.remove("agent-token");
         c.remove("server");
-        return Canon.stringMap(c);
+        Map<String, Object> out = Canon.stringMap(c);
+        if (token != null && serverPassword != null
+                && !serverPassword.equals(K3sAgentKind.password(String.valueOf(token)))) {
+            out.put("token", FOREIGN_TOKEN);
+        }
+        return out;
     }
 
     @Override
@@ -87,7 +105,7 @@ public final class K3sServerKind implements Kind {
         }
         String password = obs.k3s().serverPassword();
         return new Observed.Present(Canon.ordered("node", where, "version", obs.k3s().version(),
-                "running", unit.active(), "config", observedConfig(obs.k3s().configYaml()),
+                "running", unit.active(), "config", observedConfig(obs.k3s().configYaml(), password),
                 "token", password == null ? null : ctx.hash(password)));
     }
 

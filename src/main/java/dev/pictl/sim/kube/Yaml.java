@@ -202,7 +202,7 @@ public final class Yaml {
         int depth = 0;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
-            if (q != 0) { if (ch == q) q = 0; continue; }
+            if (q != 0) { if (q == '"' && ch == '\\') i++; else if (ch == q) q = 0; continue; }
             if ((ch == '"' || ch == '\'') && (i == 0)) { q = ch; continue; }
             if (ch == '[' || ch == '{') depth++;
             if (ch == ']' || ch == '}') depth--;
@@ -215,7 +215,7 @@ public final class Yaml {
         char q = 0;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
-            if (q != 0) { if (ch == q) q = 0; continue; }
+            if (q != 0) { if (q == '"' && ch == '\\') i++; else if (ch == q) q = 0; continue; }
             if (ch == '"' || ch == '\'') { if (i == 0 || " :[{,-".indexOf(s.charAt(i - 1)) >= 0) q = ch; continue; }
             if (ch == '#' && (i == 0 || s.charAt(i - 1) == ' ')) return s.substring(0, i).stripTrailing();
         }
@@ -265,14 +265,30 @@ public final class Yaml {
                 char e = s.charAt(++i);
                 switch (e) {
                     case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
+                    case 't', '\t' -> b.append('\t');
                     case 'r' -> b.append('\r');
                     case '0' -> b.append('\0');
+                    case 'a' -> b.append('\u0007');
+                    case 'b' -> b.append('\b');
+                    case 'v' -> b.append('\u000B');
+                    case 'f' -> b.append('\f');
+                    case 'e' -> b.append('\u001B');
+                    case ' ' -> b.append(' ');
+                    case 'N' -> b.append('\u0085');
+                    case '_' -> b.append('\u00A0');
+                    case 'L' -> b.append('\u2028');
+                    case 'P' -> b.append('\u2029');
                     case '"' -> b.append('"');
                     case '\\' -> b.append('\\');
                     case '/' -> b.append('/');
-                    case 'u' -> { b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16)); i += 4; }
-                    default -> b.append('\\').append(e);
+                    case 'x', 'u', 'U' -> {
+                        int n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+                        if (i + n >= s.length()) throw new YamlException(line, "found unexpected end of stream");
+                        try { b.appendCodePoint(Integer.parseInt(s.substring(i + 1, i + 1 + n), 16)); }
+                        catch (IllegalArgumentException bad) { throw new YamlException(line, "found unknown escape character while parsing a quoted scalar"); }
+                        i += n;
+                    }
+                    default -> throw new YamlException(line, "found unknown escape character while parsing a quoted scalar");
                 }
             } else b.append(c);
         }

@@ -97,9 +97,9 @@ class K3sAgentExecutorTest {
             assertEquals("active", f.sudo("pi-worker-1", "systemctl is-active k3s-agent").strip());
             assertEquals("600", f.sudo("pi-worker-1", "stat -c %a \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"").strip());
             assertEquals("""
-                    node-name: "pi-worker-1"
-                    server: "https://192.168.1.10:6443"
-                    token: "%s"
+                    "node-name": "pi-worker-1"
+                    "server": "https://192.168.1.10:6443"
+                    "token": "%s"
                     """.formatted(nodeToken), f.sudo("pi-worker-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\""));
             String env = f.sudo("pi-worker-1", "cat \"$PICTL_ROOT/etc/systemd/system/k3s-agent.service.env\"");
             assertTrue(env.contains("K3S_URL='https://192.168.1.10:6443'"), env);

@@ -78,11 +78,11 @@ class K3sServerExecutorTest {
             assertEquals("600", f.sudo("pi-server-1", "stat -c %a \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"").strip());
             String yaml = f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"");
             assertEquals("""
-                    disable:
+                    "disable":
                       - "traefik"
-                    node-ip: "192.168.1.10"
-                    node-name: "pi-server-1"
-                    token: "%s"
+                    "node-ip": "192.168.1.10"
+                    "node-name": "pi-server-1"
+                    "token": "%s"
                     """.formatted(TOKEN), yaml);
             // The bare minimum of script arguments: the unit runs `k3s server`, the env file holds no setting.
             assertTrue(f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/systemd/system/k3s.service\"")
@@ -152,7 +152,7 @@ class K3sServerExecutorTest {
             // The new setting is live: k3s rewrote its kubeconfig with the mode config.yaml now asks for.
             assertEquals("644", f.sudo("pi-server-1", "stat -c %a \"$PICTL_ROOT/etc/rancher/k3s/k3s.yaml\"").strip());
             assertTrue(f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"")
-                    .contains("write-kubeconfig-mode: \"0644\"\n"));
+                    .contains("\"write-kubeconfig-mode\": \"0644\"\n"));
             assertEquals("active", f.sudo("pi-server-1", "systemctl is-active k3s").strip());
             assertEquals("True", f.ready("pi-server-1", "pi-server-1"));
             // Same binary: the install script was not run again.
@@ -246,7 +246,7 @@ class K3sServerExecutorTest {
             do {
                 Thread.sleep(200);
                 written = f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\"")
-                        .contains("write-kubeconfig-mode: \"0644\"\n");
+                        .contains("\"write-kubeconfig-mode\": \"0644\"\n");
                 restarted = f.events().contains("k3s restarted on pi-server-1");
             } while (written != restarted && System.nanoTime() < deadline);
             boolean w = written;
