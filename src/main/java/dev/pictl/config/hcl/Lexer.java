@@ -20,6 +20,10 @@ public final class Lexer {
     private int pos;
     /** How many quoted strings' {@code ${ }} the lexer is inside: a string in there is nested. */
     private int quotedInterpolations;
+    /** How many {@code ${ }} (of any template) the lexer is inside; bounded by {@link Parser#MAX_DEPTH}. */
+    private int interpolations;
+    /** Set when an interpolation nested too deeply: the enclosing ones end without errors of their own. */
+    private boolean abandoned;
 
     public Lexer(String file, String src, Diagnostics diags) {
         this.file = file;
@@ -245,12 +249,29 @@ public final class Lexer {
      */
     private boolean interpolation(List<TemplatePart> parts, Mode mode, int templateStart) {
         int start = pos;
+        if (interpolations >= Parser.MAX_DEPTH) {
+            diags.error(range(start, start + 2), "nesting deeper than " + Parser.MAX_DEPTH + " levels",
+                    "${ } interpolations nest at most " + Parser.MAX_DEPTH + " levels deep in a pictl configuration. "
+                            + "Flatten the value.");
+            // Skip what this string cannot hold any more: the rest of the line, or of the file for a heredoc
+            // (whose outermost token then ends at its closing marker). The lexer's stack stays bounded.
+            int eol = src.indexOf('\n', pos);
+            pos = mode == Mode.QUOTED_INTERP && eol >= 0 ? eol : src.length();
+            abandoned = true;
+            return false;
+        }
         pos += 2;
         List<Token> inner = new ArrayList<>();
         boolean quoted = mode == Mode.QUOTED_INTERP;
         quotedInterpolations += quoted ? 1 : 0;
+        interpolations++;
         boolean closed = lexInto(inner, mode);
+        interpolations--;
         quotedInterpolations -= quoted ? 1 : 0;
+        if (!closed && abandoned) {
+            abandoned = interpolations > 0;
+            return false;
+        }
         if (!closed) {
             if (mode == Mode.QUOTED_INTERP) {
                 diags.error(range(templateStart, templateStart + 1), "unterminated string",
