@@ -99,6 +99,10 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        nodes.checkRanges(spec);
+        OptionRanges.require(spec, "--max-unavailable", maxUnavailable, 1, OptionRanges.MAX_UNAVAILABLE, "");
+        OptionRanges.seconds(spec, "--reboot-timeout", rebootTimeoutSeconds);
+        OptionRanges.seconds(spec, "--k3s-start-timeout", k3sStartTimeoutSeconds);
         if (refreshOnly) {
             return refreshOnly();
         }
