@@ -8,6 +8,7 @@ import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.cli.view.PlanView;
 import dev.pictl.cli.view.ProgressView;
 import dev.pictl.diag.Diagnostics;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.engine.ApplyRunRequest;
 import dev.pictl.engine.ApplyRunResult;
 import dev.pictl.engine.Pictl;
@@ -30,11 +31,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Make the nodes match the description: plans (or takes a saved plan), asks, then changes only "
@@ -165,9 +166,9 @@ final class ApplyCommand implements Callable<Integer> {
         }
         ctx.out().println();
         for (Outcome.Failed f : result.failures()) {
-            ctx.err().println("Error: " + f.error().getMessage());
+            ctx.err().println("Error: " + TerminalText.escapeKeepingLines(f.error().getMessage()));
             if (!f.error().hint().isEmpty()) {
-                ctx.err().println("  " + f.error().hint());
+                ctx.err().println("  " + TerminalText.escapeKeepingLines(f.error().hint()));
             }
             ctx.err().println();
         }
@@ -175,7 +176,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (!skipped.isEmpty()) {
             ctx.err().println("Skipped " + skipped.size() + (skipped.size() == 1 ? " resource" : " resources") + ":");
             for (Outcome.Skipped s : skipped) {
-                ctx.err().println("  " + s.address() + " (" + s.why() + ")");
+                ctx.err().println("  " + s.address() + " (" + TerminalText.escape(s.why()) + ")");
             }
             ctx.err().println();
         }

@@ -5,6 +5,7 @@ import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.DiagnosticRenderer;
 import dev.pictl.diag.Severity;
 import dev.pictl.diag.Suggest;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -380,23 +381,6 @@ final class StateCommand implements Callable<Integer> {
     }
 
     private static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\r' -> q.append("\\r");
-                case '\t' -> q.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        q.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        q.append(c);
-                    }
-                }
-            }
-        }
-        return q.append('"').toString();
+        return TerminalText.quote(s);
     }
 }

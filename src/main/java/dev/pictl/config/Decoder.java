@@ -10,6 +10,7 @@ import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Severity;
 import dev.pictl.diag.SourceRange;
 import dev.pictl.diag.Suggest;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.io.BoundedFiles;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.AttributeSchema;
@@ -610,7 +611,7 @@ final class Decoder {
             return "(sensitive value)";
         }
         String s = Functions.asString(v);
-        return s == null ? v.typeName() : "\"" + s + "\"";
+        return s == null ? v.typeName() : TerminalText.quote(s);
     }
 
     // ---- expansion ----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.pictl.cli.view;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.ApplyHook;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.plan.Action;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class ProgressView implements ApplyHook {
             s[1] = step;
         }
         if (!live) {
-            line(address + ": " + step + " [" + seconds(address) + " elapsed]");
+            line(address + ": " + TerminalText.escape(step) + " [" + seconds(address) + " elapsed]");
         } else {
             redraw();
         }
@@ -55,12 +56,12 @@ public final class ProgressView implements ApplyHook {
     @Override
     public synchronized void failed(ResourceAddress address, Action action, Duration elapsed, ApplyException error) {
         inFlight.remove(address);
-        line(address + ": failed after " + format(elapsed) + ": " + error.getMessage());
+        line(address + ": failed after " + format(elapsed) + ": " + TerminalText.escapeKeepingLines(error.getMessage()));
     }
 
     @Override
     public synchronized void skipped(ResourceAddress address, String why) {
-        line(address + ": skipped (" + why + ")");
+        line(address + ": skipped (" + TerminalText.escape(why) + ")");
     }
 
     /**
@@ -96,7 +97,7 @@ public final class ProgressView implements ApplyHook {
         clear();
         for (Map.Entry<ResourceAddress, String[]> e : inFlight.entrySet()) {
             out.println("  \u001b[2m" + e.getKey() + ": " + e.getValue()[0] + "... "
-                    + (e.getValue()[1].isEmpty() ? "" : e.getValue()[1] + " ") + "[" + seconds(e.getKey()) + "]\u001b[0m");
+                    + (e.getValue()[1].isEmpty() ? "" : TerminalText.escape(e.getValue()[1]) + " ") + "[" + seconds(e.getKey()) + "]\u001b[0m");
             drawn++;
         }
         out.flush();
