@@ -25,7 +25,12 @@ class ArchitectureTest {
             Map.entry("diag", List.of("dev.pictl.")),
             Map.entry("addr", List.of("dev.pictl.")),
             // kubeconfig: values and files only; the engine fetches, the CLI prints.
-            Map.entry("kubeconfig", List.of("dev.pictl.")),
+            Map.entry("kubeconfig", List.of("dev.pictl.addr", "dev.pictl.apply", "dev.pictl.cli", "dev.pictl.config",
+                    "dev.pictl.diag", "dev.pictl.drift", "dev.pictl.engine", "dev.pictl.graph", "dev.pictl.plan",
+                    "dev.pictl.probe", "dev.pictl.resource", "dev.pictl.schema", "dev.pictl.sim", "dev.pictl.state",
+                    "dev.pictl.transport")),
+            // io: bounded reads of the files a user names; a leaf every package may use.
+            Map.entry("io", List.of("dev.pictl.")),
             Map.entry("resource", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine",
                     "dev.pictl.cli")),
             Map.entry("config", List.of("dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli")),

@@ -8,6 +8,7 @@ import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.cli.view.PlanView;
 import dev.pictl.cli.view.ProgressView;
 import dev.pictl.diag.Diagnostics;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.engine.ApplyRunRequest;
 import dev.pictl.engine.ApplyRunResult;
 import dev.pictl.engine.Pictl;
@@ -31,11 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Make the nodes match the description: plans (or takes a saved plan), asks, then changes only "
@@ -103,6 +104,10 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        nodes.checkRanges(spec);
+        OptionRanges.require(spec, "--max-unavailable", maxUnavailable, 1, OptionRanges.MAX_UNAVAILABLE, "");
+        OptionRanges.seconds(spec, "--reboot-timeout", rebootTimeoutSeconds);
+        OptionRanges.seconds(spec, "--k3s-start-timeout", k3sStartTimeoutSeconds);
         if (refreshOnly) {
             return refreshOnly();
         }
@@ -173,9 +178,9 @@ final class ApplyCommand implements Callable<Integer> {
         ctx.out().println();
         String sim = nodes.sim.flag(ctx, common.configPath(ctx));
         for (Outcome.Failed f : result.failures()) {
-            ctx.err().println("Error: " + SimOptions.suggesting(f.error().getMessage(), sim));
+            ctx.err().println("Error: " + TerminalText.escapeKeepingLines(SimOptions.suggesting(f.error().getMessage(), sim)));
             if (!f.error().hint().isEmpty()) {
-                ctx.err().println("  " + SimOptions.suggesting(f.error().hint(), sim));
+                ctx.err().println("  " + TerminalText.escapeKeepingLines(SimOptions.suggesting(f.error().hint(), sim)));
             }
             ctx.err().println();
         }
@@ -183,7 +188,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (!skipped.isEmpty()) {
             ctx.err().println("Skipped " + skipped.size() + (skipped.size() == 1 ? " resource" : " resources") + ":");
             for (Outcome.Skipped s : skipped) {
-                ctx.err().println("  " + s.address() + " (" + s.why() + ")");
+                ctx.err().println("  " + s.address() + " (" + TerminalText.escape(s.why()) + ")");
             }
             ctx.err().println();
         }

@@ -73,6 +73,15 @@ public final class Cli {
     }
 
     public static int run(CliContext ctx, String... args) {
-        return commandLine(ctx).execute(SimOptions.attached(args));
+        try {
+            return commandLine(ctx).execute(SimOptions.attached(args));
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // The last line of defence: inputs are bounded (nesting depth, file sizes) so that this never happens,
+            // but if it does the user still gets one line, not a JVM stack trace.
+            ctx.err().println("Error: internal error: " + e.getClass().getSimpleName());
+            ctx.err().println("This is a bug in pictl; please report it with the output of PICTL_DEBUG=1 and the command.");
+            ctx.err().flush();
+            return ExitCode.ERROR;
+        }
     }
 }

@@ -67,6 +67,7 @@ final class DriftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        nodes.checkRanges(spec);
         List<IgnoreRule> rules = new ArrayList<>();
         for (String text : ignore) {
             try {

@@ -21,6 +21,12 @@ public final class NodeOptions {
             description = "Time limit of the probe on each node (default: ${DEFAULT-VALUE}).")
     long probeTimeoutSeconds;
 
+    /** Refuses an out-of-range value as a usage error of {@code spec}'s command. */
+    void checkRanges(picocli.CommandLine.Model.CommandSpec spec) {
+        OptionRanges.require(spec, "--parallelism", parallelism, 1, OptionRanges.MAX_PARALLELISM, "");
+        OptionRanges.seconds(spec, "--probe-timeout", probeTimeoutSeconds);
+    }
+
     Path statePath(CliContext ctx) {
         return state == null ? null : ctx.workDir().resolve(state);
     }

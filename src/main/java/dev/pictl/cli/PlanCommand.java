@@ -77,6 +77,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        nodes.checkRanges(spec);
+        OptionRanges.seconds(spec, "--reboot-timeout", rebootTimeoutSeconds);
         if (destroy && refreshOnly) {
             throw new ParameterException(spec.commandLine(), "--destroy and --refresh-only cannot be used together");
         }

@@ -2,6 +2,7 @@ package dev.pictl.cli;
 
 import dev.pictl.cli.view.PlanView;
 import dev.pictl.engine.Version;
+import dev.pictl.io.BoundedFiles;
 import dev.pictl.plan.Plan;
 import dev.pictl.plan.PlanCodec;
 import dev.pictl.state.ResourceState;
@@ -9,7 +10,6 @@ import dev.pictl.state.State;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,9 +47,10 @@ final class ShowCommand implements Callable<Integer> {
             Path file = ctx.workDir().resolve(planFile);
             Plan plan;
             try {
-                plan = PlanCodec.read(Files.readString(file));
+                plan = PlanCodec.read(BoundedFiles.readString(file, BoundedFiles.Kind.PLAN));
             } catch (IOException | RuntimeException e) {
-                ctx.err().println("Error: cannot read the plan " + planFile + ": " + e.getMessage());
+                String why = e instanceof IOException io ? BoundedFiles.reason(io) : e.getMessage();
+                ctx.err().println("Error: cannot read the plan " + planFile + ": " + why);
                 ctx.err().flush();
                 return ExitCode.ERROR;
             }
@@ -62,7 +63,7 @@ final class ShowCommand implements Callable<Integer> {
             StateStore store = StateStore.at(path, Version.current());
             State read = store.read(); // refuses a corrupt or newer state before anything is shown
             if (json) {
-                ctx.out().print(read.exists() ? Files.readString(path) : "{}\n");
+                ctx.out().print(read.exists() ? BoundedFiles.readString(path, BoundedFiles.Kind.STATE) : "{}\n");
             } else {
                 State s = read;
                 if (s.resources().isEmpty()) {

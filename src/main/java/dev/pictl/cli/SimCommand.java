@@ -194,6 +194,7 @@ final class SimCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Invalid --first-address '" + firstAddress
                         + "': the boards listen on loopback, e.g. 127.0.1.10");
             }
+            OptionRanges.seconds(spec, "--timeout", timeoutSeconds);
             if (port < 1024 || port > 65535) {
                 throw new ParameterException(spec.commandLine(), "Invalid --port " + port
                         + ": 1024 to 65535 (lower ports need root)");

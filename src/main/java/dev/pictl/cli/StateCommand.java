@@ -5,6 +5,7 @@ import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.DiagnosticRenderer;
 import dev.pictl.diag.Severity;
 import dev.pictl.diag.Suggest;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -259,19 +260,25 @@ final class StateCommand implements Callable<Integer> {
     }
 
     static Duration duration(String text, CommandSpec spec) {
-        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(text.trim());
+        // At most 9 digits: a longer number is no sane wait, and would not fit a long.
+        Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(text.trim());
         if (!m.matches()) {
             throw new ParameterException(spec.commandLine(), "Invalid --lock-timeout '" + text
-                    + "': expected a duration such as 30s, 2m or 500ms");
+                    + "': expected a duration such as 30s, 2m or 500ms, up to 24h");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
+        Duration d = switch (unit) {
             case "ms" -> Duration.ofMillis(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofSeconds(n);
         };
+        if (d.getSeconds() > OptionRanges.MAX_SECONDS) {
+            throw new ParameterException(spec.commandLine(), "Invalid --lock-timeout '" + text
+                    + "': out of range; expected 0s to 24h");
+        }
+        return d;
     }
 
     static Diagnostic notInState(ResourceAddress a, State s, StateStore store) {
@@ -374,23 +381,6 @@ final class StateCommand implements Callable<Integer> {
     }
 
     private static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\r' -> q.append("\\r");
-                case '\t' -> q.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        q.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        q.append(c);
-                    }
-                }
-            }
-        }
-        return q.append('"').toString();
+        return TerminalText.quote(s);
     }
 }

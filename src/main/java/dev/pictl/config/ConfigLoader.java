@@ -5,11 +5,8 @@ import dev.pictl.config.hcl.Parser;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Severity;
+import dev.pictl.io.BoundedFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,19 +49,25 @@ public final class ConfigLoader {
         return new LoadResult(config, diags, sources);
     }
 
+    /**
+     * The files to read: {@code location} itself unless it is a directory, else every entry of the directory whose
+     * name ends in {@code .hcl}, whatever it is. An entry that is not a readable regular file (a dangling link, a
+     * link loop, a directory, a FIFO, an unreadable file) is kept here so that {@link #read} reports it: dropping
+     * it silently would make plan propose destroying everything it declares.
+     */
     private static List<Path> findFiles(Path location, Diagnostics diags) {
-        if (!Files.exists(location)) {
+        if (!BoundedFiles.existsAsEntry(location)) {
             diags.add(new Diagnostic(Severity.ERROR, "configuration not found: " + location,
                     "Pass a .hcl file or a directory of them with -c/--config; without it pictl reads the current "
                             + "directory.", null));
             return List.of();
         }
-        if (Files.isRegularFile(location)) {
+        // Checked before anything opens it: opening a FIFO (to list it or read it) blocks until a writer comes.
+        if (!Files.isDirectory(location)) {
             return List.of(location);
         }
         try (Stream<Path> s = Files.list(location)) {
-            List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".hcl") && Files.isRegularFile(p))
-                    .sorted().toList();
+            List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".hcl")).sorted().toList();
             if (files.isEmpty()) {
                 diags.add(new Diagnostic(Severity.ERROR, "no .hcl files in " + location,
                         "Write the cluster description in a file such as " + location.resolve("cluster.hcl")
@@ -72,21 +75,23 @@ public final class ConfigLoader {
             }
             return files;
         } catch (IOException e) {
-            diags.add(new Diagnostic(Severity.ERROR, "cannot list " + location + ": " + e.getMessage(), "", null));
+            diags.add(new Diagnostic(Severity.ERROR, "cannot list " + location + ": " + BoundedFiles.reason(e),
+                    "pictl reads every .hcl file in the configuration directory.", null));
             return List.of();
         }
     }
 
     private static String read(Path f, Diagnostics diags) {
         try {
-            byte[] bytes = Files.readAllBytes(f);
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+            return BoundedFiles.readString(f, BoundedFiles.Kind.CONFIG);
+        } catch (BoundedFiles.NotUtf8 e) {
             diags.add(new Diagnostic(Severity.ERROR, f + " is not UTF-8 text",
                     "pictl reads configuration files as UTF-8. Re-save the file as UTF-8.", null));
         } catch (IOException e) {
-            diags.add(new Diagnostic(Severity.ERROR, "cannot read " + f + ": " + e.getMessage(), "", null));
+            diags.add(new Diagnostic(Severity.ERROR, "cannot read " + f + ": " + BoundedFiles.reason(e),
+                    "Every .hcl entry of the configuration is part of it, so pictl stops rather than leave it out. "
+                            + "Fix or remove " + f.getFileName() + " (rename it to end in something other than .hcl "
+                            + "to keep it out of the configuration).", null));
         }
         return null;
     }

@@ -10,6 +10,8 @@ import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Severity;
 import dev.pictl.diag.SourceRange;
 import dev.pictl.diag.Suggest;
+import dev.pictl.diag.TerminalText;
+import dev.pictl.io.BoundedFiles;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.AttributeSchema;
 import dev.pictl.resource.BlockSchema;
@@ -19,7 +21,6 @@ import dev.pictl.resource.Schemas;
 import dev.pictl.resource.Value;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -280,14 +281,15 @@ final class Decoder {
     private Map<String, Value> pivars(java.util.Set<String> declaredNames) {
         Path file = baseDir.resolve(".pivars");
         Map<String, Value> out = new HashMap<>();
-        if (!Files.isRegularFile(file)) {
+        if (!BoundedFiles.existsAsEntry(file)) {
             return out;
         }
         String text;
         try {
-            text = Files.readString(file);
+            text = BoundedFiles.readString(file, BoundedFiles.Kind.CONFIG);
         } catch (IOException e) {
-            diags.add(new Diagnostic(Severity.ERROR, "cannot read " + file + ": " + e.getMessage(), "", null));
+            diags.add(new Diagnostic(Severity.ERROR, "cannot read " + file + ": " + BoundedFiles.reason(e),
+                    "pictl reads variable values from .pivars beside the configuration. Fix or remove it.", null));
             return out;
         }
         sources.put(file.toString(), text);
@@ -598,11 +600,7 @@ final class Decoder {
 
     private static BigDecimal parseNumber(Value v) {
         if (v instanceof Value.Str s) {
-            try {
-                return new BigDecimal(s.value().strip());
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return Parser.boundedNumber(s.value().strip());
         }
         return null;
     }
@@ -613,7 +611,7 @@ final class Decoder {
             return "(sensitive value)";
         }
         String s = Functions.asString(v);
-        return s == null ? v.typeName() : "\"" + s + "\"";
+        return s == null ? v.typeName() : TerminalText.quote(s);
     }
 
     // ---- expansion ----------------------------------------------------------------------------------------

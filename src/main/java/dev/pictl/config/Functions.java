@@ -4,11 +4,10 @@ import dev.pictl.config.hcl.Expr;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.SourceRange;
 import dev.pictl.diag.Suggest;
+import dev.pictl.io.BoundedFiles;
 import dev.pictl.resource.Value;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,10 +132,11 @@ public final class Functions {
                 }
                 Path path = baseDir.resolve(p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p);
                 try {
-                    return new Value.Str(Files.readString(path, StandardCharsets.UTF_8), at, sensitive);
+                    return new Value.Str(BoundedFiles.readString(path, BoundedFiles.Kind.CONFIG), at, sensitive);
                 } catch (IOException | RuntimeException e) {
+                    String why = e instanceof IOException io ? BoundedFiles.reason(io) : e.getMessage();
                     diags.error(f.args().get(0).range(), "cannot read file \"" + p + "\"",
-                            "file() reads " + path + ": " + e.getMessage() + ". Check the path; relative paths start at "
+                            "file() reads " + path + ": " + why + ". Check the path; relative paths start at "
                                     + baseDir + ".");
                     return unknown(at, sensitive);
                 }

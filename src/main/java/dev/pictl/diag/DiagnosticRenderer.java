@@ -58,7 +58,7 @@ public final class DiagnosticRenderer {
         if (color) {
             head = (d.isError() ? BOLD_RED : BOLD_YELLOW) + head + RESET;
         }
-        out.append(head).append(' ').append(d.oneLine()).append('\n');
+        out.append(head).append(' ').append(TerminalText.escape(d.oneLine())).append('\n');
         SourceRange at = d.subject();
         String text = at == null ? null : sourceText.apply(at.file());
         if (text != null) {
@@ -66,7 +66,7 @@ public final class DiagnosticRenderer {
         }
         if (!d.detail().isEmpty()) {
             out.append('\n');
-            for (String line : d.detail().split("\n", -1)) {
+            for (String line : TerminalText.escapeKeepingLines(d.detail()).split("\n", -1)) {
                 out.append("  ").append(line).append('\n');
             }
         }
@@ -82,7 +82,7 @@ public final class DiagnosticRenderer {
         if (lineEnd < 0) {
             lineEnd = text.length();
         }
-        String line = text.substring(lineStart, lineEnd).replace("\r", "").replace('\t', ' ');
+        String line = TerminalText.sourceLine(text.substring(lineStart, lineEnd).replace("\r", "").replace('\t', ' '));
         String num = Integer.toString(lineNo);
         String gutter = " ".repeat(num.length());
         out.append('\n');

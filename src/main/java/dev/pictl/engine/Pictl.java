@@ -13,6 +13,7 @@ import dev.pictl.drift.DriftCheck;
 import dev.pictl.drift.DriftReport;
 import dev.pictl.graph.GraphBuilder;
 import dev.pictl.graph.ResourceGraph;
+import dev.pictl.io.BoundedFiles;
 import dev.pictl.plan.Differ;
 import dev.pictl.plan.Plan;
 import dev.pictl.plan.PlanCodec;
@@ -24,9 +25,9 @@ import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.NodeSpec;
+import dev.pictl.state.ResourceState;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
-import dev.pictl.state.ResourceState;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
@@ -285,9 +286,10 @@ public final class Pictl {
     /** {@code sim}: {@link SimulatorDir#flag}, for the command it suggests. */
     private static Plan readPlan(Path file, String sim, Diagnostics diags) {
         try {
-            return PlanCodec.read(java.nio.file.Files.readString(file));
+            return PlanCodec.read(BoundedFiles.readString(file, BoundedFiles.Kind.PLAN));
         } catch (java.io.IOException | RuntimeException e) {
-            diags.add(new Diagnostic(Severity.ERROR, "cannot read the saved plan " + file, e.getMessage()
+            String why = e instanceof java.io.IOException io ? BoundedFiles.reason(io) : e.getMessage();
+            diags.add(new Diagnostic(Severity.ERROR, "cannot read the saved plan " + file, why
                     + ". Make a new one with pictl plan" + sim + " --out " + file + ".", null));
             return null;
         }

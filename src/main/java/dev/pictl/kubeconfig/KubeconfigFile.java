@@ -1,9 +1,9 @@
 package dev.pictl.kubeconfig;
 
+import dev.pictl.io.BoundedFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
@@ -35,13 +35,12 @@ public final class KubeconfigFile {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        if (Files.isDirectory(file)) {
-            throw new IOException("it is a directory");
-        }
         try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (CharacterCodingException e) {
+            return Optional.of(BoundedFiles.readString(file, BoundedFiles.Kind.KUBECONFIG));
+        } catch (BoundedFiles.NotUtf8 e) {
             throw new IOException("it is not UTF-8 text");
+        } catch (BoundedFiles.Refused e) {
+            throw new IOException(e.getReason());
         }
     }
 

@@ -10,7 +10,7 @@
  * holds a client key: no message made here quotes a file's content (YAML errors are reduced to line, column and
  * the parser's sentence, never the offending line).
  *
- * <p>Depends on Jackson (databind, dataformat-yaml) only; must not depend on {@code cli}, {@code engine},
+ * <p>Depends on Jackson (databind, dataformat-yaml) and {@code io} (bounded reads) only; must not depend on {@code cli}, {@code engine},
  * {@code transport}, {@code sim} or any other pictl package. Nothing here prints.
  */
 package dev.pictl.kubeconfig;

@@ -12,7 +12,7 @@ public enum Check {
     K8S_QUANTITY("a Kubernetes quantity such as 10Gi or 500M",
             "^([+]?[0-9]+(\\.[0-9]*)?|[+]?\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$"),
     /** k3s release, e.g. {@code v1.31.4+k3s1}. */
-    K3S_VERSION("a k3s release such as v1.31.4+k3s1", "^v[0-9]+\\.[0-9]+\\.[0-9]+\\+k3s[0-9]+$"),
+    K3S_VERSION("a k3s release such as v1.31.4+k3s1", "^v[0-9]{1,9}\\.[0-9]{1,9}\\.[0-9]{1,9}\\+k3s[0-9]{1,9}$"),
     /** IPv4, IPv6 or a DNS host name. */
     ADDRESS("an IPv4 or IPv6 address or a DNS host name", null),
     /**
@@ -27,7 +27,7 @@ public enum Check {
     /** {@code user@host[:port]}, {@code host} or {@code host:port}. */
     JUMP_HOST("a jump host such as pi@bastion.lan or bastion.lan:2222", "^([^@\\s]+@)?[^@:\\s]+(:[0-9]{1,5})?$"),
     /** A duration such as {@code 10m}, {@code 90s}, {@code 1h}. */
-    DURATION("a duration such as 90s, 10m or 1h", "^[0-9]+(ms|s|m|h)$"),
+    DURATION("a duration such as 90s, 10m or 1h", "^[0-9]{1,9}(ms|s|m|h)$"),
     /** A cluster's name, used as a kubeconfig context, cluster and user name. */
     CLUSTER_NAME("a name of letters, digits, \"-\", \"_\" and \".\" such as homelab",
             "^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$");

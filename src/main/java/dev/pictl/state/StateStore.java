@@ -1,5 +1,6 @@
 package dev.pictl.state;
 
+import dev.pictl.io.BoundedFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -112,11 +113,16 @@ public final class StateStore {
     Raw readRaw() throws StateException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = BoundedFiles.readBytes(path, BoundedFiles.Kind.STATE);
         } catch (NoSuchFileException e) {
+            if (BoundedFiles.isDanglingLink(path)) {
+                throw new StateException("cannot read " + name(), BoundedFiles.reason(e) + ". pictl will not start a"
+                        + " new state behind a broken link. Fix the link or pass --state.\nFile: " + path, e);
+            }
             return new Raw(State.empty(), null);
         } catch (IOException e) {
-            throw new StateException("cannot read " + name(), AtomicFiles.reason(e) + ".", e);
+            throw new StateException("cannot read " + name(), BoundedFiles.reason(e)
+                    + ". Nothing was read or changed. Point --state at the state file (a regular file).\nFile: " + path, e);
         }
         try {
             return new Raw(StateCodec.decode(bytes), bytes);
@@ -144,7 +150,7 @@ public final class StateStore {
             return Optional.empty();
         }
         try {
-            String text = Files.readString(key, StandardCharsets.US_ASCII).strip();
+            String text = BoundedFiles.readString(key, BoundedFiles.Kind.SMALL).strip();
             if (!text.matches("[0-9a-fA-F]{" + 2 * SecretHasher.KEY_BYTES + "}")) {
                 throw new StateException(key.getFileName() + " is not a pictl state key",
                         "It must hold " + SecretHasher.KEY_BYTES + " bytes as " + 2 * SecretHasher.KEY_BYTES
@@ -153,7 +159,7 @@ public final class StateStore {
             }
             return Optional.of(new SecretHasher(HexFormat.of().parseHex(text.toLowerCase())));
         } catch (IOException e) {
-            throw new StateException("cannot read " + key.getFileName(), AtomicFiles.reason(e) + ".", e);
+            throw new StateException("cannot read " + key.getFileName(), BoundedFiles.reason(e) + ".\nFile: " + key, e);
         }
     }
 

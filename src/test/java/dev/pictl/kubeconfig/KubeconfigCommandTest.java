@@ -492,8 +492,26 @@ class KubeconfigCommandTest {
         CliRunner.Result r = kubeconfig(work, seed(""), "--file", "kube");
 
         assertEquals(1, r.exitCode(), r.all());
-        assertTrue(r.err().startsWith("Error: cannot read " + work.resolve("kube") + ": it is a directory\n"), r.err());
+        assertTrue(r.err().startsWith("Error: cannot read " + work.resolve("kube") + ": it is a directory, not a kubeconfig file\n"), r.err());
         assertTrue(Files.isDirectory(work.resolve("kube")));
+    }
+
+    /** A FIFO would block the read forever, /dev/zero never ends, an oversized file is refused unread. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fifo", "device", "oversized"})
+    void fileThatIsNotAReadableRegularFile_isRefusedAtOnce(String kind) throws Exception {
+        Path target = switch (kind) {
+            case "fifo" -> dev.pictl.cli.InputFilesTest.fifo(work.resolve("kube.fifo"));
+            case "device" -> Path.of("/dev/zero");
+            default -> dev.pictl.cli.InputFilesTest.sparse(work.resolve("kube.big"),
+                    dev.pictl.io.BoundedFiles.Kind.KUBECONFIG.limit() + 1);
+        };
+        CliRunner.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> kubeconfig(work, seed(""), "--file", target.toString(), "--merge"));
+
+        assertEquals(1, r.exitCode(), r.all());
+        assertTrue(r.err().startsWith("Error: cannot read " + target + ": it "), r.err());
+        assertTrue(r.err().contains(kind.equals("oversized") ? "larger than 16 MB" : "not a regular file"), r.err());
     }
 
     @Test

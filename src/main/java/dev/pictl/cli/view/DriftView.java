@@ -1,5 +1,6 @@
 package dev.pictl.cli.view;
 
+import dev.pictl.diag.TerminalText;
 import dev.pictl.drift.DriftReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class DriftView {
         if (!r.unreadable().isEmpty()) {
             out.append("\nCould not be read (counted as drift):\n");
             for (DriftReport.Unreadable u : r.unreadable()) {
-                out.append("  ").append(u.address()).append(on(u.node())).append(": ").append(u.reason()).append('\n');
+                out.append("  ").append(u.address()).append(on(u.node())).append(": ").append(TerminalText.escape(u.reason())).append('\n');
             }
         }
         if (!r.unreachable().isEmpty()) {
@@ -62,9 +63,9 @@ public final class DriftView {
                 String reason = u.reason().startsWith(u.node() + ": ") ? u.reason().substring(u.node().length() + 2)
                         : u.reason();
                 out.append("  ").append(u.node()).append(u.address() == null ? "" : " (" + u.address() + ")")
-                        .append(": ").append(reason).append('\n');
+                        .append(": ").append(TerminalText.escape(reason)).append('\n');
                 if (!u.hint().isEmpty()) {
-                    out.append("      ").append(u.hint().replace("\n", "\n      ")).append('\n');
+                    out.append("      ").append(TerminalText.escapeKeepingLines(u.hint()).replace("\n", "\n      ")).append('\n');
                 }
                 if (!u.notChecked().isEmpty()) {
                     List<String> names = u.notChecked().stream().map(Object::toString).toList();
@@ -84,7 +85,7 @@ public final class DriftView {
                         .add(h.node());
             }
             byFinding.forEach((message, nodes) -> out.append("  ").append(String.join(", ", nodes)).append(": ")
-                    .append(message).append('\n'));
+                    .append(TerminalText.escape(message)).append('\n'));
         }
         if (!r.state().exists() && !r.unapplied().isEmpty()) {
             out.append("\n").append(r.unapplied().size()).append(" resources of the description are not applied yet")

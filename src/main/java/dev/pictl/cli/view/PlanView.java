@@ -1,6 +1,7 @@
 package dev.pictl.cli.view;
 
 import dev.pictl.addr.ResourceAddress;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ActionReason;
 import dev.pictl.plan.AttributeChange;
@@ -99,7 +100,7 @@ public final class PlanView {
             Plan.NodeInfo info = plan.nodes().get(e.getKey());
             out.append('\n').append(bold(e.getKey()));
             if (info != null) {
-                out.append(" (").append(info.address()).append("): ").append(info.description());
+                out.append(" (").append(info.address()).append("): ").append(TerminalText.escape(info.description()));
             } else {
                 out.append(" (no longer in the configuration)");
             }
@@ -222,7 +223,7 @@ public final class PlanView {
         if (v == null) {
             return "null";
         } else if (v instanceof String s) {
-            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            return TerminalText.quote(s);
         } else if (v instanceof List<?> l) {
             List<String> items = new ArrayList<>();
             l.forEach(x -> items.add(value(x, false)));
@@ -232,7 +233,7 @@ public final class PlanView {
                 return "{}";
             }
             List<String> items = new ArrayList<>();
-            m.forEach((k, x) -> items.add("\"" + k + "\" = " + value(x, false)));
+            m.forEach((k, x) -> items.add(TerminalText.quote(String.valueOf(k)) + " = " + value(x, false)));
             return "{ " + String.join(", ", items) + " }";
         }
         return String.valueOf(v);
@@ -267,7 +268,7 @@ public final class PlanView {
         }
         out.append('\n').append(bold("Not checked")).append(" (their state could not be read, so the plan cannot cover them):\n");
         for (Plan.Unknown u : plan.unknown()) {
-            out.append("  ? ").append(u.address()).append(": ").append(u.reason()).append('\n');
+            out.append("  ? ").append(u.address()).append(": ").append(TerminalText.escape(u.reason())).append('\n');
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pictl.cli.view;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.ApplyHook;
+import dev.pictl.diag.TerminalText;
 import dev.pictl.plan.Action;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -85,7 +86,7 @@ public final class ProgressView implements ApplyHook, AutoCloseable {
             s[1] = step;
         }
         if (!live) {
-            line(address + ": " + step + " [" + seconds(address) + " elapsed]");
+            line(address + ": " + TerminalText.escape(step) + " [" + seconds(address) + " elapsed]");
         } else {
             redraw();
         }
@@ -100,12 +101,12 @@ public final class ProgressView implements ApplyHook, AutoCloseable {
     @Override
     public synchronized void failed(ResourceAddress address, Action action, Duration elapsed, ApplyException error) {
         inFlight.remove(address);
-        line(address + ": failed after " + format(elapsed) + ": " + error.getMessage());
+        line(address + ": failed after " + format(elapsed) + ": " + TerminalText.escapeKeepingLines(error.getMessage()));
     }
 
     @Override
     public synchronized void skipped(ResourceAddress address, String why) {
-        line(address + ": skipped (" + why + ")");
+        line(address + ": skipped (" + TerminalText.escape(why) + ")");
     }
 
     /**
@@ -142,7 +143,8 @@ public final class ProgressView implements ApplyHook, AutoCloseable {
         width = Math.max(20, columns.getAsInt());
         for (Map.Entry<ResourceAddress, String[]> e : inFlight.entrySet()) {
             String text = "  " + e.getKey() + ": " + e.getValue()[0] + "... "
-                    + (e.getValue()[1].isEmpty() ? "" : e.getValue()[1] + " ") + "[" + seconds(e.getKey()) + "]";
+                    + (e.getValue()[1].isEmpty() ? "" : TerminalText.escape(e.getValue()[1]) + " ") + "["
+                    + seconds(e.getKey()) + "]";
             out.println("\u001b[2m" + fit(text, width - 1) + "\u001b[0m");
             drawn++;
         }

@@ -20,12 +20,24 @@ public final class Lexer {
     private int pos;
     /** How many quoted strings' {@code ${ }} the lexer is inside: a string in there is nested. */
     private int quotedInterpolations;
+    /** How many {@code ${ }} (of any template) the lexer is inside; bounded by {@link Parser#MAX_DEPTH}. */
+    private int interpolations;
+    /** Set when an interpolation nested too deeply: the enclosing ones end without errors of their own. */
+    private boolean abandoned;
+    /**
+     * Where lexing stops: the end of the file, or inside a heredoc the start of its closing line. An interpolation
+     * in a heredoc that does not close before that line is unclosed; without this bound it would lex on into the
+     * rest of the file, and the heredoc would then lex that text again from its closing line, once per level of
+     * nesting: exponential time for a few KB of nested heredocs.
+     */
+    private int limit;
 
     public Lexer(String file, String src, Diagnostics diags) {
         this.file = file;
         this.src = src;
         this.diags = diags;
         this.lineStarts = lineStarts(src);
+        this.limit = src.length();
     }
 
     /** Lexes the whole text; the last token is always {@link TokenType#EOF}. */
@@ -51,7 +63,7 @@ public final class Lexer {
      */
     private boolean lexInto(List<Token> out, Mode mode) {
         int braceDepth = 0;
-        while (pos < src.length()) {
+        while (pos < limit) {
             char c = src.charAt(pos);
             int start = pos;
             if (c == '\n') {
@@ -63,15 +75,15 @@ public final class Lexer {
             } else if (c == ' ' || c == '\t' || c == '\r' || c == '\uFEFF') {
                 pos++;
             } else if (c == '#' || (c == '/' && peek(1) == '/')) {
-                while (pos < src.length() && src.charAt(pos) != '\n') {
+                while (pos < limit && src.charAt(pos) != '\n') {
                     pos++;
                 }
             } else if (c == '/' && peek(1) == '*') {
                 int end = src.indexOf("*/", pos + 2);
-                if (end < 0) {
+                if (end < 0 || end + 2 > limit) {
                     diags.error(range(start, start + 2), "unclosed comment",
                             "This \"/*\" comment has no closing \"*/\". Close it, or use \"#\" for a one-line comment.");
-                    pos = src.length();
+                    pos = limit;
                 } else {
                     pos = end + 2;
                 }
@@ -193,7 +205,7 @@ public final class Lexer {
         StringBuilder lit = new StringBuilder();
         int litStart = pos;
         while (true) {
-            if (pos >= src.length() || src.charAt(pos) == '\n') {
+            if (pos >= limit || src.charAt(pos) == '\n') {
                 if (quotedInterpolations > 0) {
                     // A nested string cannot end where its enclosing string did not: the enclosing one reports it
                     // ("${var.ip" lexes its closing quote as the start of a nested string).
@@ -245,12 +257,29 @@ public final class Lexer {
      */
     private boolean interpolation(List<TemplatePart> parts, Mode mode, int templateStart) {
         int start = pos;
+        if (interpolations >= Parser.MAX_DEPTH) {
+            diags.error(range(start, start + 2), "nesting deeper than " + Parser.MAX_DEPTH + " levels",
+                    "${ } interpolations nest at most " + Parser.MAX_DEPTH + " levels deep in a pictl configuration. "
+                            + "Flatten the value.");
+            // Skip what this string cannot hold any more: the rest of the line, or of the file for a heredoc
+            // (whose outermost token then ends at its closing marker). The lexer's stack stays bounded.
+            int eol = src.indexOf('\n', pos);
+            pos = mode == Mode.QUOTED_INTERP && eol >= 0 && eol < limit ? eol : limit;
+            abandoned = true;
+            return false;
+        }
         pos += 2;
         List<Token> inner = new ArrayList<>();
         boolean quoted = mode == Mode.QUOTED_INTERP;
         quotedInterpolations += quoted ? 1 : 0;
+        interpolations++;
         boolean closed = lexInto(inner, mode);
+        interpolations--;
         quotedInterpolations -= quoted ? 1 : 0;
+        if (!closed && abandoned) {
+            abandoned = interpolations > 0;
+            return false;
+        }
         if (!closed) {
             if (mode == Mode.QUOTED_INTERP) {
                 diags.error(range(templateStart, templateStart + 1), "unterminated string",
@@ -322,7 +351,7 @@ public final class Lexer {
         }
         String marker = src.substring(idStart, pos);
         int lineEnd = src.indexOf('\n', pos);
-        if (lineEnd < 0 || !src.substring(pos, lineEnd).isBlank()) {
+        if (lineEnd < 0 || lineEnd >= limit || !src.substring(pos, lineEnd).isBlank()) {
             diags.error(range(start, pos), "invalid heredoc",
                     "A heredoc's marker <<" + marker + " must end its line; the text starts on the next line.");
             return new Token(TokenType.HEREDOC, src.substring(start, pos), range(start, pos));
@@ -333,25 +362,25 @@ public final class Lexer {
         int scan = pos;
         int closeStart = -1;
         int closeEnd = -1;
-        while (scan <= src.length()) {
+        while (scan <= limit) {
             int e = src.indexOf('\n', scan);
-            int end = e < 0 ? src.length() : e;
+            int end = e < 0 || e > limit ? limit : e;
             if (src.substring(scan, end).strip().equals(marker)) {
                 closeStart = scan;
                 closeEnd = end;
                 break;
             }
-            if (e < 0) {
+            if (e < 0 || e >= limit) {
                 break;
             }
             scan = e + 1;
         }
         if (closeStart < 0) {
-            diags.error(range(src.length(), src.length()), "unclosed heredoc",
+            diags.error(range(limit, limit), "unclosed heredoc",
                     "The heredoc <<" + marker + " opened at " + range(start, idStart + marker.length()).location()
                             + " has no closing line \"" + marker + "\". Add it on a line of its own.");
-            pos = src.length();
-            return new Token(TokenType.HEREDOC, src.substring(start), range(start, pos));
+            pos = limit;
+            return new Token(TokenType.HEREDOC, src.substring(start, pos), range(start, pos));
         }
         List<TemplatePart> parts = new ArrayList<>();
         StringBuilder lit = new StringBuilder();
@@ -366,7 +395,11 @@ public final class Lexer {
                 pos += 3;
             } else if (c == '$' && peek(1) == '{') {
                 flush(parts, lit, litStart);
-                if (!interpolation(parts, Mode.HEREDOC_INTERP, start) || pos > closeStart) {
+                int outer = limit;
+                limit = closeStart;
+                boolean closed = interpolation(parts, Mode.HEREDOC_INTERP, start);
+                limit = outer;
+                if (!closed || pos > closeStart) {
                     pos = closeEnd;
                     return new Token(TokenType.HEREDOC, src.substring(start, pos), range(start, pos), parts);
                 }

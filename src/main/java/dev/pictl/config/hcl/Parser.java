@@ -23,7 +23,8 @@ import java.util.List;
  * bracket balance), and parsing resumes, so every independent syntax error is reported in one run.
  */
 public final class Parser {
-    private static final int MAX_DEPTH = 64;
+    /** How deep blocks and expressions may nest; the lexer bounds nested interpolations by the same number. */
+    public static final int MAX_DEPTH = 64;
 
     private final List<Token> tokens;
     private final Diagnostics diags;
@@ -138,9 +139,11 @@ public final class Parser {
         }
         i++;
         SourceRange header = labels.isEmpty() ? type.range() : type.range().to(labels.get(labels.size() - 1).range());
-        if (++nesting > MAX_DEPTH) {
-            throw fail(open, "blocks nested too deeply", "pictl configurations nest blocks at most " + MAX_DEPTH + " deep.");
+        if (nesting >= MAX_DEPTH) {
+            openInItem.push(TokenType.LBRACE); // so that recovery skips the whole block, not one line of it
+            throw tooDeep(open.range());
         }
+        nesting++;
         try {
             Body body;
             Token close;
@@ -304,24 +307,40 @@ public final class Parser {
      * @param top whether this is an attribute's whole value (then a following operator gets a specific error)
      */
     private Expr expression(boolean top) {
-        if (++nesting > MAX_DEPTH) {
-            throw fail(peek(), "expression nested too deeply", "Expressions nest at most " + MAX_DEPTH + " deep.");
+        Expr e = term();
+        Token t = peek();
+        if (t.type() == TokenType.OPERATOR || t.type() == TokenType.QUESTION || t.type() == TokenType.STAR) {
+            throw fail(t, "operators are not supported: " + t.describe(),
+                    "pictl configurations hold plain values: strings, numbers, booleans, lists, maps, "
+                            + "references and function calls. Write the resulting value instead.");
         }
+        return e;
+    }
+
+    /**
+     * Every recursion of the expression grammar passes through here (list items, map keys and values, call
+     * arguments, index keys, parentheses, interpolations), so counting here bounds the parser's stack, and the
+     * depth of every tree that evaluation, decoding and printing later walk, by {@link #MAX_DEPTH}.
+     */
+    private Expr term() {
+        if (nesting >= MAX_DEPTH) {
+            throw tooDeep(peek().range());
+        }
+        nesting++;
         try {
-            Expr e = term();
-            Token t = peek();
-            if (t.type() == TokenType.OPERATOR || t.type() == TokenType.QUESTION || t.type() == TokenType.STAR) {
-                throw fail(t, "operators are not supported: " + t.describe(),
-                        "pictl configurations hold plain values: strings, numbers, booleans, lists, maps, "
-                                + "references and function calls. Write the resulting value instead.");
-            }
-            return e;
+            return termAt();
         } finally {
             nesting--;
         }
     }
 
-    private Expr term() {
+    private Abandon tooDeep(SourceRange at) {
+        return fail(at, "nesting deeper than " + MAX_DEPTH + " levels",
+                "Blocks, lists, maps, function calls and ${ } interpolations nest at most " + MAX_DEPTH
+                        + " levels deep in a pictl configuration. Flatten the value.");
+    }
+
+    private Expr termAt() {
         Token t = peek();
         switch (t.type()) {
             case NUMBER -> {
@@ -566,8 +585,36 @@ public final class Parser {
         return e;
     }
 
-    private static BigDecimal number(Token t) {
-        return new BigDecimal(t.text());
+    private BigDecimal number(Token t) {
+        BigDecimal d = boundedNumber(t.text());
+        if (d == null) {
+            throw fail(t, "number out of range", "pictl's numbers are ports, sizes and counts: a number lies between -"
+                    + MAX_NUMBER + " and " + MAX_NUMBER + ", with at most " + MAX_DECIMALS + " decimal places.");
+        }
+        return d;
+    }
+
+    /** The largest magnitude of a number in a configuration: it fits Java's long, as every number pictl uses. */
+    public static final BigDecimal MAX_NUMBER = BigDecimal.valueOf(Long.MAX_VALUE);
+    /** The most decimal places a number may have. */
+    public static final int MAX_DECIMALS = 18;
+
+    /**
+     * {@code text} as a number, or null when it is not one or lies outside {@link #MAX_NUMBER} and
+     * {@link #MAX_DECIMALS}: a bound here keeps {@code 1e999999999} from becoming a billion-digit string in a
+     * plan and a value too large for an int from reaching code that converts it.
+     */
+    public static BigDecimal boundedNumber(String text) {
+        BigDecimal d;
+        try {
+            d = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return null; // also an exponent beyond an int
+        }
+        if (d.abs().compareTo(MAX_NUMBER) > 0 || d.stripTrailingZeros().scale() > MAX_DECIMALS) {
+            return null;
+        }
+        return d;
     }
 
     // ---- token helpers ------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 package dev.pictl.transport.ssh;
 
+import dev.pictl.io.BoundedFiles;
 import dev.pictl.transport.Secrets;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -50,8 +52,13 @@ final class KeyFiles {
     }
 
     private Loaded read(Path file) {
-        if (!Files.isRegularFile(file)) {
+        byte[] bytes;
+        try {
+            bytes = BoundedFiles.readBytes(file, BoundedFiles.Kind.KEY);
+        } catch (NoSuchFileException e) {
             return new Loaded(List.of(), "key file " + file + " does not exist");
+        } catch (IOException e) {
+            return new Loaded(List.of(), "cannot read key " + file + ": " + BoundedFiles.reason(e));
         }
         AtomicBoolean encrypted = new AtomicBoolean();
         AtomicBoolean passphraseGiven = new AtomicBoolean();
@@ -70,7 +77,7 @@ final class KeyFiles {
                 return ResourceDecodeResult.TERMINATE; // one passphrase per key and run: never re-ask in a loop
             }
         };
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
             List<KeyPair> keys = new ArrayList<>();
             Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, new PathResource(file), in, passwords);
             if (loaded != null) {

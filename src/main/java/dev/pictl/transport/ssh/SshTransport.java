@@ -1,12 +1,13 @@
 package dev.pictl.transport.ssh;
 
+import dev.pictl.io.BoundedFiles;
 import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.Result;
 import dev.pictl.transport.Session;
 import dev.pictl.transport.SudoMode;
 import dev.pictl.transport.Transport;
-import dev.pictl.transport.TransportException;
 import dev.pictl.transport.TransportException.Kind;
+import dev.pictl.transport.TransportException;
 import dev.pictl.transport.TransportSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -178,6 +179,7 @@ public final class SshTransport implements Transport {
                     "check the node's ssh settings and the matching Host block in ~/.ssh/config", e);
         }
         Path knownHosts = target.knownHosts() != null ? target.knownHosts() : settings.defaultKnownHosts();
+        checkKnownHosts(target, knownHosts);
         ClientSession via = null;
         String viaLabel = null;
         StringBuilder chain = new StringBuilder();
@@ -192,6 +194,33 @@ public final class SshTransport implements Transport {
                 : "root".equals(route.node().user()) ? SudoMode.NONE : SudoMode.PASSWORDLESS;
         LOG.debug("{}: connected to {} (sudo {})", target.node(), route.node().label(), sudo);
         return new SshSession(target, route.node().user(), sudo, session, settings);
+    }
+
+    /**
+     * MINA reads known_hosts itself, with no bound and with a stack trace for a directory: pictl checks first that
+     * it is a regular file within its limit (a missing one is fine: it is created for accept-new, and for strict
+     * every host is unknown).
+     */
+    private static void checkKnownHosts(NodeTarget target, Path knownHosts) throws TransportException {
+        if (!BoundedFiles.existsAsEntry(knownHosts)) {
+            return;
+        }
+        try {
+            BoundedFiles.check(knownHosts, BoundedFiles.Kind.KNOWN_HOSTS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (BoundedFiles.isDanglingLink(knownHosts)) {
+                throw knownHostsUnreadable(target, knownHosts, e);
+            }
+        } catch (IOException e) {
+            throw knownHostsUnreadable(target, knownHosts, e);
+        }
+    }
+
+    private static TransportException knownHostsUnreadable(NodeTarget target, Path knownHosts, IOException e) {
+        return new TransportException(Kind.HOST_KEY_UNKNOWN, target.node(), Failures.CONNECT,
+                "cannot read known_hosts " + knownHosts + ": " + BoundedFiles.reason(e),
+                "point ssh.known_hosts at an OpenSSH known_hosts file (a regular file), or remove what is at that path",
+                e);
     }
 
     private ClientSession hop(String key, NodeTarget target, Endpoints.Endpoint jump, Path knownHosts,

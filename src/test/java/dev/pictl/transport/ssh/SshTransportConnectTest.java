@@ -126,6 +126,41 @@ class SshTransportConnectTest {
         assertEquals(List.of("Enter passphrase for key '" + key + "': "), prompts);
     }
 
+    /** A path that is no regular file of sane size, made for one case; "device" is /dev/zero. */
+    static Path unreadable(String kind, String name, long limit) throws Exception {
+        return switch (kind) {
+            case "fifo" -> dev.pictl.cli.InputFilesTest.fifo(dir.resolve(name + ".fifo"));
+            case "device" -> Path.of("/dev/zero");
+            case "directory" -> Files.createDirectories(dir.resolve(name + ".d"));
+            default -> dev.pictl.cli.InputFilesTest.sparse(dir.resolve(name + ".big"), limit + 1);
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fifo", "device", "directory", "oversized"})
+    void open_refusesAKnownHostsThatIsNoRegularFileAtOnce(String kind) throws Exception {
+        Path kh = unreadable(kind, "kh-" + kind, dev.pictl.io.BoundedFiles.Kind.KNOWN_HOSTS.limit());
+        try (SshTransport t = transport(kh, Secrets.none())) {
+            TransportException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(TransportException.class, () -> t.open(target("pi-kh", ed25519, kh))));
+            assertTrue(e.getMessage().startsWith("pi-kh: connect: cannot read known_hosts " + kh + ": it "),
+                    e.getMessage());
+            assertTrue(e.hint().contains("known_hosts"), e.hint());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fifo", "device", "directory", "oversized"})
+    void open_namesAKeyFileThatIsNoRegularFile(String kind) throws Exception {
+        Path key = unreadable(kind, "key-" + kind, dev.pictl.io.BoundedFiles.Kind.KEY.limit());
+        Path kh = knownHostsWith(server.knownHostsLine());
+        try (SshTransport t = transport(kh, Secrets.none())) {
+            TransportException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(TransportException.class, () -> t.open(target("pi-key", key, kh))));
+            assertTrue(e.hint().contains("cannot read key " + key + ": it "), e.hint());
+        }
+    }
+
     @Test
     void open_refusesWithHintWhenEncryptedKeyHasNoPassphrase() throws Exception {
         Path key = TestKeys.generate(dir, "enc_nopass", "ed25519", "unknown");
