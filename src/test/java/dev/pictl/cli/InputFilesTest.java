@@ -90,7 +90,7 @@ public class InputFilesTest {
         };
         for (String command : List.of("validate", "plan")) {
             CliRunner.Result r = command.equals("validate") ? run(command, "--no-color", "-c", c.toString())
-                    : run(command, "--no-color", "-c", c.toString(), "--sim", dir.resolve("none").toString());
+                    : run(command, "--no-color", "-c", c.toString(), "--sim=" + dir.resolve("none"));
             assertEquals(1, r.exitCode(), r.all());
             assertTrue(r.err().contains("Error: cannot read " + bad + ": "), r.err());
             assertTrue(r.err().contains(why), r.err());
@@ -163,7 +163,7 @@ public class InputFilesTest {
         };
         for (List<String> args : List.of(
                 List.of("state", "list", "--state", target.toString()),
-                List.of("plan", "--no-color", "-c", configDir().toString(), "--sim", dir.resolve("none").toString(),
+                List.of("plan", "--no-color", "-c", configDir().toString(), "--sim=" + dir.resolve("none"),
                         "--state", target.toString()))) {
             CliRunner.Result r = run(args.toArray(String[]::new));
             assertEquals(1, r.exitCode(), args + "\n" + r.all());

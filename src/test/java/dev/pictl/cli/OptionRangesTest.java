@@ -40,7 +40,7 @@ class OptionRangesTest {
     })
     void outOfRange_isAUsageErrorNamingOptionAndRange(String command, String option, String value, String range) {
         List<String> args = new ArrayList<>(List.of(command, option, value, "-c",
-                Path.of("examples/minimal").toAbsolutePath().toString(), "--sim", dir.resolve("none").toString()));
+                Path.of("examples/minimal").toAbsolutePath().toString(), "--sim=" + dir.resolve("none")));
         if (command.equals("apply")) {
             args.add("--auto-approve");
         }
