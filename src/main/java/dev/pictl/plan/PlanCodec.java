@@ -68,11 +68,16 @@ public final class PlanCodec {
     public static String writeSaved(Plan plan, SecretHasher key) {
         ObjectNode root = tree(plan);
         try {
-            root.put(SIGNATURE, key.mac(SIGNATURE_PURPOSE, canonical(MAPPER.readTree(serialize(root)))));
+            root.put(SIGNATURE, sign(MAPPER.readTree(serialize(root)), key));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return serialize(root);
+    }
+
+    /** The {@value #SIGNATURE} of a plan document (without one) under {@code key}: HMAC of {@link #canonical}. */
+    public static String sign(JsonNode document, SecretHasher key) {
+        return key.mac(SIGNATURE_PURPOSE, canonical(document));
     }
 
     private static String serialize(ObjectNode root) {
