@@ -95,6 +95,7 @@ public final class Pictl {
         SecretHasher hasher;
         try {
             state = store.read();
+            store.requireKnownTypes(state);
             hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
         } catch (StateException e) {
             diags.add(e.diagnostic());
@@ -172,6 +173,7 @@ public final class Pictl {
         StateStore store = StateStore.at(statePath(pr), Version.current());
         try (StateLock lock = store.lock("pictl apply")) {
             State state = lock.read();
+            store.requireKnownTypes(state);
             // A saved plan is checked before anything else happens: its signature under this state's key (not
             // created here), then the version, state and configuration it was made for. Nothing is probed before.
             PlanCodec.Saved saved = null;
