@@ -194,6 +194,24 @@ class BrokenStateAndPlanE2eTest {
         }
     }
 
+    @Test
+    void aNewCluster_planOutMakesTheKeyNotTheState_andTheFileApplies() throws Exception {
+        List<NodeSpec> boards = new ArrayList<>(E2e.provisionedSeedBoards("127.0.88.", 24656, E2e.VERSION));
+        try (E2e f = E2e.start(tmp, E2e.seed(), boards).withToken(E2e.TOKEN)) {
+            Files.delete(f.dir.resolve("pictl.state.key"));
+            CliRunner.Result made = f.plan("--out", "first.plan");
+            assertEquals(0, made.exitCode(), made.all());
+            assertTrue(Files.exists(f.dir.resolve("pictl.state.key")), "plan --out made the key");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(f.dir.resolve("pictl.state.key"))));
+            assertTrue(!Files.exists(f.state()), "and wrote no state");
+            CliRunner.Result applied = f.withSim("apply", "first.plan");
+            assertEquals(0, applied.exitCode(), applied.all());
+            assertContains(applied.out(), "Apply complete!");
+            f.assertSeedRunning(E2e.SEED_NODES);
+        }
+    }
+
     /** The resource_changes entry of a change (not a no-op) to a resource of {@code type}. */
     private static ObjectNode change(ObjectNode plan, String type) {
         for (var c : plan.get("resource_changes")) {
