@@ -11,6 +11,7 @@ import dev.pictl.plan.Plan;
 import dev.pictl.plan.PlanCodec;
 import dev.pictl.plan.PlanMode;
 import dev.pictl.plan.PlanRequest;
+import dev.pictl.state.StateException;
 import dev.pictl.transport.TransportSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,8 +85,8 @@ final class PlanCommand implements Callable<Integer> {
         }
         PlanMode mode = destroy ? PlanMode.DESTROY : refreshOnly ? PlanMode.REFRESH_ONLY : PlanMode.NORMAL;
         PlanRequest planRequest = new PlanRequest(mode, addresses(spec, targets, "--target"), addresses(spec, replace, "--replace"));
-        PlanRunResult r = new Pictl().plan(request(ctx, common, nodes, planRequest, true,
-                Duration.ofSeconds(rebootTimeoutSeconds)));
+        PlanRunRequest runRequest = request(ctx, common, nodes, planRequest, true, Duration.ofSeconds(rebootTimeoutSeconds));
+        PlanRunResult r = new Pictl().plan(runRequest);
         boolean color = common.color(ctx);
         DiagnosticsView.text(r.diagnostics(), r.sources(), color, ctx.err());
         if (r.plan() == null) {
@@ -108,9 +109,16 @@ final class PlanCommand implements Callable<Integer> {
                 return ExitCode.ERROR;
             }
             try {
-                save(plan, ctx.workDir().resolve(out));
+                save(new Pictl().savedPlanText(plan, Pictl.statePath(runRequest)), ctx.workDir().resolve(out));
             } catch (IOException e) {
                 ctx.err().println("Error: cannot save the plan to " + out + ": " + e.getMessage());
+                ctx.err().flush();
+                return ExitCode.ERROR;
+            } catch (StateException e) {
+                Diagnostics d = new Diagnostics();
+                d.add(e.diagnostic());
+                DiagnosticsView.text(d, r.sources(), color, ctx.err());
+                ctx.err().println("The plan was not saved to " + out + ".");
                 ctx.err().flush();
                 return ExitCode.ERROR;
             }
@@ -195,12 +203,12 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** Written whole to a temporary file, then moved into place: never a half-written plan. */
-    static void save(Plan plan, Path file) throws IOException {
+    static void save(String text, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".pictl-plan", ".tmp");
         try {
-            Files.writeString(tmp, PlanCodec.write(plan), StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

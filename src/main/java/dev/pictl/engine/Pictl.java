@@ -25,9 +25,9 @@ import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.NodeSpec;
-import dev.pictl.state.ResourceState;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
+import dev.pictl.state.ResourceState;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
@@ -96,6 +96,7 @@ public final class Pictl {
         SecretHasher hasher;
         try {
             state = store.read();
+            store.requireKnownTypes(state);
             hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
         } catch (StateException e) {
             diags.add(e.diagnostic());
@@ -172,6 +173,19 @@ public final class Pictl {
         StateStore store = StateStore.at(statePath(pr), Version.current());
         try (StateLock lock = store.lock("pictl apply")) {
             State state = lock.read();
+            store.requireKnownTypes(state);
+            // A saved plan is checked before anything else happens: its signature under this state's key (not
+            // created here), then the version, state and configuration it was made for. Nothing is probed before.
+            PlanCodec.Saved saved = null;
+            PlanRequest planRequest = pr.plan();
+            if (request.planFile() != null) {
+                saved = readSaved(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), store, state,
+                        config, diags);
+                if (saved == null) {
+                    return new ApplyRunResult(null, null, true, diags, v.sources());
+                }
+                planRequest = replanRequest(saved.plan());
+            }
             SecretHasher hasher = lock.secretHasher();
             NodeTargets targets = NodeTargets.of(config, pr.simDir());
             diags.addAll(targets.diagnostics());
@@ -180,25 +194,13 @@ public final class Pictl {
             }
             try (Transport transport = new SshTransport(transportSettings(pr))) {
                 Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, request.cancelled());
-                Plan saved = null;
-                PlanRequest planRequest = pr.plan();
-                if (request.planFile() != null) {
-                    saved = readPlan(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), diags);
-                    if (saved == null) {
-                        return new ApplyRunResult(null, null, true, diags, v.sources());
-                    }
-                    // The fresh probe is compared with the saved plan made in the same mode, for the same targets.
-                    planRequest = new PlanRequest(saved.mode(), saved.targets().stream()
-                            .map(t -> dev.pictl.addr.ResourceAddress.parse(t).orElseThrow()).toList(), List.of());
-                }
                 Plan fresh = Differ.plan(config, v.graph(), probes, state, hasher, planRequest, Version.current());
+                // A saved plan runs only when a fresh plan is the same in every field; then the fresh one runs (its
+                // values are derived again from the description, the state and the nodes, never read from a file).
                 Plan plan = fresh;
-                if (saved != null) {
-                    plan = checkSaved(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), saved, config,
-                            state, fresh, diags);
-                    if (plan == null) {
-                        return new ApplyRunResult(null, null, true, diags, v.sources());
-                    }
+                if (saved != null && !checkFresh(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), saved,
+                        fresh, diags)) {
+                    return new ApplyRunResult(null, null, true, diags, v.sources());
                 }
                 if (plan.hasErrors()) {
                     return new ApplyRunResult(plan, null, true, diags, v.sources());
@@ -283,37 +285,88 @@ public final class Pictl {
         return values.get(name) instanceof Value.Str s ? s.value() : null;
     }
 
-    /** {@code sim}: {@link SimulatorDir#flag}, for the command it suggests. */
-    private static Plan readPlan(Path file, String sim, Diagnostics diags) {
+    /**
+     * The saved plan, if its signature matches this state's key and it was made by this pictl for this state
+     * (lineage and serial) and this configuration; else null, with the reasons in diags. Reads the key without
+     * creating it, and touches nothing.
+     */
+    private static PlanCodec.Saved readSaved(Path file, String sim, StateStore store, State state, Config config,
+                                             Diagnostics diags) {
+        String text;
         try {
-            return PlanCodec.read(BoundedFiles.readString(file, BoundedFiles.Kind.PLAN));
+            text = BoundedFiles.readString(file, BoundedFiles.Kind.PLAN);
         } catch (java.io.IOException | RuntimeException e) {
-            String why = e instanceof java.io.IOException io ? BoundedFiles.reason(io) : e.getMessage();
+            String why = e instanceof java.io.IOException io ? BoundedFiles.reason(io) : reason(e);
             diags.add(new Diagnostic(Severity.ERROR, "cannot read the saved plan " + file, why
-                    + ". Make a new one with pictl plan" + sim + " --out " + file + ".", null));
+                    + ". Nothing was run. Make a new one with pictl plan" + sim + " --out " + file + ".", null));
             return null;
         }
-    }
-
-    /** The saved plan, or null (with the reasons in diags) when it is stale. */
-    private static Plan checkSaved(Path file, String sim, Plan saved, Config config, State state, Plan fresh,
-                                   Diagnostics diags) {
+        PlanCodec.Saved saved;
+        try {
+            saved = PlanCodec.readSaved(text, store.secretHasher().orElse(null));
+        } catch (PlanCodec.Untrusted e) {
+            diags.add(new Diagnostic(Severity.ERROR, "the saved plan " + file
+                    + " was modified, or was not made for this state",
+                    "pictl applies a saved plan only exactly as pictl plan --out wrote it for this state ("
+                            + store.path().getFileName() + " and its key " + store.keyPath().getFileName() + "), and "
+                            + e.getMessage() + ". Nothing was run. Run pictl plan" + sim + " --out " + file
+                            + " against this state, review it, and apply that file.", null));
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            diags.add(new Diagnostic(Severity.ERROR, "cannot read the saved plan " + file, reason(e)
+                    + ". Nothing was run. Make a new one with pictl plan" + sim + " --out " + file + ".", null));
+            return null;
+        } catch (StateException e) {
+            diags.add(e.diagnostic());
+            return null;
+        }
+        Plan plan = saved.plan();
         List<String> problems = new ArrayList<>();
-        if (!Version.current().equals(saved.pictlVersion())) {
-            problems.add("it was made by pictl " + saved.pictlVersion() + " and this is pictl " + Version.current());
+        if (!Version.current().equals(plan.pictlVersion())) {
+            problems.add("it was made by pictl " + plan.pictlVersion() + " and this is pictl " + Version.current());
         }
-        if (!java.util.Objects.equals(saved.lineage(), state.lineage())) {
-            problems.add("it was made against state lineage " + saved.lineage() + ", the state now has lineage "
+        if (!java.util.Objects.equals(plan.lineage(), state.lineage())) {
+            problems.add("it was made against state lineage " + plan.lineage() + ", the state now has lineage "
                     + state.lineage());
-        } else if (saved.serial() != state.serial()) {
-            problems.add("the state changed since (serial " + saved.serial() + " then, " + state.serial() + " now)");
+        } else if (plan.serial() != state.serial()) {
+            problems.add("the state changed since (serial " + plan.serial() + " then, " + state.serial() + " now)");
         }
-        if (!saved.configHash().equals(Differ.configHash(config))) {
+        if (!plan.configHash().equals(Differ.configHash(config))) {
             problems.add("the configuration changed since it was made");
         }
+        if (plan.hasErrors()) {
+            problems.add("it has errors");
+        }
+        return stale(file, sim, problems, diags) ? null : saved;
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replaceAll("\\p{Cntrl}", " ");
+    }
+
+    /**
+     * The plan request that makes the saved plan again: its mode and targets, and a replacement for every resource
+     * it replaces because {@code --replace} asked.
+     */
+    private static PlanRequest replanRequest(Plan saved) {
+        List<dev.pictl.addr.ResourceAddress> targets = saved.targets().stream()
+                .map(t -> dev.pictl.addr.ResourceAddress.parse(t).orElseThrow()).toList();
+        List<dev.pictl.addr.ResourceAddress> replace = saved.changes().stream()
+                .filter(c -> c.reason() == dev.pictl.plan.ActionReason.REPLACE_REQUESTED)
+                .map(dev.pictl.plan.ResourceChange::address).toList();
+        return new PlanRequest(saved.mode(), targets, replace);
+    }
+
+    /**
+     * Whether the saved plan is what pictl plans now: first what moved on the nodes (a resource it changes has
+     * another fingerprint or action), then every other field. False, with the reasons in diags, when not.
+     */
+    private static boolean checkFresh(Path file, String sim, PlanCodec.Saved saved, Plan fresh, Diagnostics diags) {
+        List<String> problems = new ArrayList<>();
         Map<dev.pictl.addr.ResourceAddress, dev.pictl.plan.ResourceChange> now = new LinkedHashMap<>();
         fresh.changes().forEach(c -> now.put(c.address(), c));
-        for (dev.pictl.plan.ResourceChange c : saved.changes()) {
+        for (dev.pictl.plan.ResourceChange c : saved.plan().changes()) {
             if (!c.isChange()) {
                 continue;
             }
@@ -323,13 +376,40 @@ public final class Pictl {
                         + (f == null ? "nothing" : f.action().jsonName()) + " for it)");
             }
         }
-        if (!problems.isEmpty()) {
-            diags.add(new Diagnostic(Severity.ERROR, "the saved plan " + file + " is stale",
-                    "pictl applies a saved plan only as it was made, and " + String.join("; ", problems)
-                            + ". Run pictl plan" + sim + " --out " + file + " again and review it.", null));
-            return null;
+        if (problems.isEmpty()) {
+            List<String> fields = PlanCodec.differences(saved.document(), fresh, 6);
+            if (!fields.isEmpty()) {
+                problems.add("a fresh plan differs from it at " + String.join(", ", fields.subList(0,
+                        Math.min(5, fields.size()))) + (fields.size() > 5 ? " and more" : ""));
+            }
         }
-        return saved;
+        return !stale(file, sim, problems, diags);
+    }
+
+    private static boolean stale(Path file, String sim, List<String> problems, Diagnostics diags) {
+        if (problems.isEmpty()) {
+            return false;
+        }
+        diags.add(new Diagnostic(Severity.ERROR, "the saved plan " + file + " is stale",
+                "pictl applies a saved plan only as it was made, and " + String.join("; ", problems)
+                        + ". Nothing was run. Run pictl plan" + sim + " --out " + file + " again and review it.", null));
+        return true;
+    }
+
+    /**
+     * The text of a saved plan file ({@code plan --out}): the plan's JSON signed with the state's key. When the state
+     * has no key yet, it is made now, as the first apply would (under the state lock, for a moment); the state itself
+     * is never written.
+     */
+    public String savedPlanText(Plan plan, Path statePath) throws StateException {
+        StateStore store = StateStore.at(statePath, Version.current());
+        SecretHasher key = store.secretHasher().orElse(null);
+        if (key == null) {
+            try (StateLock lock = store.lock("pictl plan --out", java.time.Duration.ofSeconds(30))) {
+                key = lock.secretHasher();
+            }
+        }
+        return PlanCodec.writeSaved(plan, key);
     }
 
     private static TransportSettings transportSettings(PlanRunRequest request) {

@@ -265,6 +265,9 @@ public final class Differ {
                                               Map<ResourceAddress, Observed> observedByAddress) {
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceState r : state.resources()) {
+            if (neverRecorded(r) && config.instance(r.address()).isPresent()) {
+                continue; // nothing recorded to have drifted from: a create the last apply did not finish (planned)
+            }
             Kind kind = kind(r.type());
             Observed observed = observedByAddress.containsKey(r.address()) ? observedByAddress.get(r.address())
                     : kind.observe(config.instance(r.address()).orElse(null), r, r.node(), ctx);
@@ -322,7 +325,7 @@ public final class Differ {
             Map<String, Object> desired = kind.desired(inst, ctx);
             List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
             ResourceState recorded = state.resource(addr).orElse(null);
-            if (recorded == null) {
+            if (recorded == null || neverRecorded(recorded)) {
                 out.add(new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
                         kind.sensitive(), created(desired, kind), false, false, null, "", deps));
                 continue;
@@ -359,6 +362,16 @@ public final class Differ {
             }
         }
         return out;
+    }
+
+    /**
+     * An entry an apply marked {@code in_progress} before creating the resource, and never recorded: the create
+     * failed or was cut off. The state knows nothing of the object (no attributes, no fingerprint), so it is no
+     * evidence that the object existed: not "deleted" when the node lacks it, and still a create to apply.
+     */
+    static boolean neverRecorded(ResourceState r) {
+        return r.status() == dev.pictl.state.ResourceStatus.IN_PROGRESS && r.attributes().isEmpty()
+                && r.sensitiveHashes().isEmpty() && r.fingerprint().isEmpty();
     }
 
     /** Whether a description value is, or holds, a value not known yet (a variable given no value). */

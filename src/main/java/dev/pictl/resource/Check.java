@@ -11,8 +11,9 @@ public enum Check {
     /** Kubernetes resource quantity, e.g. {@code 10Gi}, {@code 500M}, {@code 1.5}. */
     K8S_QUANTITY("a Kubernetes quantity such as 10Gi or 500M",
             "^([+]?[0-9]+(\\.[0-9]*)?|[+]?\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$"),
-    /** k3s release, e.g. {@code v1.31.4+k3s1}. */
-    K3S_VERSION("a k3s release such as v1.31.4+k3s1", "^v[0-9]{1,9}\\.[0-9]{1,9}\\.[0-9]{1,9}\\+k3s[0-9]{1,9}$"),
+    /** k3s release, e.g. {@code v1.31.4+k3s1}; each number at most 6 digits (they are compared as ints). */
+    K3S_VERSION("a k3s release such as v1.31.4+k3s1",
+            "^v[0-9]{1,6}\\.[0-9]{1,6}\\.[0-9]{1,6}\\+k3s[0-9]{1,6}$"),
     /** IPv4, IPv6 or a DNS host name. */
     ADDRESS("an IPv4 or IPv6 address or a DNS host name", null),
     /**

@@ -51,6 +51,34 @@ public final class SecretHasher {
                 hash.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * {@code hmac-sha256:} and 64 hex digits authenticating {@code message} for one {@code purpose} (e.g. a saved
+     * plan): HMAC-SHA256 under a key derived from this one as HMAC-SHA256(key, 0xFF || purpose). The 0xFF byte never
+     * starts UTF-8 text, so a derived key is never the hash of a secret recorded in the state, and a MAC made for one
+     * purpose is no MAC for another.
+     */
+    public String mac(String purpose, byte[] message) {
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(message, "message");
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(key, "HmacSHA256"));
+            derive.update((byte) 0xFF);
+            byte[] sub = derive.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(sub, "HmacSHA256"));
+            return PREFIX + HexFormat.of().formatHex(mac.doFinal(message));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    /** Whether {@code mac} is {@link #mac(String, byte[])} of {@code message}, compared in constant time. */
+    public boolean macMatches(String purpose, byte[] message, String mac) {
+        return mac != null && MessageDigest.isEqual(mac(purpose, message).getBytes(StandardCharsets.US_ASCII),
+                mac.getBytes(StandardCharsets.US_ASCII));
+    }
+
     @Override
     public String toString() {
         return "SecretHasher[key hidden]";

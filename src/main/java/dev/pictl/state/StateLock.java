@@ -61,7 +61,26 @@ public final class StateLock implements AutoCloseable {
     /** The current state (the same as {@link StateStore#read()}; under the lock nobody else changes it). */
     public synchronized State read() throws StateException {
         checkOpen();
-        return store.read();
+        State state = store.read();
+        refuseMaximalSerial(state, MAX_SERIAL);
+        return state;
+    }
+
+    /**
+     * The largest serial a writer starts from: 2^53, the largest integer every JSON reader holds exactly. A serial
+     * counts writes, one per write, so only a hand edit gets near it; refusing it when a writer reads the state (and
+     * on every write) means no run ever overflows the serial half-way, after changing a node.
+     */
+    public static final long MAX_SERIAL = 1L << 53;
+
+    private void refuseMaximalSerial(State state, long limit) throws StateException {
+        if (state.serial() >= limit) {
+            throw new StateException(store.name() + " cannot be written again: its serial " + state.serial()
+                    + " is larger than any count of writes (at most " + MAX_SERIAL + ")", "The serial counts writes,"
+                    + " one per write, so a value this large was put there by hand. Nothing was run or changed."
+                    + " Restore " + store.name() + ".backup, or set \"serial\" in the file back to a small number (the"
+                    + " next write adds one).\nFile: " + store.path());
+        }
     }
 
     /**
@@ -94,6 +113,7 @@ public final class StateLock implements AutoCloseable {
         if (onDisk.sameContent(next)) {
             return onDisk;
         }
+        refuseMaximalSerial(onDisk, Long.MAX_VALUE); // unreachable from a state a writer read: the overflow guard
         State written = next.asWritten(onDisk.serial() + 1,
                 onDisk.exists() ? onDisk.lineage() : UUID.randomUUID().toString(), store.pictlVersion());
         byte[] bytes = StateCodec.encode(written).getBytes(StandardCharsets.UTF_8);

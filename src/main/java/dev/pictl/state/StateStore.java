@@ -140,6 +140,34 @@ public final class StateStore {
     }
 
     /**
+     * Refuses a state with an entry of a resource type this pictl does not know (a newer pictl wrote it, or a hand
+     * edit), as Terraform refuses to plan a state entry without a schema: plan, drift and apply call this; the
+     * {@code state} commands do not, so that {@code state rm} can forget the entry.
+     */
+    public void requireKnownTypes(State state) throws StateException {
+        List<ResourceState> unknown = state.resources().stream()
+                .filter(r -> dev.pictl.resource.Schemas.resource(r.address().type()).isEmpty()).toList();
+        if (unknown.isEmpty()) {
+            return;
+        }
+        String known = String.join(", ", dev.pictl.resource.Schemas.RESOURCES.stream()
+                .map(dev.pictl.resource.BlockSchema::type).toList());
+        List<String> addresses = unknown.stream().map(r -> r.address().toString()).toList();
+        StringBuilder detail = new StringBuilder();
+        for (ResourceState r : unknown) {
+            detail.append("The entry ").append(r.address()).append(" has type \"").append(r.address().type())
+                    .append("\"; ");
+        }
+        throw new StateException(name() + (unknown.size() == 1 ? " has an entry" : " has " + unknown.size()
+                + " entries") + " of a resource type this pictl does not know: " + String.join(", ", addresses),
+                detail + "this pictl manages " + known + ". A newer pictl wrote " + (unknown.size() == 1 ? "it"
+                        : "them") + ", or the file was edited by hand. Nothing was probed or changed. Use the pictl"
+                        + " that wrote the state; or forget " + (unknown.size() == 1 ? "the entry" : "the entries")
+                        + " (no node is touched) with: pictl state rm '" + String.join("' '", addresses)
+                        + "'; or restore " + name() + ".backup.\nFile: " + path);
+    }
+
+    /**
      * The hasher for secrets under this state's key, for readers comparing a secret with a recorded hash; empty
      * when there is no key file yet (then every recorded hash counts as changed). Writers use
      * {@link StateLock#secretHasher()}, which creates the key.

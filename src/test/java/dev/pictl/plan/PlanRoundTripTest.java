@@ -231,7 +231,9 @@ class PlanRoundTripTest {
         for (JsonNode c : saved.get("resource_changes")) {
             assertTrue(c.get("fingerprint").asText().matches("sha256:[0-9a-f]{64}"), c.toString());
         }
-        assertEquals(file, json.out(), "the saved plan is exactly what --json prints");
+        assertTrue(saved.get("signature").asText().matches("hmac-sha256:[0-9a-f]{64}"), file);
+        assertEquals(json.out(), file.replaceFirst(",\n  \"signature\" : \"hmac-sha256:[0-9a-f]{64}\"\n}\n$", "\n}\n"),
+                "the saved plan is exactly what --json prints, and its signature");
 
         CliRunner.Result show = f.pictl("show", "--no-color", "cgroups.plan");
         CliRunner.Result showJson = f.pictl("show", "--json", "cgroups.plan");
@@ -240,7 +242,7 @@ class PlanRoundTripTest {
         assertEquals(0, showJson.exitCode(), showJson.all());
         f.assertGolden("saved-plan-show.txt", show.out());
         assertEquals(planned.out().substring(0, planned.out().indexOf("\nSaved the plan to:")), show.out());
-        assertEquals(file, showJson.out());
+        assertEquals(json.out(), showJson.out(), "show --json: the plan's document, without the signature");
 
         Files.writeString(dir.resolve("not-a.plan"), "{\"hello\": 1}");
         CliRunner.Result bad = f.pictl("show", "not-a.plan");

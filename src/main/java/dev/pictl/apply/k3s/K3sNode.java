@@ -221,8 +221,12 @@ final class K3sNode {
         if (m == null || !m.matches()) {
             return null;
         }
-        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                Integer.parseInt(m.group(4))};
+        try {
+            return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4))};
+        } catch (NumberFormatException e) {
+            return null; // too large for any release: nothing to compare
+        }
     }
 
     /** k3s's own complaint: the last fatal or error message in the journal's tail. */

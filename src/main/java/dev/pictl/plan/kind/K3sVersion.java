@@ -12,8 +12,15 @@ record K3sVersion(int major, int minor, int patch, int k3s) implements Comparabl
             return null;
         }
         Matcher m = FORM.matcher(s.trim());
-        return m.matches() ? new K3sVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))) : null;
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            return new K3sVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+        } catch (NumberFormatException e) {
+            return null; // a number too large for any release (a node may report anything): not a version to compare
+        }
     }
 
     @Override
