@@ -125,7 +125,10 @@ class SimSafetyTest {
         // No simulator anywhere: each of these stops before a node could be contacted.
         CliRunner.Result apply = pictl(work, "apply", "--sim", "up.plan");
         assertEquals(1, apply.exitCode(), apply.all());
-        assertTrue(apply.err().startsWith("Error: no simulator in " + work.resolve(".pictl-sim") + "\n"), apply.err());
+        // up.plan is the saved plan (read first, before any node is resolved), not a simulator directory.
+        assertTrue(apply.err().startsWith("Error: cannot read the saved plan " + work.resolve("up.plan") + "\n"),
+                apply.err());
+        assertTrue(apply.err().contains("pictl plan --sim --out"), apply.err());
 
         CliRunner.Result plan = pictl(work, "plan", "--sim", "somedir");
         assertEquals(1, plan.exitCode(), plan.all());
