@@ -79,9 +79,10 @@ public final class Applier {
             if (c.action() == Action.NO_OP && c.after() != null) {
                 // What applying it would have recorded: else an apply killed after a change but before its
                 // state write would leave, once adopted, another state than an uninterrupted run.
-                Recorded r = executors.adopted(c);
+                Recorded r = ctx.masked(c, executors.adopted(ctx.reveal(c)));
                 var recorded = start.resource(c.address());
                 if (!Objects.equals(recorded.map(s -> s.attributes()).orElse(null), r.attributes())
+                        || !sameHashes(recorded.map(s -> s.sensitiveHashes()).orElse(Map.of()), r.sensitiveHashes())
                         || recorded.map(s -> s.status() != ResourceStatus.OK).orElse(false)) {
                     recorder.adopt(c, r); // also an entry a cut-off apply left in_progress that now matches
                 }
@@ -90,6 +91,14 @@ public final class Applier {
         List<ResourceChange> work = plan.changes().stream().filter(ResourceChange::isChange).toList();
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work);
         return walk(work, waitsFor, recorder);
+    }
+
+    /**
+     * Whether the state's hashes are what adopting would record; only the sensitive attributes the description
+     * marks now are compared (a hash the record lacks, e.g. a token not in the description, is not a difference).
+     */
+    private static boolean sameHashes(Map<String, String> recorded, Map<String, String> adopted) {
+        return adopted.entrySet().stream().allMatch(e -> e.getValue().equals(recorded.get(e.getKey())));
     }
 
     /** Who waits for whom, restricted to resources that change. */
@@ -240,17 +249,20 @@ public final class Applier {
                 throw new StateFailure(e);
             }
             Executor exec = executors.of(c.address().type());
+            // The plan holds hashes of sensitive values; the executor gets them in clear, the state their hashes.
+            ResourceChange clear = ctx.reveal(c);
             if (c.action() == Action.DELETE) {
-                exec.delete(c, ctx);
+                exec.delete(clear, ctx);
                 recorder.deleted(c.address());
             } else {
-                Recorded r = exec.apply(c, ctx);
-                recorder.succeeded(c, r);
+                Recorded r = exec.apply(clear, ctx);
+                recorder.succeeded(c, ctx.masked(c, r));
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             hook.succeeded(c.address(), c.action(), elapsed);
             return new Outcome.Succeeded(c.address(), c.action(), elapsed);
-        } catch (ApplyException e) {
+        } catch (ApplyException raw) {
+            ApplyException e = ctx.redacted(raw);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             hook.failed(c.address(), c.action(), elapsed, e);
             return new Outcome.Failed(c.address(), c.action(), elapsed, e);
@@ -261,8 +273,8 @@ public final class Applier {
             ApplyException ae = new ApplyException(c.node(), "apply", "interrupted", null, e);
             return new Outcome.Failed(c.address(), c.action(), Duration.ofNanos(System.nanoTime() - start), ae);
         } catch (RuntimeException e) {
-            ApplyException ae = new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
-                    "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e);
+            ApplyException ae = ctx.redacted(new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
+                    "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             hook.failed(c.address(), c.action(), elapsed, ae);
             return new Outcome.Failed(c.address(), c.action(), elapsed, ae);

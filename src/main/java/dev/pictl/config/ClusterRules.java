@@ -116,7 +116,7 @@ final class ClusterRules {
             if (first != null) {
                 diags.error(a.range(), "node \"" + n.address().name() + "\" has the same address as node \""
                                 + first.address().name() + "\"",
-                        "Both are reached at " + a.value() + " port " + port + " (" + first.rangeOf("address").location()
+                        "Both are reached at " + (a.sensitive() ? Decoder.display(a) : a.value()) + " port " + port + " (" + first.rangeOf("address").location()
                                 + "). Each node needs its own address or SSH port.");
             }
         }

@@ -214,7 +214,7 @@ public final class Pictl {
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
                 reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
                 ApplyContext ctx = new ApplyContext(transport, reach, config, hasher, request.options(),
-                        request.hook());
+                        request.hook(), c -> Differ.reveal(c, config, probes, state, hasher));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
                 return new ApplyRunResult(plan, result, true, diags, v.sources());
