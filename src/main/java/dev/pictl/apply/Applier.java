@@ -89,7 +89,7 @@ public final class Applier {
             }
         }
         List<ResourceChange> work = plan.changes().stream().filter(ResourceChange::isChange).toList();
-        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work);
+        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work, plan.changes());
         return walk(work, waitsFor, recorder);
     }
 
@@ -103,8 +103,18 @@ public final class Applier {
 
     /** Who waits for whom, restricted to resources that change. */
     static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> work) {
+        return dependencies(work, work);
+    }
+
+    /**
+     * Who waits for whom, restricted to resources that change; a dependency that does not change passes its own on
+     * (k3s_server on runtime, unchanged, on kernel_params, rebooting the node: the server waits for the reboot).
+     */
+    static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> work, List<ResourceChange> all) {
         Map<ResourceAddress, ResourceChange> byAddress = new LinkedHashMap<>();
         work.forEach(c -> byAddress.put(c.address(), c));
+        Map<ResourceAddress, ResourceChange> unchanged = new LinkedHashMap<>();
+        all.stream().filter(c -> !byAddress.containsKey(c.address())).forEach(c -> unchanged.put(c.address(), c));
         Map<ResourceAddress, Set<ResourceAddress>> waits = new HashMap<>();
         for (ResourceChange c : work) {
             Set<ResourceAddress> w = new HashSet<>();
@@ -115,10 +125,18 @@ public final class Applier {
                     }
                 }
             } else {
-                for (ResourceAddress d : c.dependencies()) {
+                java.util.Deque<ResourceAddress> todo = new java.util.ArrayDeque<>(c.dependencies());
+                Set<ResourceAddress> seen = new HashSet<>();
+                while (!todo.isEmpty()) {
+                    ResourceAddress d = todo.pop();
+                    if (!seen.add(d)) {
+                        continue;
+                    }
                     ResourceChange dep = byAddress.get(d);
                     if (dep != null && dep.action() != Action.DELETE) {
                         w.add(d);
+                    } else if (dep == null && unchanged.containsKey(d)) {
+                        todo.addAll(unchanged.get(d).dependencies());
                     }
                 }
             }
