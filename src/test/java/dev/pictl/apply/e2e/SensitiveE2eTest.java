@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.cli.CliRunner;
+import dev.pictl.plan.PlanFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,7 @@ class SensitiveE2eTest {
 
             CliRunner.Result json = kept("plan --json", f.plan(cat(var, "--json")));
             assertEquals(0, json.exitCode(), json.all());
+            assertEquals(List.of(), PlanFixture.violations("plan.schema.json", json.out()));
             JsonNode changes = E2e.JSON.readTree(json.out()).path("resource_changes");
             assertSensitiveInJson(changes, "k3s_server.control", "after_sensitive", "config", "token");
             assertSensitiveInJson(changes, "kernel_params.cgroups[\"pi-worker-1\"]", "after_sensitive", "add");
@@ -137,7 +139,9 @@ class SensitiveE2eTest {
             assertEquals(0, saved.exitCode(), saved.all());
             assertContains(saved.out(), "~ config = " + SHOWN + " -> " + SHOWN);
             kept("show plan", f.pictl("show", "cluster.plan", "--no-color"));
-            kept("show plan --json", f.pictl("show", "cluster.plan", "--json"));
+            CliRunner.Result shownPlan = kept("show plan --json", f.pictl("show", "cluster.plan", "--json"));
+            assertEquals(List.of(), PlanFixture.violations("plan.schema.json", shownPlan.out()));
+            assertEquals(List.of(), PlanFixture.violations("plan.schema.json", Files.readString(tmp.resolve("cluster.plan"))));
 
             CliRunner.Result apply = kept("apply saved plan", f.withSim("apply", cat(cat(var, E2e.FAST),
                     "cluster.plan")));
@@ -169,7 +173,8 @@ class SensitiveE2eTest {
             assertHashed(state, "storage_class.local-storage", "parameters");
             assertHashed(state, "node.pi-server-1", "address");
             kept("show", f.pictl("show", "--no-color"));
-            kept("show --json", f.pictl("show", "--json"));
+            CliRunner.Result shownState = kept("show --json", f.pictl("show", "--json"));
+            assertEquals(List.of(), PlanFixture.violations("state.schema.json", shownState.out()));
             kept("state list", f.pictl("state", "list", "--no-color"));
             for (String address : f.stateAddresses()) {
                 CliRunner.Result shown = kept("state show " + address, f.pictl("state", "show", address, "--no-color"));
@@ -187,6 +192,7 @@ class SensitiveE2eTest {
             assertContains(drift.out(), "config: " + SHOWN + " -> " + SHOWN);
             CliRunner.Result driftJson = kept("drift --json", f.withSim("drift", cat(var, "--json")));
             assertEquals(2, driftJson.exitCode(), driftJson.all());
+            assertEquals(List.of(), PlanFixture.violations("drift.schema.json", driftJson.out()));
             JsonNode drifted = E2e.JSON.readTree(driftJson.out()).path("resource_drift").path(0).path("attributes").path(0);
             assertEquals("config", drifted.path("name").asText(), driftJson.out());
             assertTrue(drifted.path("sensitive").asBoolean() && drifted.path("was").isNull()
