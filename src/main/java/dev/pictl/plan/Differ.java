@@ -553,12 +553,17 @@ public final class Differ {
         return "sha256:" + sha256(addr + "\n" + canonical(shown));
     }
 
-    /** A hash of the configuration files (names and contents). */
+    /**
+     * A hash of the configuration files (names and contents), secrets left out: the files include .pivars, and an
+     * unkeyed hash over a secret in a saved plan would let it be guessed offline.
+     */
     public static String configHash(Config config) {
         StringBuilder b = new StringBuilder();
+        dev.pictl.diag.Redactor secrets = config.redactor();
         // By file name only: the same files give the same hash wherever the configuration is checked out.
         Map<String, String> byName = new TreeMap<>();
-        config.sources().forEach((name, text) -> byName.put(java.nio.file.Path.of(name).getFileName().toString(), text));
+        config.sources().forEach((name, text) -> byName.put(java.nio.file.Path.of(name).getFileName().toString(),
+                secrets.redact(text)));
         byName.forEach((name, text) -> b.append(name).append('\0').append(text).append('\0'));
         return "sha256:" + sha256(b.toString());
     }

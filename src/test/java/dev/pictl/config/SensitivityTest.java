@@ -143,6 +143,19 @@ class SensitivityTest {
     }
 
     @Test
+    void theSavedPlansConfigHash_doesNotDependOnASecretInPivars_butOnEveryOtherEdit() throws Exception {
+        String body = "k3s_server \"x\" {\n  node = node.pi-1\n  version = \"v1.31.4+k3s1\"\n  token = var.s\n}\n";
+        Files.writeString(dir.resolve(".pivars"), "s = \"" + SECRET + "\"\n");
+        String one = dev.pictl.plan.Differ.configHash(load(body, Map.of()));
+        Files.writeString(dir.resolve(".pivars"), "s = \"another-secret-value\"\n");
+        String two = dev.pictl.plan.Differ.configHash(load(body, Map.of()));
+        Files.writeString(dir.resolve(".pivars"), "s = \"another-secret-value\"\np = \"x\"\n");
+        String three = dev.pictl.plan.Differ.configHash(load(body, Map.of()));
+        assertEquals(one, two, "the hash is not a function of the secret");
+        assertFalse(two.equals(three), "other edits of .pivars still change it");
+    }
+
+    @Test
     void theRedactor_knowsEverySecretText_andScrubsItFromFreeText() throws Exception {
         Config c = load("k3s_server \"x\" {\n  node = node.pi-1\n  version = \"v1.31.4+k3s1\"\n"
                 + "  config = { \"v\" = upper(var.s), \"w\" = var.p }\n}\n", Map.of("s", SECRET));
