@@ -84,23 +84,42 @@ public final class Applier {
             if (c.action() == Action.NO_OP && c.after() != null) {
                 // What applying it would have recorded: else an apply killed after a change but before its
                 // state write would leave, once adopted, another state than an uninterrupted run.
-                Recorded r = executors.adopted(c);
+                Recorded r = ctx.masked(c, executors.adopted(ctx.reveal(c)));
                 var recorded = start.resource(c.address());
                 if (!Objects.equals(recorded.map(s -> s.attributes()).orElse(null), r.attributes())
+                        || !sameHashes(recorded.map(s -> s.sensitiveHashes()).orElse(Map.of()), r.sensitiveHashes())
                         || recorded.map(s -> s.status() != ResourceStatus.OK).orElse(false)) {
                     recorder.adopt(c, r); // also an entry a cut-off apply left in_progress that now matches
                 }
             }
         }
         List<ResourceChange> work = plan.changes().stream().filter(ResourceChange::isChange).toList();
-        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work);
+        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(work, plan.changes());
         return walk(work, waitsFor, recorder);
+    }
+
+    /**
+     * Whether the state's hashes are what adopting would record; only the sensitive attributes the description
+     * marks now are compared (a hash the record lacks, e.g. a token not in the description, is not a difference).
+     */
+    private static boolean sameHashes(Map<String, String> recorded, Map<String, String> adopted) {
+        return adopted.entrySet().stream().allMatch(e -> e.getValue().equals(recorded.get(e.getKey())));
     }
 
     /** Who waits for whom, restricted to resources that change. */
     static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> work) {
+        return dependencies(work, work);
+    }
+
+    /**
+     * Who waits for whom, restricted to resources that change; a dependency that does not change passes its own on
+     * (k3s_server on runtime, unchanged, on kernel_params, rebooting the node: the server waits for the reboot).
+     */
+    static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> work, List<ResourceChange> all) {
         Map<ResourceAddress, ResourceChange> byAddress = new LinkedHashMap<>();
         work.forEach(c -> byAddress.put(c.address(), c));
+        Map<ResourceAddress, ResourceChange> unchanged = new LinkedHashMap<>();
+        all.stream().filter(c -> !byAddress.containsKey(c.address())).forEach(c -> unchanged.put(c.address(), c));
         Map<ResourceAddress, Set<ResourceAddress>> waits = new HashMap<>();
         for (ResourceChange c : work) {
             Set<ResourceAddress> w = new HashSet<>();
@@ -111,10 +130,18 @@ public final class Applier {
                     }
                 }
             } else {
-                for (ResourceAddress d : c.dependencies()) {
+                java.util.Deque<ResourceAddress> todo = new java.util.ArrayDeque<>(c.dependencies());
+                Set<ResourceAddress> seen = new HashSet<>();
+                while (!todo.isEmpty()) {
+                    ResourceAddress d = todo.pop();
+                    if (!seen.add(d)) {
+                        continue;
+                    }
                     ResourceChange dep = byAddress.get(d);
                     if (dep != null && dep.action() != Action.DELETE) {
                         w.add(d);
+                    } else if (dep == null && unchanged.containsKey(d)) {
+                        todo.addAll(unchanged.get(d).dependencies());
                     }
                 }
             }
@@ -246,17 +273,20 @@ public final class Applier {
                 throw new StateFailure(e);
             }
             Executor exec = executors.of(c.address().type());
+            // The plan holds hashes of sensitive values; the executor gets them in clear, the state their hashes.
+            ResourceChange clear = ctx.reveal(c);
             if (c.action() == Action.DELETE) {
-                exec.delete(c, ctx);
+                exec.delete(clear, ctx);
                 recorder.deleted(c.address());
             } else {
-                Recorded r = exec.apply(c, ctx);
-                recorder.succeeded(c, r);
+                Recorded r = exec.apply(clear, ctx);
+                recorder.succeeded(c, ctx.masked(c, r));
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             hook.succeeded(c.address(), c.action(), elapsed);
             return new Outcome.Succeeded(c.address(), c.action(), elapsed);
-        } catch (ApplyException e) {
+        } catch (ApplyException raw) {
+            ApplyException e = ctx.redacted(raw);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             if (disruption != null) {
                 // A node taken out of service did not come back as it should: freeing its slot would take the next
@@ -272,8 +302,8 @@ public final class Applier {
             ApplyException ae = new ApplyException(c.node(), "apply", "interrupted", null, e);
             return new Outcome.Failed(c.address(), c.action(), Duration.ofNanos(System.nanoTime() - start), ae);
         } catch (RuntimeException e) {
-            ApplyException ae = new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
-                    "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e);
+            ApplyException ae = ctx.redacted(new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
+                    "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             hook.failed(c.address(), c.action(), elapsed, ae);
             return new Outcome.Failed(c.address(), c.action(), elapsed, ae);

@@ -2,6 +2,10 @@ package dev.pictl.apply;
 
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.config.Config;
+import dev.pictl.plan.Differ;
+import dev.pictl.plan.ResourceChange;
+import dev.pictl.plan.kind.Masking;
+import dev.pictl.state.State;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.state.SecretHasher;
@@ -29,6 +33,8 @@ public final class ApplyContext {
     private final ApplyOptions options;
     private final ApplyHook hook;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final java.util.function.UnaryOperator<ResourceChange> revealer;
+    private final dev.pictl.diag.Redactor redactor;
     private volatile RebootJournal journal = (address, node, bootId) -> { };
     private volatile java.util.concurrent.atomic.AtomicBoolean cancelled =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -45,6 +51,19 @@ public final class ApplyContext {
 
     public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config, SecretHasher hasher,
                         ApplyOptions options, ApplyHook hook) {
+        this(transport, targets, config, hasher, options, hook,
+                config == null ? c -> c : c -> Differ.reveal(c, config, Map.of(), State.empty(), hasher));
+    }
+
+    /**
+     * @param revealer gives a planned change its sensitive attributes in clear for the executor
+     *                 ({@link Differ#reveal}, with the probe and state the plan was made from); without one, only
+     *                 the described values ({@code after}) are revealed
+     */
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config, SecretHasher hasher,
+                        ApplyOptions options, ApplyHook hook, java.util.function.UnaryOperator<ResourceChange> revealer) {
+        this.revealer = revealer;
+        this.redactor = config == null ? dev.pictl.diag.Redactor.NONE : config.redactor();
         this.transport = transport;
         this.targets = Map.copyOf(targets);
         this.config = config;
@@ -91,9 +110,43 @@ public final class ApplyContext {
         journal.rebootScheduled(address, node, bootId);
     }
 
-    /** Reports a step of a resource to the progress hook. */
+    /** Reports a step of a resource to the progress hook (without any secret it names, e.g. a sensitive path). */
     public void step(ResourceAddress address, String step) {
-        hook.step(address, step);
+        hook.step(address, redactor.redact(step));
+    }
+
+    /** The change as its executor needs it: sensitive attributes in clear (never shown, never stored). */
+    ResourceChange reveal(ResourceChange change) {
+        return revealer.apply(change);
+    }
+
+    /**
+     * What the state records for a change: the executor's record with every sensitive attribute of the change
+     * moved to its keyed hash, whatever the executor returned.
+     */
+    Recorded masked(ResourceChange change, Recorded recorded) {
+        Map<String, Object> attributes = new java.util.LinkedHashMap<>(recorded.attributes());
+        Map<String, String> hashes = new java.util.LinkedHashMap<>(recorded.sensitiveHashes());
+        Map<String, Object> masked = Masking.mask(attributes, change.sensitive(), Differ.kind(change.address().type()),
+                hasher::hash);
+        for (String k : change.sensitive()) {
+            Object v = dev.pictl.diag.Redactor.SHOWN.equals(attributes.get(k)) ? null : masked.get(k);
+            attributes.remove(k);
+            if (Masking.isHash(v)) {
+                hashes.put(k, (String) v);
+            }
+        }
+        return new Recorded(attributes, hashes);
+    }
+
+    /** The failure without any secret in its message or hint (a node's error output may echo one). */
+    ApplyException redacted(ApplyException e) {
+        String message = redactor.redact(e.getMessage());
+        String hint = redactor.redact(e.hint());
+        if (message.equals(e.getMessage()) && hint.equals(e.hint()) && redactor.redact(e.step()).equals(e.step())) {
+            return e;
+        }
+        return ApplyException.withMessage(e, message, redactor.redact(e.step()), hint);
     }
 
     /** The node's session, opened on first use. */

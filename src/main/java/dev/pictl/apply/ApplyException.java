@@ -23,6 +23,20 @@ public final class ApplyException extends Exception {
         this(node, step, what, hint, null);
     }
 
+    private ApplyException(Throwable cause, String message, String node, String step, String hint) {
+        super(message, cause);
+        this.node = node;
+        this.step = step;
+        this.hint = hint == null ? "" : hint;
+    }
+
+    /** The same failure told another way (its message and hint rewritten, e.g. without a secret). */
+    static ApplyException withMessage(ApplyException e, String message, String step, String hint) {
+        ApplyException out = new ApplyException(e.getCause(), message, e.node(), step, hint);
+        out.setStackTrace(e.getStackTrace());
+        return out;
+    }
+
     public String node() {
         return node;
     }

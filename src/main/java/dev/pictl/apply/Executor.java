@@ -36,13 +36,16 @@ public interface Executor {
         return described(change);
     }
 
-    /** The described attributes of {@code change}, sensitive ones as their keyed hashes. */
+    /**
+     * The described attributes of {@code change}, sensitive ones as their keyed hashes (a sensitive value in clear,
+     * as {@link ApplyContext} reveals it to executors, stays for the walker, which hashes it before it is recorded).
+     */
     static Recorded described(ResourceChange change) {
         Map<String, Object> attrs = new LinkedHashMap<>(change.after());
         Map<String, String> hashes = new LinkedHashMap<>();
         for (String k : change.sensitive()) {
-            Object v = attrs.remove(k);
-            if (v instanceof String h && h.startsWith(SecretHasher.PREFIX)) {
+            if (attrs.get(k) instanceof String h && h.startsWith(SecretHasher.PREFIX)) {
+                attrs.remove(k);
                 hashes.put(k, h);
             }
         }

@@ -150,8 +150,9 @@ final class ClusterRules {
                         : " (" + other + " and " + a.value() + " name the same host)";
                 diags.error(a.range(), "node \"" + n.address().name() + "\" has the same address as node \""
                                 + first.address().name() + "\"",
-                        "Both are reached at " + a.value() + " port " + port + spelled + " ("
-                                + first.rangeOf("address").location() + "). Each node needs its own address or SSH port.");
+                        "Both are reached at " + (a.sensitive() ? Decoder.display(a) : a.value()) + " port " + port
+                                + spelled + " (" + first.rangeOf("address").location()
+                                + "). Each node needs its own address or SSH port.");
             }
         }
     }
@@ -175,15 +176,19 @@ final class ClusterRules {
                 SourceRange at = located(m.keyRanges().get(key), m.range());
                 String canonical = normalisedKey(key);
                 String why = MANAGED_KEYS.get(canonical);
+                // A key made from a secret makes its entry sensitive: then the messages never quote it.
+                boolean secret = e.getValue().holdsSensitive();
+                String shown = secret ? "(sensitive value)" : NodeText.show(key);
                 if (why != null) {
-                    diags.error(at, "config key " + NodeText.show(key) + " is managed by pictl",
-                            (key.equals(canonical) ? "" : "k3s would take it for its \"" + canonical + "\" flag. ")
-                                    + "Remove it from config of " + i.address().block() + ": " + why + ".");
+                    diags.error(at, "config key " + shown + " is managed by pictl",
+                            (key.equals(canonical) || secret ? "" : "k3s would take it for its \"" + canonical
+                                    + "\" flag. ") + "Remove it from config of " + i.address().block() + ": " + why + ".");
                     continue;
                 }
                 if (!FLAG_KEY.matcher(key).matches()) {
-                    String hint = FLAG_KEY.matcher(canonical).matches() ? " Did you mean \"" + canonical + "\"?" : "";
-                    diags.error(at, "config key " + NodeText.show(key) + " is not a k3s flag name",
+                    String hint = FLAG_KEY.matcher(canonical).matches() && !secret ? " Did you mean \"" + canonical
+                            + "\"?" : "";
+                    diags.error(at, "config key " + shown + " is not a k3s flag name",
                             "k3s reads each key of config.yaml as the command-line flag --KEY, so a key is a flag's "
                                     + "name without \"--\": lower-case letters, digits and \"-\", at least two "
                                     + "characters, optionally ending in \"+\" (append), e.g. \"node-label\" or "
@@ -211,7 +216,8 @@ final class ClusterRules {
         } else if (v instanceof Value.Str s) {
             int bad = NodeText.firstUnwritable(s.value(), false);
             if (bad >= 0) {
-                diags.error(at, "the value of config key \"" + key + "\" holds " + NodeText.describe(s.value(), bad),
+                diags.error(at, "the value of config key " + (v.holdsSensitive() ? "(sensitive value)" : "\"" + key + "\"")
+                        + " holds " + (v.holdsSensitive() ? "a character a node file cannot hold" : NodeText.describe(s.value(), bad)),
                         "k3s hands every config.yaml value to its components as a command-line argument, a C "
                                 + "string that a NUL would cut short, and UTF-8 has no form for an unpaired "
                                 + "surrogate. Remove the character"

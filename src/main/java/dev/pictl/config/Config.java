@@ -53,6 +53,22 @@ public record Config(Path location, Map<String, String> sources, Map<String, Var
                            dev.pictl.diag.SourceRange declRange) {
     }
 
+    /**
+     * What free text must never show: every text of a sensitive variable's value, and every sensitive text an
+     * attribute holds (a sensitive attribute's value, or a value made from a sensitive variable, such as an
+     * interpolation).
+     */
+    public dev.pictl.diag.Redactor redactor() {
+        java.util.Set<String> texts = new java.util.HashSet<>();
+        variables.values().stream().filter(Variable::sensitive).forEach(v -> Value.sensitiveTexts(v.value(), true, texts));
+        for (ResourceInstance i : instances) {
+            i.attributes().values().forEach(v -> Value.sensitiveTexts(v, false, texts));
+            i.ssh().values().forEach(v -> Value.sensitiveTexts(v, false, texts));
+        }
+        sshDefaults.values().forEach(v -> Value.sensitiveTexts(v, false, texts));
+        return new dev.pictl.diag.Redactor(texts);
+    }
+
     public Optional<ResourceInstance> instance(ResourceAddress address) {
         return instances.stream().filter(i -> i.address().equals(address)).findFirst();
     }

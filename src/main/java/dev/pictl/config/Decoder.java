@@ -94,6 +94,8 @@ final class Decoder {
         Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift);
         new ClusterRules(config, diags).check();
         new KernelParamLint(diags).check(config);
+        // The safety net under the messages above, which show values through display(): no diagnostic quotes a secret.
+        diags.redact(config.redactor());
         return config;
     }
 
@@ -333,7 +335,12 @@ final class Decoder {
         return new Value.Str(text, declRange, false);
     }
 
-    private static Value markSensitive(Value v) {
+    /** A map key for a message: quoted, or "(sensitive value)" when its entry is sensitive. */
+    static String displayKey(String key, Value entry) {
+        return entry.holdsSensitive() ? "(sensitive value)" : "\"" + key + "\"";
+    }
+
+    static Value markSensitive(Value v) {
         if (v instanceof Value.Str s) {
             return new Value.Str(s.value(), s.range(), true);
         } else if (v instanceof Value.Num n) {
@@ -501,7 +508,7 @@ final class Decoder {
                     boolean listOfScalars = x instanceof Value.ListVal xl
                             && xl.items().stream().allMatch(i -> Functions.asString(i) != null || i instanceof Value.Unknown);
                     if (!scalar && !listOfScalars) {
-                        diags.error(x.range(), "wrong type for key \"" + e.getKey() + "\" in " + n + " of " + where
+                        diags.error(x.range(), "wrong type for key " + displayKey(e.getKey(), x) + " in " + n + " of " + where
                                         + ": got a " + x.typeName(),
                                 "Map values are strings, numbers, bools or lists of them" + refHint(x));
                         ok = false;

@@ -146,11 +146,16 @@ final class Evaluator {
                 continue;
             }
             if (entries.containsKey(key)) {
-                diags.error(item.key().range(), "duplicate map key \"" + key + "\"",
+                diags.error(item.key().range(), "duplicate map key " + (k.sensitive() || entries.get(key).holdsSensitive()
+                                ? "(sensitive value)" : "\"" + key + "\""),
                         "The key is already set at " + keyRanges.get(key).location() + ". Remove one of them.");
                 continue;
             }
             Value v = eval(item.value());
+            if (k.sensitive()) {
+                // A key made from a secret makes its entry secret, as Terraform moves a key's mark to the object.
+                v = Decoder.markSensitive(v);
+            }
             sensitive |= v.sensitive();
             entries.put(key, v);
             keyRanges.put(key, item.key().range());
@@ -272,7 +277,10 @@ final class Evaluator {
             inner.evaluating.addAll(evaluating);
             Value v = inner.eval(a.value());
             quiet.sorted().stream().filter(d -> d.summary().startsWith("circular reference")).forEach(diags::add);
-            return withRange(v, t.range());
+            boolean secret = Schemas.resource(type).flatMap(s -> s.attribute(attr.name()))
+                    .map(dev.pictl.resource.AttributeSchema::sensitive).orElse(false);
+            // k3s_server.main.token is secret wherever it is used, even when written in clear.
+            return withRange(secret ? Decoder.markSensitive(v) : v, t.range());
         } finally {
             evaluating.pop();
         }

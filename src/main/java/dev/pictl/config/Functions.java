@@ -51,7 +51,7 @@ public final class Functions {
                     "pictl provides: " + String.join(", ", SIGNATURES.keySet()) + ".");
             return new Value.Unknown("unknown function", at, false);
         }
-        boolean sensitive = args.stream().anyMatch(Value::sensitive);
+        boolean sensitive = args.stream().anyMatch(Value::holdsSensitive);
         if (args.stream().anyMatch(a -> a instanceof Value.Unknown)) {
             return new Value.Unknown("depends on an unknown value", at, sensitive);
         }
@@ -61,10 +61,10 @@ public final class Functions {
             default -> -1;
         };
         if (arity >= 0 && args.size() != arity) {
-            return bad(diags, f, "takes " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + args.size());
+            return bad(diags, f, sensitive, "takes " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + args.size());
         }
         if (name.equals("format") && args.isEmpty()) {
-            return bad(diags, f, "needs at least a format string");
+            return bad(diags, f, sensitive, "needs at least a format string");
         }
         switch (name) {
             case "lower", "upper", "trimspace" -> {
@@ -84,7 +84,7 @@ public final class Functions {
                 String sep = stringArg(args.get(0), f, diags);
                 if (sep == null || !(args.get(1) instanceof Value.ListVal l)) {
                     if (sep != null) {
-                        bad(diags, f, "needs a list as its second argument");
+                        bad(diags, f, sensitive, "needs a list as its second argument");
                     }
                     return unknown(at, sensitive);
                 }
@@ -102,7 +102,7 @@ public final class Functions {
                 List<Value> out = new ArrayList<>();
                 for (Value v : args) {
                     if (!(v instanceof Value.ListVal l)) {
-                        return bad(diags, f, "takes lists only, got a " + v.typeName());
+                        return bad(diags, f, sensitive, "takes lists only, got a " + v.typeName());
                     }
                     out.addAll(l.items());
                 }
@@ -118,7 +118,7 @@ public final class Functions {
                 } else if (v instanceof Value.Str s) {
                     n = s.value().codePointCount(0, s.value().length());
                 } else {
-                    return bad(diags, f, "takes a list, map or string, got a " + v.typeName());
+                    return bad(diags, f, sensitive, "takes a list, map or string, got a " + v.typeName());
                 }
                 return new Value.Num(BigDecimal.valueOf(n), at, sensitive);
             }
@@ -134,6 +134,12 @@ public final class Functions {
                 try {
                     return new Value.Str(BoundedFiles.readString(path, BoundedFiles.Kind.CONFIG), at, sensitive);
                 } catch (IOException | RuntimeException e) {
+                    if (sensitive) {
+                        // The path is a secret: neither it nor the I/O message (which holds it) is shown.
+                        diags.error(f.args().get(0).range(), "cannot read file (sensitive value)",
+                                "file() could not read it. Check the path; relative paths start at " + baseDir + ".");
+                        return unknown(at, true);
+                    }
                     String why = e instanceof IOException io ? BoundedFiles.reason(io) : e.getMessage();
                     diags.error(f.args().get(0).range(), "cannot read file \"" + p + "\"",
                             "file() reads " + path + ": " + why + ". Check the path; relative paths start at "
@@ -164,15 +170,15 @@ public final class Functions {
                 continue;
             }
             if (verb != 's' && verb != 'd') {
-                return bad(diags, f, "supports %s, %d and %% only");
+                return bad(diags, f, sensitive, "supports %s, %d and %% only");
             }
             if (next >= args.size()) {
-                return bad(diags, f, "has more verbs than values");
+                return bad(diags, f, sensitive, "has more verbs than values");
             }
             Value v = args.get(next++);
             if (verb == 'd') {
                 if (!(v instanceof Value.Num n) || n.value().stripTrailingZeros().scale() > 0) {
-                    return bad(diags, f, "%d needs a whole number, got a " + v.typeName());
+                    return bad(diags, f, sensitive, "%d needs a whole number, got a " + v.typeName());
                 }
                 out.append(n.value().toBigInteger());
             } else {
@@ -184,7 +190,7 @@ public final class Functions {
             }
         }
         if (next != args.size()) {
-            return bad(diags, f, "has more values than verbs");
+            return bad(diags, f, sensitive, "has more values than verbs");
         }
         return new Value.Str(out.toString(), f.range(), sensitive);
     }
@@ -198,9 +204,9 @@ public final class Functions {
         return s;
     }
 
-    private static Value bad(Diagnostics diags, Expr.FunctionCall f, String problem) {
+    private static Value bad(Diagnostics diags, Expr.FunctionCall f, boolean sensitive, String problem) {
         diags.error(f.range(), f.name() + "() " + problem, "Usage: " + SIGNATURES.get(f.name()) + ".");
-        return new Value.Unknown("invalid call", f.range(), false);
+        return new Value.Unknown("invalid call", f.range(), sensitive);
     }
 
     private static Value unknown(SourceRange at, boolean sensitive) {

@@ -59,7 +59,7 @@ final class KernelParamLint {
                 }
                 Value.Str first = added.putIfAbsent(t.value(), t);
                 if (first != null) {
-                    diags.error(t.range(), "kernel parameter \"" + t.value() + "\" is listed twice",
+                    diags.error(t.range(), "kernel parameter " + Decoder.display(t) + " is listed twice",
                             "It is already in add at " + first.range().location() + ". Remove one.");
                     continue;
                 }
@@ -68,7 +68,9 @@ final class KernelParamLint {
                             "That turns the memory cgroup off and k3s will not start. Put it in remove instead.");
                     continue;
                 }
-                lint(t);
+                if (!t.sensitive()) {
+                    lint(t); // its suggestions would quote it
+                }
             }
             for (Value.Str t : tokens(kp, "remove")) {
                 if (!shape(t)) {
@@ -76,7 +78,7 @@ final class KernelParamLint {
                 }
                 Value.Str inAdd = added.get(t.value());
                 if (inAdd != null) {
-                    diags.error(t.range(), "kernel parameter \"" + t.value() + "\" is in both add and remove",
+                    diags.error(t.range(), "kernel parameter " + Decoder.display(t) + " is in both add and remove",
                             "It is added at " + inAdd.range().location() + ". Keep it in one list.");
                 }
             }
@@ -98,7 +100,8 @@ final class KernelParamLint {
             return false;
         }
         if (v.chars().anyMatch(Character::isWhitespace)) {
-            diags.error(t.range(), "kernel parameter \"" + v.strip() + "\" contains white space",
+            diags.error(t.range(), "kernel parameter " + (t.sensitive() ? Decoder.display(t) : "\"" + v.strip() + "\"")
+                            + " contains white space",
                     "cmdline.txt is a single line of tokens separated by spaces; list each token as its own string, "
                             + "e.g. [\"cgroup_enable=cpuset\", \"cgroup_enable=memory\"].");
             return false;

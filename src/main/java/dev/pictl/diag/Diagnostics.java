@@ -55,6 +55,16 @@ public final class Diagnostics {
         return items.isEmpty();
     }
 
+    /** Replaces every diagnostic with its redacted form (see {@link Redactor}). */
+    public void redact(Redactor redactor) {
+        if (redactor.isEmpty()) {
+            return;
+        }
+        List<Diagnostic> all = new ArrayList<>(items);
+        items.clear();
+        all.forEach(d -> items.add(redactor.redact(d)));
+    }
+
     /** All diagnostics in display order. */
     public List<Diagnostic> sorted() {
         List<Diagnostic> list = new ArrayList<>(items);

@@ -3,6 +3,7 @@ package dev.pictl.drift;
 import dev.pictl.addr.IgnoreRule;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.config.Config;
+import dev.pictl.diag.Redactor;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.AttributeChange;
 import dev.pictl.plan.Plan;
@@ -42,7 +43,8 @@ public final class DriftCheck {
         List<DriftReport.Ignored> ignored = new ArrayList<>();
         String server = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
 
-        Map<String, DriftReport.Unreachable> unreachable = unreachable(config, probes, state);
+        Redactor redactor = config.redactor();
+        Map<String, DriftReport.Unreachable> unreachable = unreachable(config, probes, state, redactor);
         List<DriftReport.Unreadable> unreadable = new ArrayList<>();
         for (Plan.Unknown u : plan.unknown()) {
             if (state.resource(u.address()).isEmpty()) {
@@ -64,7 +66,7 @@ public final class DriftCheck {
                 ignored.add(new DriftReport.Ignored(u.address().toString(), null,
                         ignoredAs(rules, u.address(), null).get().text()));
             } else {
-                unreadable.add(new DriftReport.Unreadable(u.address(), u.node(), u.reason()));
+                unreadable.add(new DriftReport.Unreadable(u.address(), u.node(), redactor.redact(u.reason())));
             }
         }
 
@@ -105,7 +107,7 @@ public final class DriftCheck {
             if (rule.isPresent()) {
                 ignored.add(new DriftReport.Ignored(IgnoreRule.HEALTH + "." + f.node(), f.code(), rule.get().text()));
             } else {
-                health.add(new DriftReport.HealthItem(f.node(), f.code(), f.message(), f.advisory()));
+                health.add(new DriftReport.HealthItem(f.node(), f.code(), redactor.redact(f.message()), f.advisory()));
             }
         }
 
@@ -133,7 +135,7 @@ public final class DriftCheck {
 
     /** Described nodes that could not be probed, with the state's resources on them. */
     private static Map<String, DriftReport.Unreachable> unreachable(Config config, Map<String, ProbeOutcome> probes,
-                                                                   State state) {
+                                                                   State state, Redactor redactor) {
         Map<String, DriftReport.Unreachable> out = new LinkedHashMap<>();
         for (ResourceInstance n : config.ofType("node")) {
             String name = n.address().name();
@@ -145,11 +147,16 @@ public final class DriftCheck {
                     }
                 }
                 String hint = f.cause().hint() == null ? "" : f.cause().hint();
-                out.put(name, new DriftReport.Unreachable(name, n.string("address"), f.cause().getMessage(), hint,
-                        new ArrayList<>(mine)));
+                out.put(name, new DriftReport.Unreachable(name, address(n), redactor.redact(f.cause().getMessage()),
+                        redactor.redact(hint), new ArrayList<>(mine)));
             }
         }
         return out;
+    }
+
+    /** A node's address as a report shows it: {@code (sensitive value)} when the description marks it. */
+    private static String address(ResourceInstance node) {
+        return node.value("address").map(v -> v.holdsSensitive()).orElse(false) ? Redactor.SHOWN : node.string("address");
     }
 
     private static List<DriftReport.NodeStatus> nodes(Config config, Map<String, ProbeOutcome> probes, String server) {
@@ -162,11 +169,11 @@ public final class DriftCheck {
             if (probes.get(name) instanceof ProbeOutcome.Observed o) {
                 NodeObservation.Facts f = o.observation().facts();
                 long bits = f.throttledBits();
-                out.add(new DriftReport.NodeStatus(name, n.string("address"), true, f.model(), f.bootDevice(),
+                out.add(new DriftReport.NodeStatus(name, address(n), true, f.model(), f.bootDevice(),
                         f.temperatureC(), f.throttled(), bits < 0 ? List.of() : Health.decodeThrottled(bits),
                         f.memTotalKb() > 0 ? f.memTotalKb() : null, ready));
             } else {
-                out.add(new DriftReport.NodeStatus(name, n.string("address"), false, null, null, null, null, List.of(),
+                out.add(new DriftReport.NodeStatus(name, address(n), false, null, null, null, null, List.of(),
                         null, ready));
             }
         }

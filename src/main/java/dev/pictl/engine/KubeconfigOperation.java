@@ -115,6 +115,9 @@ final class KubeconfigOperation {
         // "connection refused" on this machine rather than reaching the description's real address.
         String url = Kubeconfig.serverUrl(request.simDir() != null ? target.host() : ((Value.Str) address).value(),
                 apiPort(server));
+        // What the summary line shows: the file needs the address, a person reading the output does not.
+        String shownUrl = address.holdsSensitive() ? Kubeconfig.serverUrl(dev.pictl.diag.Redactor.SHOWN, apiPort(server))
+                : url;
 
         String text = fetch(node, target, settings);
         if (text == null) {
@@ -128,7 +131,7 @@ final class KubeconfigOperation {
                     "k3s writes this file when the server starts; look at it on " + node + " (" + COMMAND + ").");
         }
         if (file == null) {
-            return done(new KubeconfigResult.Written(name, url, node, null, ours.serialise(), false, 0, null, false));
+            return done(new KubeconfigResult.Written(name, shownUrl, node, null, ours.serialise(), false, 0, null, false));
         }
 
         Kubeconfig before = existing(file, name);
@@ -147,7 +150,7 @@ final class KubeconfigOperation {
                 ? merged.previousCurrentContext() : null;
         LOG.debug("kubeconfig: wrote context {} to {} ({} other contexts, stale entry replaced: {})", name, file,
                 merged.otherContexts(), merged.replaced());
-        return done(new KubeconfigResult.Written(name, url, node, file, out, !before.foreignEntries(name).isEmpty(),
+        return done(new KubeconfigResult.Written(name, shownUrl, node, file, out, !before.foreignEntries(name).isEmpty(),
                 merged.otherContexts(), previous, merged.replaced()));
     }
 

@@ -71,6 +71,24 @@ public final class Pictl {
      */
     public PlanRunResult plan(PlanRunRequest request) {
         ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
+        try {
+            return planValidated(request, v);
+        } finally {
+            scrub(v);
+        }
+    }
+
+    /**
+     * Takes every known secret out of the run's diagnostics (what the engine adds after validation: a node that
+     * cannot be reached at a sensitive address, a transport error that names it).
+     */
+    private static void scrub(ValidateResult v) {
+        if (v.config() != null) {
+            v.diagnostics().redact(v.config().redactor());
+        }
+    }
+
+    private PlanRunResult planValidated(PlanRunRequest request, ValidateResult v) {
         Probed p = v.ok() ? readStateAndProbe(request, v, new AtomicBoolean()) : null;
         if (p == null) {
             return new PlanRunResult(null, v.config(), v.diagnostics(), v.sources());
@@ -121,6 +139,14 @@ public final class Pictl {
     public DriftRunResult drift(DriftRunRequest request) {
         PlanRunRequest run = request.run().withoutRebootWait(); // drift reports what it sees, never waits
         ValidateResult v = validate(new ValidateRequest(run.config(), run.variables()));
+        try {
+            return driftValidated(request, run, v);
+        } finally {
+            scrub(v);
+        }
+    }
+
+    private DriftRunResult driftValidated(DriftRunRequest request, PlanRunRequest run, ValidateResult v) {
         Probed p = v.ok() ? readStateAndProbe(run, v, new AtomicBoolean()) : null;
         if (p == null) {
             return new DriftRunResult(null, v.config(), v.diagnostics(), v.sources());
@@ -152,8 +178,12 @@ public final class Pictl {
         if (!v.ok()) {
             return new KubeconfigResult(null, v.diagnostics(), v.sources());
         }
-        return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
-                transportSettings(request.simDir(), request.transport()));
+        try {
+            return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
+                    transportSettings(request.simDir(), request.transport()));
+        } finally {
+            scrub(v);
+        }
     }
 
     /**
@@ -165,6 +195,14 @@ public final class Pictl {
     public ApplyRunResult apply(ApplyRunRequest request) {
         PlanRunRequest pr = request.planRun();
         ValidateResult v = validate(new ValidateRequest(pr.config(), pr.variables()));
+        try {
+            return applyValidated(request, pr, v);
+        } finally {
+            scrub(v);
+        }
+    }
+
+    private ApplyRunResult applyValidated(ApplyRunRequest request, PlanRunRequest pr, ValidateResult v) {
         Diagnostics diags = v.diagnostics();
         if (!v.ok()) {
             return new ApplyRunResult(null, null, true, diags, v.sources());
@@ -216,7 +254,7 @@ public final class Pictl {
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
                 reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
                 ApplyContext ctx = new ApplyContext(transport, reach, config, hasher, request.options(),
-                        request.hook());
+                        request.hook(), c -> Differ.reveal(c, config, probes, state, hasher));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
                 return new ApplyRunResult(plan, result, true, diags, v.sources());

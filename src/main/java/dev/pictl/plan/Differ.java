@@ -92,7 +92,7 @@ public final class Differ {
                     continue;
                 }
                 if (observed instanceof Observed.Unknown u) {
-                    unknown.add(new Plan.Unknown(addr, inst.node(), u.reason()));
+                    unknown.add(new Plan.Unknown(addr, inst.node(), ctx.redactor().redact(u.reason())));
                     continue;
                 }
                 changes.add(change(inst, kind, observed, ctx, graph, request));
@@ -104,7 +104,7 @@ public final class Differ {
         if (request.mode() == PlanMode.REFRESH_ONLY) {
             changes = List.of();
         }
-        Map<String, Plan.NodeInfo> nodes = nodes(config, probes, diags);
+        Map<String, Plan.NodeInfo> nodes = nodes(config, probes, diags, ctx);
         if (request.mode() != PlanMode.DESTROY) {
             health(probes, config.drift().ignore(), diags);
         }
@@ -116,6 +116,7 @@ public final class Differ {
                         "Apply refuses this unless you pass --allow-data-loss.");
             }
         }
+        diags.redact(ctx.redactor());
         List<Diagnostic> all = new ArrayList<>(diags.sorted());
         List<String> targets = request.targets().stream().map(ResourceAddress::toString).toList();
         return new Plan(request.mode(), pictlVersion, state.lineage(), state.serial(), configHash(config), changes,
@@ -125,17 +126,18 @@ public final class Differ {
     private static ResourceChange change(ResourceInstance inst, Kind kind, Observed observed, PlanContext ctx,
                                          ResourceGraph graph, PlanRequest request) {
         ResourceAddress addr = inst.address();
-        Map<String, Object> desired = kind.desired(inst, ctx);
+        Set<String> secret = kind.sensitive(inst, ctx);
+        Map<String, Object> desired = ctx.mask(kind.desired(inst, ctx), secret, kind);
         List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
         boolean replaceRequested = request.replace().stream()
                 .anyMatch(r -> r.equals(addr) || (!r.hasKey() && r.equals(addr.block())));
         if (observed instanceof Observed.Absent) {
-            List<AttributeChange> all = created(desired, kind);
+            List<AttributeChange> all = created(desired, secret);
             boolean reboot = kind.reboots(all);
             return new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
-                    kind.sensitive(), all, reboot, reboot && inCluster(inst.node(), ctx), null, "", deps);
+                    secret, all, reboot, reboot && inCluster(inst.node(), ctx), null, "", deps);
         }
-        Observed.Present p = (Observed.Present) observed;
+        Observed.Present p = masked((Observed.Present) observed, secret, kind, ctx);
         List<AttributeChange> diffs = new ArrayList<>();
         boolean forces = false;
         for (Map.Entry<String, Object> e : desired.entrySet()) {
@@ -145,7 +147,7 @@ public final class Differ {
                 boolean f = kind.replacing().contains(k) || inst.schema().attribute(k)
                         .map(AttributeSchema::forcesReplacement).orElse(false);
                 forces |= f;
-                diffs.add(new AttributeChange(k, before, e.getValue(), f, kind.sensitive().contains(k)));
+                diffs.add(new AttributeChange(k, before, e.getValue(), f, secret.contains(k)));
             }
         }
         kind.check(inst, p.attributes(), diffs, ctx);
@@ -166,15 +168,40 @@ public final class Differ {
         boolean reboot = action != Action.NO_OP && kind.reboots(diffs.isEmpty() ? List.of(new AttributeChange(
                 "booted", false, true, false, false)) : diffs);
         String dataLoss = (action == Action.REPLACE) && inst.type().equals("pv") ? p.note() : null;
-        return new ResourceChange(addr, inst.node(), action, reason, p.attributes(), desired, kind.sensitive(), diffs,
-                reboot, reboot && inCluster(inst.node(), ctx), dataLoss, fingerprint(addr, p.attributes()), deps);
+        return new ResourceChange(addr, inst.node(), action, reason, p.attributes(), desired, secret, diffs,
+                reboot, reboot && inCluster(inst.node(), ctx), dataLoss, fingerprint(addr, p.attributes(), secret), deps);
+    }
+
+    /**
+     * What the probe saw, as the plan holds it: sensitive attributes as keyed hashes (compared with the
+     * description's hashes), the note scrubbed of secrets (a PV's note names its path).
+     */
+    private static Observed.Present masked(Observed.Present p, Set<String> secret, Kind kind, PlanContext ctx) {
+        return new Observed.Present(ctx.mask(p.attributes(), secret, kind), ctx.redactor().redact(p.note()));
     }
 
     /** Every attribute of a resource to create, as a change from nothing. */
-    private static List<AttributeChange> created(Map<String, Object> desired, Kind kind) {
+    private static List<AttributeChange> created(Map<String, Object> desired, Set<String> secret) {
         List<AttributeChange> all = new ArrayList<>();
-        desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, kind.sensitive().contains(k))));
+        desired.forEach((k, v) -> all.add(new AttributeChange(k, null, v, false, secret.contains(k))));
         return all;
+    }
+
+    /**
+     * The sensitive attributes of a resource the state records: those the description marks (when it still has
+     * the resource), the kind's own, and those the state holds only as hashes.
+     */
+    private static Set<String> secretOf(ResourceState r, Kind kind, ResourceInstance inst, PlanContext ctx) {
+        Set<String> out = new TreeSet<>(kind.sensitive(inst, ctx));
+        out.addAll(r.sensitiveHashes().keySet());
+        return out;
+    }
+
+    /** A state entry's attributes with its hashes, sensitive ones masked. */
+    private static Map<String, Object> recorded(ResourceState r, Set<String> secret, Kind kind, PlanContext ctx) {
+        Map<String, Object> out = new LinkedHashMap<>(r.attributes());
+        out.putAll(r.sensitiveHashes());
+        return ctx.mask(out, secret, kind);
     }
 
     private static boolean onlyChanged(List<AttributeChange> diffs, String name) {
@@ -218,13 +245,18 @@ public final class Differ {
             if (observed instanceof Observed.Absent && !destroy) {
                 continue; // already gone: only drift
             }
-            Map<String, Object> before = observed instanceof Observed.Present p ? p.attributes() : r.attributes();
+            Set<String> secret = secretOf(r, kind, config.instance(addr).orElse(null), ctx);
+            if (observed instanceof Observed.Present present) {
+                observed = masked(present, secret, kind, ctx);
+            }
+            Map<String, Object> before = observed instanceof Observed.Present p ? p.attributes()
+                    : ctx.mask(r.attributes(), secret, kind);
             String dataLoss = observed instanceof Observed.Present p && addr.type().equals("pv") ? p.note() : null;
-            String fingerprint = observed instanceof Observed.Present p ? fingerprint(addr, p.attributes()) : "";
+            String fingerprint = observed instanceof Observed.Present p ? fingerprint(addr, p.attributes(), secret) : "";
             ActionReason reason = destroy ? ActionReason.DESTROY_REQUESTED : ActionReason.REMOVED_FROM_CONFIG;
             boolean drain = (addr.type().equals("k3s_agent") || addr.type().equals("k3s_server"))
                     && inCluster(r.node(), ctx);
-            out.add(new ResourceChange(addr, r.node(), Action.DELETE, reason, before, null, kind.sensitive(),
+            out.add(new ResourceChange(addr, r.node(), Action.DELETE, reason, before, null, secret,
                     List.of(), false, drain, dataLoss, fingerprint, r.dependencies()));
         }
         return out;
@@ -274,36 +306,34 @@ public final class Differ {
             if (observed instanceof Observed.Unknown) {
                 continue;
             }
+            Set<String> secret = secretOf(r, kind, config.instance(r.address()).orElse(null), ctx);
             if (observed instanceof Observed.Absent) {
-                out.add(new ResourceChange(r.address(), r.node(), Action.DELETE, ActionReason.NONE, r.attributes(), null,
-                        kind.sensitive(), List.of(), false, false, null, "", r.dependencies()));
+                out.add(new ResourceChange(r.address(), r.node(), Action.DELETE, ActionReason.NONE,
+                        ctx.mask(r.attributes(), secret, kind), null, secret, List.of(), false, false, null, "",
+                        r.dependencies()));
                 continue;
             }
-            Observed.Present p = (Observed.Present) observed;
+            Observed.Present p = masked((Observed.Present) observed, secret, kind, ctx);
             List<AttributeChange> diffs = new ArrayList<>();
-            for (Map.Entry<String, Object> e : r.attributes().entrySet()) {
-                Object now = p.attributes().get(e.getKey());
-                if (p.attributes().containsKey(e.getKey()) && !kind.same(e.getKey(), e.getValue(), now)) {
-                    diffs.add(new AttributeChange(e.getKey(), e.getValue(), now, false, false));
+            // Recorded attributes first, then the hashes; both against the probe, sensitive ones hash to hash.
+            Map<String, Object> before = recorded(r, secret, kind, ctx);
+            for (Map.Entry<String, Object> e : before.entrySet()) {
+                String k = e.getKey();
+                Object now = p.attributes().get(k);
+                boolean seen = r.sensitiveHashes().containsKey(k) ? now != null : p.attributes().containsKey(k);
+                if (seen && !kind.same(k, e.getValue(), now)) {
+                    diffs.add(new AttributeChange(k, e.getValue(), now, false, secret.contains(k)));
                 }
             }
             for (String leftover : kind.leftovers()) {
-                if (p.attributes().containsKey(leftover) && !r.attributes().containsKey(leftover)) {
+                if (p.attributes().containsKey(leftover) && !before.containsKey(leftover)) {
                     diffs.add(new AttributeChange(leftover, false, p.attributes().get(leftover), false, false));
                 }
             }
-            for (Map.Entry<String, String> e : r.sensitiveHashes().entrySet()) {
-                Object now = p.attributes().get(e.getKey());
-                if (now != null && !now.equals(e.getValue())) {
-                    diffs.add(new AttributeChange(e.getKey(), e.getValue(), now, false, true));
-                }
-            }
             if (!diffs.isEmpty()) {
-                Map<String, Object> before = new LinkedHashMap<>(r.attributes());
-                before.putAll(r.sensitiveHashes());
                 out.add(new ResourceChange(r.address(), r.node(), Action.UPDATE, ActionReason.NONE, before,
-                        p.attributes(), kind.sensitive(), diffs, false, false, null, fingerprint(r.address(),
-                        p.attributes()), r.dependencies()));
+                        p.attributes(), secret, diffs, false, false, null, fingerprint(r.address(),
+                        p.attributes(), secret), r.dependencies()));
             }
         }
         return out;
@@ -322,43 +352,46 @@ public final class Differ {
         for (ResourceAddress addr : graph.topologicalOrder()) {
             ResourceInstance inst = config.instance(addr).orElseThrow();
             Kind kind = kind(addr.type());
-            Map<String, Object> desired = kind.desired(inst, ctx);
             List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
             ResourceState recorded = state.resource(addr).orElse(null);
             if (recorded == null || neverRecorded(recorded)) {
+                Set<String> secret = kind.sensitive(inst, ctx);
+                Map<String, Object> desired = ctx.mask(kind.desired(inst, ctx), secret, kind);
                 out.add(new ResourceChange(addr, inst.node(), Action.CREATE, ActionReason.NOT_PRESENT, null, desired,
-                        kind.sensitive(), created(desired, kind), false, false, null, "", deps));
+                        secret, created(desired, secret), false, false, null, "", deps));
                 continue;
             }
+            Set<String> secret = secretOf(recorded, kind, inst, ctx);
+            Map<String, Object> desired = ctx.mask(kind.desired(inst, ctx), secret, kind);
+            Map<String, Object> before = recorded(recorded, secret, kind, ctx);
             List<AttributeChange> diffs = new ArrayList<>();
             for (Map.Entry<String, Object> e : desired.entrySet()) {
                 String k = e.getKey();
                 if (inst.attributes().get(k) != null && hasUnknown(inst.attributes().get(k))) {
                     continue;
                 }
-                boolean sensitive = kind.sensitive().contains(k);
-                Object before = sensitive ? recorded.sensitiveHashes().get(k) : recorded.attributes().get(k);
-                boolean known = sensitive ? recorded.sensitiveHashes().containsKey(k) || e.getValue() != null
-                        : recorded.attributes().containsKey(k);
-                if (known && !kind.same(k, e.getValue(), before)) {
+                boolean sensitive = secret.contains(k);
+                Object was = before.get(k);
+                boolean known = recorded.sensitiveHashes().containsKey(k) || recorded.attributes().containsKey(k)
+                        || kind.sensitive().contains(k) && e.getValue() != null;
+                if (known && !kind.same(k, e.getValue(), was)) {
                     boolean forces = kind.replacing().contains(k) || inst.schema().attribute(k)
                             .map(AttributeSchema::forcesReplacement).orElse(false);
-                    diffs.add(new AttributeChange(k, before, e.getValue(), forces, sensitive));
+                    diffs.add(new AttributeChange(k, was, e.getValue(), forces, sensitive));
                 }
             }
             if (!diffs.isEmpty() || recorded.status() != dev.pictl.state.ResourceStatus.OK) {
-                Map<String, Object> before = new LinkedHashMap<>(recorded.attributes());
-                before.putAll(recorded.sensitiveHashes());
                 out.add(new ResourceChange(addr, inst.node(), Action.UPDATE, ActionReason.ATTRIBUTE_CHANGED, before,
-                        desired, kind.sensitive(), diffs, false, false, null, "", deps));
+                        desired, secret, diffs, false, false, null, "", deps));
             }
         }
         for (ResourceState r : state.resources()) {
             if (config.instance(r.address()).isEmpty()) {
-                Map<String, Object> before = new LinkedHashMap<>(r.attributes());
-                before.putAll(r.sensitiveHashes());
+                Kind kind = kind(r.type());
+                Set<String> secret = secretOf(r, kind, null, ctx);
                 out.add(new ResourceChange(r.address(), r.node(), Action.DELETE, ActionReason.REMOVED_FROM_CONFIG,
-                        before, null, kind(r.type()).sensitive(), List.of(), false, false, null, "", r.dependencies()));
+                        recorded(r, secret, kind, ctx), null, secret, List.of(), false, false, null, "",
+                        r.dependencies()));
             }
         }
         return out;
@@ -372,6 +405,53 @@ public final class Differ {
     static boolean neverRecorded(ResourceState r) {
         return r.status() == dev.pictl.state.ResourceStatus.IN_PROGRESS && r.attributes().isEmpty()
                 && r.sensitiveHashes().isEmpty() && r.fingerprint().isEmpty();
+    }
+
+    /**
+     * The change with its sensitive attributes in clear, for the executor that applies it and nothing else: the plan
+     * (and a saved plan file) holds only their hashes, so apply takes the values again from the description
+     * ({@code after}) and from the same probe the plan was made from ({@code before}). The always sensitive ones (the
+     * k3s token) come back as their hashes, as the kinds make them (a saved plan holds neither): executors read those
+     * through their own way ({@code ApplyContext.secret}).
+     *
+     * @param state the state the plan was made against
+     */
+    public static ResourceChange reveal(ResourceChange c, Config config, Map<String, ProbeOutcome> probes, State state,
+                                        SecretHasher hasher) {
+        Kind kind = kind(c.address().type());
+        Set<String> hidden = new TreeSet<>(c.sensitive());
+        if (hidden.isEmpty()) {
+            return c;
+        }
+        PlanContext ctx = new PlanContext(config, probes, state, hasher, new Diagnostics());
+        ResourceInstance inst = config.instance(c.address()).orElse(null);
+        Map<String, Object> after = c.after() == null ? null : new LinkedHashMap<>(c.after());
+        if (after != null && inst != null) {
+            Map<String, Object> desired = kind.desired(inst, ctx);
+            hidden.forEach(k -> {
+                if (desired.get(k) != null) {
+                    after.put(k, desired.get(k));
+                } else {
+                    after.remove(k);
+                }
+            });
+        }
+        Map<String, Object> before = c.before() == null ? null : new LinkedHashMap<>(c.before());
+        ResourceState prior = state.resource(c.address()).orElse(null);
+        if (before != null && (inst != null || prior != null)) {
+            Observed seen = kind.observe(inst, prior, inst != null ? inst.node() : prior.node(), ctx);
+            if (seen instanceof Observed.Present p) {
+                hidden.forEach(k -> {
+                    if (p.attributes().get(k) != null) {
+                        before.put(k, p.attributes().get(k));
+                    } else {
+                        before.remove(k);
+                    }
+                });
+            }
+        }
+        return new ResourceChange(c.address(), c.node(), c.action(), c.reason(), before, after, c.sensitive(),
+                c.changes(), c.reboot(), c.drain(), c.dataLoss(), c.fingerprint(), c.dependencies());
     }
 
     /** Whether a description value is, or holds, a value not known yet (a variable given no value). */
@@ -410,7 +490,8 @@ public final class Differ {
         return all;
     }
 
-    private static Map<String, Plan.NodeInfo> nodes(Config config, Map<String, ProbeOutcome> probes, Diagnostics diags) {
+    private static Map<String, Plan.NodeInfo> nodes(Config config, Map<String, ProbeOutcome> probes, Diagnostics diags,
+                                                    PlanContext ctx) {
         Map<String, Plan.NodeInfo> out = new LinkedHashMap<>();
         for (ResourceInstance n : config.ofType("node")) {
             String name = n.address().name();
@@ -427,7 +508,8 @@ public final class Differ {
             } else {
                 description = "not probed";
             }
-            out.put(name, new Plan.NodeInfo(name, n.string("address"), description, reachable));
+            String address = ctx.nodeAddressSensitive(name) ? dev.pictl.diag.Redactor.SHOWN : n.string("address");
+            out.put(name, new Plan.NodeInfo(name, address, ctx.redactor().redact(description), reachable));
         }
         return out;
     }
@@ -488,17 +570,28 @@ public final class Differ {
      * are left out: their keyed hashes depend on the state's key, which a first plan does not have yet.
      */
     public static String fingerprint(ResourceAddress addr, Map<String, Object> observed) {
+        return fingerprint(addr, observed, Set.of());
+    }
+
+    /** The fingerprint without the sensitive attributes named (nor the kind's own). */
+    public static String fingerprint(ResourceAddress addr, Map<String, Object> observed, Set<String> sensitive) {
         Map<String, Object> shown = new TreeMap<>(observed);
         KINDS.get(addr.type()).sensitive().forEach(shown::remove);
+        sensitive.forEach(shown::remove);
         return "sha256:" + sha256(addr + "\n" + canonical(shown));
     }
 
-    /** A hash of the configuration files (names and contents). */
+    /**
+     * A hash of the configuration files (names and contents), secrets left out: the files include .pivars, and an
+     * unkeyed hash over a secret in a saved plan would let it be guessed offline.
+     */
     public static String configHash(Config config) {
         StringBuilder b = new StringBuilder();
+        dev.pictl.diag.Redactor secrets = config.redactor();
         // By file name only: the same files give the same hash wherever the configuration is checked out.
         Map<String, String> byName = new TreeMap<>();
-        config.sources().forEach((name, text) -> byName.put(java.nio.file.Path.of(name).getFileName().toString(), text));
+        config.sources().forEach((name, text) -> byName.put(java.nio.file.Path.of(name).getFileName().toString(),
+                secrets.redact(text)));
         byName.forEach((name, text) -> b.append(name).append('\0').append(text).append('\0'));
         return "sha256:" + sha256(b.toString());
     }

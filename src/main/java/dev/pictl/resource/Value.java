@@ -19,6 +19,43 @@ public sealed interface Value {
     /** The type name used in "wrong type" messages. */
     String typeName();
 
+    /** Whether this value, or anything inside it (a list item, a map entry), is sensitive. */
+    default boolean holdsSensitive() {
+        if (sensitive()) {
+            return true;
+        }
+        if (this instanceof ListVal l) {
+            return l.items().stream().anyMatch(Value::holdsSensitive);
+        }
+        if (this instanceof MapVal m) {
+            return m.entries().values().stream().anyMatch(Value::holdsSensitive);
+        }
+        return false;
+    }
+
+    /**
+     * Adds the text of every sensitive scalar in {@code v} to {@code out}; with {@code whole}, every scalar and
+     * map key in it (a sensitive variable's value is secret through and through).
+     */
+    static void sensitiveTexts(Value v, boolean whole, java.util.Collection<String> out) {
+        boolean all = whole || v.sensitive() && !(v instanceof ListVal) && !(v instanceof MapVal);
+        if (v instanceof Str s && all) {
+            out.add(s.value());
+        } else if (v instanceof Num n && all) {
+            out.add(n.value().stripTrailingZeros().toPlainString());
+            out.add(n.value().toPlainString());
+        } else if (v instanceof ListVal l) {
+            l.items().forEach(i -> sensitiveTexts(i, whole, out));
+        } else if (v instanceof MapVal m) {
+            m.entries().forEach((k, x) -> {
+                if (whole) {
+                    out.add(k);
+                }
+                sensitiveTexts(x, whole, out);
+            });
+        }
+    }
+
     record Str(String value, SourceRange range, boolean sensitive) implements Value {
         @Override
         public String typeName() {

@@ -58,7 +58,7 @@ final class AtomicFiles {
         boolean moved = false;
         try {
             if (!ownerOnly && posix(dir)) {
-                // createTempFile makes 0600; a state file is not secret, so give it the usual 0644.
+                // createTempFile makes 0600; a file that is not secret gets the usual 0644.
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -91,6 +91,16 @@ final class AtomicFiles {
             }
         } catch (IOException | DirectoryIteratorException e) {
             // best effort: a leftover temporary file is litter, not a problem
+        }
+    }
+
+    /**
+     * Makes an existing file readable and writable by its owner only (mode 0600), where the file system has POSIX
+     * modes: a file written before pictl wrote these files 0600 is tightened the next time it is touched.
+     */
+    static void ownerOnly(Path file) throws IOException {
+        if (posix(file.toAbsolutePath().getParent())) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
     }
 

@@ -125,7 +125,7 @@ public final class StateLock implements AutoCloseable {
                 rotateBackups(disk.bytes());
                 backedUp = true;
             }
-            AtomicFiles.replace(store.path(), bytes, false, store.contentWriter());
+            AtomicFiles.replace(store.path(), bytes, true, store.contentWriter());
         } catch (IOException e) {
             throw new StateException("cannot write " + name, AtomicFiles.reason(e) + ". The state file was not changed"
                     + " (it is replaced only once the new version is completely on disk).\nFile: " + store.path(), e);
@@ -161,9 +161,10 @@ public final class StateLock implements AutoCloseable {
         for (int i = backups.size() - 1; i > 0; i--) {
             if (Files.exists(backups.get(i - 1))) {
                 AtomicFiles.move(backups.get(i - 1), backups.get(i));
+                AtomicFiles.ownerOnly(backups.get(i)); // one a pictl before 0600 states left readable
             }
         }
-        AtomicFiles.replace(backups.get(0), current, false, AtomicFiles.PLAIN);
+        AtomicFiles.replace(backups.get(0), current, true, AtomicFiles.PLAIN);
     }
 
     private void checkOpen() {

@@ -30,6 +30,8 @@ import java.util.Optional;
  *   pictl.state.key             32 random bytes (hex), mode 0600: the key of the secrets' hashes
  * </pre>
  *
+ * The state and its backups are written with mode 0600 too (older, more open ones are tightened when rotated).
+ *
  * Readers ({@code plan}, {@code drift}, {@code state list/show}) call {@link #read()} and take no lock: the
  * state is replaced by an atomic rename, so they see one whole version. Writers ({@code apply},
  * {@code state rm}) take {@link #lock} for their whole run and write through the {@link StateLock}.

@@ -245,6 +245,20 @@ class ApplierTest {
     }
 
     @Test
+        void dependencies_passThroughResourcesThatDoNotChange() {
+        // k3s <- runtime (no-op) <- kernel (reboots the node): k3s waits for the reboot.
+        ResourceChange kernel = change("kernel", Action.UPDATE, List.of(), true);
+        ResourceChange runtime = change("runtime", Action.NO_OP, List.of("kernel"), false);
+        ResourceChange k3s = change("k3s", Action.UPDATE, List.of("runtime"), false);
+        ResourceChange other = change("other", Action.UPDATE, List.of(), false);
+        var waits = Applier.dependencies(List.of(kernel, k3s, other), List.of(kernel, runtime, k3s, other));
+        assertEquals(Set.of(ResourceAddress.of("node", "kernel")), waits.get(ResourceAddress.of("node", "k3s")));
+        assertEquals(Set.of(), waits.get(ResourceAddress.of("node", "other")));
+        assertEquals(Set.of(), Applier.dependencies(List.of(kernel, k3s)).get(ResourceAddress.of("node", "k3s")),
+                "without the unchanged one there is nothing to pass through");
+    }
+
+    @Test
     void walk_reportsAnExecutorBugAsAFailureNotACrash() throws Exception {
         Script s = new Script();
         s.during = () -> {

@@ -172,6 +172,18 @@ class KubeconfigCommandTest {
     // ---- writing --------------------------------------------------------------------------------------------
 
     @Test
+    void aSensitiveServerAddress_isInTheFile_butNotInTheOutput() throws IOException {
+        String hcl = "variable \"ip\" {\n  sensitive = true\n}\n\n"
+                + single("pi-server-1", "x").replace("address = \"x\"", "address = var.ip");
+        Path dir = work.resolve("sensitive");
+        CliRunner.Result r = kubeconfig(dir, hcl, "--var", "ip=192.168.1.10");
+        assertEquals(0, r.exitCode(), r.all());
+        assertFalse(r.all().contains("192.168.1.10"), r.all());
+        assertTrue(r.out().contains("(server https://(sensitive value):6443)"), r.out());
+        assertEquals("https://192.168.1.10:6443", read(dir.resolve("kubeconfig")).at("/clusters/0/cluster/server").asText());
+    }
+
+    @Test
     void kubeconfig_writesContextNamedAfterTheClusterBlock_mode0600_serverFromTheDescription() throws Exception {
         CliRunner.Result r = run(work, realSeed("cluster { name = \"homelab\" }\n\n"));
 

@@ -49,7 +49,48 @@ class StateWriteTest {
         Path key = dir.resolve("pictl.state.key");
         assertTrue(read(key).matches("[0-9a-f]{64}\n"), "32 bytes as hex");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateFile())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateFile())));
+    }
+
+    private String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void theStateAndEveryBackup_areOwnerOnly_andReadableFilesLeftByAnOlderPictlAreTightened() throws Exception {
+        State s = write(State.empty().withResource(node("pi-1")));
+        s = write(s.withResource(node("pi-2")));
+        // An older pictl wrote 0644; someone made one backup world-writable too.
+        Files.setPosixFilePermissions(stateFile(), PosixFilePermissions.fromString("rw-r--r--"));
+        Path backup = dir.resolve("pictl.state.json.backup");
+        Files.setPosixFilePermissions(backup, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        s = write(s.withResource(node("pi-3")));
+        s = write(s.withResource(node("pi-4")));
+
+        List<Path> files = new java.util.ArrayList<>(List.of(stateFile()));
+        files.addAll(StateTesting.store(dir).backupPaths().stream().filter(Files::exists).toList());
+        assertEquals(4, files.size(), "the state and three backups: " + files);
+        for (Path f : files) {
+            assertEquals("rw-------", mode(f), f.toString());
+        }
+        try (Stream<Path> all = Files.list(dir)) {
+            assertEquals(List.of(), all.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(),
+                    "no temporary file is left");
+        }
+    }
+
+    @Test
+    void aStateThatIsNotChanged_keepsItsFile_andTheNextRealWriteTightensIt() throws Exception {
+        State s = write(State.empty().withResource(node("pi-1")));
+        Files.setPosixFilePermissions(stateFile(), PosixFilePermissions.fromString("rw-r--r--"));
+        write(s.withResource(node("pi-1")));
+        assertEquals("rw-r--r--", mode(stateFile()), "no write, no change");
+
+        write(s.withResource(node("pi-2")));
+
+        assertEquals("rw-------", mode(stateFile()));
+        assertEquals("rw-------", mode(dir.resolve("pictl.state.json.backup")));
     }
 
     @Test

@@ -45,8 +45,8 @@ public final class DriftView {
                 out.append("  ").append(d.address()).append(on(d.node()));
                 out.append(d.gone() ? ": gone\n" : "\n");
                 for (DriftReport.AttributeDrift a : d.attributes()) {
-                    out.append("      ").append(a.name()).append(": ").append(PlanView.value(a.was(), a.sensitive()))
-                            .append(" -> ").append(d.gone() ? "(absent)" : PlanView.value(a.is(), a.sensitive()))
+                    out.append("      ").append(a.name()).append(": ").append(shown(a.was(), a.sensitive()))
+                            .append(" -> ").append(d.gone() ? "(absent)" : shown(a.is(), a.sensitive()))
                             .append('\n');
                 }
             }
@@ -103,8 +103,8 @@ public final class DriftView {
                 };
                 out.append(what).append('\n');
                 for (DriftReport.AttributeDrift a : u.attributes()) {
-                    out.append("      ").append(a.name()).append(": ").append(PlanView.value(a.was(), a.sensitive()))
-                            .append(" -> ").append(PlanView.value(a.is(), a.sensitive())).append('\n');
+                    out.append("      ").append(a.name()).append(": ").append(shown(a.was(), a.sensitive()))
+                            .append(" -> ").append(shown(a.is(), a.sensitive())).append('\n');
                 }
             }
         }
@@ -158,5 +158,10 @@ public final class DriftView {
 
     private static String on(String node) {
         return node == null ? "" : " on " + node;
+    }
+
+    /** A value of a drifted attribute: a report never holds a sensitive one, so it is always "(sensitive value)". */
+    private static String shown(Object v, boolean sensitive) {
+        return sensitive ? "(sensitive value)" : PlanView.value(v, false);
     }
 }

@@ -48,6 +48,22 @@ public final class K3sAgentKind implements Kind {
                 ? host.substring(1, host.length() - 1).replace("%25", "%") : host;
     }
 
+    /** {@code version} and {@code server_url} come from the k3s_server and its node: sensitive when they are there. */
+    @Override
+    public Set<String> sensitive(ResourceInstance instance, PlanContext ctx) {
+        Set<String> out = Kind.super.sensitive(instance, ctx);
+        ResourceInstance server = ctx.server().orElse(null);
+        if (instance != null && server != null) {
+            if (server.value("version").map(v -> v.holdsSensitive()).orElse(false)) {
+                out.add("version");
+            }
+            if (ctx.nodeAddressSensitive(server.node())) {
+                out.add("server_url");
+            }
+        }
+        return out;
+    }
+
     static String password(String token) {
         if (token == null) {
             return null;

@@ -30,6 +30,16 @@ public final class K3sServerKind implements Kind {
         return Set.of("token");
     }
 
+    /** {@code disable} is written into config.yaml, so a sensitive one makes {@code config} sensitive. */
+    @Override
+    public Set<String> sensitive(ResourceInstance instance, PlanContext ctx) {
+        Set<String> out = Kind.super.sensitive(instance, ctx);
+        if (instance != null && instance.value("disable").map(v -> v.holdsSensitive()).orElse(false)) {
+            out.add("config");
+        }
+        return out;
+    }
+
     @Override
     public Set<String> replacing() {
         return Set.of("node");

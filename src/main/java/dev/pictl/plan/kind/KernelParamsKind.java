@@ -80,6 +80,11 @@ public final class KernelParamsKind implements Kind {
     }
 
     @Override
+    public boolean unorderedLists() {
+        return true;
+    }
+
+    @Override
     public boolean reboots(List<AttributeChange> changes) {
         return !changes.isEmpty();
     }

@@ -26,7 +26,7 @@ public interface Kind {
      */
     Observed observe(ResourceInstance instance, ResourceState prior, String node, PlanContext ctx);
 
-    /** Sensitive attribute names. */
+    /** Attribute names that are always sensitive, whatever the description writes (the k3s token). */
     default Set<String> sensitive() {
         return Set.of();
     }
@@ -37,6 +37,31 @@ public interface Kind {
      */
     default Set<String> leftovers() {
         return Set.of();
+    }
+
+    /**
+     * The sensitive attributes of one instance: the {@linkplain #sensitive() always sensitive} ones, and every
+     * attribute whose described value holds a sensitive value anywhere inside (a sensitive variable, or a value made
+     * from one: an interpolation, a list or map item, a function's result), as Terraform's marks propagate. A kind
+     * whose attribute is made from other attributes (or other blocks) adds those.
+     *
+     * @param instance the described instance, or null (then only the always sensitive ones)
+     */
+    default Set<String> sensitive(ResourceInstance instance, PlanContext ctx) {
+        Set<String> out = new java.util.TreeSet<>(sensitive());
+        if (instance != null) {
+            instance.attributes().forEach((k, v) -> {
+                if (v.holdsSensitive()) {
+                    out.add(k);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Whether the kind compares every list attribute as a set ({@link #same}), so its hashes must too. */
+    default boolean unorderedLists() {
+        return false;
     }
 
     /** Attributes whose change replaces the resource (beyond the schema's forces-replacement flags). */

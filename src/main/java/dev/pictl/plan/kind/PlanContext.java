@@ -21,6 +21,7 @@ public final class PlanContext {
     private final State state;
     private final SecretHasher hasher;
     private final Diagnostics diags;
+    private final dev.pictl.diag.Redactor redactor;
 
     public PlanContext(Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
                        Diagnostics diags) {
@@ -29,6 +30,7 @@ public final class PlanContext {
         this.state = state;
         this.hasher = hasher;
         this.diags = diags;
+        this.redactor = config.redactor();
     }
 
     public Config config() {
@@ -66,6 +68,22 @@ public final class PlanContext {
     public String nodeAddress(String node) {
         return config.instance(dev.pictl.addr.ResourceAddress.of("node", node))
                 .map(n -> n.string("address")).orElse(null);
+    }
+
+    /** Whether the node's described address is sensitive. */
+    public boolean nodeAddressSensitive(String node) {
+        return config.instance(dev.pictl.addr.ResourceAddress.of("node", node))
+                .flatMap(n -> n.value("address")).map(Value::holdsSensitive).orElse(false);
+    }
+
+    /** What free text made while planning must not show ({@link Config#redactor()}). */
+    public dev.pictl.diag.Redactor redactor() {
+        return redactor;
+    }
+
+    /** A value as the plan holds a sensitive attribute's: its keyed hash ({@link Masking}). */
+    public Map<String, Object> mask(Map<String, Object> attributes, java.util.Set<String> sensitive, Kind kind) {
+        return Masking.mask(attributes, sensitive, kind, hasher::hash);
     }
 
     /** Whether the description gives this node the docker runtime. */

@@ -32,6 +32,11 @@ public final class PvKind implements Kind {
     }
 
     @Override
+    public boolean unorderedLists() {
+        return true;
+    }
+
+    @Override
     public Observed observe(ResourceInstance instance, ResourceState prior, String node, PlanContext ctx) {
         StorageKinds.Source src = StorageKinds.source(prior, ctx);
         if (src instanceof StorageKinds.Source.Decided d) {
