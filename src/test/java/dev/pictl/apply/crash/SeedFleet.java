@@ -221,8 +221,8 @@ final class SeedFleet implements AutoCloseable {
               echo "unit $u=$(systemctl is-active $u 2>&1) $(systemctl is-enabled $u 2>&1)"
             done
             echo "k3s --version=$(k3s --version 2>&1 | head -n 1)"
-            echo "k3s config.yaml=$(grep -v '^token:' "$R/etc/rancher/k3s/config.yaml" 2>&1 | oneline)"
-            echo "k3s token in config.yaml=$(grep -c '^token:' "$R/etc/rancher/k3s/config.yaml" 2>/dev/null)"
+            echo "k3s config.yaml=$(grep -v '^"\\?token"\\?:' "$R/etc/rancher/k3s/config.yaml" 2>&1 | oneline)"
+            echo "k3s token in config.yaml=$(grep -c '^"\\?token"\\?:' "$R/etc/rancher/k3s/config.yaml" 2>/dev/null)"
             echo "/mnt/local-storage=$(if [ -d "$R/mnt/local-storage" ]; then echo directory; else echo absent; fi)"
             echo "tmp files=$(ls -a "$R/tmp" | grep -c pictl)"
             """;

@@ -347,6 +347,11 @@ final class E2e implements AutoCloseable {
         }
     }
 
+    /** stderr without the plan's warnings that apply prints first (before the plan it asks to approve). */
+    static String afterWarnings(String err) {
+        return err.replaceFirst("(?s)^(Warning: [^\n]*\n(  [^\n]*\n)*\n?)*", "");
+    }
+
     static void assertContains(String haystack, String needle) {
         assertTrue(haystack.contains(needle), "expected to find\n  " + needle + "\nin\n" + haystack);
     }
