@@ -201,6 +201,16 @@ class ApplierTest {
         run(reboots, s, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
         assertEquals(1, s.maxConcurrent.get(), "one node down at a time: " + s.events);
         Script bare = new Script();
+        // Each waits (bounded) for all four to have started: they overlap for sure when they run in parallel.
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(4);
+        bare.during = () -> {
+            all.countDown();
+            try {
+                all.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
         List<ResourceChange> fresh = new ArrayList<>();
         for (String n : List.of("f1", "f2", "f3", "f4")) {
             fresh.add(change(n, Action.UPDATE, List.of(), false));
