@@ -318,16 +318,8 @@ public final class Applier {
      * A change that takes a node already in the cluster out of service: a reboot of a drained node, or a k3s
      * upgrade of a running server or agent.
      */
-    static boolean disruptive(ResourceChange c) {
-        if (c.reboot() && c.drain()) {
-            return true;
-        }
-        String t = c.address().type();
-        if ((t.equals("k3s_server") || t.equals("k3s_agent")) && c.action() == Action.UPDATE && c.before() != null
-                && Boolean.TRUE.equals(c.before().get("running"))) {
-            return c.changes().stream().anyMatch(a -> a.name().equals("version"));
-        }
-        return false;
+    boolean disruptive(ResourceChange c) {
+        return c.reboot() && c.drain() || executors.of(c.address().type()).takesNodeOutOfService(c);
     }
 
     private static boolean ready(ResourceChange c, Map<ResourceAddress, Set<ResourceAddress>> waitsFor,

@@ -29,6 +29,7 @@ public final class ApplyContext {
     private final Transport transport;
     private final Map<String, NodeTarget> targets;
     private final Config config;
+    private final dev.pictl.plan.kind.Kinds kinds;
     private final SecretHasher hasher;
     private final ApplyOptions options;
     private final ApplyHook hook;
@@ -49,10 +50,10 @@ public final class ApplyContext {
         void rebootScheduled(ResourceAddress address, String node, String bootId) throws ApplyException;
     }
 
-    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config, SecretHasher hasher,
-                        ApplyOptions options, ApplyHook hook) {
-        this(transport, targets, config, hasher, options, hook,
-                config == null ? c -> c : c -> Differ.reveal(c, config, Map.of(), State.empty(), hasher));
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
+                        dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook) {
+        this(transport, targets, config, kinds, hasher, options, hook,
+                config == null ? c -> c : c -> Differ.reveal(kinds, c, config, Map.of(), State.empty(), hasher));
     }
 
     /**
@@ -60,8 +61,10 @@ public final class ApplyContext {
      *                 ({@link Differ#reveal}, with the probe and state the plan was made from); without one, only
      *                 the described values ({@code after}) are revealed
      */
-    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config, SecretHasher hasher,
-                        ApplyOptions options, ApplyHook hook, java.util.function.UnaryOperator<ResourceChange> revealer) {
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
+                        dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
+                        java.util.function.UnaryOperator<ResourceChange> revealer) {
+        this.kinds = kinds;
         this.revealer = revealer;
         this.redactor = config == null ? dev.pictl.diag.Redactor.NONE : config.redactor();
         this.transport = transport;
@@ -127,7 +130,7 @@ public final class ApplyContext {
     Recorded masked(ResourceChange change, Recorded recorded) {
         Map<String, Object> attributes = new java.util.LinkedHashMap<>(recorded.attributes());
         Map<String, String> hashes = new java.util.LinkedHashMap<>(recorded.sensitiveHashes());
-        Map<String, Object> masked = Masking.mask(attributes, change.sensitive(), Differ.kind(change.address().type()),
+        Map<String, Object> masked = Masking.mask(attributes, change.sensitive(), kinds.of(change.address().type()),
                 hasher::hash);
         for (String k : change.sensitive()) {
             Object v = dev.pictl.diag.Redactor.SHOWN.equals(attributes.get(k)) ? null : masked.get(k);

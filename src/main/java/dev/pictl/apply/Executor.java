@@ -52,6 +52,15 @@ public interface Executor {
         return new Recorded(attrs, hashes);
     }
 
+    /**
+     * Whether applying the change takes a node that is in the cluster out of service by itself (a k3s upgrade
+     * restarts a running server or agent), so that it counts against {@code max_unavailable} like a drained reboot.
+     * Reboots are counted by the walker from the change's {@code reboot} and {@code drain} flags.
+     */
+    default boolean takesNodeOutOfService(ResourceChange change) {
+        return false;
+    }
+
     /** Deletes the resource ({@code change.before()} is what it was). */
     void delete(ResourceChange change, ApplyContext ctx) throws ApplyException;
 }

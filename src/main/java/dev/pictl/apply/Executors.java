@@ -5,17 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The executor of each resource type. */
+/** The executor of each resource type (made from the registry, {@code types.ResourceTypes}). */
 public final class Executors {
     private final Map<String, Executor> byType = new HashMap<>();
 
     public Executors(List<Executor> executors) {
         executors.forEach(e -> byType.put(e.type(), e));
-    }
-
-    /** Every resource type's executor, as pictl ships them. */
-    public static Executors standard() {
-        return new Executors(StandardExecutors.all());
     }
 
     /** What to record for a no-op that is adopted ({@link Executor#adopted}); the default for a type with no executor. */

@@ -65,7 +65,7 @@ final class StateRecorder {
     private static ResourceState entry(ResourceAddress a, String node, Recorded recorded, ResourceChange c) {
         return ResourceState.of(a, node).withAttributes(recorded.attributes())
                 .withSensitiveHashes(recorded.sensitiveHashes()).withDependencies(c.dependencies())
-                .withFingerprint(Differ.fingerprint(a, recorded.attributes())).withStatus(ResourceStatus.OK);
+                .withFingerprint(Differ.fingerprint(a, recorded.attributes(), c.sensitive())).withStatus(ResourceStatus.OK);
     }
 
     private void write(State next) throws StateException {

@@ -2,7 +2,7 @@ package dev.pictl.cli;
 
 import dev.pictl.apply.ApplyOptions;
 import dev.pictl.apply.ApplyResult;
-import dev.pictl.apply.Executors;
+import dev.pictl.types.ResourceTypes;
 import dev.pictl.apply.Outcome;
 import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.cli.view.PlanView;
@@ -125,7 +125,7 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest, true,
                 Duration.ofSeconds(rebootTimeoutSeconds)),
                 planFile == null ? null
-                : ctx.workDir().resolve(planFile), options, Executors.standard(), (plan, sources) -> approve(plan, sources, color),
+                : ctx.workDir().resolve(planFile), options, ResourceTypes.standard().executors(), (plan, sources) -> approve(plan, sources, color),
                 progress, cancelled);
         ApplyRunResult r;
         try (Interrupts signals = Interrupts.install(cancelled, text -> progress.notice(ctx.err(), text));

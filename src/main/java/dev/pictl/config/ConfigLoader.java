@@ -26,7 +26,8 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    public static LoadResult load(Path location, VariableInputs inputs) {
+    /** @param catalog the resource types the description may use */
+    public static LoadResult load(Path location, VariableInputs inputs, Catalog catalog) {
         Diagnostics diags = new Diagnostics();
         Map<String, String> sources = new LinkedHashMap<>();
         List<Path> files = findFiles(location, diags);
@@ -44,7 +45,7 @@ public final class ConfigLoader {
             return new LoadResult(null, diags, sources);
         }
         Path baseDir = Files.isDirectory(location) ? location : location.toAbsolutePath().getParent();
-        Decoder decoder = new Decoder(diags, inputs, baseDir, sources);
+        Decoder decoder = new Decoder(catalog, diags, inputs, baseDir, sources);
         Config config = decoder.decode(location, parsed);
         return new LoadResult(config, diags, sources);
     }

@@ -49,8 +49,10 @@ final class Decoder {
     /** Blocks without a label (ssh, cluster, drift): at most one of each type. */
     private final Map<String, Body.Block> unlabeled = new LinkedHashMap<>();
     private Evaluator evaluator;
+    private final Catalog catalog;
 
-    Decoder(Diagnostics diags, VariableInputs inputs, Path baseDir, Map<String, String> sources) {
+    Decoder(Catalog catalog, Diagnostics diags, VariableInputs inputs, Path baseDir, Map<String, String> sources) {
+        this.catalog = catalog;
         this.diags = diags;
         this.inputs = inputs;
         this.baseDir = baseDir;
@@ -66,7 +68,7 @@ final class Decoder {
         Map<String, Config.Variable> variables = variables();
         Map<String, Value> varValues = new LinkedHashMap<>();
         variables.forEach((k, v) -> varValues.put(k, v.value()));
-        evaluator = new Evaluator(declared, varValues, new Functions(baseDir), diags);
+        evaluator = new Evaluator(catalog, declared, varValues, new Functions(baseDir), diags);
 
         Map<String, Value> sshDefaults = Map.of();
         if (unlabeled.containsKey("ssh")) {
@@ -84,7 +86,7 @@ final class Decoder {
             drift = driftSettings(decodeBody(unlabeled.get("drift"), Schemas.DRIFT).attrs());
         }
         List<ResourceInstance> instances = new ArrayList<>();
-        for (BlockSchema schema : Schemas.RESOURCES) {
+        for (BlockSchema schema : catalog.resources()) {
             for (Body.Block block : declared.getOrDefault(schema.type(), Map.of()).values()) {
                 evaluator.takeAttributeRefs();
                 Decoded d = decodeBody(block, schema);
@@ -94,6 +96,7 @@ final class Decoder {
         Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift);
         new ClusterRules(config, diags).check();
         new KernelParamLint(diags).check(config);
+        catalog.types().forEach(t -> t.check(config, diags));
         // The safety net under the messages above, which show values through display(): no diagnostic quotes a secret.
         diags.redact(config.redactor());
         return config;
@@ -115,7 +118,7 @@ final class Decoder {
     private Config.DriftSettings driftSettings(Map<String, Value> attrs) {
         List<IgnoreRule> rules = new ArrayList<>();
         if (attrs.get("ignore") instanceof Value.ListVal l) {
-            List<String> types = new ArrayList<>(Schemas.RESOURCES.stream().map(BlockSchema::type).toList());
+            List<String> types = new ArrayList<>(catalog.names());
             types.add(IgnoreRule.HEALTH);
             for (Value item : l.items()) {
                 if (!(item instanceof Value.Str s)) {
@@ -142,14 +145,14 @@ final class Decoder {
     // ---- pass 1: block types, labels, names ---------------------------------------------------------------
 
     private void index(List<HclFile> files) {
-        List<String> topTypes = Schemas.TOP_LEVEL.stream().map(BlockSchema::type).toList();
+        List<String> topTypes = catalog.topLevel().stream().map(BlockSchema::type).toList();
         for (HclFile f : files) {
             for (Body.Attribute a : f.body().attributes()) {
                 diags.error(a.nameRange(), "unexpected attribute \"" + a.name() + "\" at the top level",
                         "Attributes belong inside a block. Top-level blocks are: " + String.join(", ", topTypes) + ".");
             }
             for (Body.Block b : f.body().blocks()) {
-                BlockSchema schema = Schemas.topLevel(b.type()).orElse(null);
+                BlockSchema schema = catalog.topLevel(b.type()).orElse(null);
                 if (schema == null) {
                     diags.error(b.typeRange(), "unknown block type \"" + b.type() + "\"" + Suggest.didYouMean(b.type(), topTypes),
                             "pictl understands these blocks: " + String.join(", ", topTypes) + ".");
@@ -321,7 +324,7 @@ final class Decoder {
             Diagnostics local = new Diagnostics();
             HclFile f = Parser.parse(source, "v = " + text + "\n", local);
             if (!local.hasErrors() && f.body().attributes().size() == 1) {
-                Evaluator literal = new Evaluator(Map.of(), Map.of(), new Functions(baseDir), local);
+                Evaluator literal = new Evaluator(catalog, Map.of(), Map.of(), new Functions(baseDir), local);
                 Value v = literal.eval(f.body().attributes().get(0).value());
                 if (!local.hasErrors()) {
                     return Evaluator.withRange(v, declRange);

@@ -34,14 +34,17 @@ final class Evaluator {
     private final List<Value.Ref> attributeRefs = new ArrayList<>();
     /** For an evaluator of plain values only: what is evaluated, e.g. {@code the default of variable "ip"}. */
     private final String literalContext;
+    /** The resource types a reference may start with. */
+    private final Catalog catalog;
 
-    Evaluator(Map<String, Map<String, Body.Block>> declared, Map<String, Value> variables, Functions functions,
-              Diagnostics diags) {
-        this(declared, variables, functions, diags, null);
+    Evaluator(Catalog catalog, Map<String, Map<String, Body.Block>> declared, Map<String, Value> variables,
+              Functions functions, Diagnostics diags) {
+        this(catalog, declared, variables, functions, diags, null);
     }
 
-    private Evaluator(Map<String, Map<String, Body.Block>> declared, Map<String, Value> variables,
+    private Evaluator(Catalog catalog, Map<String, Map<String, Body.Block>> declared, Map<String, Value> variables,
                       Functions functions, Diagnostics diags, String literalContext) {
+        this.catalog = catalog;
         this.declared = declared;
         this.variables = variables;
         this.functions = functions;
@@ -54,7 +57,7 @@ final class Evaluator {
      * allowed in {@code context}, rather than as undefined (it may well be declared).
      */
     static Evaluator literalOnly(Functions functions, Diagnostics diags, String context) {
-        return new Evaluator(Map.of(), Map.of(), functions, diags, context);
+        return new Evaluator(new Catalog(List.of()), Map.of(), Map.of(), functions, diags, context);
     }
 
     Value eval(Expr e) {
@@ -174,10 +177,10 @@ final class Evaluator {
         if (root.equals("var")) {
             return variable(t);
         }
-        if (Schemas.resource(root).isEmpty()) {
+        if (catalog.resource(root).isEmpty()) {
             List<String> roots = new ArrayList<>();
             roots.add("var");
-            Schemas.RESOURCES.forEach(r -> roots.add(r.type()));
+            catalog.resources().forEach(r -> roots.add(r.type()));
             diags.error(t.rootRange(), "unknown reference \"" + t.text() + "\"" + Suggest.didYouMean(root, roots),
                     "References start with var or a resource type (" + String.join(", ", roots)
                             + "), e.g. node.pi-1. A plain text value needs \"quotes\".");
@@ -203,7 +206,7 @@ final class Evaluator {
         if (!rest.isEmpty() && rest.get(0) instanceof Expr.Traversal.Index idx) {
             // kernel_params.cgroups["pi-1"]: one instance of a per-node block.
             Value key = eval(idx.key());
-            boolean perNode = Schemas.resource(root).map(s -> s.perNode()).orElse(false);
+            boolean perNode = catalog.resource(root).map(s -> s.perNode()).orElse(false);
             if (!perNode) {
                 diags.error(idx.range(), root + "." + name + " has no instances to index",
                         "Only blocks with nodes = [...] have one instance per node. Refer to " + root + "." + name
@@ -254,7 +257,7 @@ final class Evaluator {
         Body.Attribute a = target.body().attributes().stream().filter(x -> x.name().equals(attr.name())).findFirst()
                 .orElse(null);
         if (a == null) {
-            var schema = Schemas.resource(type).orElseThrow();
+            var schema = catalog.resource(type).orElseThrow();
             boolean known = schema.attribute(attr.name()).isPresent();
             diags.error(attr.range(), (known ? type + " \"" + name + "\" does not set \"" + attr.name() + "\""
                             : "unknown attribute \"" + attr.name() + "\" of " + type
@@ -273,11 +276,11 @@ final class Evaluator {
         try {
             Diagnostics quiet = new Diagnostics();
             // The target attribute's own problems are reported where it is decoded; here only its value matters.
-            Evaluator inner = new Evaluator(declared, variables, functions, quiet);
+            Evaluator inner = new Evaluator(catalog, declared, variables, functions, quiet);
             inner.evaluating.addAll(evaluating);
             Value v = inner.eval(a.value());
             quiet.sorted().stream().filter(d -> d.summary().startsWith("circular reference")).forEach(diags::add);
-            boolean secret = Schemas.resource(type).flatMap(s -> s.attribute(attr.name()))
+            boolean secret = catalog.resource(type).flatMap(s -> s.attribute(attr.name()))
                     .map(dev.pictl.resource.AttributeSchema::sensitive).orElse(false);
             // k3s_server.main.token is secret wherever it is used, even when written in clear.
             return withRange(secret ? Decoder.markSensitive(v) : v, t.range());

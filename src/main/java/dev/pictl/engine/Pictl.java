@@ -21,6 +21,7 @@ import dev.pictl.plan.PlanRequest;
 import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
+import dev.pictl.types.ResourceTypes;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.sim.ClusterSpec;
@@ -48,12 +49,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** pictl's operations. Stateless; every input arrives in a request record. */
 public final class Pictl {
+    private final ResourceTypes types;
+
+    /** With the resource types pictl ships. */
+    public Pictl() {
+        this(ResourceTypes.standard());
+    }
+
+    /** With these resource types (the registry's, or more: a test's extra type). */
+    public Pictl(ResourceTypes types) {
+        this.types = types;
+    }
+
     /**
      * Loads, decodes and checks a configuration and builds its graph. Never throws for bad input: every
      * problem is in the result's diagnostics.
      */
     public ValidateResult validate(ValidateRequest request) {
-        LoadResult load = ConfigLoader.load(request.config(), request.variables());
+        LoadResult load = ConfigLoader.load(request.config(), request.variables(), types.catalog());
         Diagnostics diags = load.diagnostics();
         ResourceGraph graph = null;
         if (load.config() != null) {
@@ -93,7 +106,7 @@ public final class Pictl {
         if (p == null) {
             return new PlanRunResult(null, v.config(), v.diagnostics(), v.sources());
         }
-        Plan plan = Differ.plan(v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
+        Plan plan = Differ.plan(types.kinds(), v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
                 Version.current());
         return new PlanRunResult(plan, v.config(), v.diagnostics(), v.sources());
     }
@@ -106,7 +119,7 @@ public final class Pictl {
      * Reads the state without the lock (never writing it or its key) and probes every node of a valid description;
      * null, with the reasons added to the validation's diagnostics, when the state or the node targets are bad.
      */
-    private static Probed readStateAndProbe(PlanRunRequest request, ValidateResult v, AtomicBoolean cancelled) {
+    private Probed readStateAndProbe(PlanRunRequest request, ValidateResult v, AtomicBoolean cancelled) {
         Config config = v.config();
         Diagnostics diags = v.diagnostics();
         StateStore store = StateStore.at(statePath(request), Version.current());
@@ -114,7 +127,7 @@ public final class Pictl {
         SecretHasher hasher;
         try {
             state = store.read();
-            store.requireKnownTypes(state);
+            store.requireKnownTypes(state, types.catalog().names());
             hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
         } catch (StateException e) {
             diags.add(e.diagnostic());
@@ -152,9 +165,9 @@ public final class Pictl {
             return new DriftRunResult(null, v.config(), v.diagnostics(), v.sources());
         }
         Config config = v.config();
-        Plan plan = Differ.plan(config, v.graph(), p.probes(), p.state(), p.hasher(), new PlanRequest(
+        Plan plan = Differ.plan(types.kinds(), config, v.graph(), p.probes(), p.state(), p.hasher(), new PlanRequest(
                 dev.pictl.plan.PlanMode.NORMAL, List.of(), List.of()), Version.current());
-        List<dev.pictl.plan.ResourceChange> unapplied = Differ.unapplied(config, v.graph(), p.probes(), p.state(),
+        List<dev.pictl.plan.ResourceChange> unapplied = Differ.unapplied(types.kinds(), config, v.graph(), p.probes(), p.state(),
                 p.hasher());
         List<dev.pictl.addr.IgnoreRule> rules = new ArrayList<>(config.drift().ignore());
         rules.addAll(request.ignore());
@@ -211,7 +224,7 @@ public final class Pictl {
         StateStore store = StateStore.at(statePath(pr), Version.current());
         try (StateLock lock = store.lock("pictl apply")) {
             State state = lock.read();
-            store.requireKnownTypes(state);
+            store.requireKnownTypes(state, types.catalog().names());
             // A saved plan is checked before anything else happens: its signature under this state's key (not
             // created here), then the version, state and configuration it was made for. Nothing is probed before.
             PlanCodec.Saved saved = null;
@@ -232,7 +245,7 @@ public final class Pictl {
             }
             try (Transport transport = new SshTransport(transportSettings(pr))) {
                 Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, request.cancelled());
-                Plan fresh = Differ.plan(config, v.graph(), probes, state, hasher, planRequest, Version.current());
+                Plan fresh = Differ.plan(types.kinds(), config, v.graph(), probes, state, hasher, planRequest, Version.current());
                 // A saved plan runs only when a fresh plan is the same in every field; then the fresh one runs (its
                 // values are derived again from the description, the state and the nodes, never read from a file).
                 Plan plan = fresh;
@@ -253,8 +266,8 @@ public final class Pictl {
                 }
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
                 reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
-                ApplyContext ctx = new ApplyContext(transport, reach, config, hasher, request.options(),
-                        request.hook(), c -> Differ.reveal(c, config, probes, state, hasher));
+                ApplyContext ctx = new ApplyContext(transport, reach, config, types.kinds(), hasher, request.options(),
+                        request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
                 return new ApplyRunResult(plan, result, true, diags, v.sources());

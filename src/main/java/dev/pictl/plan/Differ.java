@@ -5,16 +5,16 @@ import dev.pictl.config.Config;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.graph.ResourceGraph;
-import dev.pictl.plan.kind.K3sAgentKind;
-import dev.pictl.plan.kind.K3sServerKind;
-import dev.pictl.plan.kind.KernelParamsKind;
+import dev.pictl.types.k3s.K3sAgentKind;
+import dev.pictl.types.k3s.K3sServerKind;
+import dev.pictl.types.host.KernelParamsKind;
 import dev.pictl.plan.kind.Kind;
-import dev.pictl.plan.kind.NodeKind;
+import dev.pictl.plan.kind.Kinds;
 import dev.pictl.plan.kind.Observed;
 import dev.pictl.plan.kind.PlanContext;
-import dev.pictl.plan.kind.PvKind;
-import dev.pictl.plan.kind.RuntimeKind;
-import dev.pictl.plan.kind.StorageClassKind;
+import dev.pictl.types.storage.PvKind;
+import dev.pictl.types.host.RuntimeKind;
+import dev.pictl.types.storage.StorageClassKind;
 import dev.pictl.probe.Health;
 import dev.pictl.probe.NodeObservation;
 import dev.pictl.probe.ProbeOutcome;
@@ -53,29 +53,17 @@ import java.util.TreeSet;
  * </pre>
  */
 public final class Differ {
-    private static final Map<String, Kind> KINDS = new HashMap<>();
-
-    static {
-        for (Kind k : List.of(new NodeKind(), new KernelParamsKind(), new RuntimeKind(), new K3sServerKind(),
-                new K3sAgentKind(), new StorageClassKind(), new PvKind())) {
-            KINDS.put(k.type(), k);
-        }
-    }
-
     private Differ() {
     }
 
-    public static Kind kind(String type) {
-        return Objects.requireNonNull(KINDS.get(type), type);
-    }
-
     /**
+     * @param kinds  every resource type's planner view
      * @param hasher the state's secret hasher (sensitive values are compared as keyed hashes)
      */
-    public static Plan plan(Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes, State state,
+    public static Plan plan(Kinds kinds, Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes, State state,
                             SecretHasher hasher, PlanRequest request, String pictlVersion) {
         Diagnostics diags = new Diagnostics();
-        PlanContext ctx = new PlanContext(config, probes, state, hasher, diags);
+        PlanContext ctx = new PlanContext(kinds, config, probes, state, hasher, diags);
         Set<ResourceAddress> scope = scope(graph, request.targets());
         List<ResourceChange> changes = new ArrayList<>();
         List<Plan.Unknown> unknown = new ArrayList<>();
@@ -85,7 +73,7 @@ public final class Differ {
             for (ResourceAddress addr : graph.topologicalOrder()) {
                 ResourceInstance inst = config.instance(addr).orElseThrow();
                 ResourceState prior = state.resource(addr).orElse(null);
-                Kind kind = kind(addr.type());
+                Kind kind = ctx.kinds().of(addr.type());
                 Observed observed = kind.observe(inst, prior, inst.node(), ctx);
                 observedByAddress.put(addr, observed);
                 if (!scope.contains(addr)) {
@@ -161,13 +149,12 @@ public final class Differ {
             reason = forces ? ActionReason.CANNOT_UPDATE_IN_PLACE : ActionReason.REPLACE_REQUESTED;
         } else {
             action = Action.UPDATE;
-            reason = onlyChanged(diffs, "booted") ? ActionReason.REBOOT_PENDING
-                    : onlyChanged(diffs, NodeKind.CORDONED_BY_PICTL) ? ActionReason.UNCORDON_PENDING
-                    : onlyChanged(diffs, "running") ? ActionReason.SERVICE_STOPPED : ActionReason.ATTRIBUTE_CHANGED;
+            ActionReason pending = diffs.size() == 1 ? kind.pendingReason(diffs.get(0).name()) : null;
+            reason = pending != null ? pending : ActionReason.ATTRIBUTE_CHANGED;
         }
         boolean reboot = action != Action.NO_OP && kind.reboots(diffs.isEmpty() ? List.of(new AttributeChange(
                 "booted", false, true, false, false)) : diffs);
-        String dataLoss = (action == Action.REPLACE) && inst.type().equals("pv") ? p.note() : null;
+        String dataLoss = action == Action.REPLACE ? kind.dataLoss(p) : null;
         return new ResourceChange(addr, inst.node(), action, reason, p.attributes(), desired, secret, diffs,
                 reboot, reboot && inCluster(inst.node(), ctx), dataLoss, fingerprint(addr, p.attributes(), secret), deps);
     }
@@ -204,10 +191,6 @@ public final class Differ {
         return ctx.mask(out, secret, kind);
     }
 
-    private static boolean onlyChanged(List<AttributeChange> diffs, String name) {
-        return diffs.size() == 1 && diffs.get(0).name().equals(name);
-    }
-
     /** A node is in the cluster (so it is drained before a reboot) when its k3s unit runs. */
     private static boolean inCluster(String node, PlanContext ctx) {
         if (node == null) {
@@ -239,7 +222,7 @@ public final class Differ {
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceAddress addr : order) {
             ResourceState r = gone.get(addr);
-            Kind kind = kind(addr.type());
+            Kind kind = ctx.kinds().of(addr.type());
             Observed observed = config.instance(addr).isPresent() && observedByAddress.containsKey(addr)
                     ? observedByAddress.get(addr) : kind.observe(null, r, r.node(), ctx);
             if (observed instanceof Observed.Absent && !destroy) {
@@ -251,11 +234,10 @@ public final class Differ {
             }
             Map<String, Object> before = observed instanceof Observed.Present p ? p.attributes()
                     : ctx.mask(r.attributes(), secret, kind);
-            String dataLoss = observed instanceof Observed.Present p && addr.type().equals("pv") ? p.note() : null;
+            String dataLoss = observed instanceof Observed.Present p ? kind.dataLoss(p) : null;
             String fingerprint = observed instanceof Observed.Present p ? fingerprint(addr, p.attributes(), secret) : "";
             ActionReason reason = destroy ? ActionReason.DESTROY_REQUESTED : ActionReason.REMOVED_FROM_CONFIG;
-            boolean drain = (addr.type().equals("k3s_agent") || addr.type().equals("k3s_server"))
-                    && inCluster(r.node(), ctx);
+            boolean drain = kind.drainsBeforeDelete() && inCluster(r.node(), ctx);
             out.add(new ResourceChange(addr, r.node(), Action.DELETE, reason, before, null, secret,
                     List.of(), false, drain, dataLoss, fingerprint, r.dependencies()));
         }
@@ -300,7 +282,7 @@ public final class Differ {
             if (neverRecorded(r) && config.instance(r.address()).isPresent()) {
                 continue; // nothing recorded to have drifted from: a create the last apply did not finish (planned)
             }
-            Kind kind = kind(r.type());
+            Kind kind = ctx.kinds().of(r.type());
             Observed observed = observedByAddress.containsKey(r.address()) ? observedByAddress.get(r.address())
                     : kind.observe(config.instance(r.address()).orElse(null), r, r.node(), ctx);
             if (observed instanceof Observed.Unknown) {
@@ -345,13 +327,13 @@ public final class Differ {
      * state has a delete, one whose recorded attributes differ an update. Attributes the state never recorded,
      * and attributes whose description value is unknown (a variable without a value), are not compared.
      */
-    public static List<ResourceChange> unapplied(Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes,
+    public static List<ResourceChange> unapplied(Kinds kinds, Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes,
                                                  State state, SecretHasher hasher) {
-        PlanContext ctx = new PlanContext(config, probes, state, hasher, new Diagnostics());
+        PlanContext ctx = new PlanContext(kinds, config, probes, state, hasher, new Diagnostics());
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceAddress addr : graph.topologicalOrder()) {
             ResourceInstance inst = config.instance(addr).orElseThrow();
-            Kind kind = kind(addr.type());
+            Kind kind = ctx.kinds().of(addr.type());
             List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));
             ResourceState recorded = state.resource(addr).orElse(null);
             if (recorded == null || neverRecorded(recorded)) {
@@ -387,7 +369,7 @@ public final class Differ {
         }
         for (ResourceState r : state.resources()) {
             if (config.instance(r.address()).isEmpty()) {
-                Kind kind = kind(r.type());
+                Kind kind = ctx.kinds().of(r.type());
                 Set<String> secret = secretOf(r, kind, null, ctx);
                 out.add(new ResourceChange(r.address(), r.node(), Action.DELETE, ActionReason.REMOVED_FROM_CONFIG,
                         recorded(r, secret, kind, ctx), null, secret, List.of(), false, false, null, "",
@@ -416,14 +398,14 @@ public final class Differ {
      *
      * @param state the state the plan was made against
      */
-    public static ResourceChange reveal(ResourceChange c, Config config, Map<String, ProbeOutcome> probes, State state,
-                                        SecretHasher hasher) {
-        Kind kind = kind(c.address().type());
+    public static ResourceChange reveal(Kinds kinds, ResourceChange c, Config config, Map<String, ProbeOutcome> probes,
+                                        State state, SecretHasher hasher) {
+        Kind kind = kinds.of(c.address().type());
         Set<String> hidden = new TreeSet<>(c.sensitive());
         if (hidden.isEmpty()) {
             return c;
         }
-        PlanContext ctx = new PlanContext(config, probes, state, hasher, new Diagnostics());
+        PlanContext ctx = new PlanContext(kinds, config, probes, state, hasher, new Diagnostics());
         ResourceInstance inst = config.instance(c.address()).orElse(null);
         Map<String, Object> after = c.after() == null ? null : new LinkedHashMap<>(c.after());
         if (after != null && inst != null) {
@@ -493,7 +475,7 @@ public final class Differ {
     private static Map<String, Plan.NodeInfo> nodes(Config config, Map<String, ProbeOutcome> probes, Diagnostics diags,
                                                     PlanContext ctx) {
         Map<String, Plan.NodeInfo> out = new LinkedHashMap<>();
-        for (ResourceInstance n : config.ofType("node")) {
+        for (ResourceInstance n : config.ofType(dev.pictl.resource.Schemas.NODE_TYPE)) {
             String name = n.address().name();
             ProbeOutcome o = probes.get(name);
             String description;
@@ -567,16 +549,11 @@ public final class Differ {
 
     /**
      * A hash of what the probe saw for a resource; a saved plan compares it before applying. Sensitive attributes
-     * are left out: their keyed hashes depend on the state's key, which a first plan does not have yet.
+     * ({@code sensitive}: the change's, which include the kind's own) are left out: their keyed hashes depend on the
+     * state's key, which a first plan does not have yet.
      */
-    public static String fingerprint(ResourceAddress addr, Map<String, Object> observed) {
-        return fingerprint(addr, observed, Set.of());
-    }
-
-    /** The fingerprint without the sensitive attributes named (nor the kind's own). */
     public static String fingerprint(ResourceAddress addr, Map<String, Object> observed, Set<String> sensitive) {
         Map<String, Object> shown = new TreeMap<>(observed);
-        KINDS.get(addr.type()).sensitive().forEach(shown::remove);
         sensitive.forEach(shown::remove);
         return "sha256:" + sha256(addr + "\n" + canonical(shown));
     }

@@ -1,5 +1,7 @@
 package dev.pictl.schema;
 
+import dev.pictl.config.Catalog;
+import dev.pictl.types.ResourceTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +26,10 @@ public final class Generate {
     /** Path relative to the repository root → content, in a fixed order. */
     public static Map<String, String> files() {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("schema/config.schema.json", SchemaGenerator.configSchema());
+        Catalog catalog = ResourceTypes.standard().catalog();
+        files.put("schema/config.schema.json", SchemaGenerator.configSchema(catalog));
         files.put("schema/diagnostics.schema.json", SchemaGenerator.diagnosticsSchema());
-        files.put("docs/resources.md", ResourceDocs.markdown());
+        files.put("docs/resources.md", ResourceDocs.markdown(catalog));
         return files;
     }
 

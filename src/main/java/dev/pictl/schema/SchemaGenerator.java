@@ -6,6 +6,7 @@ import dev.pictl.resource.AttrType;
 import dev.pictl.resource.AttributeSchema;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
+import dev.pictl.config.Catalog;
 import dev.pictl.resource.Schemas;
 import java.util.List;
 
@@ -40,7 +41,7 @@ public final class SchemaGenerator {
     }
 
     /** {@code schema/config.schema.json}. */
-    public static String configSchema() {
+    public static String configSchema(Catalog catalog) {
         ObjectNode root = Json.object();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.put("$comment", GENERATED);
@@ -51,7 +52,7 @@ public final class SchemaGenerator {
                 + "docs/resources.md and docs/configuration.md.");
         root.put("type", "object");
         ObjectNode props = root.putObject("properties");
-        for (BlockSchema b : Schemas.TOP_LEVEL) {
+        for (BlockSchema b : catalog.topLevel()) {
             if (b.labelName() == null) {
                 props.putObject(b.type()).put("$ref", DEFS + b.type());
             } else {
@@ -65,7 +66,7 @@ public final class SchemaGenerator {
         root.put("additionalProperties", false);
 
         ObjectNode defs = root.putObject("$defs");
-        for (BlockSchema b : Schemas.TOP_LEVEL) {
+        for (BlockSchema b : catalog.topLevel()) {
             defs.set(b.type(), body(b));
         }
         ObjectNode expr = defs.putObject(EXPRESSION);
@@ -77,7 +78,7 @@ public final class SchemaGenerator {
             defs.set(refDefName(target), reference(target));
         }
         ObjectNode any = defs.putObject("resource_reference");
-        String types = String.join("|", Schemas.RESOURCES.stream().map(BlockSchema::type).toList());
+        String types = String.join("|", catalog.names());
         String ref = "(" + types + ")\\." + NAME + "(\\[\"[^\"]+\"\\])?";
         any.put("description", "A reference to a resource: TYPE.NAME, or one instance of a per-node block such as "
                 + "kernel_params.cgroups[\"pi-1\"]; bare or as \"${...}\".");

@@ -146,14 +146,13 @@ public final class StateStore {
      * edit), as Terraform refuses to plan a state entry without a schema: plan, drift and apply call this; the
      * {@code state} commands do not, so that {@code state rm} can forget the entry.
      */
-    public void requireKnownTypes(State state) throws StateException {
+    public void requireKnownTypes(State state, List<String> knownTypes) throws StateException {
         List<ResourceState> unknown = state.resources().stream()
-                .filter(r -> dev.pictl.resource.Schemas.resource(r.address().type()).isEmpty()).toList();
+                .filter(r -> !knownTypes.contains(r.address().type())).toList();
         if (unknown.isEmpty()) {
             return;
         }
-        String known = String.join(", ", dev.pictl.resource.Schemas.RESOURCES.stream()
-                .map(dev.pictl.resource.BlockSchema::type).toList());
+        String known = String.join(", ", knownTypes);
         List<String> addresses = unknown.stream().map(r -> r.address().toString()).toList();
         StringBuilder detail = new StringBuilder();
         for (ResourceState r : unknown) {

@@ -1,5 +1,6 @@
 package dev.pictl.apply;
 
+import dev.pictl.types.ResourceTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -108,7 +109,7 @@ class ApplierTest {
                 Map.of(), List.of());
         StateStore store = StateStore.at(dir.resolve("pictl.state.json"), "test");
         try (StateLock lock = store.lock("test")) {
-            ApplyContext ctx = new ApplyContext(null, Map.of(), null, lock.secretHasher(), options, ApplyHook.NONE);
+            ApplyContext ctx = new ApplyContext(null, Map.of(), null, ResourceTypes.standard().kinds(), lock.secretHasher(), options, ApplyHook.NONE);
             return new Applier(new Executors(List.of(script)), ctx, ApplyHook.NONE, cancel).apply(plan, lock);
         }
     }

@@ -1,5 +1,6 @@
 package dev.pictl.config;
 
+import dev.pictl.types.ResourceTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -43,7 +44,8 @@ class SensitivityTest {
 
                 node "pi-1" { address = "10.0.0.1" }
                 """ + body);
-        LoadResult r = ConfigLoader.load(dir.resolve("cluster.hcl"), new VariableInputs(vars, Map.of(), true));
+        LoadResult r = ConfigLoader.load(dir.resolve("cluster.hcl"), new VariableInputs(vars, Map.of(), true),
+                ResourceTypes.standard().catalog());
         assertFalse(r.diagnostics().hasErrors(), r.diagnostics().sorted().toString());
         assertNotNull(r.config());
         return r.config();

@@ -1,5 +1,6 @@
 package dev.pictl.graph;
 
+import dev.pictl.types.ResourceTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,7 +28,7 @@ class GraphBuilderTest {
     private ResourceGraph graph(String hcl, Diagnostics diags) throws Exception {
         Path f = dir.resolve("cluster.hcl");
         Files.writeString(f, hcl);
-        LoadResult r = ConfigLoader.load(f, VariableInputs.none());
+        LoadResult r = ConfigLoader.load(f, VariableInputs.none(), ResourceTypes.standard().catalog());
         assertTrue(r.config() != null && !r.diagnostics().hasErrors(), () -> r.diagnostics().sorted().toString());
         return GraphBuilder.build(r.config().instances(), diags);
     }

@@ -1,5 +1,6 @@
 package dev.pictl.schema;
 
+import dev.pictl.types.ResourceTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pictl.resource.BlockSchema;
@@ -22,7 +23,7 @@ class ConfigurationDocTest {
     @Test
     void mentionsEveryBlockType() throws Exception {
         String doc = Files.readString(SchemaSupport.ROOT.resolve("docs/configuration.md"));
-        List<String> missing = Schemas.TOP_LEVEL.stream().map(BlockSchema::type)
+        List<String> missing = ResourceTypes.standard().catalog().topLevel().stream().map(BlockSchema::type)
                 .filter(t -> !doc.contains("`" + t + "`")).toList();
         assertEquals(List.of(), missing, "block types missing from docs/configuration.md");
     }

@@ -43,7 +43,7 @@ class GeneratedFilesTest {
         }
         String actual = Files.readString(file, StandardCharsets.UTF_8);
         if (!actual.equals(expected)) {
-            fail(rel + " is out of date with src/main/java/dev/pictl/resource/Schemas.java; " + firstDifference(expected, actual)
+            fail(rel + " is out of date with Schemas.java and the resource types; " + firstDifference(expected, actual)
                     + ". " + HOW);
         }
     }

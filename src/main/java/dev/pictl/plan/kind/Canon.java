@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Conversions to canonical attribute values (String, Long, Boolean, List, sorted Map). */
-final class Canon {
+public final class Canon {
     private Canon() {
     }
 
     /** A decoded configuration value as a canonical value; references become their address text. */
-    static Object of(Value v) {
+    public static Object of(Value v) {
         if (v == null || v instanceof Value.Null || v instanceof Value.Unknown) {
             return null;
         } else if (v instanceof Value.Str s) {
@@ -39,7 +39,7 @@ final class Canon {
     }
 
     /** A canonical string value of a map entry, lists as lists of strings. */
-    static Map<String, Object> stringMap(Map<String, Object> in) {
+    public static Map<String, Object> stringMap(Map<String, Object> in) {
         Map<String, Object> out = new TreeMap<>();
         in.forEach((k, v) -> {
             if (v instanceof List<?> l) {
@@ -51,7 +51,7 @@ final class Canon {
         return out;
     }
 
-    static Map<String, Object> ordered(Object... kv) {
+    public static Map<String, Object> ordered(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i + 1] != null) {
@@ -61,11 +61,16 @@ final class Canon {
         return m;
     }
 
-    static boolean sameAsSet(Object a, Object b) {
+    public static boolean sameAsSet(Object a, Object b) {
         if (a instanceof List<?> x && b instanceof List<?> y) {
             return new java.util.HashSet<>(x).equals(new java.util.HashSet<>(y));
         }
         return java.util.Objects.equals(a, b);
     }
 
+    /** A canonical map value as a map ({@link #of} makes maps of strings to values); empty for anything else. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> castMap(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
 }

@@ -80,6 +80,27 @@ public interface Kind {
     }
 
     /**
+     * The reason a plan gives for an update whose only change is this attribute, when that means something pending
+     * rather than an edit (a reboot not yet booted, a stopped service, a cordon left behind); null otherwise.
+     */
+    default dev.pictl.plan.ActionReason pendingReason(String attribute) {
+        return null;
+    }
+
+    /**
+     * What data a delete or replace of the resource would lose, from the observation's note (a volume's directory
+     * that holds files); null when nothing would be lost, which is the default.
+     */
+    default String dataLoss(Observed.Present observed) {
+        return null;
+    }
+
+    /** Whether deleting the resource drains its node first (it takes the node out of the cluster). */
+    default boolean drainsBeforeDelete() {
+        return false;
+    }
+
+    /**
      * Type-specific checks of a planned change, e.g. a refused downgrade: report errors and warnings to the
      * context's diagnostics.
      */

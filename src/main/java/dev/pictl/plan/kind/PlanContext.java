@@ -16,6 +16,7 @@ import java.util.Optional;
  * of the last apply, the secret hasher and the diagnostics collector.
  */
 public final class PlanContext {
+    private final Kinds kinds;
     private final Config config;
     private final Map<String, ProbeOutcome> probes;
     private final State state;
@@ -23,14 +24,20 @@ public final class PlanContext {
     private final Diagnostics diags;
     private final dev.pictl.diag.Redactor redactor;
 
-    public PlanContext(Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
+    public PlanContext(Kinds kinds, Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
                        Diagnostics diags) {
+        this.kinds = kinds;
         this.config = config;
         this.probes = Map.copyOf(probes);
         this.state = state;
         this.hasher = hasher;
         this.diags = diags;
         this.redactor = config.redactor();
+    }
+
+    /** Every resource type's planner view. */
+    public Kinds kinds() {
+        return kinds;
     }
 
     public Config config() {

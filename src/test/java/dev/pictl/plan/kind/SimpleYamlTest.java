@@ -78,30 +78,4 @@ class SimpleYamlTest {
         assertFalse(m.containsKey("deeper"));
     }
 
-    @Test
-    void serverConfig_aTokenEditedByHand_showsAsForeign_neverAsItself() {
-        String ours = SimpleYaml.write(Map.of("node-name", "pi-1", "token", "K10abc::server:s3cret"));
-        assertEquals(Map.of("node-name", "pi-1"), K3sServerKind.observedConfig(ours, "s3cret"));
-        assertEquals(Map.of("node-name", "pi-1"), K3sServerKind.observedConfig(
-                SimpleYaml.write(Map.of("node-name", "pi-1", "token", "s3cret")), "s3cret"), "a bare password");
-        for (String edited : List.of("node-name: pi-1\ntoken: other\n", "node-name: pi-1\ntoken: \"K10x::server:y\"\n",
-                "\"node-name\": \"pi-1\"\n\"token\": \"s3cret \"\n")) {
-            Map<String, Object> seen = K3sServerKind.observedConfig(edited, "s3cret");
-            assertEquals(K3sServerKind.FOREIGN_TOKEN, seen.get("token"), edited);
-            assertFalse(seen.toString().contains("other") || seen.toString().contains("y\""), seen.toString());
-        }
-        assertEquals(Map.of("node-name", "pi-1"), K3sServerKind.observedConfig("node-name: pi-1\n", "s3cret"),
-                "no token in the file: the server keeps its own");
-    }
-
-    @Test
-    void agentUrl_bracketsIpv6_andEscapesTheZone() {
-        assertEquals("https://192.168.1.10:6443", K3sAgentKind.serverUrl("192.168.1.10"));
-        assertEquals("https://pi.lan:6443", K3sAgentKind.serverUrl("pi.lan"));
-        assertEquals("https://[fe80::2]:6443", K3sAgentKind.serverUrl("fe80::2"));
-        assertEquals("https://[fe80::2%25eth0]:6443", K3sAgentKind.serverUrl("fe80::2%eth0"));
-        for (String a : List.of("192.168.1.10", "pi.lan", "fe80::2", "fe80::2%eth0", "::ffff:10.0.0.1")) {
-            assertEquals(a, K3sAgentKind.serverAddress(K3sAgentKind.serverUrl(a)));
-        }
-    }
 }

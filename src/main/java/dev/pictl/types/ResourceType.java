@@ -1,0 +1,24 @@
+package dev.pictl.types;
+
+import dev.pictl.apply.Executor;
+import dev.pictl.config.ResourceBlock;
+import dev.pictl.plan.kind.Kind;
+
+/**
+ * One resource type, whole: what the language, the planner and the applier need of it. Each type lives in the
+ * package of its family ({@code types.host}, {@code types.k3s}, {@code types.storage}) with everything that is its
+ * own, and {@link ResourceTypes#standard()} lists it. See docs/architecture.md, "Adding a resource type".
+ *
+ * <ul>
+ *   <li>{@link #schema()} and {@link #check}: its block and its own validation rules ({@link ResourceBlock});</li>
+ *   <li>{@link #kind()}: desired and observed values, diff rules, replace reasons, reboots (plan);</li>
+ *   <li>{@link #executor()}: the node-side changes (apply).</li>
+ * </ul>
+ */
+public interface ResourceType extends ResourceBlock {
+    /** The planner's view of the type; its {@link Kind#type()} is {@link #name()}. */
+    Kind kind();
+
+    /** What changes the type on the nodes; its {@link Executor#type()} is {@link #name()}. */
+    Executor executor();
+}

@@ -1,0 +1,100 @@
+package dev.pictl.types.host;
+
+import dev.pictl.plan.kind.Kind;
+import dev.pictl.plan.kind.PlanContext;
+import dev.pictl.plan.kind.Observed;
+import dev.pictl.plan.kind.Canon;
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.probe.Health;
+import dev.pictl.probe.NodeObservation;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code kernel_params}: tokens on the single line of cmdline.txt that pictl owns.
+ *
+ * <pre>
+ *   attribute  desired                      observed
+ *   add        the add list                 managed tokens found in the file (managed = add ∪ the state's add)
+ *   remove     the remove list              remove tokens that are absent from the file
+ *   booted     true                         every add token in /proc/cmdline and no remove token there
+ * </pre>
+ *
+ * A token dropped from {@code add} is still managed (it is in the state's add), so the observed list shows it
+ * and the plan removes it. When only {@code booted} differs the file is right and a reboot is pending. Any
+ * change reboots the node. When the flags are booted but the memory controller is still missing, the
+ * firmware or kernel overrides them: not another reboot, but the preflight warning that
+ * {@link Health#memoryCgroupOverridden} decides (its message is also this resource's note).
+ */
+public final class KernelParamsKind implements Kind {
+    @Override
+    public String type() {
+        return KernelParamsType.NAME;
+    }
+
+    @Override
+    public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
+        return Canon.ordered("add", instance.strings("add"), "remove", instance.strings("remove"), "booted", true);
+    }
+
+    @Override
+    public Observed observe(ResourceInstance instance, ResourceState prior, String node, PlanContext ctx) {
+        Optional<NodeObservation> o = ctx.observation(node);
+        if (o.isEmpty()) {
+            return new Observed.Unknown(ctx.unreachableReason(node));
+        }
+        NodeObservation.Cmdline c = o.get().cmdline();
+        if (c == null || c.path() == null) {
+            return new Observed.Unknown(node + ": no usable cmdline.txt (neither /boot/firmware/cmdline.txt nor a "
+                    + "real /boot/cmdline.txt); pictl will not edit the Bookworm stub");
+        }
+        List<String> add = instance == null ? List.of() : instance.strings("add");
+        List<String> remove = instance == null ? List.of() : instance.strings("remove");
+        Set<String> managed = new LinkedHashSet<>(add);
+        if (prior != null && prior.attributes().get("add") instanceof List<?> old) {
+            old.forEach(t -> managed.add(String.valueOf(t)));
+        }
+        List<String> present = new ArrayList<>();
+        for (String t : c.fileTokens()) {
+            if (managed.contains(t) && !present.contains(t)) {
+                present.add(t);
+            }
+        }
+        List<String> absent = remove.stream().filter(t -> !c.fileTokens().contains(t)).toList();
+        if (present.isEmpty() && prior == null && !add.isEmpty()) {
+            return new Observed.Absent();
+        }
+        boolean booted = add.stream().allMatch(c.running()::contains)
+                && remove.stream().noneMatch(c.running()::contains);
+        String note = booted && add.contains("cgroup_enable=memory")
+                ? Health.memoryCgroupOverridden(o.get()).map(Health.Finding::message).orElse(null) : null;
+        return new Observed.Present(Canon.ordered("add", present, "remove", absent, "booted", booted,
+                "cmdline_file", c.path()), note);
+    }
+
+    @Override
+    public boolean same(String attribute, Object desired, Object observed) {
+        return Canon.sameAsSet(desired, observed);
+    }
+
+    @Override
+    public boolean unorderedLists() {
+        return true;
+    }
+
+    @Override
+    public boolean reboots(List<AttributeChange> changes) {
+        return !changes.isEmpty();
+    }
+
+    @Override
+    public dev.pictl.plan.ActionReason pendingReason(String attribute) {
+        return attribute.equals("booted") ? dev.pictl.plan.ActionReason.REBOOT_PENDING : null;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.pictl.types.host;
+
+import dev.pictl.apply.ApplyContext;
+import dev.pictl.apply.ApplyException;
+import dev.pictl.transport.ExecResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Shell text and command helpers shared by the host executors. */
+final class Sh {
+    private Sh() {
+    }
+
+    /**
+     * Finds cmdline.txt exactly as the probe does ({@code dev.pictl.probe.ProbeScript}): Bookworm's
+     * {@code /boot/firmware/cmdline.txt}; else {@code /boot/cmdline.txt} unless it is Bookworm's "has moved to
+     * /boot/firmware" stub; else none — never the stub. Sets {@code c} to the path (without the root prefix) or
+     * to the empty string; needs {@code R="${PICTL_ROOT:-}"} first.
+     */
+    static final String DETECT_CMDLINE = """
+            if [ -f "$R/boot/firmware/cmdline.txt" ]; then c=/boot/firmware/cmdline.txt
+            elif [ -f "$R/boot/cmdline.txt" ] && ! grep -q 'has moved to /boot/firmware' "$R/boot/cmdline.txt"
+            then c=/boot/cmdline.txt
+            else c=
+            fi
+            """;
+
+    /** POSIX single-quoting: {@code it's} becomes {@code 'it'\''s'}. */
+    static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** Words joined by single spaces, quoted as one shell word (split again on the node with {@code set -f}). */
+    static String words(Collection<String> words) {
+        return quote(String.join(" ", words));
+    }
+
+    /**
+     * Runs {@code script} as root; unless it exits 0, fails with
+     * {@code node: step: command exited N: <stderr tail>} and {@code hint}.
+     */
+    static ExecResult check(ApplyContext ctx, String node, String step, String script, String hint)
+            throws ApplyException {
+        ExecResult r = ctx.run(node, step, script, true);
+        if (r.exitCode() != 0) {
+            throw failed(node, step, r, hint);
+        }
+        return r;
+    }
+
+    static ApplyException failed(String node, String step, ExecResult r, String hint) {
+        String tail = tail(r);
+        return new ApplyException(node, step, "command exited " + r.exitCode() + (tail.isEmpty() ? "" : ": " + tail),
+                hint);
+    }
+
+    /** The last lines of stderr, or of stdout when stderr is empty. */
+    static String tail(ExecResult r) {
+        String tail = r.stderrTail(5).strip();
+        if (tail.isEmpty()) {
+            List<String> out = r.stdout().strip().lines().toList();
+            tail = String.join("\n", out.subList(Math.max(0, out.size() - 5), out.size()));
+        }
+        return tail;
+    }
+
+    /** {@code key=value} lines of a script's stdout (the first {@code =} splits; later lines win). */
+    static Map<String, String> keyValues(String stdout) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : stdout.split("\n", -1)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                out.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    /** A list attribute of a plan's before/after as strings (a saved plan reads back lists of any values). */
+    static List<String> strings(Map<String, Object> attributes, String name) {
+        List<String> out = new ArrayList<>();
+        if (attributes != null && attributes.get(name) instanceof Collection<?> c) {
+            c.forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
+    }
+
+    /** Whitespace-separated tokens of {@code text}. */
+    static List<String> tokens(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
+}

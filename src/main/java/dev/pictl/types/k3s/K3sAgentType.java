@@ -1,0 +1,47 @@
+package dev.pictl.types.k3s;
+
+import static dev.pictl.resource.AttributeSchema.attr;
+
+import dev.pictl.apply.Executor;
+import dev.pictl.plan.kind.Kind;
+import dev.pictl.resource.AttrType;
+import dev.pictl.resource.BlockSchema;
+import dev.pictl.resource.Schemas;
+import dev.pictl.types.ResourceType;
+import java.util.List;
+
+/** The {@code k3s_agent} resource type. k3s agents joined to the server. */
+public final class K3sAgentType implements ResourceType {
+    public static final String NAME = "k3s_agent";
+
+    public static final BlockSchema SCHEMA = new BlockSchema(NAME, "name", true, List.of(
+            Schemas.nodes("k3s_agent.NAME"),
+            attr("server", AttrType.SERVER_REF).required()
+                    .doc("The server the agents join; they install its version and use its token."),
+            attr("config", AttrType.MAP).defaultValue(java.util.Map.of())
+                    .doc("Further agent `config.yaml` keys, passed through; the same rules as k3s_server's `config`."),
+            Schemas.DEPENDS_ON),
+            List.of(),
+            "k3s agents (workers) joined to the server. Removal drains the node, uninstalls k3s and deletes the "
+                    + "Node object.",
+            """
+            k3s_agent "workers" {
+              nodes  = [node.pi-worker-1, node.pi-worker-2]
+              server = k3s_server.control
+            }""");
+
+    @Override
+    public BlockSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public Kind kind() {
+        return new K3sAgentKind();
+    }
+
+    @Override
+    public Executor executor() {
+        return new K3sAgentExecutor();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pictl.types.k3s;
+
+import static dev.pictl.resource.AttributeSchema.attr;
+
+import dev.pictl.apply.Executor;
+import dev.pictl.plan.kind.Kind;
+import dev.pictl.resource.AttrType;
+import dev.pictl.resource.BlockSchema;
+import dev.pictl.resource.Check;
+import dev.pictl.resource.Schemas;
+import dev.pictl.types.ResourceType;
+import java.util.List;
+
+/** The {@code k3s_server} resource type. The k3s server (control plane) on one node. */
+public final class K3sServerType implements ResourceType {
+    public static final String NAME = "k3s_server";
+
+    public static final BlockSchema SCHEMA = new BlockSchema(NAME, "name", false, List.of(
+            attr("node", AttrType.NODE_REF).required().forcesReplacement()
+                    .doc("The node that runs the server."),
+            attr("version", AttrType.STRING).required().check(Check.K3S_VERSION)
+                    .doc("k3s release to install; a change is an upgrade (never a downgrade or a skipped minor). Agents install the same version."),
+            attr("token", AttrType.STRING).sensitive()
+                    .doc("Cluster token. Optional: k3s generates one and pictl reads it for joins. It cannot be changed on a live server (use `k3s token rotate`)."),
+            attr("disable", AttrType.STRING_LIST).defaultValue(List.of())
+                    .doc("Packaged components not to deploy, e.g. `[\"traefik\"]` (k3s `disable`). No empty entries."),
+            attr("config", AttrType.MAP).defaultValue(java.util.Map.of())
+                    .doc("Further `/etc/rancher/k3s/config.yaml` keys, passed through (e.g. `{ \"node-ip\" = \"192.168.1.10\" }`). "
+                            + "Keys are k3s flag names without `--` (lower-case letters, digits and `-`, e.g. `node-label`); "
+                            + "`node-name`, `token`, `server`, `docker` and `disable` are pictl's own, in any spelling. "
+                            + "Keys and values are written as quoted YAML strings; a value may not hold a NUL character."),
+            Schemas.DEPENDS_ON),
+            List.of(),
+            "The k3s server (control plane). Installed with the official script, configured through "
+                    + "`/etc/rancher/k3s/config.yaml` (always with `node-name`). Exactly one for now; HA with several "
+                    + "servers is future work.",
+            """
+            k3s_server "control" {
+              node    = node.pi-server-1
+              version = "v1.31.4+k3s1"
+              disable = ["traefik"]
+            }""");
+
+    @Override
+    public BlockSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public Kind kind() {
+        return new K3sServerKind();
+    }
+
+    @Override
+    public Executor executor() {
+        return new K3sServerExecutor();
+    }
+}

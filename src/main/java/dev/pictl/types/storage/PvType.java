@@ -1,0 +1,64 @@
+package dev.pictl.types.storage;
+
+import static dev.pictl.resource.AttributeSchema.attr;
+
+import dev.pictl.apply.Executor;
+import dev.pictl.plan.kind.Kind;
+import dev.pictl.resource.AttrType;
+import dev.pictl.resource.BlockSchema;
+import dev.pictl.resource.Check;
+import dev.pictl.resource.Schemas;
+import dev.pictl.types.ResourceType;
+import java.util.List;
+
+/** The {@code pv} resource type. A local, node-affine PersistentVolume and its directory on the node. */
+public final class PvType implements ResourceType {
+    public static final String NAME = "pv";
+
+    public static final BlockSchema SCHEMA = new BlockSchema(NAME, "name", false, List.of(
+            attr("capacity", AttrType.STRING).required().check(Check.K8S_QUANTITY)
+                    .doc("Size, as a Kubernetes quantity (`10Gi`)."),
+            attr("access_modes", AttrType.STRING_LIST).required()
+                    .oneOf("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+                    .doc("Access modes of the volume; at least one."),
+            attr("reclaim_policy", AttrType.STRING).oneOf("Retain", "Delete", "Recycle").defaultValue("Retain")
+                    .doc("What happens to the data when the claim is released. `Retain` is the safe choice for local volumes."),
+            attr("storage_class", AttrType.STORAGE_CLASS_REF).required().forcesReplacement()
+                    .doc("The class the volume belongs to."),
+            attr("path", AttrType.STRING).required().forcesReplacement().check(Check.ABSOLUTE_PATH)
+                    .doc("Directory on the node that backs the volume; pictl creates it. Not a system directory (`/etc`, "
+                            + "`/boot`, `/usr`, `/run`, `/tmp`, `/var/lib/rancher`, ... and what is under them), not a whole "
+                            + "shared one (`/`, `/mnt`, `/srv`, `/home`, ...), and not another volume's directory on the same "
+                            + "node or one inside it."),
+            attr("node", AttrType.NODE_REF).required().forcesReplacement()
+                    .doc("The node that holds the directory (the volume's node affinity); it must be in the cluster."),
+            Schemas.DEPENDS_ON),
+            List.of(),
+            "A local, node-affine PersistentVolume and its directory on the node. The path, node and class are "
+                    + "immutable: a change replaces the volume. Deleting a Bound volume, or one whose directory holds "
+                    + "data, is refused unless explicitly allowed.",
+            """
+            pv "local-pv-1" {
+              capacity       = "10Gi"
+              access_modes   = ["ReadWriteOnce"]
+              reclaim_policy = "Retain"
+              storage_class  = storage_class.local-storage
+              path           = "/mnt/local-storage"
+              node           = node.pi-worker-1
+            }""");
+
+    @Override
+    public BlockSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public Kind kind() {
+        return new PvKind();
+    }
+
+    @Override
+    public Executor executor() {
+        return new PvExecutor();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.pictl.types.storage;
+
+import dev.pictl.plan.kind.Kind;
+import dev.pictl.plan.kind.PlanContext;
+import dev.pictl.plan.kind.Observed;
+import dev.pictl.plan.kind.Canon;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Value;
+import dev.pictl.state.ResourceState;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code storage_class}: a StorageClass read through the server. {@code provisioner}, {@code parameters},
+ * {@code reclaim_policy} and {@code volume_binding_mode} are immutable in Kubernetes (the schema marks them):
+ * a change replaces the class.
+ */
+public final class StorageClassKind implements Kind {
+    static final String DEFAULT_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+
+    @Override
+    public String type() {
+        return StorageClassType.NAME;
+    }
+
+    @Override
+    public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
+        return Canon.ordered("provisioner", i.string("provisioner"),
+                "volume_binding_mode", i.string("volume_binding_mode"),
+                "reclaim_policy", i.string("reclaim_policy"),
+                "allow_volume_expansion", bool(i, "allow_volume_expansion"),
+                "parameters", StorageKinds.params(i),
+                "default", bool(i, "default"));
+    }
+
+    private static boolean bool(ResourceInstance i, String name) {
+        return i.attributes().get(name) instanceof Value.Bool b && b.value();
+    }
+
+    @Override
+    public Observed observe(ResourceInstance instance, ResourceState prior, String node, PlanContext ctx) {
+        StorageKinds.Source src = StorageKinds.source(prior, ctx);
+        if (src instanceof StorageKinds.Source.Decided d) {
+            return d.observed();
+        }
+        var kube = ((StorageKinds.Source.Snapshot) src).kube();
+        String name = instance != null ? instance.address().name() : prior.address().name();
+        Map<String, Object> sc = StorageKinds.find(kube.storageClasses(), name);
+        if (sc == null) {
+            return new Observed.Absent();
+        }
+        Map<String, Object> params = new TreeMap<>();
+        if (sc.get("parameters") instanceof Map<?, ?> p) {
+            p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
+        }
+        Object mode = sc.get("volumeBindingMode");
+        Object reclaim = sc.get("reclaimPolicy");
+        return new Observed.Present(Canon.ordered("provisioner", sc.get("provisioner"),
+                "volume_binding_mode", mode == null ? "Immediate" : mode,
+                "reclaim_policy", reclaim == null ? "Delete" : reclaim,
+                "allow_volume_expansion", Boolean.TRUE.equals(sc.get("allowVolumeExpansion")),
+                "parameters", params,
+                "default", "true".equals(StorageKinds.get(sc, "metadata", "annotations", DEFAULT_ANNOTATION))));
+    }
+}
