@@ -22,19 +22,12 @@ import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.resource.ResourceInstance;
-import dev.pictl.resource.Value;
-import dev.pictl.sim.ClusterSpec;
-import dev.pictl.sim.NodeSpec;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
-import dev.pictl.state.ResourceState;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
-import dev.pictl.transport.HostKeyPolicy;
 import dev.pictl.transport.NodeTarget;
-import dev.pictl.transport.Secrets;
-import dev.pictl.transport.SudoMode;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportSettings;
 import dev.pictl.transport.ssh.SshTransport;
@@ -120,7 +113,7 @@ public final class Pictl {
             diags.add(e.diagnostic());
             return null;
         }
-        NodeTargets targets = NodeTargets.of(config, request.simDir());
+        NodeTargets targets = request.targets().resolve(config);
         diags.addAll(targets.diagnostics());
         if (!targets.ok()) {
             return null;
@@ -180,7 +173,7 @@ public final class Pictl {
         }
         try {
             return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
-                    transportSettings(request.simDir(), request.transport()));
+                    request.targets().transport(request.transport()));
         } finally {
             scrub(v);
         }
@@ -217,7 +210,7 @@ public final class Pictl {
             PlanCodec.Saved saved = null;
             PlanRequest planRequest = pr.plan();
             if (request.planFile() != null) {
-                saved = readSaved(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), store, state,
+                saved = readSaved(request.planFile(), pr.targets().commandFlag(pr.config()), store, state,
                         config, diags);
                 if (saved == null) {
                     return new ApplyRunResult(null, null, true, diags, v.sources());
@@ -225,7 +218,7 @@ public final class Pictl {
                 planRequest = replanRequest(saved.plan());
             }
             SecretHasher hasher = lock.secretHasher();
-            NodeTargets targets = NodeTargets.of(config, pr.simDir());
+            NodeTargets targets = pr.targets().resolve(config);
             diags.addAll(targets.diagnostics());
             if (!targets.ok()) {
                 return new ApplyRunResult(null, null, true, diags, v.sources());
@@ -236,7 +229,7 @@ public final class Pictl {
                 // A saved plan runs only when a fresh plan is the same in every field; then the fresh one runs (its
                 // values are derived again from the description, the state and the nodes, never read from a file).
                 Plan plan = fresh;
-                if (saved != null && !checkFresh(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), saved,
+                if (saved != null && !checkFresh(request.planFile(), pr.targets().commandFlag(pr.config()), saved,
                         fresh, diags)) {
                     return new ApplyRunResult(null, null, true, diags, v.sources());
                 }
@@ -252,7 +245,8 @@ public final class Pictl {
                     return new ApplyRunResult(plan, null, false, diags, v.sources());
                 }
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
-                reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
+                // Nodes only the state still knows: their resources are planned for deletion, which needs the board.
+                reach.putAll(pr.targets().formerNodes(config, state, reach.keySet()));
                 ApplyContext ctx = new ApplyContext(transport, reach, config, hasher, request.options(),
                         request.hook(), c -> Differ.reveal(c, config, probes, state, hasher));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
@@ -263,64 +257,6 @@ public final class Pictl {
             diags.add(e.diagnostic());
             return new ApplyRunResult(null, null, true, diags, v.sources());
         }
-    }
-
-    /**
-     * Targets for nodes only the state still knows (dropped from the description; their resources are planned for
-     * deletion, which needs the board: drain, uninstall, remove pictl's changes): the simulated board of that name,
-     * or else the address recorded in the state's {@code node} entry with the top-level {@code ssh} settings. A node
-     * with neither stays without a target, and its deletes fail saying so.
-     */
-    static Map<String, NodeTarget> formerNodeTargets(Config config, State state, java.util.Set<String> known,
-                                                     Path simDir) {
-        Map<String, NodeSpec> boards = new LinkedHashMap<>();
-        Path dir = simDir == null ? null : simDir.toAbsolutePath().normalize();
-        if (dir != null) {
-            try {
-                ClusterSpec.read(dir.resolve("cluster.json")).nodes().forEach(b -> boards.put(b.name(), b));
-            } catch (java.io.IOException | RuntimeException e) {
-                return Map.of(); // NodeTargets.forSimulator has reported it already
-            }
-        }
-        Map<String, NodeTarget> out = new LinkedHashMap<>();
-        for (ResourceState r : state.resources()) {
-            String node = r.node();
-            if (node == null || known.contains(node) || out.containsKey(node)) {
-                continue;
-            }
-            if (dir != null) {
-                NodeSpec b = boards.get(node);
-                if (b != null) {
-                    out.put(node, new NodeTarget(node, b.address(), b.port(), b.user(), dir.resolve("id_ed25519"),
-                            dir.resolve("known_hosts"), HostKeyPolicy.STRICT, b.sudoPassword() == null
-                            ? SudoMode.PASSWORDLESS : SudoMode.WITH_PASSWORD, "none", null));
-                }
-                continue;
-            }
-            Object address = state.resources().stream().filter(x -> x.address().type().equals("node")
-                            && x.address().name().equals(node)).findFirst()
-                    .map(x -> x.attributes().get("address")).orElse(null);
-            if (!(address instanceof String host) || host.isBlank()) {
-                continue;
-            }
-            Map<String, Value> ssh = config.sshDefaults();
-            Path base = NodeTargets.configDir(config);
-            Path home = Path.of(System.getProperty("user.home"));
-            String key = str(ssh, "private_key");
-            String knownHosts = str(ssh, "known_hosts");
-            String policy = str(ssh, "host_key_policy");
-            int port = ssh.get("port") instanceof Value.Num n ? n.value().intValue() : 0;
-            out.put(node, new NodeTarget(node, host, port, str(ssh, "user"),
-                    key == null ? null : NodeTargets.path(key, base, home),
-                    knownHosts == null ? null : NodeTargets.path(knownHosts, base, home),
-                    policy == null ? null : policy.equals("accept-new") ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
-                    null, str(ssh, "jump_host"), null));
-        }
-        return out;
-    }
-
-    private static String str(Map<String, Value> values, String name) {
-        return values.get(name) instanceof Value.Str s ? s.value() : null;
     }
 
     /**
@@ -451,16 +387,7 @@ public final class Pictl {
     }
 
     private static TransportSettings transportSettings(PlanRunRequest request) {
-        return transportSettings(request.simDir(), request.transport());
-    }
-
-    /** The simulator's own settings (its known_hosts, no agent, no secrets), else the given ones. */
-    private static TransportSettings transportSettings(Path simDir, TransportSettings given) {
-        return simDir != null || given == null
-                ? TransportSettings.isolated(simDir != null ? simDir.resolve("known_hosts")
-                        : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"),
-                        System.getProperty("user.name", "pi"), Secrets.none())
-                : given;
+        return request.targets().transport(request.transport());
     }
 
     /** The state file: the request's, or pictl.state.json beside the configuration. */
