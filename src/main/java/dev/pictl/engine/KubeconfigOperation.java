@@ -21,7 +21,6 @@ import dev.pictl.transport.ssh.SshTransport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,21 +62,23 @@ final class KubeconfigOperation {
     private final KubeconfigRequest request;
     private final Config config;
     private final Diagnostics diags;
-    private final Map<String, String> sources;
 
-    private KubeconfigOperation(KubeconfigRequest request, Config config, Diagnostics diags, Map<String, String> sources) {
+    private KubeconfigOperation(KubeconfigRequest request, Config config, Diagnostics diags) {
         this.request = request;
         this.config = config;
         this.diags = diags;
-        this.sources = sources;
     }
 
-    static KubeconfigResult run(KubeconfigRequest request, Config config, Diagnostics diags, Map<String, String> sources,
-                                TransportSettings settings) {
-        return new KubeconfigOperation(request, config, diags, sources).run(settings);
+    /**
+     * What was written, or null with the reasons added to {@code diags} (the caller makes the result from both once
+     * they are complete).
+     */
+    static KubeconfigResult.Written run(KubeconfigRequest request, Config config, Diagnostics diags,
+                                        TransportSettings settings) {
+        return new KubeconfigOperation(request, config, diags).run(settings);
     }
 
-    private KubeconfigResult run(TransportSettings settings) {
+    private KubeconfigResult.Written run(TransportSettings settings) {
         List<ResourceInstance> servers = config.ofType("k3s_server");
         if (servers.isEmpty()) {
             return fail("the description has no k3s_server",
@@ -279,16 +280,16 @@ final class KubeconfigOperation {
                 config.clusterName(), config.drift());
     }
 
-    private KubeconfigResult fail(String summary, String detail) {
+    private KubeconfigResult.Written fail(String summary, String detail) {
         diags.add(new Diagnostic(Severity.ERROR, summary, detail, null));
         return failed();
     }
 
-    private KubeconfigResult failed() {
-        return new KubeconfigResult(null, diags, sources);
+    private static KubeconfigResult.Written failed() {
+        return null;
     }
 
-    private KubeconfigResult done(KubeconfigResult.Written written) {
-        return new KubeconfigResult(written, diags, sources);
+    private static KubeconfigResult.Written done(KubeconfigResult.Written written) {
+        return written;
     }
 }

@@ -46,8 +46,36 @@ public final class Pictl {
      * problem is in the result's diagnostics.
      */
     public ValidateResult validate(ValidateRequest request) {
+        Validated v = validated(request);
+        return new ValidateResult(v.config(), v.graph(), v.diagnostics(), v.sources());
+    }
+
+    /**
+     * A validation whose diagnostics are still being collected: each operation adds what it finds after
+     * validation, then makes its result, which holds a snapshot (results never change after they are returned).
+     */
+    private record Validated(Config config, ResourceGraph graph, Diagnostics diagnostics, Map<String, String> sources) {
+        boolean ok() {
+            return !diagnostics.hasErrors() && graph != null;
+        }
+
+        /**
+         * The diagnostics with every known secret taken out (what the engine adds after validation: a node that
+         * cannot be reached at a sensitive address, a transport error that names it); called once, just before the
+         * result is made.
+         */
+        Diagnostics scrubbed() {
+            if (config != null) {
+                diagnostics.redact(config.redactor());
+            }
+            return diagnostics;
+        }
+    }
+
+    private static Validated validated(ValidateRequest request) {
         LoadResult load = ConfigLoader.load(request.config(), request.variables());
-        Diagnostics diags = load.diagnostics();
+        Diagnostics diags = new Diagnostics();
+        diags.addAll(load.diagnostics());
         ResourceGraph graph = null;
         if (load.config() != null) {
             graph = GraphBuilder.build(load.config().instances(), diags);
@@ -55,7 +83,7 @@ public final class Pictl {
                 graph = null;
             }
         }
-        return new ValidateResult(load.config(), graph, diags, load.sources());
+        return new Validated(load.config(), graph, diags, load.sources());
     }
 
     /**
@@ -63,32 +91,19 @@ public final class Pictl {
      * one round trip each, and diffs. Never throws for bad input or unreachable nodes; plan never writes state.
      */
     public PlanRunResult plan(PlanRunRequest request) {
-        ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
-        try {
-            return planValidated(request, v);
-        } finally {
-            scrub(v);
-        }
+        Validated v = validated(new ValidateRequest(request.config(), request.variables()));
+        Plan plan = planValidated(request, v);
+        return new PlanRunResult(plan, v.config(), v.scrubbed(), v.sources());
     }
 
-    /**
-     * Takes every known secret out of the run's diagnostics (what the engine adds after validation: a node that
-     * cannot be reached at a sensitive address, a transport error that names it).
-     */
-    private static void scrub(ValidateResult v) {
-        if (v.config() != null) {
-            v.diagnostics().redact(v.config().redactor());
-        }
-    }
-
-    private PlanRunResult planValidated(PlanRunRequest request, ValidateResult v) {
+    /** The plan, or null with the reasons in the validation's diagnostics. */
+    private Plan planValidated(PlanRunRequest request, Validated v) {
         Probed p = v.ok() ? readStateAndProbe(request, v, new AtomicBoolean()) : null;
         if (p == null) {
-            return new PlanRunResult(null, v.config(), v.diagnostics(), v.sources());
+            return null;
         }
-        Plan plan = Differ.plan(v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
+        return Differ.plan(v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
                 Version.current());
-        return new PlanRunResult(plan, v.config(), v.diagnostics(), v.sources());
     }
 
     /** What plan and drift work from: the state as read without the lock, its hasher, and every node's probe. */
@@ -99,7 +114,7 @@ public final class Pictl {
      * Reads the state without the lock (never writing it or its key) and probes every node of a valid description;
      * null, with the reasons added to the validation's diagnostics, when the state or the node targets are bad.
      */
-    private static Probed readStateAndProbe(PlanRunRequest request, ValidateResult v, AtomicBoolean cancelled) {
+    private static Probed readStateAndProbe(PlanRunRequest request, Validated v, AtomicBoolean cancelled) {
         Config config = v.config();
         Diagnostics diags = v.diagnostics();
         StateStore store = StateStore.at(statePath(request), Version.current());
@@ -131,18 +146,16 @@ public final class Pictl {
      */
     public DriftRunResult drift(DriftRunRequest request) {
         PlanRunRequest run = request.run().withoutRebootWait(); // drift reports what it sees, never waits
-        ValidateResult v = validate(new ValidateRequest(run.config(), run.variables()));
-        try {
-            return driftValidated(request, run, v);
-        } finally {
-            scrub(v);
-        }
+        Validated v = validated(new ValidateRequest(run.config(), run.variables()));
+        DriftReport report = driftValidated(request, run, v);
+        return new DriftRunResult(report, v.config(), v.scrubbed(), v.sources());
     }
 
-    private DriftRunResult driftValidated(DriftRunRequest request, PlanRunRequest run, ValidateResult v) {
+    /** The report, or null with the reasons in the validation's diagnostics. */
+    private DriftReport driftValidated(DriftRunRequest request, PlanRunRequest run, Validated v) {
         Probed p = v.ok() ? readStateAndProbe(run, v, new AtomicBoolean()) : null;
         if (p == null) {
-            return new DriftRunResult(null, v.config(), v.diagnostics(), v.sources());
+            return null;
         }
         Config config = v.config();
         Plan plan = Differ.plan(config, v.graph(), p.probes(), p.state(), p.hasher(), new PlanRequest(
@@ -155,9 +168,8 @@ public final class Pictl {
                 request.failOnHealth() || config.drift().failOnHealth());
         DriftReport.StateInfo info = new DriftReport.StateInfo(statePath(run).toString(), p.state().exists(),
                 p.state().lineage(), p.state().serial());
-        DriftReport report = DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
+        return DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
                 Version.current());
-        return new DriftRunResult(report, config, v.diagnostics(), v.sources());
     }
 
     /**
@@ -167,16 +179,13 @@ public final class Pictl {
      * towards nodes and the state. Never throws for bad input or an unreachable node.
      */
     public KubeconfigResult kubeconfig(KubeconfigRequest request) {
-        ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
+        Validated v = validated(new ValidateRequest(request.config(), request.variables()));
         if (!v.ok()) {
             return new KubeconfigResult(null, v.diagnostics(), v.sources());
         }
-        try {
-            return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
-                    request.targets().transport(request.transport()));
-        } finally {
-            scrub(v);
-        }
+        KubeconfigResult.Written written = KubeconfigOperation.run(request, v.config(), v.diagnostics(),
+                request.targets().transport(request.transport()));
+        return new KubeconfigResult(written, v.scrubbed(), v.sources());
     }
 
     /**
@@ -187,18 +196,19 @@ public final class Pictl {
      */
     public ApplyRunResult apply(ApplyRunRequest request) {
         PlanRunRequest pr = request.planRun();
-        ValidateResult v = validate(new ValidateRequest(pr.config(), pr.variables()));
-        try {
-            return applyValidated(request, pr, v);
-        } finally {
-            scrub(v);
-        }
+        Validated v = validated(new ValidateRequest(pr.config(), pr.variables()));
+        Applied a = applyValidated(request, pr, v);
+        return new ApplyRunResult(a.plan(), a.result(), a.approved(), v.scrubbed(), v.sources());
     }
 
-    private ApplyRunResult applyValidated(ApplyRunRequest request, PlanRunRequest pr, ValidateResult v) {
+    /** What {@link ApplyRunResult} holds besides the diagnostics, which are the validation's by then. */
+    private record Applied(Plan plan, ApplyResult result, boolean approved) {
+    }
+
+    private Applied applyValidated(ApplyRunRequest request, PlanRunRequest pr, Validated v) {
         Diagnostics diags = v.diagnostics();
         if (!v.ok()) {
-            return new ApplyRunResult(null, null, true, diags, v.sources());
+            return new Applied(null, null, true);
         }
         Config config = v.config();
         StateStore store = StateStore.at(statePath(pr), Version.current());
@@ -213,7 +223,7 @@ public final class Pictl {
                 saved = readSaved(request.planFile(), pr.targets().commandFlag(pr.config()), store, state,
                         config, diags);
                 if (saved == null) {
-                    return new ApplyRunResult(null, null, true, diags, v.sources());
+                    return new Applied(null, null, true);
                 }
                 planRequest = replanRequest(saved.plan());
             }
@@ -221,7 +231,7 @@ public final class Pictl {
             NodeTargets targets = pr.targets().resolve(config);
             diags.addAll(targets.diagnostics());
             if (!targets.ok()) {
-                return new ApplyRunResult(null, null, true, diags, v.sources());
+                return new Applied(null, null, true);
             }
             try (Transport transport = new SshTransport(transportSettings(pr))) {
                 Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, request.cancelled());
@@ -231,18 +241,18 @@ public final class Pictl {
                 Plan plan = fresh;
                 if (saved != null && !checkFresh(request.planFile(), pr.targets().commandFlag(pr.config()), saved,
                         fresh, diags)) {
-                    return new ApplyRunResult(null, null, true, diags, v.sources());
+                    return new Applied(null, null, true);
                 }
                 if (plan.hasErrors()) {
-                    return new ApplyRunResult(plan, null, true, diags, v.sources());
+                    return new Applied(plan, null, true);
                 }
                 boolean adoption = plan.changes().stream().anyMatch(c -> !c.isChange()
                         && state.resource(c.address()).isEmpty());
                 if (!plan.hasChanges() && !adoption) {
-                    return new ApplyRunResult(plan, null, true, diags, v.sources());
+                    return new Applied(plan, null, true);
                 }
                 if (request.planFile() == null && plan.hasChanges() && !request.approver().approve(plan, v.sources())) {
-                    return new ApplyRunResult(plan, null, false, diags, v.sources());
+                    return new Applied(plan, null, false);
                 }
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
                 // Nodes only the state still knows: their resources are planned for deletion, which needs the board.
@@ -251,11 +261,11 @@ public final class Pictl {
                         request.hook(), c -> Differ.reveal(c, config, probes, state, hasher));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
-                return new ApplyRunResult(plan, result, true, diags, v.sources());
+                return new Applied(plan, result, true);
             }
         } catch (StateException e) {
             diags.add(e.diagnostic());
-            return new ApplyRunResult(null, null, true, diags, v.sources());
+            return new Applied(null, null, true);
         }
     }
 
