@@ -4,7 +4,7 @@ import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.engine.KubeconfigRequest;
 import dev.pictl.engine.KubeconfigResult;
 import dev.pictl.engine.Pictl;
-import dev.pictl.engine.SimulatorDir;
+import dev.pictl.simbridge.SimulatorDir;
 import dev.pictl.transport.TransportSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +71,7 @@ final class KubeconfigCommand implements Callable<Integer> {
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
         Path simDir = sim.simDir(ctx, common.configPath(ctx));
         KubeconfigResult r = new Pictl().kubeconfig(new KubeconfigRequest(common.configPath(ctx),
-                common.variables(ctx, false), simDir, settings, context,
+                common.variables(ctx, false), SimOptions.targets(simDir), settings, context,
                 display == null ? null : ctx.workDir().resolve(display), merge, READ_TIMEOUT));
         DiagnosticsView.text(r.diagnostics(), r.sources(), common.color(ctx), ctx.err());
         if (!r.ok()) {

@@ -1,5 +1,6 @@
 package dev.pictl.cli;
 
+import dev.pictl.engine.TargetResolver;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +32,8 @@ public final class NodeOptions {
         return state == null ? null : ctx.workDir().resolve(state);
     }
 
-    Path simDir(CliContext ctx, Path configPath) {
-        return sim.simDir(ctx, configPath);
+    /** Where the nodes are reached: {@code --sim}'s simulator, else the description's addresses. */
+    TargetResolver targets(CliContext ctx, Path configPath) {
+        return sim.targets(ctx, configPath);
     }
 }

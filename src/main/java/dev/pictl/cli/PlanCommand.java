@@ -169,7 +169,7 @@ final class PlanCommand implements Callable<Integer> {
                 Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home"))),
                 ctx.env().getOrDefault("USER", System.getProperty("user.name", "pi")), null);
         return new PlanRunRequest(common.configPath(ctx), common.variables(ctx, requireValues),
-                nodes.statePath(ctx), nodes.simDir(ctx, common.configPath(ctx)), planRequest, nodes.parallelism, settings,
+                nodes.statePath(ctx), nodes.targets(ctx, common.configPath(ctx)), planRequest, nodes.parallelism, settings,
                 Duration.ofSeconds(nodes.probeTimeoutSeconds), rebootTimeout, line -> {
                     ctx.err().println(line);
                     ctx.err().flush();

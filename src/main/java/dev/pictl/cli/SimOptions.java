@@ -1,6 +1,8 @@
 package dev.pictl.cli;
 
-import dev.pictl.engine.SimulatorDir;
+import dev.pictl.engine.TargetResolver;
+import dev.pictl.simbridge.SimulatorDir;
+import dev.pictl.simbridge.SimulatorTargets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,19 @@ public final class SimOptions {
             return ctx.workDir().resolve(env);
         }
         return sim ? SimulatorDir.beside(configPath) : null;
+    }
+
+    /**
+     * Where the engine reaches the nodes: the simulator of {@link #simDir} when there is one, else the description's
+     * own addresses. The CLI is where this is chosen; the engine only sees the {@link TargetResolver}.
+     */
+    TargetResolver targets(CliContext ctx, Path configPath) {
+        return targets(simDir(ctx, configPath));
+    }
+
+    /** The simulator in {@code simDir}, or the description's own addresses when it is null. */
+    static TargetResolver targets(Path simDir) {
+        return simDir == null ? TargetResolver.description() : SimulatorTargets.at(simDir);
     }
 
     /**

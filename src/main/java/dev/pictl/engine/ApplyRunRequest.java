@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What {@code pictl apply} needs.
  *
- * @param planRun   the plan options (configuration, variables, state, simulator, mode, targets, transport)
+ * @param planRun   the plan options (configuration, variables, state, node targets, mode, --target, transport)
  * @param planFile  a saved plan to execute exactly, or null to plan now and ask
  * @param options   walker and executor options
  * @param executors the executor of each resource type

@@ -11,11 +11,17 @@ import java.util.Map;
  * @param plan        the plan that was (or would have been) applied; null if none could be made
  * @param result      what applying did; null when nothing was applied (errors, no changes, not approved)
  * @param approved    false when the person said no
- * @param diagnostics configuration, state, staleness and plan errors
+ * @param diagnostics configuration, state, staleness and plan errors (a {@link Diagnostics#snapshot}: the
+ *                    record is immutable)
  * @param sources     file texts for snippets
  */
 public record ApplyRunResult(Plan plan, ApplyResult result, boolean approved, Diagnostics diagnostics,
                              Map<String, String> sources) {
+    public ApplyRunResult {
+        diagnostics = diagnostics.snapshot();
+        sources = Results.frozen(sources);
+    }
+
     public boolean ok() {
         return !diagnostics.hasErrors() && (plan == null || !plan.hasErrors()) && approved
                 && (result == null || result.ok());

@@ -21,7 +21,6 @@ import dev.pictl.transport.ssh.SshTransport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *                or holds other entries and there is no --merge
  * the node    ─▶ one command as root: cat "${PICTL_ROOT:-}/etc/rancher/k3s/k3s.yaml" (exit 3: k3s installed but no
  *                file yet; exit 4: no k3s)
- *             ─▶ Kubeconfig.forContext(name, https://ADDRESS:6443) (a simulated board: its loopback address)
+ *             ─▶ Kubeconfig.forContext(name, https://ADDRESS:6443) (ADDRESS: TargetResolver.clientHost; a simulated
+ *                board's loopback address)
  * --file      ─▶ read it again (it may have changed meanwhile), merge, write atomically with mode 0600
  * </pre>
  *
@@ -62,21 +62,23 @@ final class KubeconfigOperation {
     private final KubeconfigRequest request;
     private final Config config;
     private final Diagnostics diags;
-    private final Map<String, String> sources;
 
-    private KubeconfigOperation(KubeconfigRequest request, Config config, Diagnostics diags, Map<String, String> sources) {
+    private KubeconfigOperation(KubeconfigRequest request, Config config, Diagnostics diags) {
         this.request = request;
         this.config = config;
         this.diags = diags;
-        this.sources = sources;
     }
 
-    static KubeconfigResult run(KubeconfigRequest request, Config config, Diagnostics diags, Map<String, String> sources,
-                                TransportSettings settings) {
-        return new KubeconfigOperation(request, config, diags, sources).run(settings);
+    /**
+     * What was written, or null with the reasons added to {@code diags} (the caller makes the result from both once
+     * they are complete).
+     */
+    static KubeconfigResult.Written run(KubeconfigRequest request, Config config, Diagnostics diags,
+                                        TransportSettings settings) {
+        return new KubeconfigOperation(request, config, diags).run(settings);
     }
 
-    private KubeconfigResult run(TransportSettings settings) {
+    private KubeconfigResult.Written run(TransportSettings settings) {
         List<ResourceInstance> servers = config.ofType("k3s_server");
         if (servers.isEmpty()) {
             return fail("the description has no k3s_server",
@@ -105,15 +107,15 @@ final class KubeconfigOperation {
             return failed(); // refused before connecting: nothing on the node is worth reading for it
         }
 
-        NodeTargets targets = NodeTargets.of(only(node), request.simDir());
+        NodeTargets targets = request.targets().resolve(only(node));
         diags.addAll(targets.diagnostics());
         NodeTarget target = targets.byNode().get(node);
         if (!targets.ok() || target == null) {
             return failed();
         }
-        // Under a simulator, the board's loopback address: the simulator opens no API port, so kubectl gets
-        // "connection refused" on this machine rather than reaching the description's real address.
-        String url = Kubeconfig.serverUrl(request.simDir() != null ? target.host() : ((Value.Str) address).value(),
+        // The node's address, or where the resolver reaches the node instead (under a simulator, the board's
+        // loopback address, so that kubectl never reaches the description's real address).
+        String url = Kubeconfig.serverUrl(request.targets().clientHost(target, ((Value.Str) address).value()),
                 apiPort(server));
         // What the summary line shows: the file needs the address, a person reading the output does not.
         String shownUrl = address.holdsSensitive() ? Kubeconfig.serverUrl(dev.pictl.diag.Redactor.SHOWN, apiPort(server))
@@ -239,9 +241,9 @@ final class KubeconfigOperation {
         }
     }
 
-    /** How a suggested command reaches the same simulator ({@link SimulatorDir#flag}). */
+    /** How a suggested command reaches the same nodes ({@link TargetResolver#commandFlag}). */
     private String sim() {
-        return SimulatorDir.flag(request.simDir(), request.config());
+        return request.targets().commandFlag(request.config());
     }
 
     private static String sentence(String hint) {
@@ -278,16 +280,16 @@ final class KubeconfigOperation {
                 config.clusterName(), config.drift());
     }
 
-    private KubeconfigResult fail(String summary, String detail) {
+    private KubeconfigResult.Written fail(String summary, String detail) {
         diags.add(new Diagnostic(Severity.ERROR, summary, detail, null));
         return failed();
     }
 
-    private KubeconfigResult failed() {
-        return new KubeconfigResult(null, diags, sources);
+    private static KubeconfigResult.Written failed() {
+        return null;
     }
 
-    private KubeconfigResult done(KubeconfigResult.Written written) {
-        return new KubeconfigResult(written, diags, sources);
+    private static KubeconfigResult.Written done(KubeconfigResult.Written written) {
+        return written;
     }
 }

@@ -8,10 +8,14 @@ import java.util.Map;
  * The outcome of {@code pictl kubeconfig}.
  *
  * @param written     what was written, or null when there were errors (nothing was written then)
- * @param diagnostics every problem found
+ * @param diagnostics every problem found (a {@link Diagnostics#snapshot}: the record is immutable)
  * @param sources     file name → text, for rendering source snippets
  */
 public record KubeconfigResult(Written written, Diagnostics diagnostics, Map<String, String> sources) {
+    public KubeconfigResult {
+        diagnostics = diagnostics.snapshot();
+        sources = Results.frozen(sources);
+    }
 
     public boolean ok() {
         return written != null && !diagnostics.hasErrors();

@@ -2,15 +2,11 @@ package dev.pictl.engine;
 
 import dev.pictl.config.Config;
 import dev.pictl.diag.Diagnostic;
-import dev.pictl.diag.Severity;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
-import dev.pictl.sim.ClusterSpec;
-import dev.pictl.sim.NodeSpec;
 import dev.pictl.transport.HostKeyPolicy;
 import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.SudoMode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +47,8 @@ import java.util.regex.Pattern;
  * ({@link SudoMode#WITH_PASSWORD}, which tries {@code sudo -n} first and never sends a password that is not
  * needed); {@code sudo = false} means the login user is root already ({@link SudoMode#NONE}).
  *
- * <p>{@link #forSimulator} is the overlay for the built-in simulated cluster: the same nodes, pointed at their
- * simulated SSH endpoints.
+ * <p>These are the targets of {@link TargetResolver#description()}; another {@link TargetResolver} (the CLI's
+ * {@code --sim}) builds the same record from elsewhere.
  *
  * @param targets     one per node of the description that could be resolved, in declaration order
  * @param diagnostics problems (errors, and warnings such as an advertised address that differs)
@@ -88,100 +84,6 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
         List<Diagnostic> diags = new ArrayList<>();
         for (ResourceInstance node : config.ofType("node")) {
             resolve(node, config.sshDefaults(), base, home, diags).ifPresent(out::add);
-        }
-        return new NodeTargets(out, diags);
-    }
-
-    /**
-     * The targets pictl reaches for {@code config}: {@link #from} without a simulator ({@code simDir} null); with
-     * one, {@link #forSimulator} once its fleet is known to run (asked through its control port, on 127.0.0.1). A
-     * stopped fleet, or a stopped one whose boards' addresses something else answers on (another simulator, from
-     * another directory), is one error and no targets: no board is contacted (see {@link SimulatorDir}).
-     */
-    public static NodeTargets of(Config config, Path simDir) {
-        if (simDir == null) {
-            return from(config);
-        }
-        NodeTargets t = forSimulator(config, simDir);
-        Path dir = simDir.toAbsolutePath().normalize();
-        ClusterSpec spec;
-        try {
-            spec = ClusterSpec.read(dir.resolve("cluster.json"));
-        } catch (IOException | RuntimeException e) {
-            return t; // forSimulator has said why
-        }
-        Diagnostic stopped = SimulatorDir.notRunning(dir, config.location(), spec);
-        return stopped == null ? t : new NodeTargets(List.of(), List.of(stopped));
-    }
-
-    /**
-     * The simulator overlay: every node of {@code config} pointed at the simulated board of the same name in the
-     * simulator state directory {@code simDir} ({@code cluster.json}, {@code id_ed25519}, {@code known_hosts}):
-     * host and port are the board's loopback endpoint, the key and known_hosts the simulator's, host keys
-     * strict, sudo passwordless (or with a password for a board that has one), no jump host (a
-     * {@code ProxyJump} in {@code ~/.ssh/config} is ignored). A node the simulator does not have is an error; a
-     * board whose advertised address differs from the node's {@code address} is a warning, because k3s-side
-     * addresses (server URL, node-ip) would then not match. Reads files only; {@link #of} also checks that the
-     * fleet runs.
-     */
-    public static NodeTargets forSimulator(Config config, Path simDir) {
-        List<Diagnostic> diags = new ArrayList<>();
-        Path dir = simDir.toAbsolutePath().normalize();
-        Path json = dir.resolve("cluster.json");
-        if (!Files.isDirectory(dir)) {
-            diags.add(new Diagnostic(Severity.ERROR, "no simulator in " + dir,
-                    dir + " does not exist. Start a simulator from this description with '"
-                            + SimulatorDir.startCommand(dir, config.location(), null) + "'.", null));
-            return new NodeTargets(List.of(), diags);
-        }
-        if (!Files.isRegularFile(json)) {
-            diags.add(new Diagnostic(Severity.ERROR, dir + " is not a simulator directory",
-                    "It has no cluster.json, which 'pictl sim start' writes. --sim=DIR and PICTL_SIM_DIR name the "
-                            + "directory a simulator was started in ('pictl sim start --dir DIR'); a bare --sim "
-                            + "uses " + SimulatorDir.beside(config.location()) + ", beside the configuration.", null));
-            return new NodeTargets(List.of(), diags);
-        }
-        ClusterSpec spec;
-        try {
-            spec = ClusterSpec.read(json);
-        } catch (IOException | RuntimeException e) {
-            diags.add(new Diagnostic(Severity.ERROR, "cannot read the simulated cluster " + json,
-                    "It is not a valid cluster.json: " + firstLine(e) + ". Stop the simulator, remove " + dir
-                            + " and start it again with '" + SimulatorDir.startCommand(dir, config.location(), null)
-                            + "'.", null));
-            return new NodeTargets(List.of(), diags);
-        }
-        Map<String, NodeSpec> boards = new LinkedHashMap<>();
-        spec.nodes().forEach(n -> boards.put(n.name(), n));
-        Path key = dir.resolve("id_ed25519");
-        Path knownHosts = dir.resolve("known_hosts");
-        List<NodeTarget> out = new ArrayList<>();
-        for (ResourceInstance node : config.ofType("node")) {
-            String name = node.address().name();
-            NodeSpec board = boards.get(name);
-            if (board == null) {
-                diags.add(Diagnostic.error(node.headerRange(), "node \"" + name + "\" is not in the simulated cluster",
-                        "The simulator in " + dir + " has " + (boards.isEmpty() ? "no nodes" : "the nodes "
-                                + String.join(", ", boards.keySet())) + ". Restart it from this description: "
-                                + "'pictl sim stop --dir " + SimulatorDir.shellWord(dir.toString()) + "', then '"
-                                + SimulatorDir.startCommand(dir, config.location(), spec) + "'."));
-                continue;
-            }
-            String address = node.string("address");
-            if (board.advertisedAddress() != null && address != null && !address.equals(board.advertisedAddress())) {
-                diags.add(Diagnostic.warning(node.rangeOf("address"), "node \"" + name + "\" has address " + address
-                                + " but its simulated board advertises " + board.advertisedAddress(),
-                        "pictl connects to the board all the same, but k3s server URLs and node-ip values built from "
-                                + "this address will not reach it. Restart the simulator from this description."));
-            }
-            out.add(new NodeTarget(name, board.address(), board.port(), board.user(), key, knownHosts,
-                    HostKeyPolicy.STRICT, board.sudoPassword() == null ? SudoMode.PASSWORDLESS : SudoMode.WITH_PASSWORD,
-                    "none", null));
-        }
-        if (!Files.isRegularFile(key) || !Files.isRegularFile(knownHosts)) {
-            diags.add(new Diagnostic(Severity.ERROR, "the simulated cluster in " + dir + " has not been started yet",
-                    "Its key (id_ed25519) and known_hosts are written when it first starts: run '"
-                            + SimulatorDir.startCommand(dir, config.location(), spec) + "'.", null));
         }
         return new NodeTargets(out, diags);
     }
@@ -326,11 +228,5 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
     static Path configDir(Config config) {
         Path loc = config.location().toAbsolutePath().normalize();
         return Files.isDirectory(loc) || loc.getParent() == null ? loc : loc.getParent();
-    }
-
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

@@ -23,19 +23,12 @@ import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.types.ResourceTypes;
 import dev.pictl.resource.ResourceInstance;
-import dev.pictl.resource.Value;
-import dev.pictl.sim.ClusterSpec;
-import dev.pictl.sim.NodeSpec;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
-import dev.pictl.state.ResourceState;
 import dev.pictl.state.StateException;
 import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
-import dev.pictl.transport.HostKeyPolicy;
 import dev.pictl.transport.NodeTarget;
-import dev.pictl.transport.Secrets;
-import dev.pictl.transport.SudoMode;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportSettings;
 import dev.pictl.transport.ssh.SshTransport;
@@ -66,8 +59,36 @@ public final class Pictl {
      * problem is in the result's diagnostics.
      */
     public ValidateResult validate(ValidateRequest request) {
+        Validated v = validated(request);
+        return new ValidateResult(v.config(), v.graph(), v.diagnostics(), v.sources());
+    }
+
+    /**
+     * A validation whose diagnostics are still being collected: each operation adds what it finds after
+     * validation, then makes its result, which holds a snapshot (results never change after they are returned).
+     */
+    private record Validated(Config config, ResourceGraph graph, Diagnostics diagnostics, Map<String, String> sources) {
+        boolean ok() {
+            return !diagnostics.hasErrors() && graph != null;
+        }
+
+        /**
+         * The diagnostics with every known secret taken out (what the engine adds after validation: a node that
+         * cannot be reached at a sensitive address, a transport error that names it); called once, just before the
+         * result is made.
+         */
+        Diagnostics scrubbed() {
+            if (config != null) {
+                diagnostics.redact(config.redactor());
+            }
+            return diagnostics;
+        }
+    }
+
+    private Validated validated(ValidateRequest request) {
         LoadResult load = ConfigLoader.load(request.config(), request.variables(), types.catalog());
-        Diagnostics diags = load.diagnostics();
+        Diagnostics diags = new Diagnostics();
+        diags.addAll(load.diagnostics());
         ResourceGraph graph = null;
         if (load.config() != null) {
             graph = GraphBuilder.build(load.config().instances(), diags);
@@ -75,7 +96,7 @@ public final class Pictl {
                 graph = null;
             }
         }
-        return new ValidateResult(load.config(), graph, diags, load.sources());
+        return new Validated(load.config(), graph, diags, load.sources());
     }
 
     /**
@@ -83,32 +104,19 @@ public final class Pictl {
      * one round trip each, and diffs. Never throws for bad input or unreachable nodes; plan never writes state.
      */
     public PlanRunResult plan(PlanRunRequest request) {
-        ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
-        try {
-            return planValidated(request, v);
-        } finally {
-            scrub(v);
-        }
+        Validated v = validated(new ValidateRequest(request.config(), request.variables()));
+        Plan plan = planValidated(request, v);
+        return new PlanRunResult(plan, v.config(), v.scrubbed(), v.sources());
     }
 
-    /**
-     * Takes every known secret out of the run's diagnostics (what the engine adds after validation: a node that
-     * cannot be reached at a sensitive address, a transport error that names it).
-     */
-    private static void scrub(ValidateResult v) {
-        if (v.config() != null) {
-            v.diagnostics().redact(v.config().redactor());
-        }
-    }
-
-    private PlanRunResult planValidated(PlanRunRequest request, ValidateResult v) {
+    /** The plan, or null with the reasons in the validation's diagnostics. */
+    private Plan planValidated(PlanRunRequest request, Validated v) {
         Probed p = v.ok() ? readStateAndProbe(request, v, new AtomicBoolean()) : null;
         if (p == null) {
-            return new PlanRunResult(null, v.config(), v.diagnostics(), v.sources());
+            return null;
         }
-        Plan plan = Differ.plan(types.kinds(), v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
+        return Differ.plan(types.kinds(), v.config(), v.graph(), p.probes(), p.state(), p.hasher(), request.plan(),
                 Version.current());
-        return new PlanRunResult(plan, v.config(), v.diagnostics(), v.sources());
     }
 
     /** What plan and drift work from: the state as read without the lock, its hasher, and every node's probe. */
@@ -119,7 +127,7 @@ public final class Pictl {
      * Reads the state without the lock (never writing it or its key) and probes every node of a valid description;
      * null, with the reasons added to the validation's diagnostics, when the state or the node targets are bad.
      */
-    private Probed readStateAndProbe(PlanRunRequest request, ValidateResult v, AtomicBoolean cancelled) {
+    private Probed readStateAndProbe(PlanRunRequest request, Validated v, AtomicBoolean cancelled) {
         Config config = v.config();
         Diagnostics diags = v.diagnostics();
         StateStore store = StateStore.at(statePath(request), Version.current());
@@ -133,7 +141,7 @@ public final class Pictl {
             diags.add(e.diagnostic());
             return null;
         }
-        NodeTargets targets = NodeTargets.of(config, request.simDir());
+        NodeTargets targets = request.targets().resolve(config);
         diags.addAll(targets.diagnostics());
         if (!targets.ok()) {
             return null;
@@ -151,18 +159,16 @@ public final class Pictl {
      */
     public DriftRunResult drift(DriftRunRequest request) {
         PlanRunRequest run = request.run().withoutRebootWait(); // drift reports what it sees, never waits
-        ValidateResult v = validate(new ValidateRequest(run.config(), run.variables()));
-        try {
-            return driftValidated(request, run, v);
-        } finally {
-            scrub(v);
-        }
+        Validated v = validated(new ValidateRequest(run.config(), run.variables()));
+        DriftReport report = driftValidated(request, run, v);
+        return new DriftRunResult(report, v.config(), v.scrubbed(), v.sources());
     }
 
-    private DriftRunResult driftValidated(DriftRunRequest request, PlanRunRequest run, ValidateResult v) {
+    /** The report, or null with the reasons in the validation's diagnostics. */
+    private DriftReport driftValidated(DriftRunRequest request, PlanRunRequest run, Validated v) {
         Probed p = v.ok() ? readStateAndProbe(run, v, new AtomicBoolean()) : null;
         if (p == null) {
-            return new DriftRunResult(null, v.config(), v.diagnostics(), v.sources());
+            return null;
         }
         Config config = v.config();
         Plan plan = Differ.plan(types.kinds(), config, v.graph(), p.probes(), p.state(), p.hasher(), new PlanRequest(
@@ -175,9 +181,8 @@ public final class Pictl {
                 request.failOnHealth() || config.drift().failOnHealth());
         DriftReport.StateInfo info = new DriftReport.StateInfo(statePath(run).toString(), p.state().exists(),
                 p.state().lineage(), p.state().serial());
-        DriftReport report = DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
+        return DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
                 Version.current());
-        return new DriftRunResult(report, config, v.diagnostics(), v.sources());
     }
 
     /**
@@ -187,16 +192,13 @@ public final class Pictl {
      * towards nodes and the state. Never throws for bad input or an unreachable node.
      */
     public KubeconfigResult kubeconfig(KubeconfigRequest request) {
-        ValidateResult v = validate(new ValidateRequest(request.config(), request.variables()));
+        Validated v = validated(new ValidateRequest(request.config(), request.variables()));
         if (!v.ok()) {
             return new KubeconfigResult(null, v.diagnostics(), v.sources());
         }
-        try {
-            return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
-                    transportSettings(request.simDir(), request.transport()));
-        } finally {
-            scrub(v);
-        }
+        KubeconfigResult.Written written = KubeconfigOperation.run(request, v.config(), v.diagnostics(),
+                request.targets().transport(request.transport()));
+        return new KubeconfigResult(written, v.scrubbed(), v.sources());
     }
 
     /**
@@ -207,18 +209,19 @@ public final class Pictl {
      */
     public ApplyRunResult apply(ApplyRunRequest request) {
         PlanRunRequest pr = request.planRun();
-        ValidateResult v = validate(new ValidateRequest(pr.config(), pr.variables()));
-        try {
-            return applyValidated(request, pr, v);
-        } finally {
-            scrub(v);
-        }
+        Validated v = validated(new ValidateRequest(pr.config(), pr.variables()));
+        Applied a = applyValidated(request, pr, v);
+        return new ApplyRunResult(a.plan(), a.result(), a.approved(), v.scrubbed(), v.sources());
     }
 
-    private ApplyRunResult applyValidated(ApplyRunRequest request, PlanRunRequest pr, ValidateResult v) {
+    /** What {@link ApplyRunResult} holds besides the diagnostics, which are the validation's by then. */
+    private record Applied(Plan plan, ApplyResult result, boolean approved) {
+    }
+
+    private Applied applyValidated(ApplyRunRequest request, PlanRunRequest pr, Validated v) {
         Diagnostics diags = v.diagnostics();
         if (!v.ok()) {
-            return new ApplyRunResult(null, null, true, diags, v.sources());
+            return new Applied(null, null, true);
         }
         Config config = v.config();
         StateStore store = StateStore.at(statePath(pr), Version.current());
@@ -230,18 +233,18 @@ public final class Pictl {
             PlanCodec.Saved saved = null;
             PlanRequest planRequest = pr.plan();
             if (request.planFile() != null) {
-                saved = readSaved(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), store, state,
+                saved = readSaved(request.planFile(), pr.targets().commandFlag(pr.config()), store, state,
                         config, diags);
                 if (saved == null) {
-                    return new ApplyRunResult(null, null, true, diags, v.sources());
+                    return new Applied(null, null, true);
                 }
                 planRequest = replanRequest(saved.plan());
             }
             SecretHasher hasher = lock.secretHasher();
-            NodeTargets targets = NodeTargets.of(config, pr.simDir());
+            NodeTargets targets = pr.targets().resolve(config);
             diags.addAll(targets.diagnostics());
             if (!targets.ok()) {
-                return new ApplyRunResult(null, null, true, diags, v.sources());
+                return new Applied(null, null, true);
             }
             try (Transport transport = new SshTransport(transportSettings(pr))) {
                 Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, request.cancelled());
@@ -249,91 +252,34 @@ public final class Pictl {
                 // A saved plan runs only when a fresh plan is the same in every field; then the fresh one runs (its
                 // values are derived again from the description, the state and the nodes, never read from a file).
                 Plan plan = fresh;
-                if (saved != null && !checkFresh(request.planFile(), SimulatorDir.flag(pr.simDir(), pr.config()), saved,
+                if (saved != null && !checkFresh(request.planFile(), pr.targets().commandFlag(pr.config()), saved,
                         fresh, diags)) {
-                    return new ApplyRunResult(null, null, true, diags, v.sources());
+                    return new Applied(null, null, true);
                 }
                 if (plan.hasErrors()) {
-                    return new ApplyRunResult(plan, null, true, diags, v.sources());
+                    return new Applied(plan, null, true);
                 }
                 boolean adoption = plan.changes().stream().anyMatch(c -> !c.isChange()
                         && state.resource(c.address()).isEmpty());
                 if (!plan.hasChanges() && !adoption) {
-                    return new ApplyRunResult(plan, null, true, diags, v.sources());
+                    return new Applied(plan, null, true);
                 }
                 if (request.planFile() == null && plan.hasChanges() && !request.approver().approve(plan, v.sources())) {
-                    return new ApplyRunResult(plan, null, false, diags, v.sources());
+                    return new Applied(plan, null, false);
                 }
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
-                reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
+                // Nodes only the state still knows: their resources are planned for deletion, which needs the board.
+                reach.putAll(pr.targets().formerNodes(config, state, reach.keySet()));
                 ApplyContext ctx = new ApplyContext(transport, reach, config, types.kinds(), hasher, request.options(),
                         request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
-                return new ApplyRunResult(plan, result, true, diags, v.sources());
+                return new Applied(plan, result, true);
             }
         } catch (StateException e) {
             diags.add(e.diagnostic());
-            return new ApplyRunResult(null, null, true, diags, v.sources());
+            return new Applied(null, null, true);
         }
-    }
-
-    /**
-     * Targets for nodes only the state still knows (dropped from the description; their resources are planned for
-     * deletion, which needs the board: drain, uninstall, remove pictl's changes): the simulated board of that name,
-     * or else the address recorded in the state's {@code node} entry with the top-level {@code ssh} settings. A node
-     * with neither stays without a target, and its deletes fail saying so.
-     */
-    static Map<String, NodeTarget> formerNodeTargets(Config config, State state, java.util.Set<String> known,
-                                                     Path simDir) {
-        Map<String, NodeSpec> boards = new LinkedHashMap<>();
-        Path dir = simDir == null ? null : simDir.toAbsolutePath().normalize();
-        if (dir != null) {
-            try {
-                ClusterSpec.read(dir.resolve("cluster.json")).nodes().forEach(b -> boards.put(b.name(), b));
-            } catch (java.io.IOException | RuntimeException e) {
-                return Map.of(); // NodeTargets.forSimulator has reported it already
-            }
-        }
-        Map<String, NodeTarget> out = new LinkedHashMap<>();
-        for (ResourceState r : state.resources()) {
-            String node = r.node();
-            if (node == null || known.contains(node) || out.containsKey(node)) {
-                continue;
-            }
-            if (dir != null) {
-                NodeSpec b = boards.get(node);
-                if (b != null) {
-                    out.put(node, new NodeTarget(node, b.address(), b.port(), b.user(), dir.resolve("id_ed25519"),
-                            dir.resolve("known_hosts"), HostKeyPolicy.STRICT, b.sudoPassword() == null
-                            ? SudoMode.PASSWORDLESS : SudoMode.WITH_PASSWORD, "none", null));
-                }
-                continue;
-            }
-            Object address = state.resources().stream().filter(x -> x.address().type().equals("node")
-                            && x.address().name().equals(node)).findFirst()
-                    .map(x -> x.attributes().get("address")).orElse(null);
-            if (!(address instanceof String host) || host.isBlank()) {
-                continue;
-            }
-            Map<String, Value> ssh = config.sshDefaults();
-            Path base = NodeTargets.configDir(config);
-            Path home = Path.of(System.getProperty("user.home"));
-            String key = str(ssh, "private_key");
-            String knownHosts = str(ssh, "known_hosts");
-            String policy = str(ssh, "host_key_policy");
-            int port = ssh.get("port") instanceof Value.Num n ? n.value().intValue() : 0;
-            out.put(node, new NodeTarget(node, host, port, str(ssh, "user"),
-                    key == null ? null : NodeTargets.path(key, base, home),
-                    knownHosts == null ? null : NodeTargets.path(knownHosts, base, home),
-                    policy == null ? null : policy.equals("accept-new") ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
-                    null, str(ssh, "jump_host"), null));
-        }
-        return out;
-    }
-
-    private static String str(Map<String, Value> values, String name) {
-        return values.get(name) instanceof Value.Str s ? s.value() : null;
     }
 
     /**
@@ -464,16 +410,7 @@ public final class Pictl {
     }
 
     private static TransportSettings transportSettings(PlanRunRequest request) {
-        return transportSettings(request.simDir(), request.transport());
-    }
-
-    /** The simulator's own settings (its known_hosts, no agent, no secrets), else the given ones. */
-    private static TransportSettings transportSettings(Path simDir, TransportSettings given) {
-        return simDir != null || given == null
-                ? TransportSettings.isolated(simDir != null ? simDir.resolve("known_hosts")
-                        : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"),
-                        System.getProperty("user.name", "pi"), Secrets.none())
-                : given;
+        return request.targets().transport(request.transport());
     }
 
     /** The state file: the request's, or pictl.state.json beside the configuration. */

@@ -14,36 +14,37 @@ import java.util.function.Consumer;
  * @param config      the configuration file or directory
  * @param variables   variable inputs (values required)
  * @param statePath   the state file, or null for {@code pictl.state.json} beside the configuration
- * @param simDir      the simulator's state directory to reach nodes through, or null for the real nodes
+ * @param targets     where the nodes are reached ({@link TargetResolver}); null for the description's own addresses
  * @param plan        mode, targets, replacements
  * @param parallelism how many nodes are connected to and probed at once
- * @param transport   SSH settings (ignored with a simulator, which brings its own key and known_hosts)
+ * @param transport   SSH settings (the resolver may replace them: a simulator brings its own key and known_hosts)
  * @param probeTimeout the probe command's time limit on each node
  * @param rebootTimeout how long to wait for a board found in its reboot window (see {@link RebootWait}); null:
  *                      never wait (drift)
  * @param notices      where the one line per waited-for board goes ({@code pi-2: rebooting (...); waiting up to
  *                     600 s})
  */
-public record PlanRunRequest(Path config, VariableInputs variables, Path statePath, Path simDir, PlanRequest plan,
-                             int parallelism, TransportSettings transport, Duration probeTimeout,
+public record PlanRunRequest(Path config, VariableInputs variables, Path statePath, TargetResolver targets,
+                             PlanRequest plan, int parallelism, TransportSettings transport, Duration probeTimeout,
                              Duration rebootTimeout, Consumer<String> notices) {
     public PlanRunRequest {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(variables, "variables");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(probeTimeout, "probeTimeout");
+        targets = targets == null ? TargetResolver.description() : targets;
         notices = notices == null ? line -> { } : notices;
     }
 
     /** A request that never waits for a rebooting board and prints nothing while probing. */
-    public PlanRunRequest(Path config, VariableInputs variables, Path statePath, Path simDir, PlanRequest plan,
-                          int parallelism, TransportSettings transport, Duration probeTimeout) {
-        this(config, variables, statePath, simDir, plan, parallelism, transport, probeTimeout, null, null);
+    public PlanRunRequest(Path config, VariableInputs variables, Path statePath, TargetResolver targets,
+                          PlanRequest plan, int parallelism, TransportSettings transport, Duration probeTimeout) {
+        this(config, variables, statePath, targets, plan, parallelism, transport, probeTimeout, null, null);
     }
 
     /** The same request, never waiting for a rebooting board. */
     public PlanRunRequest withoutRebootWait() {
-        return new PlanRunRequest(config, variables, statePath, simDir, plan, parallelism, transport, probeTimeout,
+        return new PlanRunRequest(config, variables, statePath, targets, plan, parallelism, transport, probeTimeout,
                 null, notices);
     }
 }

@@ -9,6 +9,7 @@ import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.sim.SimCluster;
 import dev.pictl.sim.SimNode;
+import dev.pictl.simbridge.SimulatorTargets;
 import dev.pictl.transport.RemoteCommand;
 import dev.pictl.transport.Result;
 import dev.pictl.transport.Secrets;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
 /**
  * Benchmark (bench/sim-bench.sh; not a test, it only measures and prints): for each node count, the start-up
  * time of a fresh simulated fleet, then "connect + one command" to every node the way pictl does it — a
- * description of N nodes, {@link NodeTargets#forSimulator}, {@link SshTransport#openAll}, one
+ * description of N nodes, {@link SimulatorTargets#forSimulator}, {@link SshTransport#openAll}, one
  * {@link Session#exec} per node in parallel — with the exec round trips each board counted.
  *
  * <p>System properties: {@code bench.parallel} (connections and commands in flight at once, default 32, as
@@ -84,7 +85,7 @@ public final class TransportBench {
             if (!v.ok()) {
                 throw new IllegalStateException("benchmark description invalid: " + v.diagnostics().sorted());
             }
-            NodeTargets targets = NodeTargets.forSimulator(v.config(), sim);
+            NodeTargets targets = SimulatorTargets.forSimulator(v.config(), sim);
             if (!targets.ok()) {
                 throw new IllegalStateException("overlay failed: " + targets.diagnostics());
             }

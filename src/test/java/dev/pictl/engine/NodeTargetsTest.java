@@ -10,6 +10,7 @@ import dev.pictl.config.VariableInputs;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.NodeSpec;
+import dev.pictl.simbridge.SimulatorTargets;
 import dev.pictl.transport.HostKeyPolicy;
 import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.SudoMode;
@@ -211,7 +212,7 @@ class NodeTargetsTest {
                 NodeSpec.of("pi-server-1", "127.0.1.10", 2222).withAdvertisedAddress("192.168.1.10"),
                 NodeSpec.of("pi-worker-1", "127.0.1.11", 2222).withAdvertisedAddress("192.168.1.11").withSudoPassword("pw"),
                 NodeSpec.of("pi-extra", "127.0.1.12", 2222)));
-        NodeTargets t = NodeTargets.forSimulator(load(TWO_NODES), sim);
+        NodeTargets t = SimulatorTargets.forSimulator(load(TWO_NODES), sim);
         assertEquals(List.of(), t.diagnostics());
         assertEquals(new NodeTarget("pi-server-1", "127.0.1.10", 2222, "pi", sim.resolve("id_ed25519"),
                 sim.resolve("known_hosts"), HostKeyPolicy.STRICT, SudoMode.PASSWORDLESS, null, null)
@@ -223,7 +224,7 @@ class NodeTargetsTest {
     @Test
     void forSimulator_aNodeTheSimulatorLacks_isAnErrorAtItsBlock() throws IOException {
         Path sim = simDir(List.of(NodeSpec.of("pi-server-1", "127.0.1.10", 2222)));
-        NodeTargets t = NodeTargets.forSimulator(load(TWO_NODES), sim);
+        NodeTargets t = SimulatorTargets.forSimulator(load(TWO_NODES), sim);
         assertFalse(t.ok());
         assertEquals(List.of("pi-server-1"), t.targets().stream().map(NodeTarget::node).toList());
         Diagnostic d = t.diagnostics().get(0);
@@ -238,7 +239,7 @@ class NodeTargetsTest {
         Path sim = simDir(List.of(
                 NodeSpec.of("pi-server-1", "127.0.1.10", 2222).withAdvertisedAddress("192.168.1.99"),
                 NodeSpec.of("pi-worker-1", "127.0.1.11", 2222)));
-        NodeTargets t = NodeTargets.forSimulator(load(TWO_NODES), sim);
+        NodeTargets t = SimulatorTargets.forSimulator(load(TWO_NODES), sim);
         assertTrue(t.ok());
         assertEquals(1, t.diagnostics().size());
         assertEquals("node \"pi-server-1\" has address 192.168.1.10 but its simulated board advertises 192.168.1.99",
@@ -247,7 +248,7 @@ class NodeTargetsTest {
 
     @Test
     void forSimulator_withoutASimulator_saysHowToStartOne() throws IOException {
-        NodeTargets t = NodeTargets.forSimulator(load(TWO_NODES), tmp.resolve("nothing"));
+        NodeTargets t = SimulatorTargets.forSimulator(load(TWO_NODES), tmp.resolve("nothing"));
         assertFalse(t.ok());
         assertEquals(List.of(), t.targets());
         Diagnostic d = t.diagnostics().get(0);
@@ -260,7 +261,7 @@ class NodeTargetsTest {
         Path sim = tmp.resolve("broken");
         Files.createDirectories(sim);
         Files.writeString(sim.resolve("cluster.json"), "{\"nodes\": [{\"name\": \"UPPER\"");
-        NodeTargets t = NodeTargets.forSimulator(load(TWO_NODES), sim);
+        NodeTargets t = SimulatorTargets.forSimulator(load(TWO_NODES), sim);
         assertFalse(t.ok());
         assertTrue(t.diagnostics().get(0).summary().startsWith("cannot read the simulated cluster "), t.diagnostics().toString());
     }

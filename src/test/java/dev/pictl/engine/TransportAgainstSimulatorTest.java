@@ -16,6 +16,7 @@ import dev.pictl.sim.Provision;
 import dev.pictl.sim.SimCluster;
 import dev.pictl.sim.SimNode;
 import dev.pictl.sim.Unreachable;
+import dev.pictl.simbridge.SimulatorTargets;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.RemoteCommand;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * pictl's own transport ({@link SshTransport}) against the simulated fleet, reached through the description's
- * nodes and the simulator overlay ({@link NodeTargets#forSimulator}). Everything is checked on the node side
+ * nodes and the simulator overlay ({@link SimulatorTargets#forSimulator}). Everything is checked on the node side
  * as well: round trips counted by the boards, files in their roots, boot ids, host key fingerprints.
  */
 class TransportAgainstSimulatorTest {
@@ -84,7 +85,7 @@ class TransportAgainstSimulatorTest {
         }
         cluster = SimCluster.start(ClusterSpec.of(boards).withRebootDelayMillis(500), tmp.resolve("sim"));
         config = loadConfig(tmp.resolve("cluster"), CLUSTER);
-        NodeTargets t = NodeTargets.forSimulator(config, tmp.resolve("sim"));
+        NodeTargets t = SimulatorTargets.forSimulator(config, tmp.resolve("sim"));
         assertEquals(List.of(), t.diagnostics());
         targets = t.targets();
     }
@@ -248,7 +249,7 @@ class TransportAgainstSimulatorTest {
             String newFingerprint = c.node("pi-worker-1").hostKeyFingerprint();
             assertNotEquals(oldFingerprint, newFingerprint);
             Files.copy(remembered, sim.resolve("known_hosts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            NodeTargets t = NodeTargets.forSimulator(two, sim);
+            NodeTargets t = SimulatorTargets.forSimulator(two, sim);
             try (SshTransport transport = transport(sim.resolve("known_hosts"))) {
                 Map<String, Result<Session>> all = transport.openAll(t.targets(), 2);
                 assertEquals("ok\n", ok(all.get("pi-server-1")).exec(RemoteCommand.of("ping", "echo ok")).stdout());

@@ -22,6 +22,7 @@ import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.ExecResult;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.sim.SimCluster;
+import dev.pictl.simbridge.SimulatorTargets;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.StateLock;
@@ -123,8 +124,8 @@ final class HostFixture implements AutoCloseable {
 
         /** {@code pictl plan} of the description against the boards; it must succeed. */
         PlanRunResult plan() {
-            PlanRunResult r = new Pictl().plan(new PlanRunRequest(dir, VariableInputs.none(), statePath(), simDir(),
-                    PlanRequest.normal(), 4, null, Duration.ofSeconds(60)));
+            PlanRunResult r = new Pictl().plan(new PlanRunRequest(dir, VariableInputs.none(), statePath(),
+                    SimulatorTargets.at(simDir()), PlanRequest.normal(), 4, null, Duration.ofSeconds(60)));
             assertNotNull(r.plan(), () -> r.diagnostics().sorted().toString());
             assertTrue(r.ok(), () -> r.diagnostics().sorted() + " " + r.plan().unknown() + " "
                     + r.plan().diagnostics());
@@ -141,7 +142,7 @@ final class HostFixture implements AutoCloseable {
         Context context(PlanRunResult r, ApplyOptions options, ApplyHook hook) {
             SshTransport transport = new SshTransport(TransportSettings.isolated(simDir().resolve("known_hosts"), "pi",
                     Secrets.none()));
-            NodeTargets targets = NodeTargets.forSimulator(r.config(), simDir());
+            NodeTargets targets = SimulatorTargets.forSimulator(r.config(), simDir());
             ApplyContext ctx = new ApplyContext(transport, targets.byNode(), r.config(), ResourceTypes.standard().kinds(),
                     new SecretHasher(new byte[SecretHasher.KEY_BYTES]), options, hook);
             return new Context(ctx, transport);

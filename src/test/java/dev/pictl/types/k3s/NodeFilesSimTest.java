@@ -18,6 +18,7 @@ import dev.pictl.plan.PlanRequest;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.sim.Provision;
+import dev.pictl.simbridge.SimulatorTargets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -155,8 +156,8 @@ class NodeFilesSimTest {
             assertFalse(seen.toString().contains(edited) || seen.toString().contains(TOKEN), seen.toString());
 
             DriftRunResult drift = new Pictl().drift(new DriftRunRequest(new PlanRunRequest(f.work,
-                    new VariableInputs(Map.of(), Map.of(), false), null, f.simDir, PlanRequest.normal(), 8, null,
-                    Duration.ofSeconds(30)), List.of(), false, false));
+                    new VariableInputs(Map.of(), Map.of(), false), null, SimulatorTargets.at(f.simDir),
+                    PlanRequest.normal(), 8, null, Duration.ofSeconds(30)), List.of(), false, false));
             assertEquals(DriftReport.DRIFT, drift.exitCode(), () -> drift.diagnostics().sorted().toString());
             DriftReport.Drifted d = drift.report().drift().stream()
                     .filter(x -> x.address().toString().equals("k3s_server.control")).findFirst()

@@ -27,6 +27,7 @@ import dev.pictl.sim.ExecResult;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.sim.SimCluster;
 import dev.pictl.sim.SimNode;
+import dev.pictl.simbridge.SimulatorTargets;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
@@ -106,8 +107,8 @@ public final class SimApply implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        last = new Pictl().plan(new PlanRunRequest(work, new VariableInputs(vars, Map.of(), true), null, simDir,
-                PlanRequest.normal(), 8, null, Duration.ofSeconds(30)));
+        last = new Pictl().plan(new PlanRunRequest(work, new VariableInputs(vars, Map.of(), true), null,
+                SimulatorTargets.at(simDir), PlanRequest.normal(), 8, null, Duration.ofSeconds(30)));
         assertNotNull(last.plan(), () -> "no plan: " + last.diagnostics().sorted());
         return last.plan();
     }
@@ -131,7 +132,7 @@ public final class SimApply implements AutoCloseable {
 
     /** What the walker would give executors for the last plan's description. */
     public ApplyContext context(ApplyOptions options) {
-        NodeTargets t = NodeTargets.forSimulator(last.config(), simDir);
+        NodeTargets t = SimulatorTargets.forSimulator(last.config(), simDir);
         assertTrue(t.ok(), () -> t.diagnostics().toString());
         return new ApplyContext(transport, t.byNode(), last.config(), ResourceTypes.standard().kinds(), HASHER, options, new ApplyHook() {
             @Override

@@ -1,4 +1,4 @@
-package dev.pictl.engine;
+package dev.pictl.simbridge;
 
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Severity;

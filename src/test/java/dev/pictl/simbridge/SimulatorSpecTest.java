@@ -1,4 +1,4 @@
-package dev.pictl.engine;
+package dev.pictl.simbridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pictl.config.Config;
 import dev.pictl.config.VariableInputs;
+import dev.pictl.engine.Pictl;
+import dev.pictl.engine.ValidateRequest;
+import dev.pictl.engine.ValidateResult;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.sim.Provision;
 import java.io.IOException;
