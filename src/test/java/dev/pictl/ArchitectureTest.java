@@ -31,6 +31,9 @@ class ArchitectureTest {
                     "dev.pictl.transport")),
             // io: bounded reads of the files a user names; a leaf every package may use.
             Map.entry("io", List.of("dev.pictl.")),
+            // nodetext: the toolkit for text to and from nodes (shell words, key=value, tails, durations, YAML);
+            // a leaf the probe, the executors, the transport and the simulator share.
+            Map.entry("nodetext", List.of("dev.pictl.")),
             Map.entry("resource", List.of("dev.pictl.config", "dev.pictl.graph", "dev.pictl.engine",
                     "dev.pictl.cli")),
             Map.entry("config", List.of("dev.pictl.graph", "dev.pictl.engine", "dev.pictl.cli")),

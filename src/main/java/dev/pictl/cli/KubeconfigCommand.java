@@ -5,6 +5,7 @@ import dev.pictl.engine.KubeconfigRequest;
 import dev.pictl.engine.KubeconfigResult;
 import dev.pictl.engine.Pictl;
 import dev.pictl.engine.SimulatorDir;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.transport.TransportSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,6 +143,6 @@ final class KubeconfigCommand implements Callable<Integer> {
 
     /** The word as a POSIX shell reads it back: bare when safe, else single-quoted. */
     static String shellWord(String s) {
-        return s.matches("[A-Za-z0-9_./@:+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return Shell.shown(s);
     }
 }
