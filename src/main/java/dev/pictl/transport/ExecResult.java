@@ -20,7 +20,7 @@ public record ExecResult(int exitCode, String stdout, String stderr) {
         return Tails.last(stderr, lines);
     }
 
-    /** What the command said when it failed: stderr's last lines, or stdout's when stderr has none ({@link Tails#of}). */
+    /** What a failed command said: stderr's last lines, or stdout's when stderr has none ({@link Tails#of}). */
     public String outputTail(int lines) {
         return Tails.of(stderr, stdout, lines);
     }

@@ -169,8 +169,8 @@ public final class KernelParamsExecutor implements Executor {
         }
 
         ctx.step(address, EDIT);
-        ExecResult r = ctx.run(node, EDIT, EDIT_SCRIPT.formatted(Shell.joined(add), Shell.joined(remove), Sh.DETECT_CMDLINE),
-                true);
+        ExecResult r = ctx.run(node, EDIT, EDIT_SCRIPT.formatted(Shell.joined(add), Shell.joined(remove),
+                Sh.DETECT_CMDLINE), true);
         if (r.exitCode() != 0) {
             throw Sh.failed(node, EDIT, r, r.exitCode() == REFUSED
                     ? "fix the file by hand (the kernel line must be the file's only line), then apply again"

@@ -63,10 +63,12 @@ final class K3sNode {
 
     static Look look(ApplyContext ctx, String node, String unit) throws ApplyException {
         String script = "echo \"version=$(k3s --version 2>/dev/null | head -n 1 | cut -d ' ' -f 3)\"\n"
-                + "if [ -f " + Shell.nodePath("/etc/systemd/system/" + unit + ".service") + " ]; then echo unit=present;"
+                + "if [ -f " + Shell.nodePath("/etc/systemd/system/" + unit + ".service")
+                + " ]; then echo unit=present;"
                 + " else echo unit=absent; fi\n"
                 + "echo \"active=$(systemctl is-active " + unit + " 2>/dev/null)\"\n"
-                + "echo \"url=$(sed -n 's/^K3S_URL=//p' " + Shell.nodePath("/etc/systemd/system/" + unit + ".service.env")
+                + "echo \"url=$(sed -n 's/^K3S_URL=//p' "
+                + Shell.nodePath("/etc/systemd/system/" + unit + ".service.env")
                 + " 2>/dev/null | tr -d \"'\\\"\")\"\n";
         ExecResult r = ctx.check(node, "look at " + unit, script);
         Map<String, String> kv = KeyValues.parse(r.stdout());
@@ -156,7 +158,8 @@ final class K3sNode {
                 + "while :; do\n"
                 + "  s=$(systemctl is-active $u 2>/dev/null)\n"
                 + "  p=$(systemctl show -p MainPID --value $u 2>/dev/null)\n"
-                + "  if [ \"$s\" = active ] && [ \"$p\" != " + Shell.quote(old) + " ]; then echo state=active; exit 0; fi\n"
+                + "  if [ \"$s\" = active ] && [ \"$p\" != " + Shell.quote(old)
+                + " ]; then echo state=active; exit 0; fi\n"
                 + "  [ \"$(date +%s)\" -ge \"$end\" ] && break\n"
                 + "  sleep 0.5\n"
                 + "done\n"
