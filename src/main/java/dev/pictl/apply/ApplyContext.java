@@ -205,14 +205,9 @@ public final class ApplyContext {
     public ExecResult check(String node, String step, String script) throws ApplyException {
         ExecResult r = run(node, step, script, true);
         if (r.exitCode() != 0) {
-            throw new ApplyException(node, step, "command exited " + r.exitCode() + ": " + tail(r), null);
+            throw new ApplyException(node, step, "command exited " + r.exitCode() + ": " + r.outputTail(5), null);
         }
         return r;
-    }
-
-    private static String tail(ExecResult r) {
-        String t = r.stderrTail(5);
-        return t.isBlank() ? r.stdout().strip() : t.strip();
     }
 
     public static ApplyException wrap(String node, String step, TransportException e) {

@@ -29,7 +29,7 @@ public final class Kubectl {
         ExecResult r = ctx.run(node, step, "k3s kubectl " + args, true);
         if (r.exitCode() != 0) {
             throw new ApplyException(node, step, "kubectl " + first(args) + " exited " + r.exitCode() + ": "
-                    + tail(r), null);
+                    + r.outputTail(5), null);
         }
         return r;
     }
@@ -46,7 +46,7 @@ public final class Kubectl {
             throw ApplyContext.wrap(node, step, e);
         }
         if (r.exitCode() != 0) {
-            throw new ApplyException(node, step, "kubectl apply exited " + r.exitCode() + ": " + tail(r), null);
+            throw new ApplyException(node, step, "kubectl apply exited " + r.exitCode() + ": " + r.outputTail(5), null);
         }
         return r;
     }
@@ -70,10 +70,5 @@ public final class Kubectl {
     private static String first(String args) {
         int sp = args.indexOf(' ');
         return sp < 0 ? args : args.substring(0, sp);
-    }
-
-    private static String tail(ExecResult r) {
-        String t = r.stderrTail(5).strip();
-        return t.isEmpty() ? r.stdout().strip() : t;
     }
 }

@@ -4,6 +4,7 @@ import dev.pictl.cli.view.DiagnosticsView;
 import dev.pictl.engine.KubeconfigRequest;
 import dev.pictl.engine.KubeconfigResult;
 import dev.pictl.engine.Pictl;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.simbridge.SimulatorDir;
 import dev.pictl.transport.TransportSettings;
 import java.nio.file.Path;
@@ -142,6 +143,6 @@ final class KubeconfigCommand implements Callable<Integer> {
 
     /** The word as a POSIX shell reads it back: bare when safe, else single-quoted. */
     static String shellWord(String s) {
-        return s.matches("[A-Za-z0-9_./@:+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return Shell.shown(s);
     }
 }

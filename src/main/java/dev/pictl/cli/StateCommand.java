@@ -6,6 +6,7 @@ import dev.pictl.diag.DiagnosticRenderer;
 import dev.pictl.diag.Severity;
 import dev.pictl.diag.Suggest;
 import dev.pictl.diag.TerminalText;
+import dev.pictl.nodetext.Durations;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
@@ -260,20 +261,11 @@ final class StateCommand implements Callable<Integer> {
     }
 
     static Duration duration(String text, CommandSpec spec) {
-        // At most 9 digits: a longer number is no sane wait, and would not fit a long.
-        Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(text.trim());
-        if (!m.matches()) {
+        Duration d = Durations.parseSecondsByDefault(text);
+        if (d == null) {
             throw new ParameterException(spec.commandLine(), "Invalid --lock-timeout '" + text
                     + "': expected a duration such as 30s, 2m or 500ms, up to 24h");
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
         if (d.getSeconds() > OptionRanges.MAX_SECONDS) {
             throw new ParameterException(spec.commandLine(), "Invalid --lock-timeout '" + text
                     + "': out of range; expected 0s to 24h");

@@ -2,6 +2,8 @@ package dev.pictl.engine;
 
 import dev.pictl.config.Config;
 import dev.pictl.diag.Diagnostic;
+import dev.pictl.diag.Severity;
+import dev.pictl.nodetext.Durations;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.transport.HostKeyPolicy;
@@ -9,14 +11,11 @@ import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.SudoMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The bridge from a cluster description to the transport: one {@link NodeTarget} per {@code node} block, in
@@ -121,7 +120,7 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
                 key == null ? null : path(key, base, home), known == null ? null : path(known, base, home),
                 policy == null ? null : policy.equals("accept-new") ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
                 sudo == null ? null : sudo ? SudoMode.WITH_PASSWORD : SudoMode.NONE,
-                jump, timeout == null ? null : duration(timeout)));
+                jump, timeout == null ? null : Durations.parse(timeout)));
     }
 
     /** Looks a setting up in the node's ssh block, then the top-level one; reports values it cannot use. */
@@ -192,23 +191,6 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
             diags.add(Diagnostic.error(v.range(), "ssh " + attr + " of node \"" + node + "\" must be " + expected
                     + ", not " + v.typeName(), ""));
         }
-    }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
-
-    /** The schema's duration syntax (checked by validation): 500ms, 10s, 2m, 1h. */
-    static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            return null; // validation reports it; the transport's default applies
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
     }
 
     /** {@code ~} and {@code ~/x} expand to the home directory; a relative path is taken from the config's directory. */

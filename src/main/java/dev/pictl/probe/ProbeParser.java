@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pictl.nodetext.KeyValues;
 import dev.pictl.probe.NodeObservation.Cmdline;
 import dev.pictl.probe.NodeObservation.Facts;
 import dev.pictl.probe.NodeObservation.K3sInstall;
@@ -441,15 +442,10 @@ public final class ProbeParser {
         return List.of(text.strip().split("\\s+"));
     }
 
-    /** os-release style {@code KEY=value}, {@code KEY="value"} or {@code KEY='value'} lines. */
+    /** {@link KeyValues} lines, os-release's {@code KEY="value"} and {@code KEY='value'} unquoted. */
     private static Map<String, String> keyValues(String text) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String line : lines(text)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                out.putIfAbsent(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
-            }
-        }
+        KeyValues.parse(text).forEach((k, v) -> out.put(k, unquote(v)));
         return out;
     }
 

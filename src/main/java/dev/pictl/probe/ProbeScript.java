@@ -1,5 +1,6 @@
 package dev.pictl.probe;
 
+import dev.pictl.nodetext.Shell;
 import java.util.Objects;
 
 /**
@@ -181,7 +182,7 @@ public final class ProbeScript {
             sb.append("sec paths\n");
             sb.append("for p in");
             for (String p : request.pvPaths()) {
-                sb.append(' ').append(quote(checkPath(p)));
+                sb.append(' ').append(Shell.quote(checkPath(p)));
             }
             sb.append("; do\n");
             sb.append("""
@@ -201,10 +202,5 @@ public final class ProbeScript {
             throw new IllegalArgumentException("PV path must be absolute and on one line: " + path);
         }
         return path;
-    }
-
-    /** Single-quotes a word for sh: {@code it's} becomes {@code 'it'\''s'}. */
-    static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 }

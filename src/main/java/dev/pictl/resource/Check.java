@@ -1,5 +1,6 @@
 package dev.pictl.resource;
 
+import dev.pictl.nodetext.Durations;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +29,7 @@ public enum Check {
     /** {@code user@host[:port]}, {@code host} or {@code host:port}. */
     JUMP_HOST("a jump host such as pi@bastion.lan or bastion.lan:2222", "^([^@\\s]+@)?[^@:\\s]+(:[0-9]{1,5})?$"),
     /** A duration such as {@code 10m}, {@code 90s}, {@code 1h}. */
-    DURATION("a duration such as 90s, 10m or 1h", "^[0-9]{1,9}(ms|s|m|h)$"),
+    DURATION("a duration such as 90s, 10m or 1h", Durations.PATTERN),
     /** A cluster's name, used as a kubeconfig context, cluster and user name. */
     CLUSTER_NAME("a name of letters, digits, \"-\", \"_\" and \".\" such as homelab",
             "^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$");

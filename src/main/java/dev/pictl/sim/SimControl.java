@@ -3,6 +3,7 @@ package dev.pictl.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pictl.nodetext.Tails;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,8 +98,7 @@ public final class SimControl {
 
     private static String logTail(Path dir) {
         try {
-            List<String> lines = Files.readAllLines(dir.resolve("daemon.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            return Tails.last(Files.readString(dir.resolve("daemon.log")), 15);
         } catch (IOException e) {
             return "(no daemon.log)";
         }

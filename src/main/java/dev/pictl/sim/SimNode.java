@@ -1,5 +1,6 @@
 package dev.pictl.sim;
 
+import dev.pictl.nodetext.Shell;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
@@ -185,10 +186,9 @@ public final class SimNode {
 
     /** Runs as root (through the sudo stand-in). */
     public ExecResult sudo(String command) {
-        return exec("sudo sh -c " + shellQuote(command));
+        return exec("sudo sh -c " + Shell.quote(command));
     }
 
-    static String shellQuote(String s) { return "'" + s.replace("'", "'\\''") + "'"; }
 
     /** Kills every process of this node (found by the PICTL_SIM_TAG in its environment), like a power cut. */
     public void killProcesses() {

@@ -2,6 +2,7 @@ package dev.pictl.simbridge;
 
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Severity;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.sim.SimControl;
@@ -113,6 +114,6 @@ public final class SimulatorDir {
 
     /** The word as a POSIX shell reads it back: bare when safe, else single-quoted. */
     static String shellWord(String s) {
-        return s.matches("[A-Za-z0-9_./@:+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return Shell.shown(s);
     }
 }

@@ -1,7 +1,6 @@
 package dev.pictl.transport;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.pictl.nodetext.Tails;
 import java.util.Objects;
 
 /** What a command left behind: its exit code and its two output streams, kept apart (no PTY merges them). */
@@ -18,17 +17,11 @@ public record ExecResult(int exitCode, String stdout, String stderr) {
 
     /** The last {@code lines} non-blank lines of stderr, joined by newlines (trailing blank lines dropped). */
     public String stderrTail(int lines) {
-        return tail(stderr, lines);
+        return Tails.last(stderr, lines);
     }
 
-    static String tail(String text, int lines) {
-        List<String> kept = new ArrayList<>();
-        for (String line : text.split("\\R")) {
-            if (!line.isBlank()) {
-                kept.add(line.stripTrailing());
-            }
-        }
-        int from = Math.max(0, kept.size() - Math.max(0, lines));
-        return String.join("\n", kept.subList(from, kept.size()));
+    /** What a failed command said: stderr's last lines, or stdout's when stderr has none ({@link Tails#of}). */
+    public String outputTail(int lines) {
+        return Tails.of(stderr, stdout, lines);
     }
 }

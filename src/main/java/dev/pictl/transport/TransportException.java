@@ -49,12 +49,9 @@ public final class TransportException extends Exception {
         this(kind, node, step, detail, hint, null);
     }
 
-    /** {@code node: step: command exited N: <last stderr lines>}. */
+    /** {@code node: step: command exited N: <last stderr lines>} (stdout's when stderr is empty). */
     public static TransportException commandFailed(String node, String step, ExecResult result) {
-        String tail = result.stderrTail(5);
-        if (tail.isEmpty()) {
-            tail = ExecResult.tail(result.stdout(), 5);
-        }
+        String tail = result.outputTail(5);
         String detail = "command exited " + result.exitCode() + (tail.isEmpty() ? "" : ":" + indentMore(tail));
         return new TransportException(Kind.COMMAND_FAILED, node, step, detail,
                 "run the step by hand on the node to see its full output");

@@ -1,5 +1,6 @@
 package dev.pictl.sim.kube;
 
+import dev.pictl.nodetext.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -885,7 +886,7 @@ public final class Kubectl {
         }
         boolean ignoreNotFound = "true".equals(o.get("--ignore-not-found"));
         boolean wait = !"false".equals(o.get("--wait"));
-        Duration timeout = parseDuration(o.get("--timeout"));
+        Duration timeout = Durations.parseCompound(o.get("--timeout"));
         int rc = 0;
         List<String> waitFor = new ArrayList<>();
         for (Target t : targets) {
@@ -937,20 +938,6 @@ public final class Kubectl {
             }
         }
         return rc;
-    }
-
-    static Duration parseDuration(String s) {
-        if (s == null || s.isEmpty()) return null;
-        Matcher m = Pattern.compile("(\\d+)(h|ms|m|s)").matcher(s);
-        Duration d = Duration.ZERO;
-        boolean any = false;
-        while (m.find()) {
-            any = true;
-            long v = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) { case "h" -> Duration.ofHours(v); case "m" -> Duration.ofMinutes(v); case "ms" -> Duration.ofMillis(v); default -> Duration.ofSeconds(v); });
-        }
-        if (!any && s.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(s));
-        return d;
     }
 
     // ---------------------------------------------------- cordon and drain

@@ -1,5 +1,6 @@
 package dev.pictl.transport.ssh;
 
+import dev.pictl.nodetext.Shell;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -37,14 +38,9 @@ final class RemoteScripts {
     private RemoteScripts() {
     }
 
-    /** POSIX single-quoting: safe for any byte sequence but NUL. */
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
     static String wrap(String script, Duration limit, Duration killGrace, SudoPrefix sudo) {
         return sudo.text + "timeout --kill-after=" + seconds(killGrace) + " " + seconds(limit) + " sh -c "
-                + quote(script);
+                + Shell.quote(script);
     }
 
     /** {@code 30s}, or {@code 1.5s} for a fraction (coreutils accepts floating durations). */

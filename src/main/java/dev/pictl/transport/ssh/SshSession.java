@@ -1,5 +1,6 @@
 package dev.pictl.transport.ssh;
 
+import dev.pictl.nodetext.Shell;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.RemoteCommand;
@@ -302,10 +303,8 @@ final class SshSession implements Session {
         if (viaSudo) {
             // SFTP paths are rooted at the node's /, but paths handed to a tool follow the node-side convention
             // "${PICTL_ROOT:-}/path" (docs/simulator.md): empty on a real Pi, the node's root in the simulator.
-            String root = "\"${PICTL_ROOT:-}\"";
-            String script = "install -D -m " + Integer.toOctalString(mode) + " " + root + RemoteScripts.quote(tmp) + " "
-                    + root + RemoteScripts.quote(remotePath) + "; rc=$?; rm -f " + root + RemoteScripts.quote(tmp)
-                    + "; exit $rc";
+            String script = "install -D -m " + Integer.toOctalString(mode) + " " + Shell.nodePath(tmp) + " "
+                    + Shell.nodePath(remotePath) + "; rc=$?; rm -f " + Shell.nodePath(tmp) + "; exit $rc";
             ExecResult r = exec(new RemoteCommand(step, script, Duration.ofMinutes(2), true, null));
             if (!r.ok()) {
                 throw TransportException.commandFailed(node(), step, r);

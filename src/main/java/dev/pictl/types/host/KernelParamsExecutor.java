@@ -5,6 +5,8 @@ import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
+import dev.pictl.nodetext.KeyValues;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.transport.ExecResult;
 import java.util.ArrayList;
@@ -167,15 +169,15 @@ public final class KernelParamsExecutor implements Executor {
         }
 
         ctx.step(address, EDIT);
-        ExecResult r = ctx.run(node, EDIT, EDIT_SCRIPT.formatted(Sh.words(add), Sh.words(remove), Sh.DETECT_CMDLINE),
-                true);
+        ExecResult r = ctx.run(node, EDIT, EDIT_SCRIPT.formatted(Shell.joined(add), Shell.joined(remove),
+                Sh.DETECT_CMDLINE), true);
         if (r.exitCode() != 0) {
             throw Sh.failed(node, EDIT, r, r.exitCode() == REFUSED
                     ? "fix the file by hand (the kernel line must be the file's only line), then apply again"
                     : "run the edit by hand on the node to see its full output; the file is unchanged or was "
                     + "replaced whole (never half-written)");
         }
-        Map<String, String> out = Sh.keyValues(r.stdout());
+        Map<String, String> out = KeyValues.parse(r.stdout());
         String file = out.get("path");
         String backup = file + BACKUP_SUFFIX;
         LOG.debug("{}: {} {} (add {}, remove {})", node, file, "yes".equals(out.get("edited")) ? "edited"
@@ -211,7 +213,7 @@ public final class KernelParamsExecutor implements Executor {
         if (r.exitCode() != 0) {
             throw Sh.failed(node, VERIFY, r, "read /proc/cmdline on the node by hand");
         }
-        Map<String, String> out = Sh.keyValues(r.stdout());
+        Map<String, String> out = KeyValues.parse(r.stdout());
         String proc = out.getOrDefault("proc", "").strip();
         List<String> running = Sh.tokens(proc);
         List<String> controllers = Sh.tokens(out.get("controllers"));

@@ -4,6 +4,7 @@ import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.types.host.NodeKind;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public final class NodeExecutor implements Executor {
         Object wanted = change.after().get("hostname");
         String name = wanted != null ? String.valueOf(wanted) : change.address().name();
         ctx.step(change.address(), STEP);
-        Sh.check(ctx, node, STEP, SCRIPT.formatted(Sh.quote(name)),
+        Sh.check(ctx, node, STEP, SCRIPT.formatted(Shell.quote(name)),
                 "run `sudo hostnamectl set-hostname " + name + "` on the node to see what fails, and check that "
                         + "/etc and /etc/hosts are writable");
         LOG.debug("{}: hostname is {} (kernel, /etc/hostname, /etc/hosts)", node, name);

@@ -1,5 +1,7 @@
 package dev.pictl.types.host;
 
+import dev.pictl.nodetext.KeyValues;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyContext;
@@ -80,7 +82,7 @@ final class Reboot {
      */
     static boolean drain(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, DRAIN);
-        ExecResult cordoned = Kubectl.run(ctx, DRAIN, "get node " + Sh.quote(node)
+        ExecResult cordoned = Kubectl.run(ctx, DRAIN, "get node " + Shell.quote(node)
                 + " -o jsonpath='{.spec.unschedulable}'");
         if (cordoned.exitCode() != 0 && (cordoned.stderr().contains("NotFound")
                 || cordoned.stderr().contains("not found"))) {
@@ -96,13 +98,13 @@ final class Reboot {
         if (!already) {
             // Marked first: a cordon pictl leaves behind (a reboot that did not come back, a run cut off) is then
             // told apart from one a person made, and the next plan shows "uncordon pending".
-            Kubectl.check(ctx, DRAIN, "annotate node " + Sh.quote(node) + " " + Sh.quote(CORDON_MARK + "="
+            Kubectl.check(ctx, DRAIN, "annotate node " + Shell.quote(node) + " " + Shell.quote(CORDON_MARK + "="
                     + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + " --overwrite");
         }
-        ExecResult r = Kubectl.run(ctx, DRAIN, "drain " + Sh.quote(node)
+        ExecResult r = Kubectl.run(ctx, DRAIN, "drain " + Shell.quote(node)
                 + " --ignore-daemonsets --delete-emptydir-data --timeout=5m");
         if (r.exitCode() != 0) {
-            throw new ApplyException(node, DRAIN, "kubectl drain exited " + r.exitCode() + ": " + Sh.tail(r),
+            throw new ApplyException(node, DRAIN, "kubectl drain exited " + r.exitCode() + ": " + r.outputTail(5),
                     "a PodDisruptionBudget or a pod without a controller can block a drain: see `k3s kubectl get "
                             + "pods -A -o wide --field-selector spec.nodeName=" + node + "`; the node is cordoned "
                             + "(`k3s kubectl uncordon " + node + "` to undo)");
@@ -137,7 +139,7 @@ final class Reboot {
         ctx.rebootScheduled(address, node, oldBootId);
         ExecResult s = Sh.check(ctx, node, REBOOT, SCHEDULE, "run `sudo systemd-run --on-active=2 systemctl "
                 + "reboot` on the node to see why the reboot cannot be scheduled");
-        LOG.debug("{}: reboot {} in {} s (old boot_id {})", node, Sh.keyValues(s.stdout()).get("scheduled"),
+        LOG.debug("{}: reboot {} in {} s (old boot_id {})", node, KeyValues.parse(s.stdout()).get("scheduled"),
                 DELAY_SECONDS, oldBootId);
         long scheduled = System.nanoTime();
         ctx.reconnect(node);
@@ -207,8 +209,8 @@ final class Reboot {
     /** Uncordons a node pictl cordoned, and drops pictl's mark. */
     static void uncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, UNCORDON);
-        Kubectl.check(ctx, UNCORDON, "uncordon " + Sh.quote(node));
-        Kubectl.check(ctx, UNCORDON, "annotate node " + Sh.quote(node) + " " + Sh.quote(CORDON_MARK + "-"));
+        Kubectl.check(ctx, UNCORDON, "uncordon " + Shell.quote(node));
+        Kubectl.check(ctx, UNCORDON, "annotate node " + Shell.quote(node) + " " + Shell.quote(CORDON_MARK + "-"));
     }
 
     private static void sleep(String node, String step, long millis) throws ApplyException {

@@ -4,6 +4,7 @@ import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
+import dev.pictl.nodetext.KeyValues;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.transport.ExecResult;
 import org.slf4j.Logger;
@@ -90,7 +91,7 @@ public final class RuntimeExecutor implements Executor {
                         + "or use engine = \"containerd\""
                         : "run `sudo apt-get install docker.io` on the node to see apt's full output");
             }
-            LOG.debug("{}: docker.io {}; docker.service active", node, Sh.keyValues(r.stdout()).get("installed"));
+            LOG.debug("{}: docker.io {}; docker.service active", node, KeyValues.parse(r.stdout()).get("installed"));
         } else if (Boolean.FALSE.equals(change.after().get("docker_installed"))) {
             remove(change, ctx);
         } else {
@@ -116,6 +117,6 @@ public final class RuntimeExecutor implements Executor {
         ctx.step(change.address(), REMOVE);
         ExecResult r = Sh.check(ctx, node, REMOVE, REMOVE_SCRIPT,
                 "run `sudo apt-get remove docker.io` on the node to see apt's full output");
-        LOG.debug("{}: docker.io removed: {}", node, Sh.keyValues(r.stdout()).get("removed"));
+        LOG.debug("{}: docker.io removed: {}", node, KeyValues.parse(r.stdout()).get("removed"));
     }
 }

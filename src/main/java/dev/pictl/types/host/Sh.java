@@ -5,7 +5,6 @@ import dev.pictl.apply.ApplyException;
 import dev.pictl.transport.ExecResult;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,16 +27,6 @@ final class Sh {
             fi
             """;
 
-    /** POSIX single-quoting: {@code it's} becomes {@code 'it'\''s'}. */
-    static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    /** Words joined by single spaces, quoted as one shell word (split again on the node with {@code set -f}). */
-    static String words(Collection<String> words) {
-        return quote(String.join(" ", words));
-    }
-
     /**
      * Runs {@code script} as root; unless it exits 0, fails with
      * {@code node: step: command exited N: <stderr tail>} and {@code hint}.
@@ -52,31 +41,9 @@ final class Sh {
     }
 
     static ApplyException failed(String node, String step, ExecResult r, String hint) {
-        String tail = tail(r);
+        String tail = r.outputTail(5);
         return new ApplyException(node, step, "command exited " + r.exitCode() + (tail.isEmpty() ? "" : ": " + tail),
                 hint);
-    }
-
-    /** The last lines of stderr, or of stdout when stderr is empty. */
-    static String tail(ExecResult r) {
-        String tail = r.stderrTail(5).strip();
-        if (tail.isEmpty()) {
-            List<String> out = r.stdout().strip().lines().toList();
-            tail = String.join("\n", out.subList(Math.max(0, out.size() - 5), out.size()));
-        }
-        return tail;
-    }
-
-    /** {@code key=value} lines of a script's stdout (the first {@code =} splits; later lines win). */
-    static Map<String, String> keyValues(String stdout) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : stdout.split("\n", -1)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                out.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return out;
     }
 
     /** A list attribute of a plan's before/after as strings (a saved plan reads back lists of any values). */

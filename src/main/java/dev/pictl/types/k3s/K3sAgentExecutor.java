@@ -9,6 +9,7 @@ import dev.pictl.plan.Action;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.types.k3s.K3sAgentKind;
 import dev.pictl.types.host.NodeKind;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.TransportException;
@@ -118,14 +119,14 @@ public final class K3sAgentExecutor implements Executor {
         K3sServerExecutor.awaitReady(ctx, node, nodeName, change.address());
         if (drained) {
             ctx.step(change.address(), "uncordon " + nodeName);
-            ctx.check(server, "uncordon " + nodeName, "k3s kubectl uncordon " + K3sNode.quote(nodeName)
-                    + " && k3s kubectl annotate node " + K3sNode.quote(nodeName) + " "
-                    + K3sNode.quote(NodeKind.CORDON_MARK + "-") + " >/dev/null");
+            ctx.check(server, "uncordon " + nodeName, "k3s kubectl uncordon " + Shell.quote(nodeName)
+                    + " && k3s kubectl annotate node " + Shell.quote(nodeName) + " "
+                    + Shell.quote(NodeKind.CORDON_MARK + "-") + " >/dev/null");
         }
 
         Map<String, Object> attrs = new LinkedHashMap<>(after);
         attrs.remove("token");
-        return new Recorded(attrs, Map.of("token", ctx.hasher().hash(K3sNode.password(token))));
+        return new Recorded(attrs, Map.of("token", ctx.hasher().hash(K3sToken.password(token))));
     }
 
     /** The description's token for the server, else the server's own (node-token, read as root). */
@@ -135,7 +136,7 @@ public final class K3sAgentExecutor implements Executor {
         if (declared.isPresent()) {
             return declared.get();
         }
-        ExecResult r = ctx.run(server, "read join token", "cat " + K3sNode.path(NODE_TOKEN), true);
+        ExecResult r = ctx.run(server, "read join token", "cat " + Shell.nodePath(NODE_TOKEN), true);
         String token = r.stdout().strip();
         if (r.exitCode() != 0 || token.isEmpty()) {
             throw new ApplyException(server, "read join token", "cannot read " + NODE_TOKEN + ": "
@@ -183,10 +184,10 @@ public final class K3sAgentExecutor implements Executor {
     private static void drain(ApplyContext ctx, ResourceChange change, String server, String nodeName)
             throws ApplyException {
         ctx.step(change.address(), "drain " + nodeName);
-        String n = K3sNode.quote(nodeName);
+        String n = Shell.quote(nodeName);
         // pictl's mark first (unless a person cordoned it already): a cordon left by an upgrade that did not finish
         // then plans as "uncordon pending" (NodeKind).
-        String mark = K3sNode.quote(NodeKind.CORDON_MARK + "=" + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        String mark = Shell.quote(NodeKind.CORDON_MARK + "=" + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         ExecResult r = ctx.run(server, "drain " + nodeName, "if k3s kubectl get node " + n + " >/dev/null 2>&1; then "
                 + "[ \"$(k3s kubectl get node " + n + " -o jsonpath='{.spec.unschedulable}')\" = true ] || "
                 + "k3s kubectl annotate node " + n + " " + mark + " --overwrite >/dev/null || exit 1; "
@@ -195,7 +196,7 @@ public final class K3sAgentExecutor implements Executor {
                 Duration.ofMinutes(6));
         if (r.exitCode() != 0) {
             throw new ApplyException(server, "drain " + nodeName, "command exited " + r.exitCode() + ": "
-                    + K3sNode.tail(r), "pods that cannot be evicted (PodDisruptionBudgets, pods without a controller) "
+                    + r.outputTail(5), "pods that cannot be evicted (PodDisruptionBudgets, pods without a controller) "
                     + "block the drain: move or delete them, then apply again");
         }
     }
@@ -207,7 +208,7 @@ public final class K3sAgentExecutor implements Executor {
 
     private static void deleteNode(ApplyContext ctx, String server, String nodeName, String node)
             throws ApplyException {
-        String n = K3sNode.quote(nodeName);
+        String n = Shell.quote(nodeName);
         ctx.check(server, "delete Node " + nodeName, "k3s kubectl delete node " + n + " --ignore-not-found");
         ExecResult r = ctx.run(server, "delete Node " + nodeName, "k3s kubectl get node " + n + " -o name", true);
         if (r.exitCode() == 0 && !r.stdout().isBlank()) {

@@ -4,7 +4,7 @@ import dev.pictl.plan.kind.Kind;
 import dev.pictl.plan.kind.PlanContext;
 import dev.pictl.plan.kind.Observed;
 import dev.pictl.plan.kind.Canon;
-import dev.pictl.plan.kind.SimpleYaml;
+import dev.pictl.nodetext.SimpleYaml;
 import dev.pictl.plan.AttributeChange;
 import dev.pictl.probe.NodeObservation;
 import dev.pictl.resource.ResourceInstance;
@@ -69,19 +69,6 @@ public final class K3sAgentKind implements Kind {
         return out;
     }
 
-    static String password(String token) {
-        if (token == null) {
-            return null;
-        }
-        int i = token.indexOf("::");
-        if (token.startsWith("K10") && i > 0) {
-            String rest = token.substring(i + 2);
-            int colon = rest.indexOf(':');
-            return colon >= 0 ? rest.substring(colon + 1) : rest;
-        }
-        return token;
-    }
-
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         ResourceInstance server = ctx.server().orElse(null);
@@ -94,7 +81,7 @@ public final class K3sAgentKind implements Kind {
         }
         return Canon.ordered("version", version, "running", true, "server_url", url,
                 "config", K3sServerKind.config(instance, instance.node(), ctx, false),
-                "token", token == null ? null : ctx.hash(password(token)));
+                "token", token == null ? null : ctx.hash(K3sToken.password(token)));
     }
 
     @Override
@@ -113,7 +100,7 @@ public final class K3sAgentKind implements Kind {
         Object token = raw.get("token");
         return new Observed.Present(Canon.ordered("version", obs.k3s().version(), "running", unit.active(),
                 "server_url", url, "config", K3sServerKind.observedConfig(obs.k3s().configYaml()),
-                "token", token == null ? null : ctx.hash(password(String.valueOf(token)))));
+                "token", token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token)))));
     }
 
     @Override

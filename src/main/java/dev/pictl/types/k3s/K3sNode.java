@@ -3,15 +3,14 @@ package dev.pictl.types.k3s;
 import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.plan.ResourceChange;
-import dev.pictl.plan.kind.SimpleYaml;
+import dev.pictl.nodetext.KeyValues;
+import dev.pictl.nodetext.Shell;
+import dev.pictl.nodetext.SimpleYaml;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.RemoteCommand;
 import dev.pictl.transport.TransportException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -62,25 +61,17 @@ final class K3sNode {
     record Install(String step, String version, String role, String url, String token) {
     }
 
-    /** {@code 'text'} for sh. */
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    /** A node-side path: {@code "${PICTL_ROOT:-}"'/etc/...'}. */
-    static String path(String absolute) {
-        return "\"${PICTL_ROOT:-}\"" + quote(absolute);
-    }
-
     static Look look(ApplyContext ctx, String node, String unit) throws ApplyException {
         String script = "echo \"version=$(k3s --version 2>/dev/null | head -n 1 | cut -d ' ' -f 3)\"\n"
-                + "if [ -f " + path("/etc/systemd/system/" + unit + ".service") + " ]; then echo unit=present;"
+                + "if [ -f " + Shell.nodePath("/etc/systemd/system/" + unit + ".service")
+                + " ]; then echo unit=present;"
                 + " else echo unit=absent; fi\n"
                 + "echo \"active=$(systemctl is-active " + unit + " 2>/dev/null)\"\n"
-                + "echo \"url=$(sed -n 's/^K3S_URL=//p' " + path("/etc/systemd/system/" + unit + ".service.env")
+                + "echo \"url=$(sed -n 's/^K3S_URL=//p' "
+                + Shell.nodePath("/etc/systemd/system/" + unit + ".service.env")
                 + " 2>/dev/null | tr -d \"'\\\"\")\"\n";
         ExecResult r = ctx.check(node, "look at " + unit, script);
-        Map<String, String> kv = keyValues(r.stdout());
+        Map<String, String> kv = KeyValues.parse(r.stdout());
         return new Look(blankToNull(kv.get("version")), "present".equals(kv.get("unit")),
                 kv.getOrDefault("active", ""), blankToNull(kv.get("url")));
     }
@@ -98,7 +89,7 @@ final class K3sNode {
         if (install != null && install.token() != null) {
             s.append("IFS= read -r K3S_TOKEN || { echo failed=config; exit 1; }\nexport K3S_TOKEN\n");
         }
-        s.append("f=").append(path(CONFIG)).append("\n")
+        s.append("f=").append(Shell.nodePath(CONFIG)).append("\n")
                 .append("mkdir -p \"$(dirname \"$f\")\" || { echo failed=config; exit 1; }\n")
                 .append("umask 077\n")
                 .append("cat > \"$f.pictl-new\" && chmod 600 \"$f.pictl-new\" || { rm -f \"$f.pictl-new\";"
@@ -115,10 +106,10 @@ final class K3sNode {
         if (install != null) {
             s.append("script=$(curl -sfL https://get.k3s.io) || { rc=$?; echo failed=install;"
                     + " echo \"downloading https://get.k3s.io failed (curl exit $rc)\" >&2; exit 1; }\n");
-            s.append("printf '%s\\n' \"$script\" | INSTALL_K3S_VERSION=").append(quote(install.version()))
+            s.append("printf '%s\\n' \"$script\" | INSTALL_K3S_VERSION=").append(Shell.quote(install.version()))
                     .append(" INSTALL_K3S_EXEC=").append(install.role()).append(" INSTALL_K3S_SKIP_START=true");
             if (install.url() != null) {
-                s.append(" K3S_URL=").append(quote(install.url()));
+                s.append(" K3S_URL=").append(Shell.quote(install.url()));
             }
             s.append(" sh - 1>&2 || { rc=$?; echo failed=install; exit $rc; }\n")
                     .append("installed=1; echo installed=1\n");
@@ -135,7 +126,7 @@ final class K3sNode {
                 .getBytes(StandardCharsets.UTF_8);
         String step = install != null ? install.step() : "write k3s config";
         ExecResult r = exec(ctx, node, step, s.toString(), in, ctx.options().commandTimeout());
-        Map<String, String> kv = keyValues(r.stdout());
+        Map<String, String> kv = KeyValues.parse(r.stdout());
         if (r.exitCode() != 0) {
             // No marker: the script did not get as far as any of its steps (sudo or the shell failed).
             String failed = kv.getOrDefault("failed", "");
@@ -152,7 +143,7 @@ final class K3sNode {
                 case "config" -> "check that " + CONFIG + " is writable by root on " + node;
                 default -> "the node-side script stopped before its first step; the output above says why";
             };
-            throw new ApplyException(node, at, "command exited " + r.exitCode() + ": " + tail(r), hint);
+            throw new ApplyException(node, at, "command exited " + r.exitCode() + ": " + r.outputTail(5), hint);
         }
         return new Converged("1".equals(kv.get("config")), "1".equals(kv.get("installed")),
                 kv.getOrDefault("action", "none"), kv.getOrDefault("oldpid", "0"));
@@ -167,7 +158,8 @@ final class K3sNode {
                 + "while :; do\n"
                 + "  s=$(systemctl is-active $u 2>/dev/null)\n"
                 + "  p=$(systemctl show -p MainPID --value $u 2>/dev/null)\n"
-                + "  if [ \"$s\" = active ] && [ \"$p\" != " + quote(old) + " ]; then echo state=active; exit 0; fi\n"
+                + "  if [ \"$s\" = active ] && [ \"$p\" != " + Shell.quote(old)
+                + " ]; then echo state=active; exit 0; fi\n"
                 + "  [ \"$(date +%s)\" -ge \"$end\" ] && break\n"
                 + "  sleep 0.5\n"
                 + "done\n"
@@ -184,7 +176,7 @@ final class K3sNode {
         int j = out.indexOf("--journal--\n");
         String head = j < 0 ? out : out.substring(0, j);
         String journal = j < 0 ? "" : out.substring(j + "--journal--\n".length()).strip();
-        String state = keyValues(head).getOrDefault("state", "unknown");
+        String state = KeyValues.parse(head).getOrDefault("state", "unknown");
         String cause = cause(journal);
         String what = unit + " is not active after " + seconds + "s (" + state + ")"
                 + (cause == null ? "" : ": " + cause)
@@ -286,26 +278,6 @@ final class K3sNode {
         }
     }
 
-    static String tail(ExecResult r) {
-        String t = r.stderrTail(5).strip();
-        if (t.isEmpty()) {
-            List<String> lines = new ArrayList<>(List.of(r.stdout().strip().split("\n")));
-            t = String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        }
-        return t;
-    }
-
-    static Map<String, String> keyValues(String out) {
-        Map<String, String> kv = new HashMap<>();
-        for (String line : out.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && !kv.containsKey(line.substring(0, eq))) {
-                kv.put(line.substring(0, eq), line.substring(eq + 1).strip());
-            }
-        }
-        return kv;
-    }
-
     private static String indent(String text) {
         StringBuilder b = new StringBuilder();
         for (String line : text.split("\n")) {
@@ -319,20 +291,6 @@ final class K3sNode {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    /** The password part of a token ({@code K10<hash>::server:<password>} or a bare password). */
-    static String password(String token) {
-        if (token == null) {
-            return null;
-        }
-        int i = token.indexOf("::");
-        if (token.startsWith("K10") && i > 0) {
-            String rest = token.substring(i + 2);
-            int colon = rest.indexOf(':');
-            return colon >= 0 ? rest.substring(colon + 1) : rest;
-        }
-        return token;
     }
 
     @SuppressWarnings("unchecked")

@@ -67,7 +67,7 @@ public final class K3sServerExecutor implements Executor {
             ctx.step(change.address(), "uninstall k3s server from " + old + " (replaced)");
             uninstall(ctx, old);
         } else if (token != null && before != null && before.get("token") instanceof String was
-                && !ctx.hasher().matches(token, was) && !ctx.hasher().matches(K3sNode.password(token), was)) {
+                && !ctx.hasher().matches(token, was) && !ctx.hasher().matches(K3sToken.password(token), was)) {
             throw new ApplyException(node, "change k3s token", "the token in the description differs from the "
                     + "running server's; k3s cannot change it by editing config.yaml",
                     "run `k3s token rotate --new-token=...` on " + node + " first, then set the new token here; "
@@ -114,7 +114,7 @@ public final class K3sServerExecutor implements Executor {
         try {
             if (!Kubectl.awaitReady(ctx, "wait for Ready", nodeName, ctx.options().k3sStartTimeout())) {
                 ExecResult r = Kubectl.run(ctx, "wait for Ready", "get node " + nodeName + " --no-headers");
-                String seen = r.exitCode() == 0 ? r.stdout().strip() : K3sNode.tail(r);
+                String seen = r.exitCode() == 0 ? r.stdout().strip() : r.outputTail(5);
                 throw new ApplyException(node, "wait for Ready", "node " + nodeName + " is not Ready after "
                         + ctx.options().k3sStartTimeout().toSeconds() + "s (" + seen + ")",
                         "see `k3s kubectl describe node " + nodeName + "` on the server and `journalctl -u k3s*` on "

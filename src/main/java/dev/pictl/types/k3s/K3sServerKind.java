@@ -4,7 +4,7 @@ import dev.pictl.plan.kind.Kind;
 import dev.pictl.plan.kind.PlanContext;
 import dev.pictl.plan.kind.Observed;
 import dev.pictl.plan.kind.Canon;
-import dev.pictl.plan.kind.SimpleYaml;
+import dev.pictl.nodetext.SimpleYaml;
 import dev.pictl.diag.SourceRange;
 import dev.pictl.plan.AttributeChange;
 import dev.pictl.probe.NodeObservation;
@@ -87,7 +87,7 @@ public final class K3sServerKind implements Kind {
         c.remove("server");
         Map<String, Object> out = Canon.stringMap(c);
         if (token != null && serverPassword != null
-                && !serverPassword.equals(K3sAgentKind.password(String.valueOf(token)))) {
+                && !serverPassword.equals(K3sToken.password(String.valueOf(token)))) {
             out.put("token", FOREIGN_TOKEN);
         }
         return out;

@@ -6,6 +6,7 @@ import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Kubectl;
 import dev.pictl.apply.Recorded;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.transport.ExecResult;
@@ -60,14 +61,6 @@ public final class PvExecutor implements Executor {
         return PvType.NAME;
     }
 
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    static String nodePath(String absolute) {
-        return "\"${PICTL_ROOT:-}\"" + quote(absolute);
-    }
-
     static String manifest(String name, Map<String, Object> after) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("capacity", Map.of("storage", after.get("capacity")));
@@ -100,7 +93,7 @@ public final class PvExecutor implements Executor {
             remove(change, ctx, "replace");
         }
         ctx.step(change.address(), "create directory " + path + " on " + node);
-        ctx.check(node, "create directory " + path, "mkdir -p " + nodePath(path));
+        ctx.check(node, "create directory " + path, "mkdir -p " + Shell.nodePath(path));
         ctx.step(change.address(), "kubectl apply PersistentVolume " + name);
         StorageClassExecutor.applyManifest(ctx, "apply PersistentVolume " + name, manifest(name, after));
         return Recorded.of(after);
@@ -142,7 +135,7 @@ public final class PvExecutor implements Executor {
             }
         }
         ctx.step(change.address(), "delete PersistentVolume " + name);
-        Kubectl.check(ctx, step, "delete pv " + quote(name) + " --wait=false --ignore-not-found");
+        Kubectl.check(ctx, step, "delete pv " + Shell.quote(name) + " --wait=false --ignore-not-found");
         long deadline = System.nanoTime() + deleteTimeout.toNanos();
         JsonNode left = live;
         while (true) {
@@ -173,7 +166,7 @@ public final class PvExecutor implements Executor {
 
     /** The live object, or null when it does not exist. */
     private static JsonNode get(ApplyContext ctx, String step, String name) throws ApplyException {
-        ExecResult r = Kubectl.run(ctx, step, "get pv " + quote(name) + " -o json");
+        ExecResult r = Kubectl.run(ctx, step, "get pv " + Shell.quote(name) + " -o json");
         if (r.exitCode() != 0) {
             if (r.stderr().contains("NotFound") || r.stderr().contains("not found")) {
                 return null;
@@ -195,7 +188,7 @@ public final class PvExecutor implements Executor {
             throws ApplyException {
         ExecResult r;
         try {
-            r = ctx.run(node, step, "d=" + nodePath(path) + "\n"
+            r = ctx.run(node, step, "d=" + Shell.nodePath(path) + "\n"
                     + "if [ ! -e \"$d\" ]; then echo missing; elif [ -n \"$(ls -A \"$d\" 2>&1)\" ]; then echo data;"
                     + " else echo empty; fi", true);
         } catch (ApplyException e) {

@@ -7,6 +7,7 @@ import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Kubectl;
 import dev.pictl.apply.Recorded;
+import dev.pictl.nodetext.Shell;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ResourceChange;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public final class StorageClassExecutor implements Executor {
     }
 
     private static void delete(ApplyContext ctx, String name) throws ApplyException {
-        Kubectl.check(ctx, "delete StorageClass " + name, "delete storageclass " + PvExecutor.quote(name)
+        Kubectl.check(ctx, "delete StorageClass " + name, "delete storageclass " + Shell.quote(name)
                 + " --ignore-not-found");
     }
 

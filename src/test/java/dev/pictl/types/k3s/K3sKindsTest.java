@@ -3,7 +3,7 @@ package dev.pictl.types.k3s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.pictl.plan.kind.SimpleYaml;
+import dev.pictl.nodetext.SimpleYaml;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

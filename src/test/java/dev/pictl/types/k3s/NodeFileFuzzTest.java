@@ -2,7 +2,7 @@ package dev.pictl.types.k3s;
 
 import dev.pictl.types.ResourceTypes;
 import dev.pictl.plan.kind.PlanContext;
-import dev.pictl.plan.kind.SimpleYaml;
+import dev.pictl.nodetext.SimpleYaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package dev.pictl.plan.kind;
+package dev.pictl.nodetext;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pictl.plan.kind;
+package dev.pictl.nodetext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +34,37 @@ class SimpleYamlTest {
         assertEquals(map, SimpleYaml.read(yaml), yaml);
         assertEquals(5, yaml.split("\n").length, "one line per key and item, nothing injected:\n" + yaml);
         assertTrue(yaml.chars().allMatch(c -> c == '\n' || c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f)), yaml);
+    }
+
+    /** Keys and values a YAML reader could take for structure, a type, or whitespace to fold away. */
+    private static final List<String> HOSTILE = List.of(
+            "a\nb", "\n", "x\nwrite-kubeconfig-mode: 0644", "a: b", "a:b", ": ", "#", "# c", "a # b", "a#b",
+            "---", "--- x", "...", "\"", "'", "\"a\" 'b'", "\\\"", " lead", "trail ", "  ", "\tx\t", "~", "null",
+            "Null", "NULL", "yes", "no", "Yes", "NO", "on", "off", "y", "n", "true", "False", "0644", "0o17", "0x1F",
+            "1_000", "1e3", "-.5", ".inf", "-.Inf", ".NaN", "12:30:00", "2024-01-01", "- item", "[]", "{}", "&a",
+            "*a", "!tag", "%YAML", "@x", "`x`", "|", ">-", "? k", "é ß Ω 中文 😀", "\u00a0nbsp\u00a0", "\u0085",
+            "\u2028", "\ufeff", "$(id)", "${PICTL_ROOT}");
+
+    @Test
+    void write_hostileKeysAndValues_comeBackFromJacksonAsExactlyTheSameStrings() throws Exception {
+        Map<String, Object> map = new TreeMap<>();
+        for (int i = 0; i < HOSTILE.size(); i++) {
+            String h = HOSTILE.get(i);
+            map.put(h, HOSTILE.get(HOSTILE.size() - 1 - i));  // a hostile key with another hostile value
+            map.put("list " + h, List.of(h, "", h + h));
+        }
+        String yaml = SimpleYaml.write(map);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> back = YAML.readValue(yaml, Map.class);
+        assertEquals(map.size(), back.size(), yaml);
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            assertTrue(back.containsKey(e.getKey()), () -> "key lost or changed: " + e.getKey() + "\n" + yaml);
+            assertEquals(e.getValue(), back.get(e.getKey()), () -> "value of " + e.getKey());
+            assertEquals(e.getValue() instanceof String ? String.class : List.class,
+                    back.get(e.getKey()) instanceof String ? String.class : List.class, "types stay strings");
+        }
+        assertEquals(map, SimpleYaml.read(yaml), "pictl's own reader agrees");
+        assertEquals(yaml, SimpleYaml.write(SimpleYaml.read(yaml)), "writing what was read changes nothing");
     }
 
     @Test
