@@ -22,6 +22,7 @@ import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.types.ResourceTypes;
+import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.sim.ClusterSpec;
@@ -175,7 +176,9 @@ public final class Pictl {
                 request.failOnHealth() || config.drift().failOnHealth());
         DriftReport.StateInfo info = new DriftReport.StateInfo(statePath(run).toString(), p.state().exists(),
                 p.state().lineage(), p.state().serial());
-        DriftReport report = DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
+        DriftCheck.Cluster cluster = new DriftCheck.Cluster(types.endpoint(config).map(ClusterEndpoint::node)
+                .orElse(null), types::inCluster);
+        DriftReport report = DriftCheck.report(config, cluster, plan, unapplied, p.probes(), p.state(), info, rules, options,
                 Version.current());
         return new DriftRunResult(report, config, v.diagnostics(), v.sources());
     }
@@ -192,8 +195,8 @@ public final class Pictl {
             return new KubeconfigResult(null, v.diagnostics(), v.sources());
         }
         try {
-            return KubeconfigOperation.run(request, v.config(), v.diagnostics(), v.sources(),
-                    transportSettings(request.simDir(), request.transport()));
+            return KubeconfigOperation.run(request, v.config(), types.endpoint(v.config()), v.diagnostics(),
+                    v.sources(), transportSettings(request.simDir(), request.transport()));
         } finally {
             scrub(v);
         }
@@ -267,7 +270,8 @@ public final class Pictl {
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
                 reach.putAll(formerNodeTargets(config, state, reach.keySet(), pr.simDir()));
                 ApplyContext ctx = new ApplyContext(transport, reach, config, types.kinds(), hasher, request.options(),
-                        request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher));
+                        request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher),
+                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
                 return new ApplyRunResult(plan, result, true, diags, v.sources());
@@ -485,10 +489,10 @@ public final class Pictl {
      * Probes every node in one round trip each; then, unless the request says never to, waits for the boards found
      * in their reboot window ({@link RebootWait}) and probes those again.
      */
-    private static Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
+    private Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
                                                    Transport transport, State state, AtomicBoolean cancelled) {
         Map<String, ProbeRequest> requests = new LinkedHashMap<>();
-        String serverNode = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
+        String serverNode = types.endpoint(config).map(ClusterEndpoint::node).orElse(null);
         for (String node : targets.byNode().keySet()) {
             List<String> pvPaths = new ArrayList<>();
             for (ResourceInstance pv : config.ofType("pv")) {

@@ -28,12 +28,12 @@ class K3sKindsTest {
 
     @Test
     void agentUrl_bracketsIpv6_andEscapesTheZone() {
-        assertEquals("https://192.168.1.10:6443", K3sAgentKind.serverUrl("192.168.1.10"));
-        assertEquals("https://pi.lan:6443", K3sAgentKind.serverUrl("pi.lan"));
-        assertEquals("https://[fe80::2]:6443", K3sAgentKind.serverUrl("fe80::2"));
-        assertEquals("https://[fe80::2%25eth0]:6443", K3sAgentKind.serverUrl("fe80::2%eth0"));
+        assertEquals("https://192.168.1.10:6443", ApiServer.url("192.168.1.10", 6443));
+        assertEquals("https://pi.lan:6443", ApiServer.url("pi.lan", 6443));
+        assertEquals("https://[fe80::2]:6443", ApiServer.url("fe80::2", 6443));
+        assertEquals("https://[fe80::2%25eth0]:6443", ApiServer.url("fe80::2%eth0", 6443));
         for (String a : List.of("192.168.1.10", "pi.lan", "fe80::2", "fe80::2%eth0", "::ffff:10.0.0.1")) {
-            assertEquals(a, K3sAgentKind.serverAddress(K3sAgentKind.serverUrl(a)));
+            assertEquals(a, ApiServer.host(ApiServer.url(a, 6443)));
         }
     }
 }
