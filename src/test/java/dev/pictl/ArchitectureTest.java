@@ -70,10 +70,11 @@ class ArchitectureTest {
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "drift", "graph", "io", "kubeconfig", "plan",
-                    "probe", "resource", "state", "transport", "transport.ssh", "types")),
+                    "plan.kind", "probe", "resource", "state", "transport", "transport.ssh", "types")),
             // The simulator as a TargetResolver, and a simulated fleet made from a description; the CLI chooses it.
             Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport")),
-            Map.entry("cli.view", Set.of("addr", "apply", "diag", "drift", "plan")),
+            // The views ask the registry where a type's objects live (a node, or the cluster as a whole).
+            Map.entry("cli.view", Set.of("addr", "apply", "diag", "drift", "plan", "types")),
             Map.entry("cli", Set.of("addr", "apply", "cli.view", "config", "diag", "drift", "engine", "graph", "io",
                     "plan", "sim", "simbridge", "state", "transport", "types")),
             // The build-time generator of schema/ and docs/resources.md.

@@ -36,6 +36,7 @@ public final class ApplyContext {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final java.util.function.UnaryOperator<ResourceChange> revealer;
     private final dev.pictl.diag.Redactor redactor;
+    private final String serverNode;
     private volatile RebootJournal journal = (address, node, bootId) -> { };
     private volatile java.util.concurrent.atomic.AtomicBoolean cancelled =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -64,6 +65,18 @@ public final class ApplyContext {
     public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
                         dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
                         java.util.function.UnaryOperator<ResourceChange> revealer) {
+        this(transport, targets, config, kinds, hasher, options, hook, revealer,
+                kinds.endpoint(config).map(dev.pictl.plan.kind.ClusterEndpoint::node).orElse(null));
+    }
+
+    /**
+     * @param serverNode the node that runs the cluster's API server (the registry's endpoint), through which
+     *                   executors reach the cluster ({@link Kubectl}); null when the description has none
+     */
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
+                        dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
+                        java.util.function.UnaryOperator<ResourceChange> revealer, String serverNode) {
+        this.serverNode = serverNode;
         this.kinds = kinds;
         this.revealer = revealer;
         this.redactor = config == null ? dev.pictl.diag.Redactor.NONE : config.redactor();
@@ -232,9 +245,9 @@ public final class ApplyContext {
                 .filter(v -> v instanceof Value.Str).map(v -> ((Value.Str) v).value());
     }
 
-    /** The node running the k3s server, if the description has one. */
+    /** The node that runs the cluster's API server, if the description has one. */
     public Optional<String> serverNode() {
-        return config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst();
+        return Optional.ofNullable(serverNode);
     }
 
     /** The node's LAN address as the description gives it. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Turns a plan's drift (the state of the last apply against what the nodes show), the unapplied edits
@@ -33,15 +34,26 @@ public final class DriftCheck {
     }
 
     /**
+     * What drift needs to know of the cluster, from the registry.
+     *
+     * @param serverNode the node that runs the cluster's API server; null when the description has none
+     * @param inCluster  whether a resource type's objects live in the cluster, read through that node
+     *                   ({@code Kind.inCluster}): an unreachable server leaves them unchecked
+     */
+    public record Cluster(String serverNode, Predicate<String> inCluster) {
+    }
+
+    /**
      * @param plan      a normal plan of the whole description (its drift and unknown lists are used)
+     * @param cluster   the server's node and which types are read through it
      * @param unapplied {@code Differ.unapplied} of the same inputs
      * @param rules     the description's ignore rules and the command line's, in that order
      */
-    public static DriftReport report(Config config, Plan plan, List<ResourceChange> unapplied,
+    public static DriftReport report(Config config, Cluster cluster, Plan plan, List<ResourceChange> unapplied,
                                      Map<String, ProbeOutcome> probes, State state, DriftReport.StateInfo stateInfo,
                                      List<IgnoreRule> rules, DriftReport.Options options, String pictlVersion) {
         List<DriftReport.Ignored> ignored = new ArrayList<>();
-        String server = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
+        String server = cluster.serverNode();
 
         Redactor redactor = config.redactor();
         Map<String, DriftReport.Unreachable> unreachable = unreachable(config, probes, state, redactor);
@@ -50,8 +62,8 @@ public final class DriftCheck {
             if (state.resource(u.address()).isEmpty()) {
                 continue; // never applied: nothing to have drifted
             }
-            // Storage objects are read through the server's kubectl: an unreachable server leaves them unchecked.
-            boolean viaServer = u.address().type().equals("storage_class") || u.address().type().equals("pv");
+            // Cluster objects are read through the server's kubectl: an unreachable server leaves them unchecked.
+            boolean viaServer = cluster.inCluster().test(u.address().type());
             String node = viaServer && server != null && unreachable.containsKey(server) ? server
                     : u.node() != null ? u.node() : server;
             DriftReport.Unreachable down = node == null ? null : unreachable.get(node);

@@ -1,6 +1,5 @@
 package dev.pictl.engine;
 
-import dev.pictl.addr.ResourceAddress;
 import dev.pictl.config.Config;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
@@ -8,6 +7,7 @@ import dev.pictl.diag.Severity;
 import dev.pictl.kubeconfig.Kubeconfig;
 import dev.pictl.kubeconfig.KubeconfigException;
 import dev.pictl.kubeconfig.KubeconfigFile;
+import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.transport.ExecResult;
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *                or holds other entries and there is no --merge
  * the node    ─▶ one command as root: cat "${PICTL_ROOT:-}/etc/rancher/k3s/k3s.yaml" (exit 3: k3s installed but no
  *                file yet; exit 4: no k3s)
- *             ─▶ Kubeconfig.forContext(name, https://ADDRESS:6443) (ADDRESS: TargetResolver.clientHost; a simulated
- *                board's loopback address)
+ *             ─▶ Kubeconfig.forContext(name, https://ADDRESS:PORT) (the registry's ClusterEndpoint: PORT is the
+ *                server's https-listen-port, else 6443; ADDRESS: TargetResolver.clientHost, a simulated board's
+ *                loopback address)
  * --file      ─▶ read it again (it may have changed meanwhile), merge, write atomically with mode 0600
  * </pre>
  *
@@ -49,7 +50,6 @@ final class KubeconfigOperation {
     static final String STEP = "read kubeconfig";
     static final String PATH = "/etc/rancher/k3s/k3s.yaml";
     static final String COMMAND = "sudo cat " + PATH;
-    static final int DEFAULT_API_PORT = 6443;
     private static final int NO_FILE = 3;
     private static final int NO_K3S = 4;
     static final String SCRIPT = """
@@ -61,36 +61,39 @@ final class KubeconfigOperation {
 
     private final KubeconfigRequest request;
     private final Config config;
+    private final Optional<ClusterEndpoint> endpoint;
     private final Diagnostics diags;
 
-    private KubeconfigOperation(KubeconfigRequest request, Config config, Diagnostics diags) {
+    private KubeconfigOperation(KubeconfigRequest request, Config config, Optional<ClusterEndpoint> endpoint,
+                                Diagnostics diags) {
         this.request = request;
         this.config = config;
+        this.endpoint = endpoint;
         this.diags = diags;
     }
 
     /**
      * What was written, or null with the reasons added to {@code diags} (the caller makes the result from both once
      * they are complete).
+     *
+     * @param endpoint how the cluster is reached (the registry's), empty when the description has no server
      */
-    static KubeconfigResult.Written run(KubeconfigRequest request, Config config, Diagnostics diags,
-                                        TransportSettings settings) {
-        return new KubeconfigOperation(request, config, diags).run(settings);
+    static KubeconfigResult.Written run(KubeconfigRequest request, Config config, Optional<ClusterEndpoint> endpoint,
+                                        Diagnostics diags, TransportSettings settings) {
+        return new KubeconfigOperation(request, config, endpoint, diags).run(settings);
     }
 
     private KubeconfigResult.Written run(TransportSettings settings) {
-        List<ResourceInstance> servers = config.ofType("k3s_server");
-        if (servers.isEmpty()) {
+        if (endpoint.isEmpty()) {
             return fail("the description has no k3s_server",
                     "pictl kubeconfig reads the kubeconfig that k3s writes on the server's node. Declare a k3s_server "
                             + "block (see docs/resources.md) and run pictl apply" + sim() + " first.");
         }
-        ResourceInstance server = servers.get(0);
+        ClusterEndpoint server = endpoint.get();
         String node = server.node();
-        ResourceInstance nodeBlock = config.instance(ResourceAddress.of("node", node)).orElse(null);
-        Value address = nodeBlock == null ? null : nodeBlock.attributes().get("address");
+        Value address = server.addressValue();
         if (!(address instanceof Value.Str)) {
-            diags.add(Diagnostic.error(address == null ? server.headerRange() : address.range(),
+            diags.add(Diagnostic.error(address == null ? server.declaredAt() : address.range(),
                     "the address of node \"" + node + "\" is not known",
                     (address instanceof Value.Unknown u ? "It comes from " + u.reason() + "; give it a value (--var, a "
                             + ".pivars file or PICTL_VAR_name). " : "")
@@ -115,11 +118,9 @@ final class KubeconfigOperation {
         }
         // The node's address, or where the resolver reaches the node instead (under a simulator, the board's
         // loopback address, so that kubectl never reaches the description's real address).
-        String url = Kubeconfig.serverUrl(request.targets().clientHost(target, ((Value.Str) address).value()),
-                apiPort(server));
+        String url = server.url(request.targets().clientHost(target, ((Value.Str) address).value()));
         // What the summary line shows: the file needs the address, a person reading the output does not.
-        String shownUrl = address.holdsSensitive() ? Kubeconfig.serverUrl(dev.pictl.diag.Redactor.SHOWN, apiPort(server))
-                : url;
+        String shownUrl = server.addressSensitive() ? server.url(dev.pictl.diag.Redactor.SHOWN) : url;
 
         String text = fetch(node, target, settings);
         if (text == null) {
@@ -254,28 +255,10 @@ final class KubeconfigOperation {
         return s.endsWith(".") ? s + " " : s + ". ";
     }
 
-    /** The API port clients use: the k3s_server's {@code https-listen-port} passthrough, else 6443. */
-    static int apiPort(ResourceInstance server) {
-        if (server.attributes().get("config") instanceof Value.MapVal m) {
-            Value v = m.entries().get("https-listen-port");
-            try {
-                if (v instanceof Value.Num n) {
-                    return n.value().intValueExact();
-                }
-                if (v instanceof Value.Str s) {
-                    return Integer.parseInt(s.value().strip());
-                }
-            } catch (ArithmeticException | NumberFormatException e) {
-                // k3s refuses such a value itself; the default is the best guess
-            }
-        }
-        return DEFAULT_API_PORT;
-    }
-
     /** The description with the server's node as its only node: no other node is reached, or has to be reachable. */
     private Config only(String node) {
         List<ResourceInstance> instances = config.instances().stream()
-                .filter(i -> !i.type().equals("node") || i.address().name().equals(node)).toList();
+                .filter(i -> !i.type().equals(dev.pictl.resource.Schemas.NODE_TYPE) || i.address().name().equals(node)).toList();
         return new Config(config.location(), config.sources(), config.variables(), config.sshDefaults(), instances,
                 config.clusterName(), config.drift());
     }

@@ -22,6 +22,7 @@ import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.types.ResourceTypes;
+import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
@@ -181,7 +182,9 @@ public final class Pictl {
                 request.failOnHealth() || config.drift().failOnHealth());
         DriftReport.StateInfo info = new DriftReport.StateInfo(statePath(run).toString(), p.state().exists(),
                 p.state().lineage(), p.state().serial());
-        return DriftCheck.report(config, plan, unapplied, p.probes(), p.state(), info, rules, options,
+        DriftCheck.Cluster cluster = new DriftCheck.Cluster(types.endpoint(config).map(ClusterEndpoint::node)
+                .orElse(null), types::inCluster);
+        return DriftCheck.report(config, cluster, plan, unapplied, p.probes(), p.state(), info, rules, options,
                 Version.current());
     }
 
@@ -196,8 +199,8 @@ public final class Pictl {
         if (!v.ok()) {
             return new KubeconfigResult(null, v.diagnostics(), v.sources());
         }
-        KubeconfigResult.Written written = KubeconfigOperation.run(request, v.config(), v.diagnostics(),
-                request.targets().transport(request.transport()));
+        KubeconfigResult.Written written = KubeconfigOperation.run(request, v.config(), types.endpoint(v.config()),
+                v.diagnostics(), request.targets().transport(request.transport()));
         return new KubeconfigResult(written, v.scrubbed(), v.sources());
     }
 
@@ -271,7 +274,8 @@ public final class Pictl {
                 // Nodes only the state still knows: their resources are planned for deletion, which needs the board.
                 reach.putAll(pr.targets().formerNodes(config, state, reach.keySet()));
                 ApplyContext ctx = new ApplyContext(transport, reach, config, types.kinds(), hasher, request.options(),
-                        request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher));
+                        request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher),
+                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
                 return new Applied(plan, result, true);
@@ -422,10 +426,10 @@ public final class Pictl {
      * Probes every node in one round trip each; then, unless the request says never to, waits for the boards found
      * in their reboot window ({@link RebootWait}) and probes those again.
      */
-    private static Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
+    private Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
                                                    Transport transport, State state, AtomicBoolean cancelled) {
         Map<String, ProbeRequest> requests = new LinkedHashMap<>();
-        String serverNode = config.ofType("k3s_server").stream().map(ResourceInstance::node).findFirst().orElse(null);
+        String serverNode = types.endpoint(config).map(ClusterEndpoint::node).orElse(null);
         for (String node : targets.byNode().keySet()) {
             List<String> pvPaths = new ArrayList<>();
             for (ResourceInstance pv : config.ofType("pv")) {

@@ -266,7 +266,25 @@ final class K3sRuntime {
         return t == null || t.isEmpty() ? null : t;
     }
 
+    /** The API port of k3s settings: {@code https-listen-port}, else 6443; null when k3s would refuse the value. */
+    static Integer listenPort(Object value) {
+        if (value == null) return DEFAULT_PORT;
+        try {
+            int p = Integer.parseInt(String.valueOf(value).trim());
+            return p >= 1 && p <= 65535 ? p : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static final int DEFAULT_PORT = 6443;
+
     private Outcome startServer(SimNode node, Settings s, KubeApi.NodeRec rec, List<String> lines) throws IOException {
+        Integer port = listenPort(s.values.get("https-listen-port"));
+        if (port == null) {
+            lines.add(logLine("fatal", "Error: invalid value \"" + s.str("https-listen-port") + "\" for flag -https-listen-port: parse error"));
+            return Outcome.fatal(1, lines);
+        }
         Path root = node.root();
         Path serverDir = root.resolve("var/lib/rancher/k3s/server");
         Path tokenFile = serverDir.resolve("token");
@@ -303,7 +321,7 @@ final class K3sRuntime {
         Files.createDirectories(kubeconfig.getParent());
         String ca = java.util.Base64.getEncoder().encodeToString(("-----BEGIN CERTIFICATE-----\nsimulated " + caHash + "\n-----END CERTIFICATE-----\n").getBytes());
         Files.writeString(kubeconfig, "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: " + ca
-                + "\n    server: https://127.0.0.1:6443\n  name: default\ncontexts:\n- context:\n    cluster: default\n    user: default\n  name: default\n"
+                + "\n    server: https://127.0.0.1:" + port + "\n  name: default\ncontexts:\n- context:\n    cluster: default\n    user: default\n  name: default\n"
                 + "current-context: default\nkind: Config\npreferences: {}\nusers:\n- name: default\n  user:\n    client-certificate-data: " + ca
                 + "\n    client-key-data: " + java.util.Base64.getEncoder().encodeToString(("simulated-key-" + caHash).getBytes()) + "\n");
         String mode = s.str("write-kubeconfig-mode");
@@ -312,7 +330,7 @@ final class K3sRuntime {
         Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString(perms));
         Set<String> disable = new LinkedHashSet<>(s.list("disable"));
         KubeApi api = cluster.kubeApi(node, true);
-        api.serverStarted(rec.version, disable);
+        api.serverStarted(rec.version, disable, port);
         rec.server = true;
         if (!api.register(rec)) {
             lines.add(logLine("fatal", "Error: Node password rejected, duplicate hostname or contents of '/etc/rancher/node/password' may not match server node-passwd entry, try enabling a unique node name with the --with-node-id flag"));
@@ -320,9 +338,9 @@ final class K3sRuntime {
         }
         lines.add(logLine("info", "Wrote kubeconfig /etc/rancher/k3s/k3s.yaml"));
         lines.add(logLine("info", "Server node token is available at /var/lib/rancher/k3s/server/token"));
-        lines.add(logLine("info", "To join server node to cluster: k3s server -s https://" + node.advertisedAddress() + ":6443 -t ${SERVER_NODE_TOKEN}"));
+        lines.add(logLine("info", "To join server node to cluster: k3s server -s https://" + node.advertisedAddress() + ":" + port + " -t ${SERVER_NODE_TOKEN}"));
         lines.add(logLine("info", "Agent node token is available at /var/lib/rancher/k3s/server/agent-token"));
-        lines.add(logLine("info", "To join agent node to cluster: k3s agent -s https://" + node.advertisedAddress() + ":6443 -t ${AGENT_NODE_TOKEN}"));
+        lines.add(logLine("info", "To join agent node to cluster: k3s agent -s https://" + node.advertisedAddress() + ":" + port + " -t ${AGENT_NODE_TOKEN}"));
         lines.add(logLine("info", "k3s is up and running"));
         return new Outcome(Kind.OK, lines, 0, "k3s", node.name(), rec);
     }
@@ -381,7 +399,10 @@ final class K3sRuntime {
             lines.add(logLine("error", "failed to get CA certs: Get \"" + cacerts + "\": dial tcp: lookup " + host + " on 127.0.0.53:53: no such host"));
             return new Outcome(Kind.RETRY, lines, 0, "k3s", null, null);
         }
-        if (server == null || port != 6443 || !server.isReachable() || server.units.state("k3s.service") != Units.State.ACTIVE) {
+        // The server listens on its https-listen-port (default 6443) only while k3s runs: any other port is refused.
+        KubeApi listening = server == null || !server.isReachable() || server.units.state("k3s.service") != Units.State.ACTIVE
+                ? null : cluster.kubeApi(server, false);
+        if (listening == null || port != listening.listenPort()) {
             String why = server != null && server.isUp() && !server.isReachable() ? "i/o timeout" : "connect: connection refused";
             lines.add(logLine("error", "failed to get CA certs: Get \"" + cacerts + "\": dial tcp " + hostPort + ": " + why));
             return new Outcome(Kind.RETRY, lines, 0, "k3s", null, null);

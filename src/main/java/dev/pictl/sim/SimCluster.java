@@ -368,7 +368,9 @@ public final class SimCluster implements AutoCloseable {
         if (agent) {
             String token = Files.readString(server.root().resolve("var/lib/rancher/k3s/server/token")).trim();
             String a = server.advertisedAddress();
-            cfg.put("server", "https://" + (a.contains(":") ? "[" + a + "]" : a) + ":6443");
+            Integer port = K3sRuntime.listenPort(server.spec().provision().k3sConfig().get("https-listen-port"));
+            cfg.put("server", "https://" + (a.contains(":") ? "[" + a + "]" : a) + ":"
+                    + (port == null ? K3sRuntime.DEFAULT_PORT : port));
             cfg.put("token", token);
             String sv = K3sRuntime.versionOf(server.root().resolve("usr/local/bin/k3s"));
             if (sv != null) version = sv;

@@ -1,8 +1,11 @@
 package dev.pictl.types;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
 import dev.pictl.config.ResourceBlock;
+import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.plan.kind.Kind;
+import java.util.Optional;
 
 /**
  * One resource type, whole: what the language, the planner and the applier need of it. Each type lives in the
@@ -12,7 +15,8 @@ import dev.pictl.plan.kind.Kind;
  * <ul>
  *   <li>{@link #schema()} and {@link #check}: its block and its own validation rules ({@link ResourceBlock});</li>
  *   <li>{@link #kind()}: desired and observed values, diff rules, replace reasons, reboots (plan);</li>
- *   <li>{@link #executor()}: the node-side changes (apply).</li>
+ *   <li>{@link #executor()}: the node-side changes (apply);</li>
+ *   <li>{@link #endpoint}: for the type that runs the cluster's API server, how the cluster is reached.</li>
  * </ul>
  */
 public interface ResourceType extends ResourceBlock {
@@ -21,4 +25,12 @@ public interface ResourceType extends ResourceBlock {
 
     /** What changes the type on the nodes; its {@link Executor#type()} is {@link #name()}. */
     Executor executor();
+
+    /**
+     * How the cluster is reached when this type runs its API server in the description (the k3s server); empty for
+     * every other type. The registry takes the first type that gives one ({@link ResourceTypes#endpoint}).
+     */
+    default Optional<ClusterEndpoint> endpoint(Config config) {
+        return Optional.empty();
+    }
 }

@@ -2,6 +2,8 @@ package dev.pictl.types;
 
 import dev.pictl.apply.Executors;
 import dev.pictl.config.Catalog;
+import dev.pictl.config.Config;
+import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
@@ -59,7 +61,34 @@ public final class ResourceTypes {
     }
 
     public Kinds kinds() {
-        return new Kinds(types.stream().map(ResourceType::kind).toList());
+        return new Kinds(types.stream().map(ResourceType::kind).toList(), this::endpoint);
+    }
+
+    /** How the description's cluster is reached (its API server's node, address and port), if it has a server. */
+    public Optional<ClusterEndpoint> endpoint(Config config) {
+        for (ResourceType t : types) {
+            Optional<ClusterEndpoint> e = t.endpoint(config);
+            if (e.isPresent()) {
+                return e;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether objects of {@code type} live in the cluster and are read and changed through its API server
+     * ({@link dev.pictl.plan.kind.Kind#inCluster()}); false for a type this registry does not know.
+     */
+    public boolean inCluster(String type) {
+        return byName(type).map(t -> t.kind().inCluster()).orElse(false);
+    }
+
+    /**
+     * Whether objects of {@code type} belong to the cluster as a whole rather than to one node
+     * ({@link dev.pictl.plan.kind.Kind#clusterWide()}): views list them under the cluster.
+     */
+    public boolean clusterWide(String type) {
+        return byName(type).map(t -> t.kind().clusterWide()).orElse(false);
     }
 
     public Executors executors() {

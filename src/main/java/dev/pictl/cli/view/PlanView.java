@@ -8,12 +8,14 @@ import dev.pictl.plan.AttributeChange;
 import dev.pictl.plan.Plan;
 import dev.pictl.plan.PlanMode;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.types.ResourceTypes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The human plan, in Terraform's vocabulary, grouped by node:
@@ -40,6 +42,7 @@ public final class PlanView {
 
     private final boolean color;
     private final String again;
+    private final Predicate<String> clusterWide;
 
     public PlanView(boolean color) {
         this(color, "");
@@ -50,8 +53,17 @@ public final class PlanView {
      * that a suggestion never leaves a simulator for the description's real addresses.
      */
     public PlanView(boolean color, String again) {
+        this(color, again, ResourceTypes.standard()::clusterWide);
+    }
+
+    /**
+     * @param clusterWide whether a resource type's objects belong to the cluster as a whole (the registry's
+     *                    {@code clusterWide}): their changes are listed under "cluster", not under a node
+     */
+    public PlanView(boolean color, String again, Predicate<String> clusterWide) {
         this.color = color;
         this.again = again;
+        this.clusterWide = clusterWide;
     }
 
     public String render(Plan plan) {
@@ -87,7 +99,7 @@ public final class PlanView {
         }
         List<ResourceChange> cluster = new ArrayList<>();
         for (ResourceChange c : changes) {
-            if (c.node() == null || (c.address().type().equals("storage_class"))) {
+            if (c.node() == null || clusterWide.test(c.address().type())) {
                 cluster.add(c);
             } else {
                 byNode.computeIfAbsent(c.node(), k -> new ArrayList<>()).add(c);

@@ -95,6 +95,24 @@ public interface Kind {
         return null;
     }
 
+    /**
+     * Whether the type's objects live in the Kubernetes cluster: read and changed through the API server's node
+     * ({@link ClusterEndpoint#node()}), so they cannot be checked while that node cannot be reached (drift reports
+     * them under it). False for what lives on a node's own disk.
+     */
+    default boolean inCluster() {
+        return false;
+    }
+
+    /**
+     * Whether the type's objects belong to the cluster as a whole rather than to one node (a StorageClass; a
+     * PersistentVolume is in the cluster but tied to its node): the plan lists them under "cluster". Implies
+     * {@link #inCluster()}.
+     */
+    default boolean clusterWide() {
+        return false;
+    }
+
     /** Whether deleting the resource drains its node first (it takes the node out of the cluster). */
     default boolean drainsBeforeDelete() {
         return false;

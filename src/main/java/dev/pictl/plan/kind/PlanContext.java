@@ -23,6 +23,7 @@ public final class PlanContext {
     private final SecretHasher hasher;
     private final Diagnostics diags;
     private final dev.pictl.diag.Redactor redactor;
+    private final Optional<ClusterEndpoint> endpoint;
 
     public PlanContext(Kinds kinds, Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
                        Diagnostics diags) {
@@ -33,6 +34,7 @@ public final class PlanContext {
         this.hasher = hasher;
         this.diags = diags;
         this.redactor = config.redactor();
+        this.endpoint = kinds.endpoint(config);
     }
 
     /** Every resource type's planner view. */
@@ -66,9 +68,14 @@ public final class PlanContext {
         return o == null ? node + ": not probed" : null;
     }
 
-    /** The k3s server instance of the description, if any. */
-    public Optional<ResourceInstance> server() {
-        return config.ofType("k3s_server").stream().findFirst();
+    /** How the cluster is reached (the registry's {@link Kinds#endpoint}), if the description has a server. */
+    public Optional<ClusterEndpoint> endpoint() {
+        return endpoint;
+    }
+
+    /** The node that runs the cluster's API server, if the description has one. */
+    public Optional<String> serverNode() {
+        return endpoint.map(ClusterEndpoint::node);
     }
 
     /** The address a node is reached at on the LAN, as the description gives it. */

@@ -68,6 +68,7 @@ public final class KubeApi {
     private final Set<String> disabled = new TreeSet<>();
     private final AtomicLong resourceVersion = new AtomicLong(1000);
     private String serverVersion = "v1.31.4+k3s1";
+    private int listenPort = 6443;
 
     public KubeApi(Path dbFile, Kubelets kubelets) {
         this.dbFile = dbFile;
@@ -134,7 +135,13 @@ public final class KubeApi {
 
     /** Called when the server (re)starts: its version and disabled packaged components. */
     public synchronized void serverStarted(String version, Set<String> disable) {
+        serverStarted(version, disable, 6443);
+    }
+
+    /** Called when the server (re)starts: its version, disabled packaged components and API port. */
+    public synchronized void serverStarted(String version, Set<String> disable, int port) {
         serverVersion = version;
+        listenPort = port;
         disabled.clear();
         disabled.addAll(disable);
         if (disable.contains("local-storage")) {
@@ -161,6 +168,9 @@ public final class KubeApi {
     }
 
     public synchronized String serverVersion() { return serverVersion; }
+
+    /** The port the server's API (and supervisor) listens on: its https-listen-port, else 6443. */
+    public synchronized int listenPort() { return listenPort; }
 
     public synchronized Set<String> disabled() { return new TreeSet<>(disabled); }
 

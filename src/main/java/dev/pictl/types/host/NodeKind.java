@@ -49,7 +49,7 @@ public final class NodeKind implements Kind {
 
     /** Whether the server's snapshot shows the Node {@code name} unschedulable with pictl's mark. */
     static boolean cordonedByPictl(String name, PlanContext ctx) {
-        return ctx.server().map(ResourceInstance::node).flatMap(ctx::observation)
+        return ctx.serverNode().flatMap(ctx::observation)
                 .map(NodeObservation::kube).filter(k -> k != null && k.ok())
                 .map(k -> k.nodes().stream().anyMatch(n -> cordonedByPictl(n, name))).orElse(false);
     }

@@ -7,7 +7,6 @@ import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ResourceChange;
-import dev.pictl.types.k3s.K3sAgentKind;
 import dev.pictl.types.host.NodeKind;
 import dev.pictl.nodetext.Shell;
 import dev.pictl.resource.ResourceInstance;
@@ -131,8 +130,7 @@ public final class K3sAgentExecutor implements Executor {
 
     /** The description's token for the server, else the server's own (node-token, read as root). */
     private static String joinToken(ApplyContext ctx, String server) throws ApplyException {
-        Optional<ResourceInstance> s = ctx.config().ofType("k3s_server").stream().findFirst();
-        Optional<String> declared = s.flatMap(i -> ctx.secret(i.address(), "token"));
+        Optional<String> declared = ApiServer.of(ctx.config()).flatMap(s -> ctx.secret(s.instance().address(), "token"));
         if (declared.isPresent()) {
             return declared.get();
         }
@@ -257,8 +255,8 @@ public final class K3sAgentExecutor implements Executor {
         if (s.isPresent() || url == null) {
             return s;
         }
-        String host = K3sAgentKind.serverAddress(url);
-        return ctx.config().ofType("node").stream().map(i -> i.address().name())
+        String host = ApiServer.host(url);
+        return ctx.config().ofType(dev.pictl.resource.Schemas.NODE_TYPE).stream().map(i -> i.address().name())
                 .filter(n -> host.equals(ctx.nodeAddress(n))).findFirst();
     }
 

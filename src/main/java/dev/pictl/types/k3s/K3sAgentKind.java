@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * {@code k3s_agent}: the server's version, the {@code k3s-agent} unit running, joined to the server's URL
- * ({@code https://ADDRESS:6443}), {@code config.yaml} as pictl writes it, and the join token (as a keyed hash of
- * its password part).
+ * ({@link ApiServer#url()}: {@code https://ADDRESS:PORT}, PORT the server's {@code https-listen-port}, else 6443),
+ * {@code config.yaml} as pictl writes it, and the join token (as a keyed hash of its password part).
  */
 public final class K3sAgentKind implements Kind {
     @Override
@@ -30,39 +30,16 @@ public final class K3sAgentKind implements Kind {
         return Set.of("token");
     }
 
-    /**
-     * {@code https://ADDRESS:6443}, an IPv6 address in brackets and its zone's {@code %} escaped
-     * ({@code https://[fe80::2%25eth0]:6443}): k3s splits host and port at the last colon and refuses a bare IPv6
-     * address ("too many colons in address").
-     */
-    public static String serverUrl(String address) {
-        if (address == null) {
-            return null;
-        }
-        String host = address.contains(":") ? "[" + address.replace("%", "%25") + "]" : address;
-        return "https://" + host + ":6443";
-    }
-
-    /** The address of a server URL as {@link #serverUrl} writes it: brackets removed, a zone's {@code %25} decoded. */
-    public static String serverAddress(String url) {
-        if (url == null) {
-            return null;
-        }
-        String host = url.replaceFirst("^https://", "").replaceFirst(":\\d+/?$", "");
-        return host.startsWith("[") && host.endsWith("]")
-                ? host.substring(1, host.length() - 1).replace("%25", "%") : host;
-    }
-
     /** {@code version} and {@code server_url} come from the k3s_server and its node: sensitive when they are there. */
     @Override
     public Set<String> sensitive(ResourceInstance instance, PlanContext ctx) {
         Set<String> out = Kind.super.sensitive(instance, ctx);
-        ResourceInstance server = ctx.server().orElse(null);
+        ApiServer server = ApiServer.of(ctx.config()).orElse(null);
         if (instance != null && server != null) {
-            if (server.value("version").map(v -> v.holdsSensitive()).orElse(false)) {
+            if (server.instance().value("version").map(v -> v.holdsSensitive()).orElse(false)) {
                 out.add("version");
             }
-            if (ctx.nodeAddressSensitive(server.node())) {
+            if (server.addressSensitive()) {
                 out.add("server_url");
             }
         }
@@ -71,9 +48,10 @@ public final class K3sAgentKind implements Kind {
 
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
-        ResourceInstance server = ctx.server().orElse(null);
+        ApiServer api = ApiServer.of(ctx.config()).orElse(null);
+        ResourceInstance server = api == null ? null : api.instance();
         String version = server == null ? null : server.string("version");
-        String url = server == null ? null : serverUrl(ctx.nodeAddress(server.node()));
+        String url = api == null ? null : api.url();
         String token = server == null ? null : PlanContext.secret(server, "token");
         if (token == null && server != null) {
             token = ctx.observation(server.node()).map(o -> o.k3s() == null ? null : o.k3s().serverPassword())
@@ -106,9 +84,10 @@ public final class K3sAgentKind implements Kind {
     @Override
     public void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
                       PlanContext ctx) {
+        Optional<ApiServer> server = ApiServer.of(ctx.config());
         for (AttributeChange c : changes) {
-            if (c.name().equals("version") && ctx.server().isPresent()) {
-                K3sServerKind.versionRule(ctx.server().get().rangeOf("version"), instance.address().toString(),
+            if (c.name().equals("version") && server.isPresent()) {
+                K3sServerKind.versionRule(server.get().instance().rangeOf("version"), instance.address().toString(),
                         (String) c.before(), (String) c.after(), ctx);
             }
         }

@@ -234,7 +234,10 @@ final class K3sNode {
         return last;
     }
 
-    private static String hint(String cause, String unit, String node) {
+    /** The port an agent dialled, in k3s's "dial tcp HOST:PORT: …" message. */
+    private static final java.util.regex.Pattern DIALED_PORT = java.util.regex.Pattern.compile("dial tcp \\S*:(\\d+):");
+
+    static String hint(String cause, String unit, String node) {
         String c = cause == null ? "" : cause;
         if (c.contains("401 Unauthorized")) {
             return "the server refused the join token (401 Unauthorized): the token given to this agent is not the "
@@ -250,8 +253,10 @@ final class K3sNode {
                     + "change it with `k3s token rotate`.";
         }
         if (c.contains("failed to get CA certs") || c.contains("connection refused")) {
-            return "the agent cannot reach the server: is k3s active on the server, and is port 6443 open from "
-                    + node + "?";
+            Matcher port = DIALED_PORT.matcher(c);
+            return "the agent cannot reach the server: is k3s active on the server, and is port "
+                    + (port.find() ? port.group(1) : String.valueOf(ApiServer.DEFAULT_PORT)) + " open from " + node
+                    + "? (The server listens on its https-listen-port, 6443 unless its config sets another.)";
         }
         if (c.contains("cri-dockerd") || c.contains("Docker daemon")) {
             return "config.yaml says docker: true, so docker.service must be active on " + node + " (the runtime "

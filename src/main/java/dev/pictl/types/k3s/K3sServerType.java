@@ -51,6 +51,12 @@ public final class K3sServerType implements ResourceType {
         return new K3sServerKind();
     }
 
+    /** The cluster is reached through the k3s server: {@link ApiServer}. */
+    @Override
+    public java.util.Optional<dev.pictl.plan.kind.ClusterEndpoint> endpoint(dev.pictl.config.Config config) {
+        return ApiServer.of(config).map(s -> s);
+    }
+
     @Override
     public Executor executor() {
         return new K3sServerExecutor();

@@ -22,6 +22,12 @@ public final class PvKind implements Kind {
         return PvType.NAME;
     }
 
+    /** A PersistentVolume is an object of the cluster (read through the server's kubectl), tied to its node. */
+    @Override
+    public boolean inCluster() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
         return Canon.ordered("capacity", i.string("capacity"), "access_modes", i.strings("access_modes"),

@@ -23,6 +23,18 @@ public final class StorageClassKind implements Kind {
         return StorageClassType.NAME;
     }
 
+    /** A StorageClass is an object of the cluster, read and changed through the server's kubectl. */
+    @Override
+    public boolean inCluster() {
+        return true;
+    }
+
+    /** ...and of no node: the plan lists it under "cluster". */
+    @Override
+    public boolean clusterWide() {
+        return true;
+    }
+
     @Override
     public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
         return Canon.ordered("provisioner", i.string("provisioner"),

@@ -37,8 +37,7 @@ final class StorageKinds {
     }
 
     static Source source(ResourceState prior, PlanContext ctx) {
-        Optional<ResourceInstance> server = ctx.server();
-        String serverNode = server.map(ResourceInstance::node).orElse(null);
+        String serverNode = ctx.serverNode().orElse(null);
         if (serverNode == null) {
             return new Source.Decided(prior == null ? new Observed.Absent()
                     : new Observed.Unknown("no k3s_server in the description to read it through"));

@@ -2,6 +2,7 @@ package dev.pictl.types.k3s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pictl.nodetext.SimpleYaml;
 import java.util.List;
@@ -28,12 +29,27 @@ class K3sKindsTest {
 
     @Test
     void agentUrl_bracketsIpv6_andEscapesTheZone() {
-        assertEquals("https://192.168.1.10:6443", K3sAgentKind.serverUrl("192.168.1.10"));
-        assertEquals("https://pi.lan:6443", K3sAgentKind.serverUrl("pi.lan"));
-        assertEquals("https://[fe80::2]:6443", K3sAgentKind.serverUrl("fe80::2"));
-        assertEquals("https://[fe80::2%25eth0]:6443", K3sAgentKind.serverUrl("fe80::2%eth0"));
+        assertEquals("https://192.168.1.10:6443", ApiServer.url("192.168.1.10", 6443));
+        assertEquals("https://pi.lan:6443", ApiServer.url("pi.lan", 6443));
+        assertEquals("https://[fe80::2]:6443", ApiServer.url("fe80::2", 6443));
+        assertEquals("https://[fe80::2%25eth0]:6443", ApiServer.url("fe80::2%eth0", 6443));
         for (String a : List.of("192.168.1.10", "pi.lan", "fe80::2", "fe80::2%eth0", "::ffff:10.0.0.1")) {
-            assertEquals(a, K3sAgentKind.serverAddress(K3sAgentKind.serverUrl(a)));
+            assertEquals(a, ApiServer.host(ApiServer.url(a, 6443)));
         }
+    }
+
+    @Test
+    void unreachableServerHint_namesThePortTheAgentDialled() {
+        String refused = "failed to get CA certs: Get \"https://192.168.1.10:%1$s/cacerts\": dial tcp "
+                + "192.168.1.10:%1$s: connect: connection refused";
+        for (String port : List.of("6443", "6444", "7443")) {
+            String hint = K3sNode.hint(refused.formatted(port), "k3s-agent", "pi-worker-1");
+            assertTrue(hint.contains("is port " + port + " open from pi-worker-1?"), hint);
+        }
+        String ipv6 = "failed to get CA certs: Get \"https://[fd00::10]:6444/cacerts\": dial tcp [fd00::10]:6444: "
+                + "connect: connection refused";
+        assertTrue(K3sNode.hint(ipv6, "k3s-agent", "pi-worker-1").contains("is port 6444 open"));
+        assertTrue(K3sNode.hint("connection refused", "k3s-agent", "pi-worker-1").contains("is port 6443 open"),
+                "no port in the message: the default");
     }
 }
