@@ -3,6 +3,10 @@ package dev.pictl.types;
 import dev.pictl.apply.Executor;
 import dev.pictl.config.ResourceBlock;
 import dev.pictl.plan.kind.Kind;
+import dev.pictl.probe.ProbeFragment;
+import dev.pictl.probe.ProbeRequest;
+import dev.pictl.resource.ResourceInstance;
+import java.util.List;
 
 /**
  * One resource type, whole: what the language, the planner and the applier need of it. Each type lives in the
@@ -12,7 +16,8 @@ import dev.pictl.plan.kind.Kind;
  * <ul>
  *   <li>{@link #schema()} and {@link #check}: its block and its own validation rules ({@link ResourceBlock});</li>
  *   <li>{@link #kind()}: desired and observed values, diff rules, replace reasons, reboots (plan);</li>
- *   <li>{@link #executor()}: the node-side changes (apply).</li>
+ *   <li>{@link #executor()}: the node-side changes (apply);</li>
+ *   <li>{@link #probe()} and {@link #probeAsks}: what it reads of the node's probe, and asks of it.</li>
  * </ul>
  */
 public interface ResourceType extends ResourceBlock {
@@ -21,4 +26,21 @@ public interface ResourceType extends ResourceBlock {
 
     /** What changes the type on the nodes; its {@link Executor#type()} is {@link #name()}. */
     Executor executor();
+
+    /**
+     * The fragments of the node's probe this type reads ({@link dev.pictl.probe.NodeObservation#part}): its own, its
+     * family's, or the probe's ({@link dev.pictl.probe.NodeProbe}). A fragment listed by several types runs once, where
+     * it is first listed; the registry's order is the script's order.
+     */
+    default List<ProbeFragment<?>> probe() {
+        return List.of();
+    }
+
+    /**
+     * What a resource of this type asks of its node's probe beyond the fragments' defaults (the server's kubectl
+     * snapshot, a PV's directory), one request per node concerned; none by default.
+     */
+    default List<ProbeRequest> probeAsks(ResourceInstance resource) {
+        return List.of();
+    }
 }
