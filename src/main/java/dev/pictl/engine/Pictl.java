@@ -19,11 +19,11 @@ import dev.pictl.plan.Plan;
 import dev.pictl.plan.PlanCodec;
 import dev.pictl.plan.PlanRequest;
 import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.probe.Probe;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.types.ResourceTypes;
 import dev.pictl.plan.kind.ClusterEndpoint;
-import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
@@ -428,23 +428,14 @@ public final class Pictl {
      */
     private Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
                                                    Transport transport, State state, AtomicBoolean cancelled) {
-        Map<String, ProbeRequest> requests = new LinkedHashMap<>();
-        String serverNode = types.endpoint(config).map(ClusterEndpoint::node).orElse(null);
-        for (String node : targets.byNode().keySet()) {
-            List<String> pvPaths = new ArrayList<>();
-            for (ResourceInstance pv : config.ofType("pv")) {
-                if (node.equals(pv.node()) && pv.string("path") != null) {
-                    pvPaths.add(pv.string("path"));
-                }
-            }
-            requests.put(node, new ProbeRequest(node, node.equals(serverNode), pvPaths));
-        }
-        Map<String, ProbeOutcome> probes = Prober.probeAll(transport, targets.byNode(), requests,
+        Probe probe = types.probe();
+        Map<String, ProbeRequest> requests = types.probeRequests(config, targets.byNode().keySet());
+        Map<String, ProbeOutcome> probes = Prober.probeAll(probe, transport, targets.byNode(), requests,
                 request.parallelism(), request.probeTimeout());
         if (request.rebootTimeout() == null) {
             return probes;
         }
-        return RebootWait.settle(probes, state, transport, targets.byNode(), requests, request.probeTimeout(),
+        return RebootWait.settle(probe, probes, state, transport, targets.byNode(), requests, request.probeTimeout(),
                 new RebootWait.Settings(request.rebootTimeout(), request.notices(), cancelled));
     }
 

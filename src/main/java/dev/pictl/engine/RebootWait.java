@@ -2,6 +2,7 @@ package dev.pictl.engine;
 
 import dev.pictl.probe.NodeObservation;
 import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.probe.Probe;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.Prober;
 import dev.pictl.state.PendingReboot;
@@ -83,9 +84,10 @@ final class RebootWait {
     /**
      * The probes with every node that was rebooting waited for and probed again; the others as they were.
      *
+     * @param probe    the probe the nodes were probed with (to probe them again)
      * @param requests what each node's probe asks for (to probe it again)
      */
-    static Map<String, ProbeOutcome> settle(Map<String, ProbeOutcome> probes, State state, Transport transport,
+    static Map<String, ProbeOutcome> settle(Probe probe, Map<String, ProbeOutcome> probes, State state, Transport transport,
                                             Map<String, NodeTarget> targets, Map<String, ProbeRequest> requests,
                                             Duration probeTimeout, Settings settings) {
         Map<String, PendingReboot> pending = pendingReboots(state);
@@ -111,7 +113,7 @@ final class RebootWait {
                 String node = e.getKey();
                 settings.notices().accept(node + ": " + e.getValue() + "; waiting up to "
                         + settings.timeout().toSeconds() + " s");
-                running.put(node, pool.submit(() -> awaitNode(node, probes.get(node), pending.get(node), transport,
+                running.put(node, pool.submit(() -> awaitNode(probe, node, probes.get(node), pending.get(node), transport,
                         targets.get(node), requests.get(node), probeTimeout, settings)));
             }
             for (Map.Entry<String, Future<ProbeOutcome>> e : running.entrySet()) {
@@ -158,7 +160,7 @@ final class RebootWait {
     }
 
     /** Polls until the boot the board was in has ended, then probes it; within the deadline, repeatedly. */
-    private static ProbeOutcome awaitNode(String node, ProbeOutcome first, PendingReboot pending, Transport transport,
+    private static ProbeOutcome awaitNode(Probe probe, String node, ProbeOutcome first, PendingReboot pending, Transport transport,
                                           NodeTarget target, ProbeRequest request, Duration probeTimeout,
                                           Settings settings) {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -196,7 +198,7 @@ final class RebootWait {
                 sleep(Math.min(backoff, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
-            outcome = Prober.probeAll(transport, Map.of(node, target), Map.of(node, request), 1, probeTimeout)
+            outcome = Prober.probeAll(probe, transport, Map.of(node, target), Map.of(node, request), 1, probeTimeout)
                     .get(node);
             if (reason(outcome, null) == null || !(outcome instanceof ProbeOutcome.Observed)) {
                 return outcome;

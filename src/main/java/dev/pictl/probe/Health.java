@@ -370,7 +370,7 @@ public final class Health {
     static List<Finding> cluster(NodeObservation server) {
         KubeSnapshot k = server.kube();
         if (!k.ok()) {
-            if (server.k3s() == null || server.k3s().version() == null) {
+            if (!k.k3sInstalled()) {
                 return List.of();
             }
             String error = k.error().strip();

@@ -5,38 +5,78 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one probe round trip found on a node. Fields are null when the node does not have the thing
- * (no cmdline.txt found, k3s not installed, not the server, ...). Secrets read from the node (the server's
- * token) are held only in memory and never printed: {@link #toString()} redacts them.
+ * Everything one probe round trip found on a node: the typed part of each {@link ProbeFragment} of the probe, by
+ * the fragment's id. A part is absent (null) when the node does not have the thing (k3s not installed, not the
+ * server, ...) or the probe had no such fragment. The node-wide parts have accessors ({@link #facts()},
+ * {@link #lifecycle()}, {@link #cmdline()}, {@link #services()}, {@link #kube()}); a resource type reads its own
+ * part with {@link #part(ProbeFragment)}. Secrets read from the node (the server's token) are held only in memory
+ * and never printed: the parts that hold them redact them in {@code toString}.
  *
- * @param node     the node's name in the description
- * @param facts    hardware and OS facts
- * @param cmdline  cmdline.txt and the running kernel's command line
- * @param packages Debian packages of interest by name ({@code docker.io}, {@code docker-ce}, {@code containerd.io})
- * @param services systemd units of interest by name ({@code docker}, {@code k3s}, {@code k3s-agent})
- * @param k3s      the k3s installation, or null when no k3s binary is installed
- * @param kube     the Kubernetes objects as the server's kubectl shows them; null unless this node was probed
- *                 as the server
- * @param paths    directories asked about (PV paths on this node), by absolute path
- * @param lifecycle whether the board is running or shutting down, and a reboot pictl scheduled in this boot
+ * @param node  the node's name in the description
+ * @param parts by fragment id; always holds {@link NodeProbe#NODE}'s
  */
-public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<String, PackageState> packages,
-                              Map<String, ServiceState> services, K3sInstall k3s, KubeSnapshot kube,
-                              Map<String, PathState> paths, Lifecycle lifecycle) {
+public record NodeObservation(String node, Map<String, Object> parts) {
     public NodeObservation {
         Objects.requireNonNull(node, "node");
-        Objects.requireNonNull(facts, "facts");
-        packages = Map.copyOf(packages);
-        services = Map.copyOf(services);
-        paths = Map.copyOf(paths);
-        lifecycle = lifecycle == null ? Lifecycle.RUNNING : lifecycle;
+        parts = Map.copyOf(parts);
+        if (!(parts.get(NodeProbe.NODE.id()) instanceof NodeProbe.Basics)) {
+            throw new IllegalArgumentException(node + ": an observation without the node's facts");
+        }
     }
 
-    /** An observation of a running board with no reboot pending. */
-    public NodeObservation(String node, Facts facts, Cmdline cmdline, Map<String, PackageState> packages,
-                           Map<String, ServiceState> services, K3sInstall k3s, KubeSnapshot kube,
-                           Map<String, PathState> paths) {
-        this(node, facts, cmdline, packages, services, k3s, kube, paths, Lifecycle.RUNNING);
+    /** An observation of a running board with these facts and nothing else (tests, and the start of a parse). */
+    public static NodeObservation of(String node, Facts facts) {
+        return of(node, facts, Lifecycle.RUNNING);
+    }
+
+    /** An observation with these facts and lifecycle and nothing else. */
+    public static NodeObservation of(String node, Facts facts, Lifecycle lifecycle) {
+        return new NodeObservation(node, Map.of(NodeProbe.NODE.id(),
+                new NodeProbe.Basics(Objects.requireNonNull(facts, "facts"),
+                        lifecycle == null ? Lifecycle.RUNNING : lifecycle)));
+    }
+
+    /** This observation with {@code fragment}'s part set to {@code part} (removed when null). */
+    public <T> NodeObservation with(ProbeFragment<T> fragment, T part) {
+        Map<String, Object> next = new java.util.HashMap<>(parts);
+        if (part == null) {
+            next.remove(fragment.id());
+        } else {
+            next.put(fragment.id(), part);
+        }
+        return new NodeObservation(node, next);
+    }
+
+    /** The fragment's part, or null when the probe had no such fragment or it found nothing. */
+    @SuppressWarnings("unchecked")
+    public <T> T part(ProbeFragment<T> fragment) {
+        return (T) parts.get(fragment.id());
+    }
+
+    /** Hardware and OS facts. */
+    public Facts facts() {
+        return part(NodeProbe.NODE).facts();
+    }
+
+    /** Whether the board is running or shutting down, and a reboot pictl scheduled in this boot. */
+    public Lifecycle lifecycle() {
+        return part(NodeProbe.NODE).lifecycle();
+    }
+
+    /** cmdline.txt and the running kernel's command line; null when not probed. */
+    public Cmdline cmdline() {
+        return part(NodeProbe.CMDLINE);
+    }
+
+    /** The systemd units the probe's fragments declare, by name (e.g. {@code docker}, {@code k3s}). */
+    public Map<String, ServiceState> services() {
+        Map<String, ServiceState> s = part(NodeProbe.UNITS);
+        return s == null ? Map.of() : s;
+    }
+
+    /** The Kubernetes objects as the server's kubectl shows them; null unless this node was probed as the server. */
+    public KubeSnapshot kube() {
+        return part(NodeProbe.KUBE);
     }
 
     /**
@@ -139,18 +179,6 @@ public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<Str
     }
 
     /**
-     * A Debian package as dpkg-query shows it.
-     *
-     * @param status {@code db:Status-Abbrev} trimmed ({@code ii} installed, {@code rc} removed with config), or
-     *               {@code not-installed}
-     */
-    public record PackageState(String name, String status, String version) {
-        public boolean installed() {
-            return status.equals("ii");
-        }
-    }
-
-    /**
      * A systemd unit.
      *
      * @param unitExists  whether the unit file exists
@@ -164,41 +192,27 @@ public record NodeObservation(String node, Facts facts, Cmdline cmdline, Map<Str
     }
 
     /**
-     * The k3s installation on a node.
-     *
-     * @param version         from {@code k3s --version}, e.g. {@code v1.31.4+k3s1}; null if the binary is missing
-     * @param configYaml      {@code /etc/rancher/k3s/config.yaml}, null if absent
-     * @param serverPassword  the password part of the server's {@code /var/lib/rancher/k3s/server/token}
-     *                        ({@code K10<hash>::server:<password>}); null unless a server token exists. Secret.
-     * @param agentUrl        {@code K3S_URL} from the agent's env file, or null
-     */
-    public record K3sInstall(String version, String configYaml, String serverPassword, String agentUrl) {
-        @Override
-        public String toString() {
-            return "K3sInstall[version=" + version + ", configYaml=" + (configYaml == null ? null : "...")
-                    + ", serverPassword=" + (serverPassword == null ? null : "(sensitive)") + ", agentUrl=" + agentUrl + "]";
-        }
-    }
-
-    /**
      * Kubernetes objects from {@code k3s kubectl get ... -o json} on the server, each as Jackson-parsed maps
      * (the items of the List). {@code error} is set (and the lists empty) when kubectl failed, e.g. because
-     * k3s is stopped.
+     * k3s is stopped. {@code k3sInstalled}: whether the server's k3s binary answered {@code k3s --version} (a
+     * failed kubectl of a node without k3s is the plan's business, not trouble).
      */
     public record KubeSnapshot(List<Map<String, Object>> nodes, List<Map<String, Object>> storageClasses,
-                               List<Map<String, Object>> persistentVolumes, String error) {
+                               List<Map<String, Object>> persistentVolumes, String error, boolean k3sInstalled) {
         public KubeSnapshot {
             nodes = List.copyOf(nodes);
             storageClasses = List.copyOf(storageClasses);
             persistentVolumes = List.copyOf(persistentVolumes);
         }
 
+        /** A snapshot of a server whose k3s is installed. */
+        public KubeSnapshot(List<Map<String, Object>> nodes, List<Map<String, Object>> storageClasses,
+                            List<Map<String, Object>> persistentVolumes, String error) {
+            this(nodes, storageClasses, persistentVolumes, error, true);
+        }
+
         public boolean ok() {
             return error == null;
         }
-    }
-
-    /** A directory on the node: whether it exists and whether it holds anything. */
-    public record PathState(boolean exists, boolean hasData) {
     }
 }

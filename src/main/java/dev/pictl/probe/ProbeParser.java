@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pictl.nodetext.KeyValues;
 import dev.pictl.probe.NodeObservation.Cmdline;
 import dev.pictl.probe.NodeObservation.Facts;
-import dev.pictl.probe.NodeObservation.K3sInstall;
 import dev.pictl.probe.NodeObservation.KubeSnapshot;
-import dev.pictl.probe.NodeObservation.PackageState;
-import dev.pictl.probe.NodeObservation.PathState;
 import dev.pictl.probe.NodeObservation.ServiceState;
-import dev.pictl.probe.ProbeScript.Section;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +19,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns the output of {@link ProbeScript} into a {@link NodeObservation}. Tolerant: a missing or empty section
- * means "unknown" or "absent", never an exception, so one odd node cannot stop a plan. The output holds the
- * server's token; nothing here logs it or puts it in a message.
+ * The parsers of the probe's own sections ({@link NodeProbe}) and the text helpers every fragment's parser uses.
+ * Tolerant: a missing or empty section means "unknown" or "absent", never an exception, so one odd node cannot
+ * stop a plan. The output holds the server's token; nothing here logs it or puts it in a message.
  */
 public final class ProbeParser {
 
-    /** {@code not-installed}: what a package dpkg does not know (or knows as not installed) is reported as. */
-    public static final String NOT_INSTALLED = "not-installed";
-
-    private static final Pattern MARKER_LINE =
-            Pattern.compile("^" + Pattern.quote(ProbeScript.MARKER) + "([a-z0-9-]+)\\r?$\\n?", Pattern.MULTILINE);
     private static final Pattern MEM_TOTAL = Pattern.compile("^MemTotal:\\s*(\\d+)", Pattern.MULTILINE);
     private static final Pattern MEM_AVAILABLE = Pattern.compile("^MemAvailable:\\s*(\\d+)", Pattern.MULTILINE);
     private static final Pattern TEMP = Pattern.compile("temp=(-?\\d+(?:\\.\\d+)?)");
@@ -45,14 +35,6 @@ public final class ProbeParser {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private ProbeParser() {
-    }
-
-    /** Parses one node's probe output. {@code request} says what was asked (server objects, PV paths). */
-    public static NodeObservation parse(ProbeRequest request, String stdout) {
-        Map<Section, String> s = sections(stdout);
-        return new NodeObservation(request.node(), facts(s), cmdline(s), packages(s.get(Section.PACKAGES)),
-                services(s.get(Section.UNITS)), k3s(s), kube(request, s), paths(s.get(Section.PATHS)),
-                lifecycle(s.get(Section.LIFECYCLE)));
     }
 
     /**
@@ -72,60 +54,35 @@ public final class ProbeParser {
 
     /** Whether the output reached the script's last section (an output cut short has no end marker). */
     public static boolean complete(String stdout) {
-        return sections(stdout).containsKey(Section.END);
+        return ProbeOutput.of(stdout).has(ProbeScript.END_SECTION);
     }
 
-    /**
-     * Splits the output at its marker lines. A section's text is what lies between its marker line and the
-     * newline that the script prints before the next marker. Unknown section names are skipped (a newer
-     * script, an older parser); the first of two equal names wins.
-     */
-    static Map<Section, String> sections(String stdout) {
-        Map<Section, String> out = new EnumMap<>(Section.class);
-        Matcher m = MARKER_LINE.matcher(stdout);
-        Section current = null;
-        int from = 0;
-        while (m.find()) {
-            if (current != null) {
-                out.putIfAbsent(current, dropSeparator(stdout.substring(from, m.start())));
-            }
-            current = Section.byId(m.group(1));
-            from = m.end();
-        }
-        if (current != null) {
-            out.putIfAbsent(current, dropSeparator(stdout.substring(from)));
-        }
-        return out;
-    }
-
-    private static String dropSeparator(String text) {
-        if (text.endsWith("\r\n")) {
-            return text.substring(0, text.length() - 2);
-        }
-        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    /** Splits the output at its marker lines ({@link ProbeOutput}). */
+    static ProbeOutput sections(String stdout) {
+        return ProbeOutput.of(stdout);
     }
 
     // ---- facts ---------------------------------------------------------------------------------------------
 
-    static Facts facts(Map<Section, String> s) {
-        Map<String, String> os = keyValues(s.get(Section.OS_RELEASE));
-        String rootSource = line(s.get(Section.ROOT_SOURCE));
+    static Facts facts(ProbeOutput s) {
+        Map<String, String> os = keyValues(s.get("os-release"));
+        String rootSource = s.line("root-source");
         return new Facts(
-                model(s.get(Section.MODEL)),
-                line(s.get(Section.ARCH)),
-                line(s.get(Section.DPKG_ARCH)),
-                meminfoKb(MEM_TOTAL, s.get(Section.MEMINFO)),
-                meminfoKb(MEM_AVAILABLE, s.get(Section.MEMINFO)),
+                model(s.get("model")),
+                s.line("arch"),
+                s.line("dpkg-arch"),
+                meminfoKb(MEM_TOTAL, s.get("meminfo")),
+                meminfoKb(MEM_AVAILABLE, s.get("meminfo")),
                 os.get("ID"), os.get("VERSION_ID"), os.get("VERSION_CODENAME"),
-                line(s.get(Section.KERNEL)),
+                s.line("kernel"),
                 rootSource,
                 bootDevice(rootSource),
-                throttled(s.get(Section.THROTTLED)),
-                temperature(s.get(Section.TEMP)),
-                line(s.get(Section.BOOT_ID)),
-                line(s.get(Section.HOSTNAME)),
-                line(s.get(Section.KERNEL_HOSTNAME)),
-                hostsName(s.get(Section.HOSTS)));
+                throttled(s.get("throttled")),
+                temperature(s.get("temp")),
+                s.line("boot-id"),
+                s.line("hostname"),
+                s.line("kernel-hostname"),
+                hostsName(s.get("hosts")));
     }
 
     /** The device-tree model without NULs and surrounding space; null when absent. */
@@ -210,55 +167,30 @@ public final class ProbeParser {
 
     // ---- kernel command line -------------------------------------------------------------------------------
 
-    static Cmdline cmdline(Map<Section, String> s) {
-        String path = line(s.get(Section.CMDLINE_PATH));
-        String fileText = path == null ? null : s.get(Section.CMDLINE_FILE);
+    static Cmdline cmdline(ProbeOutput s) {
+        String path = s.line("cmdline-path");
+        String fileText = path == null ? null : s.get("cmdline-file");
         List<String> fileTokens = fileText == null ? List.of() : tokens(firstLine(fileText));
         return new Cmdline(fileText == null ? null : path, fileText, fileTokens,
-                tokens(s.get(Section.PROC_CMDLINE)), tokens(s.get(Section.CGROUP_CONTROLLERS)));
+                tokens(s.get("proc-cmdline")), tokens(s.get("cgroup-controllers")));
     }
 
-    private static String firstLine(String text) {
+    /** The text up to its first newline. */
+    public static String firstLine(String text) {
         int nl = text.indexOf('\n');
         return nl < 0 ? text : text.substring(0, nl);
     }
 
-    // ---- packages and units --------------------------------------------------------------------------------
-
-    /**
-     * dpkg-query lines {@code docker.io ii  20.10.24+dfsg1-1+b3} ({@code ${binary:Package}} may carry
-     * {@code :arm64}). A package dpkg does not know, or knows as not installed ({@code un}, {@code pn}), is
-     * {@value #NOT_INSTALLED}; {@code rc} (removed, config files left) is kept as it is.
-     */
-    static Map<String, PackageState> packages(String text) {
-        Map<String, PackageState> out = new LinkedHashMap<>();
-        for (String name : ProbeScript.PACKAGES) {
-            out.put(name, new PackageState(name, NOT_INSTALLED, null));
-        }
-        for (String line : lines(text)) {
-            String[] w = line.strip().split("\\s+");
-            if (w.length < 2 || w[0].isEmpty()) {
-                continue;
-            }
-            String name = w[0].contains(":") ? w[0].substring(0, w[0].indexOf(':')) : w[0];
-            String status = w[1];
-            if (status.length() >= 2 && status.charAt(1) == 'n') {
-                out.put(name, new PackageState(name, NOT_INSTALLED, null));
-            } else {
-                out.put(name, new PackageState(name, status, w.length > 2 ? w[2] : null));
-            }
-        }
-        return out;
-    }
+    // ---- units ---------------------------------------------------------------------------------------------
 
     /**
      * Lines {@code k3s load=loaded active=active}. A unit file exists when systemd could find it (any LoadState
      * but {@code not-found}: {@code loaded}, {@code masked}, {@code bad-setting}, {@code error}); an empty
      * active state is {@code unknown}. Units not reported at all are unknown and not present.
      */
-    static Map<String, ServiceState> services(String text) {
+    static Map<String, ServiceState> services(List<String> units, String text) {
         Map<String, ServiceState> out = new LinkedHashMap<>();
-        for (String name : ProbeScript.UNITS) {
+        for (String name : units) {
             out.put(name, new ServiceState(name, false, "unknown"));
         }
         for (String line : lines(text)) {
@@ -269,62 +201,19 @@ public final class ProbeParser {
                 out.put(m.group(1), new ServiceState(m.group(1), !load.isEmpty() && !load.equals("not-found"), active));
             }
         }
-        return out;
+        return Map.copyOf(out);
     }
 
-    // ---- k3s -----------------------------------------------------------------------------------------------
-
-    static K3sInstall k3s(Map<Section, String> s) {
-        String version = k3sVersion(s.get(Section.K3S_VERSION));
-        String config = s.get(Section.K3S_CONFIG);
-        String password = serverPassword(s.get(Section.SERVER_TOKEN));
-        String agentUrl = agentUrl(s.get(Section.AGENT_ENV));
-        if (version == null && config == null && password == null && agentUrl == null) {
-            return null;
-        }
-        return new K3sInstall(version, config, password, agentUrl);
-    }
+    // ---- k3s's version line (the kube part tells "API down" from "not installed" by it) -------------------
 
     /** {@code k3s version v1.31.4+k3s1 (52a7fc12)} → {@code v1.31.4+k3s1}. */
-    static String k3sVersion(String text) {
+    public static String k3sVersion(String text) {
         String first = line(text);
         if (first == null) {
             return null;
         }
         String[] w = first.split("\\s+");
         return w.length >= 3 && w[0].equals("k3s") && w[1].equals("version") ? w[2] : null;
-    }
-
-    /**
-     * The password of a k3s token: {@code K10<ca-hash>::<user>:<password>} → {@code <password>} (k3s splits at
-     * the first {@code ::}, then at the first {@code :}, so the password may hold colons); a token without
-     * {@code ::} is a bare password. Null for an empty or missing file.
-     */
-    static String serverPassword(String text) {
-        String token = line(text);
-        if (token == null) {
-            return null;
-        }
-        int sep = token.indexOf("::");
-        if (sep < 0) {
-            return token;
-        }
-        String creds = token.substring(sep + 2);
-        int colon = creds.indexOf(':');
-        String password = colon < 0 ? creds : creds.substring(colon + 1);
-        return password.isEmpty() ? null : password;
-    }
-
-    /** {@code K3S_URL='https://10.0.0.1:6443'} (quoted by the install script, or not) → the URL. */
-    static String agentUrl(String text) {
-        for (String line : lines(text)) {
-            String l = line.strip();
-            if (l.startsWith("K3S_URL=")) {
-                String v = unquote(l.substring("K3S_URL=".length()));
-                return v.isEmpty() ? null : v;
-            }
-        }
-        return null;
     }
 
     // ---- kubernetes objects ---------------------------------------------------------------------------------
@@ -335,22 +224,26 @@ public final class ProbeParser {
      * prints it), split by {@code kind}. Null on a node not probed as the server. A failed kubectl (k3s
      * stopped: "The connection to the server 127.0.0.1:6443 was refused …") gives empty lists and its error.
      */
-    static KubeSnapshot kube(ProbeRequest request, Map<Section, String> s) {
-        String status = s.get(Section.KUBE_STATUS);
+    static KubeSnapshot kube(boolean asked, ProbeOutput s) {
+        if (!asked) {
+            return null;
+        }
+        boolean k3s = k3sVersion(s.get("k3s-version")) != null;
+        String status = s.get("kube-status");
         if (status == null) {
-            return request.server() ? failedKube("the probe printed no kubectl result") : null;
+            return failedKube("the probe printed no kubectl result", k3s);
         }
         int nl = status.indexOf('\n');
         String code = (nl < 0 ? status : status.substring(0, nl)).strip();
         String stderr = nl < 0 ? "" : status.substring(nl + 1).strip();
         if (!code.equals("0")) {
             if (code.equals("124")) {
-                return failedKube("kubectl did not answer within " + ProbeScript.KUBECTL_TIMEOUT_SECONDS + "s"
-                        + (stderr.isEmpty() ? "" : ": " + stderr));
+                return failedKube("kubectl did not answer within " + NodeProbe.KUBECTL_TIMEOUT_SECONDS + "s"
+                        + (stderr.isEmpty() ? "" : ": " + stderr), k3s);
             }
-            return failedKube(stderr.isEmpty() ? "kubectl exited " + code : stderr);
+            return failedKube(stderr.isEmpty() ? "kubectl exited " + code : stderr, k3s);
         }
-        String json = s.getOrDefault(Section.KUBE, "");
+        String json = s.get("kube") == null ? "" : s.get("kube");
         List<Map<String, Object>> roots = new ArrayList<>();
         try (MappingIterator<Map<String, Object>> it = JSON.readerFor(MAP).readValues(json)) {
             while (it.hasNextValue()) {
@@ -358,10 +251,10 @@ public final class ProbeParser {
             }
         } catch (IOException | RuntimeException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getClass().getSimpleName();
-            return failedKube("kubectl printed output pictl could not read as JSON: " + why);
+            return failedKube("kubectl printed output pictl could not read as JSON: " + why, k3s);
         }
         if (roots.isEmpty()) {
-            return failedKube("kubectl printed nothing");
+            return failedKube("kubectl printed nothing", k3s);
         }
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> classes = new ArrayList<>();
@@ -376,7 +269,7 @@ public final class ProbeParser {
                 }
             }
         }
-        return new KubeSnapshot(nodes, classes, volumes, null);
+        return new KubeSnapshot(nodes, classes, volumes, null, k3s);
     }
 
     /** A {@code List}'s items; a single object (kubectl unwraps one result of one type) is its own item. */
@@ -395,35 +288,14 @@ public final class ProbeParser {
         return root.containsKey("kind") && !"List".equals(root.get("kind")) ? List.of(root) : List.of();
     }
 
-    private static KubeSnapshot failedKube(String error) {
-        return new KubeSnapshot(List.of(), List.of(), List.of(), error);
-    }
-
-    // ---- PV directories ------------------------------------------------------------------------------------
-
-    /** Lines {@code absent|empty|data PATH}. */
-    static Map<String, PathState> paths(String text) {
-        Map<String, PathState> out = new LinkedHashMap<>();
-        for (String line : lines(text)) {
-            int sp = line.indexOf(' ');
-            if (sp <= 0) {
-                continue;
-            }
-            String path = line.substring(sp + 1);
-            switch (line.substring(0, sp)) {
-                case "absent" -> out.put(path, new PathState(false, false));
-                case "empty" -> out.put(path, new PathState(true, false));
-                case "data" -> out.put(path, new PathState(true, true));
-                default -> { }
-            }
-        }
-        return out;
+    private static KubeSnapshot failedKube(String error, boolean k3s) {
+        return new KubeSnapshot(List.of(), List.of(), List.of(), error, k3s);
     }
 
     // ---- text helpers --------------------------------------------------------------------------------------
 
     /** The first line, stripped; null when there is none or it is blank. */
-    static String line(String text) {
+    public static String line(String text) {
         if (text == null) {
             return null;
         }
@@ -431,11 +303,13 @@ public final class ProbeParser {
         return first.isEmpty() ? null : first;
     }
 
-    private static List<String> lines(String text) {
+    /** The lines of a section; none for a missing or empty one. */
+    public static List<String> lines(String text) {
         return text == null || text.isEmpty() ? List.of() : text.lines().toList();
     }
 
-    private static List<String> tokens(String text) {
+    /** The words of a section, split at white space; none for a missing or blank one. */
+    public static List<String> tokens(String text) {
         if (text == null || text.isBlank()) {
             return List.of();
         }
@@ -443,13 +317,14 @@ public final class ProbeParser {
     }
 
     /** {@link KeyValues} lines, os-release's {@code KEY="value"} and {@code KEY='value'} unquoted. */
-    private static Map<String, String> keyValues(String text) {
+    public static Map<String, String> keyValues(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         KeyValues.parse(text).forEach((k, v) -> out.put(k, unquote(v)));
         return out;
     }
 
-    private static String unquote(String v) {
+    /** A value without one pair of surrounding double or single quotes. */
+    public static String unquote(String v) {
         if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
             return v.substring(1, v.length() - 1);
         }

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes many nodes at once: connects to all of them ({@link Transport#openAll}, bounded), then runs exactly
- * one command per reachable node — the {@link ProbeScript} as root, step {@value #STEP} — and parses its
+ * one command per reachable node — the {@link Probe}'s script as root, step {@value #STEP} — and parses its
  * output. A node that cannot be reached or whose command fails is a {@link ProbeOutcome.Failed} with the
  * classified {@link TransportException}; the other nodes are probed all the same.
  *
@@ -38,7 +37,7 @@ public final class Prober {
 
     /**
      * A time limit that fits a healthy node with room to spare: the facts take well under a second, and on the
-     * server each of the three kubectl calls has its own {@value ProbeScript#KUBECTL_TIMEOUT_SECONDS} s limit, so
+     * server each of the three kubectl calls has its own {@value NodeProbe#KUBECTL_TIMEOUT_SECONDS} s limit, so
      * a hung API server costs the kube snapshot (an error in it), not the node's whole observation.
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
@@ -51,6 +50,7 @@ public final class Prober {
     /**
      * Probes every target.
      *
+     * @param probe       the fragments to assemble each node's script from (the registry's)
      * @param targets     how to reach each node, by node name (the result keeps this order)
      * @param requests    what to gather beyond the facts, by node name; a node without one gets the facts only
      * @param parallelism how many nodes are connected to, and probed, at once (at least 1)
@@ -58,7 +58,7 @@ public final class Prober {
      * @return one outcome per target, by node name, in the order of {@code targets}
      * @throws IllegalArgumentException if a request names a node without a target, or its node differs from its key
      */
-    public static Map<String, ProbeOutcome> probeAll(Transport transport, Map<String, NodeTarget> targets,
+    public static Map<String, ProbeOutcome> probeAll(Probe probe, Transport transport, Map<String, NodeTarget> targets,
                                                      Map<String, ProbeRequest> requests, int parallelism,
                                                      Duration timeout) {
         if (parallelism < 1) {
@@ -88,8 +88,8 @@ public final class Prober {
             Map<String, Future<ProbeOutcome>> running = new LinkedHashMap<>();
             for (String node : targets.keySet()) {
                 if (sessions.get(node) instanceof Result.Ok<Session> ok) {
-                    ProbeRequest request = requests.getOrDefault(node, new ProbeRequest(node, false, List.of()));
-                    running.put(node, pool.submit(() -> probe(ok.value(), request, timeout)));
+                    ProbeRequest request = requests.getOrDefault(node, ProbeRequest.of(node));
+                    running.put(node, pool.submit(() -> probe(probe, ok.value(), request, timeout)));
                 }
             }
             for (String node : targets.keySet()) {
@@ -109,9 +109,9 @@ public final class Prober {
     }
 
     /** One node: the one exec, then the parse. */
-    static ProbeOutcome probe(Session session, ProbeRequest request, Duration timeout) {
+    static ProbeOutcome probe(Probe probe, Session session, ProbeRequest request, Duration timeout) {
         String node = request.node();
-        RemoteCommand cmd = new RemoteCommand(STEP, ProbeScript.build(request), timeout, true, null);
+        RemoteCommand cmd = new RemoteCommand(STEP, probe.script(request), timeout, true, null);
         long start = System.nanoTime();
         ExecResult result;
         try {
@@ -129,7 +129,7 @@ public final class Prober {
             return new ProbeOutcome.Failed(node, failed(node, "the probe's output ended early", result));
         }
         try {
-            return new ProbeOutcome.Observed(ProbeParser.parse(request, result.stdout()));
+            return new ProbeOutcome.Observed(probe.parse(request, result.stdout()));
         } catch (RuntimeException e) {
             // A parser bug. Its message never quotes the output (which may hold the token).
             throw new IllegalStateException(node + ": " + STEP + ": could not read the probe's output ("

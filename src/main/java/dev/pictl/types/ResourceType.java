@@ -5,6 +5,10 @@ import dev.pictl.config.Config;
 import dev.pictl.config.ResourceBlock;
 import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.plan.kind.Kind;
+import dev.pictl.probe.ProbeFragment;
+import dev.pictl.probe.ProbeRequest;
+import dev.pictl.resource.ResourceInstance;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,6 +21,7 @@ import java.util.Optional;
  *   <li>{@link #kind()}: desired and observed values, diff rules, replace reasons, reboots (plan);</li>
  *   <li>{@link #executor()}: the node-side changes (apply);</li>
  *   <li>{@link #endpoint}: for the type that runs the cluster's API server, how the cluster is reached.</li>
+ *   <li>{@link #probe()} and {@link #probeAsks}: what it reads of the node's probe, and asks of it.</li>
  * </ul>
  */
 public interface ResourceType extends ResourceBlock {
@@ -32,5 +37,22 @@ public interface ResourceType extends ResourceBlock {
      */
     default Optional<ClusterEndpoint> endpoint(Config config) {
         return Optional.empty();
+    }
+
+    /**
+     * The fragments of the node's probe this type reads ({@link dev.pictl.probe.NodeObservation#part}): its own, its
+     * family's, or the probe's ({@link dev.pictl.probe.NodeProbe}). A fragment listed by several types runs once, where
+     * it is first listed; the registry's order is the script's order.
+     */
+    default List<ProbeFragment<?>> probe() {
+        return List.of();
+    }
+
+    /**
+     * What a resource of this type asks of its node's probe beyond the fragments' defaults (the server's kubectl
+     * snapshot, a PV's directory), one request per node concerned; none by default.
+     */
+    default List<ProbeRequest> probeAsks(ResourceInstance resource) {
+        return List.of();
     }
 }

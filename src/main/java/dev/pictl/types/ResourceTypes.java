@@ -4,6 +4,10 @@ import dev.pictl.apply.Executors;
 import dev.pictl.config.Catalog;
 import dev.pictl.config.Config;
 import dev.pictl.plan.kind.ClusterEndpoint;
+import dev.pictl.probe.Probe;
+import dev.pictl.probe.ProbeFragment;
+import dev.pictl.probe.ProbeRequest;
+import dev.pictl.resource.ResourceInstance;
 import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
@@ -13,13 +17,16 @@ import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.types.storage.PvType;
 import dev.pictl.types.storage.StorageClassType;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The registry: every resource type pictl knows, in domain order. The one place that lists them; the layers get
  * what they need of them from here ({@link #catalog()} for the language, {@link #kinds()} for the planner,
- * {@link #executors()} for the applier).
+ * {@link #executors()} for the applier, {@link #probe()} and {@link #probeRequests} for the prober).
  */
 public final class ResourceTypes {
     private final List<ResourceType> types;
@@ -93,5 +100,29 @@ public final class ResourceTypes {
 
     public Executors executors() {
         return new Executors(types.stream().map(ResourceType::executor).toList());
+    }
+
+    /** The node's probe: the probe's own fragments, then every type's, each once, in registry order. */
+    public Probe probe() {
+        List<ProbeFragment<?>> all = new ArrayList<>();
+        types.forEach(t -> all.addAll(t.probe()));
+        return Probe.of(all);
+    }
+
+    /**
+     * What each node's probe asks for: every resource's asks ({@link ResourceType#probeAsks}), merged per node in
+     * the description's order. Nodes not in {@code nodes} (not probed) are left out.
+     */
+    public Map<String, ProbeRequest> probeRequests(Config config, Collection<String> nodes) {
+        Map<String, ProbeRequest> out = new LinkedHashMap<>();
+        nodes.forEach(n -> out.put(n, ProbeRequest.of(n)));
+        for (ResourceType t : types) {
+            for (ResourceInstance r : config.ofType(t.name())) {
+                for (ProbeRequest ask : t.probeAsks(r)) {
+                    out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
+                }
+            }
+        }
+        return out;
     }
 }

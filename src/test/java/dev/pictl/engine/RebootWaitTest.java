@@ -28,8 +28,7 @@ class RebootWaitTest {
     private static ProbeOutcome observed(String bootId, Lifecycle life) {
         NodeObservation.Facts facts = new NodeObservation.Facts(null, null, null, 0, 0, null, null, null, null, null,
                 "unknown", null, null, bootId, null, null, null);
-        return new ProbeOutcome.Observed(new NodeObservation("pi-2", facts, null, Map.of(), Map.of(), null, null,
-                Map.of(), life));
+        return new ProbeOutcome.Observed(NodeObservation.of("pi-2", facts, life));
     }
 
     private static ProbeOutcome failed(Kind kind) {

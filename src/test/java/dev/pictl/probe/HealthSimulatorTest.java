@@ -240,10 +240,10 @@ class HealthSimulatorTest {
                     .withConnectTimeout(Duration.ofSeconds(5)));
         }
         Map<String, ProbeRequest> requests = names.stream().collect(Collectors.toMap(n -> n,
-                n -> new ProbeRequest(n, n.equals("srv"), List.of())));
+                n -> StandardProbe.request(n, n.equals("srv"), List.of())));
         try (SshTransport transport = new SshTransport(TransportSettings.isolated(cluster.knownHosts(), "pi",
                 Secrets.none()))) {
-            return Prober.probeAll(transport, targets, requests, 6, TIMEOUT);
+            return Prober.probeAll(StandardProbe.PROBE, transport, targets, requests, 6, TIMEOUT);
         }
     }
 

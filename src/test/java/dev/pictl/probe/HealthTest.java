@@ -39,7 +39,7 @@ class HealthTest {
     }
 
     private static NodeObservation node(String name, Facts facts, Cmdline cmdline, KubeSnapshot kube) {
-        return new NodeObservation(name, facts, cmdline, Map.of(), Map.of(), null, kube, Map.of());
+        return NodeObservation.of(name, facts).with(NodeProbe.CMDLINE, cmdline).with(NodeProbe.KUBE, kube);
     }
 
     private static NodeObservation withCmdline(String kernel, String file, String proc, String controllers) {
@@ -338,15 +338,12 @@ class HealthTest {
         return k3sNode(name, "True", "KubeletReady", "kubelet is posting ready status");
     }
 
-    private static final NodeObservation.K3sInstall K3S = new NodeObservation.K3sInstall("v1.31.4+k3s1",
-            "node-name: pi-server-1\n", "s3cret", null);
-
     private static NodeObservation server(KubeSnapshot kube) {
-        return server("pi-server-1", K3S, kube);
+        return server("pi-server-1", kube);
     }
 
-    private static NodeObservation server(String name, NodeObservation.K3sInstall k3s, KubeSnapshot kube) {
-        return new NodeObservation(name, healthy(), null, Map.of(), Map.of(), k3s, kube, Map.of());
+    private static NodeObservation server(String name, KubeSnapshot kube) {
+        return NodeObservation.of(name, healthy()).with(NodeProbe.KUBE, kube);
     }
 
     private static KubeSnapshot nodes(List<Map<String, Object>> nodes) {
@@ -392,10 +389,11 @@ class HealthTest {
     @Test
     void k3sApiUnavailable_notBeforeK3sIsInstalled() {
         KubeSnapshot noK3s = new KubeSnapshot(List.of(), List.of(), List.of(),
-                "timeout: failed to run command 'k3s': No such file or directory");
-        assertEquals(List.of(), Health.findings(observed(server("pi-server-1", null, noK3s))), "a fresh board");
-        assertEquals(List.of(), Health.findings(observed(server("pi-server-1", new NodeObservation.K3sInstall(null,
-                "node-name: pi-server-1\n", null, null), noK3s))), "config.yaml written, binary not yet");
+                "timeout: failed to run command 'k3s': No such file or directory", false);
+        assertEquals(List.of(), Health.findings(observed(server("pi-server-1", noK3s))), "a fresh board");
+        KubeSnapshot stopped = new KubeSnapshot(List.of(), List.of(), List.of(), "connection refused", true);
+        assertEquals(List.of("k3s_api_unavailable"), Health.findings(observed(server("pi-server-1", stopped))).stream()
+                .map(Health.Finding::code).toList(), "installed, API down");
     }
 
     @Test
@@ -439,7 +437,7 @@ class HealthTest {
         NodeObservation c = node("c", facts(PI4, "aarch64", MEM_8G, 6_000_000, "/dev/sda2", "usb", "0x50000", 50.0),
                 null, null);
         NodeObservation srv = server(nodes(List.of(notReady("a"))));
-        NodeObservation srv2 = server("srv2", K3S, new KubeSnapshot(List.of(), List.of(), List.of(), "down"));
+        NodeObservation srv2 = server("srv2", new KubeSnapshot(List.of(), List.of(), List.of(), "down"));
         List<Health.Finding> all = Health.findings(observed(a, b, c, srv, srv2));
         List<Health.Finding> of = all.stream().filter(x -> x.code().equals(code)).toList();
         assertFalse(of.isEmpty(), code + " in " + codes(all));

@@ -49,7 +49,7 @@ class LifecycleTest {
 
     @Test
     void theScriptHasTheSectionRightAfterTheBootId() {
-        String script = ProbeScript.build(new ProbeRequest("pi-1", false, java.util.List.of()));
+        String script = StandardProbe.script(StandardProbe.request("pi-1", false, java.util.List.of()));
         int boot = script.indexOf("sec boot-id");
         int life = script.indexOf("sec lifecycle");
         assertTrue(boot > 0 && life > boot, script);

@@ -1,11 +1,14 @@
 package dev.pictl.probe;
 
+import dev.pictl.types.k3s.K3sProbe;
+import dev.pictl.types.host.RuntimeProbe;
+import dev.pictl.types.storage.PvProbe;
 import dev.pictl.probe.NodeObservation.Cmdline;
 import dev.pictl.probe.NodeObservation.Facts;
-import dev.pictl.probe.NodeObservation.K3sInstall;
+import dev.pictl.types.k3s.K3sProbe.K3sInstall;
 import dev.pictl.probe.NodeObservation.KubeSnapshot;
-import dev.pictl.probe.NodeObservation.PackageState;
-import dev.pictl.probe.NodeObservation.PathState;
+import dev.pictl.types.host.RuntimeProbe.PackageState;
+import dev.pictl.types.storage.PvProbe.PathState;
 import dev.pictl.probe.NodeObservation.ServiceState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProbeParserTest {
 
-    private static final ProbeRequest AGENT = new ProbeRequest("pi-worker-1", false, List.of());
-    private static final ProbeRequest SERVER = new ProbeRequest("pi-server-1", true, List.of("/mnt/local-storage"));
+    private static final ProbeRequest AGENT = StandardProbe.request("pi-worker-1", false, List.of());
+    private static final ProbeRequest SERVER = StandardProbe.request("pi-server-1", true, List.of("/mnt/local-storage"));
 
     /**
      * A Raspberry Pi 4 on Raspberry Pi OS 11 (Bullseye): cmdline.txt at /boot, Docker from Debian, a running
@@ -323,7 +326,7 @@ class ProbeParserTest {
 
     @Test
     void realPiOnBullseye_readsCmdlineFromBootAndTheAgent() {
-        NodeObservation o = ProbeParser.parse(AGENT, BULLSEYE_AGENT);
+        NodeObservation o = StandardProbe.parse(AGENT, BULLSEYE_AGENT);
         Facts f = o.facts();
         assertEquals(new Facts("Raspberry Pi 4 Model B Rev 1.2", "aarch64", "arm64", 3884484, 3012756, "raspbian", "11",
                 "bullseye", "6.1.21-v8+", "/dev/mmcblk0p2", "sd", "0x0", 51.1,
@@ -341,24 +344,24 @@ class ProbeParserTest {
         assertFalse(c.running().contains("console=serial0,115200"), "the firmware rewrites serial0 to ttyS0: compare tokens, not lines");
         assertEquals(List.of("cpuset", "cpu", "io", "memory", "pids"), c.controllers());
 
-        assertEquals(new PackageState("docker.io", "ii", "20.10.5+dfsg1-1+deb11u2"), o.packages().get("docker.io"));
-        assertTrue(o.packages().get("docker.io").installed());
-        assertEquals(new PackageState("docker-ce", "not-installed", null), o.packages().get("docker-ce"));
-        assertEquals(new PackageState("containerd.io", "not-installed", null), o.packages().get("containerd.io"));
+        assertEquals(new PackageState("docker.io", "ii", "20.10.5+dfsg1-1+deb11u2"), o.part(RuntimeProbe.PACKAGES).get("docker.io"));
+        assertTrue(o.part(RuntimeProbe.PACKAGES).get("docker.io").installed());
+        assertEquals(new PackageState("docker-ce", "not-installed", null), o.part(RuntimeProbe.PACKAGES).get("docker-ce"));
+        assertEquals(new PackageState("containerd.io", "not-installed", null), o.part(RuntimeProbe.PACKAGES).get("containerd.io"));
 
         assertEquals(new ServiceState("docker", true, "active"), o.services().get("docker"));
         assertEquals(new ServiceState("k3s", false, "inactive"), o.services().get("k3s"));
         assertEquals(new ServiceState("k3s-agent", true, "active"), o.services().get("k3s-agent"));
 
         assertEquals(new K3sInstall("v1.30.6+k3s1", "node-name: pi-worker-1\ndocker: true\n", null,
-                "https://192.168.1.10:6443"), o.k3s());
+                "https://192.168.1.10:6443"), o.part(K3sProbe.INSTALL));
         assertNull(o.kube(), "not probed as the server");
-        assertEquals(Map.of(), o.paths());
+        assertEquals(Map.of(), o.part(PvProbe.PATHS));
     }
 
     @Test
     void bookwormWithOnlyTheStub_hasNoCmdlineFileButStillTheRunningKernel() {
-        NodeObservation o = ProbeParser.parse(new ProbeRequest("pi-5", false, List.of()), BOOKWORM_STUB_ONLY);
+        NodeObservation o = StandardProbe.parse(StandardProbe.request("pi-5", false, List.of()), BOOKWORM_STUB_ONLY);
         Cmdline c = o.cmdline();
         assertNull(c.path(), "never the stub");
         assertNull(c.fileText());
@@ -376,31 +379,31 @@ class ProbeParserTest {
         assertEquals("12", f.osVersionId());
         assertEquals("bookworm", f.osCodename());
 
-        assertNull(o.k3s(), "no binary, no config, no token: no k3s at all");
-        o.packages().values().forEach(p -> assertEquals("not-installed", p.status(), p.name()));
+        assertNull(o.part(K3sProbe.INSTALL), "no binary, no config, no token: no k3s at all");
+        o.part(RuntimeProbe.PACKAGES).values().forEach(p -> assertEquals("not-installed", p.status(), p.name()));
         o.services().values().forEach(s -> assertFalse(s.unitExists(), s.name()));
     }
 
     @Test
     void serverWithK3sStopped_keepsKubectlsErrorAndTheTokenPassword() {
-        NodeObservation o = ProbeParser.parse(SERVER, SERVER_K3S_STOPPED);
+        NodeObservation o = StandardProbe.parse(SERVER, SERVER_K3S_STOPPED);
         assertEquals(new ServiceState("k3s", true, "inactive"), o.services().get("k3s"));
         KubeSnapshot k = o.kube();
         assertFalse(k.ok());
         assertEquals("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?",
                 k.error());
         assertEquals(List.of(), k.nodes());
-        assertEquals("hunter2-secret", o.k3s().serverPassword());
-        assertEquals("v1.31.4+k3s1", o.k3s().version());
-        assertTrue(o.k3s().configYaml().startsWith("disable:\n- traefik\n"));
-        assertEquals(Map.of("/mnt/local-storage", new PathState(true, true)), o.paths());
+        assertEquals("hunter2-secret", o.part(K3sProbe.INSTALL).serverPassword());
+        assertEquals("v1.31.4+k3s1", o.part(K3sProbe.INSTALL).version());
+        assertTrue(o.part(K3sProbe.INSTALL).configYaml().startsWith("disable:\n- traefik\n"));
+        assertEquals(Map.of("/mnt/local-storage", new PathState(true, true)), o.part(PvProbe.PATHS));
 
         assertFalse(o.toString().contains("hunter2"), o.toString());
     }
 
     @Test
     void nonPi_hasNoModelNoVcgencmdAndNvmeBoot() {
-        NodeObservation o = ProbeParser.parse(new ProbeRequest("nuc", false, List.of()), NON_PI);
+        NodeObservation o = StandardProbe.parse(StandardProbe.request("nuc", false, List.of()), NON_PI);
         Facts f = o.facts();
         assertNull(f.model());
         assertFalse(f.isRaspberryPi());
@@ -414,10 +417,10 @@ class ProbeParserTest {
         assertEquals("24.04", f.osVersionId());
         assertNull(f.hostsName(), "no 127.0.1.1 line");
         assertNull(o.cmdline().path());
-        assertEquals(new PackageState("docker-ce", "ii", "5:27.3.1-1~ubuntu.24.04~noble"), o.packages().get("docker-ce"));
-        assertEquals(new PackageState("containerd.io", "ii", "1.7.22-1"), o.packages().get("containerd.io"),
+        assertEquals(new PackageState("docker-ce", "ii", "5:27.3.1-1~ubuntu.24.04~noble"), o.part(RuntimeProbe.PACKAGES).get("docker-ce"));
+        assertEquals(new PackageState("containerd.io", "ii", "1.7.22-1"), o.part(RuntimeProbe.PACKAGES).get("containerd.io"),
                 "the :arch qualifier of ${binary:Package} is dropped");
-        assertFalse(o.packages().get("docker.io").installed());
+        assertFalse(o.part(RuntimeProbe.PACKAGES).get("docker.io").installed());
     }
 
     @Test
@@ -438,7 +441,7 @@ class ProbeParserTest {
                     "metadata": {"resourceVersion": ""}
                 }
                 """;
-        NodeObservation o = ProbeParser.parse(SERVER, output(Map.of("kube", json, "kube-status", "0\n")));
+        NodeObservation o = StandardProbe.parse(SERVER, output(Map.of("kube", json, "kube-status", "0\n")));
         KubeSnapshot k = o.kube();
         assertTrue(k.ok(), k.error());
         assertEquals(List.of("pi-server-1", "pi-worker-1"), k.nodes().stream().map(ProbeParserTest::name).toList());
@@ -473,7 +476,7 @@ class ProbeParserTest {
                     "metadata": {"resourceVersion": ""}
                 }
                 """;
-        KubeSnapshot k = ProbeParser.parse(SERVER, output(Map.of("kube", json, "kube-status", "0\n"))).kube();
+        KubeSnapshot k = StandardProbe.parse(SERVER, output(Map.of("kube", json, "kube-status", "0\n"))).kube();
         assertTrue(k.ok(), k.error());
         assertEquals(List.of("pi-server-1"), k.nodes().stream().map(ProbeParserTest::name).toList());
         assertEquals(List.of(), k.storageClasses());
@@ -483,7 +486,7 @@ class ProbeParserTest {
     @Test
     void kubectlSucceededButPrintedNothing_isAnError() {
         assertEquals("kubectl printed nothing",
-                ProbeParser.parse(SERVER, output(Map.of("kube", "", "kube-status", "0\n"))).kube().error());
+                StandardProbe.parse(SERVER, output(Map.of("kube", "", "kube-status", "0\n"))).kube().error());
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -495,15 +498,15 @@ class ProbeParserTest {
             """)
     void kubectlFailures_becomeTheSnapshotsError(String name, String code, String stderr, String error) {
         String out = output(Map.of("kube", "x-not-json\n", "kube-status", code + "\n" + stderr));
-        String actual = ProbeParser.parse(SERVER, out).kube().error();
+        String actual = StandardProbe.parse(SERVER, out).kube().error();
         assertTrue(actual.startsWith(error), actual);
     }
 
     @Test
     void serverWithoutKubeSections_reportsThatKubectlGaveNothing() {
-        KubeSnapshot k = ProbeParser.parse(SERVER, output(Map.of())).kube();
+        KubeSnapshot k = StandardProbe.parse(SERVER, output(Map.of())).kube();
         assertEquals("the probe printed no kubectl result", k.error());
-        assertNull(ProbeParser.parse(AGENT, output(Map.of())).kube());
+        assertNull(StandardProbe.parse(AGENT, output(Map.of())).kube());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -559,12 +562,12 @@ class ProbeParserTest {
             null                                   | null
             """)
     void serverPassword_fromTheTokenFile(String token, String password) {
-        assertEquals(password, ProbeParser.serverPassword(token == null ? null : token.replace("\\n", "\n")));
+        assertEquals(password, K3sProbe.serverPassword(token == null ? null : token.replace("\\n", "\n")));
     }
 
     @Test
     void packages_statusAbbreviations() {
-        Map<String, PackageState> p = ProbeParser.packages("""
+        Map<String, PackageState> p = RuntimeProbe.packages("""
                 docker.io rc  20.10.24+dfsg1-1+b3
                 docker-ce un\s
                 containerd.io iU  1.7.22-1
@@ -577,7 +580,7 @@ class ProbeParserTest {
 
     @Test
     void services_loadStatesAndMissingLines() {
-        Map<String, ServiceState> s = ProbeParser.services("""
+        Map<String, ServiceState> s = ProbeParser.services(List.of("docker", "k3s", "k3s-agent"), """
                 docker load=masked active=inactive
                 k3s load=loaded active=activating
                 k3s-agent load= active=
@@ -585,7 +588,7 @@ class ProbeParserTest {
         assertEquals(new ServiceState("docker", true, "inactive"), s.get("docker"));
         assertEquals(new ServiceState("k3s", true, "activating"), s.get("k3s"));
         assertEquals(new ServiceState("k3s-agent", false, "unknown"), s.get("k3s-agent"));
-        assertEquals(new ServiceState("k3s", false, "unknown"), ProbeParser.services(null).get("k3s"));
+        assertEquals(new ServiceState("k3s", false, "unknown"), ProbeParser.services(List.of("docker", "k3s", "k3s-agent"), null).get("k3s"));
     }
 
     @Test
@@ -597,10 +600,10 @@ class ProbeParserTest {
                 + "\n@@pictl-probe:hostname\n\n"                       // an empty /etc/hostname line
                 + "\n@@pictl-probe:hostname\nsecond-wins-not\n";
         var s = ProbeParser.sections(out);
-        assertEquals("console=tty1 rootwait", s.get(ProbeScript.Section.CMDLINE_FILE));
-        assertEquals("\n", s.get(ProbeScript.Section.HOSTNAME), "the first of two equal sections wins");
+        assertEquals("console=tty1 rootwait", s.get("cmdline-file"));
+        assertEquals("\n", s.get("hostname"), "the first of two equal sections wins");
         assertFalse(ProbeParser.complete(out));
-        NodeObservation o = ProbeParser.parse(AGENT, out);
+        NodeObservation o = StandardProbe.parse(AGENT, out);
         assertEquals("console=tty1 rootwait", o.cmdline().fileText());
         assertNull(o.facts().hostname());
         assertNull(o.facts().model());
@@ -617,7 +620,7 @@ class ProbeParserTest {
             empty section               | ''                                                         | 0       | 0
             """)
     void meminfo_readsMemTotalAndMemAvailable_zeroWhenMissing(String name, String meminfo, long total, long available) {
-        NodeObservation o = ProbeParser.parse(AGENT, "\n@@pictl-probe:meminfo\n" + meminfo.replace("\\n", "\n")
+        NodeObservation o = StandardProbe.parse(AGENT, "\n@@pictl-probe:meminfo\n" + meminfo.replace("\\n", "\n")
                 + "\n@@pictl-probe:end\n");
         assertEquals(total, o.facts().memTotalKb());
         assertEquals(available, o.facts().memAvailableKb());
@@ -625,45 +628,45 @@ class ProbeParserTest {
 
     @Test
     void emptyOutput_isAnObservationOfNothing() {
-        NodeObservation o = ProbeParser.parse(AGENT, "");
+        NodeObservation o = StandardProbe.parse(AGENT, "");
         assertNull(o.facts().arch());
         assertNull(o.cmdline().path());
-        assertNull(o.k3s());
-        assertEquals(3, o.packages().size());
+        assertNull(o.part(K3sProbe.INSTALL));
+        assertEquals(3, o.part(RuntimeProbe.PACKAGES).size());
         assertEquals(3, o.services().size());
     }
 
     @Test
     void cmdlineFileWithoutPath_isIgnored() {
-        Cmdline c = ProbeParser.parse(AGENT, output(Map.of("cmdline-path", "", "cmdline-file", "x y\n"))).cmdline();
+        Cmdline c = StandardProbe.parse(AGENT, output(Map.of("cmdline-path", "", "cmdline-file", "x y\n"))).cmdline();
         assertNull(c.path());
         assertNull(c.fileText());
     }
 
     @Test
     void cmdlineFileOnSeveralLines_tokensComeFromTheFirstLineOnly() {
-        Cmdline c = ProbeParser.parse(AGENT, output(Map.of("cmdline-path", "/boot/firmware/cmdline.txt",
+        Cmdline c = StandardProbe.parse(AGENT, output(Map.of("cmdline-path", "/boot/firmware/cmdline.txt",
                 "cmdline-file", "console=tty1 rootwait\ncgroup_enable=memory\n"))).cmdline();
         assertEquals(List.of("console=tty1", "rootwait"), c.fileTokens(), "the kernel ignores a second line");
     }
 
     @Test
     void agentUrl_quotedOrNot() {
-        assertEquals("https://10.0.0.1:6443", ProbeParser.agentUrl("K3S_URL=\"https://10.0.0.1:6443\"\n"));
-        assertEquals("https://10.0.0.1:6443", ProbeParser.agentUrl("K3S_URL=https://10.0.0.1:6443"));
-        assertNull(ProbeParser.agentUrl(""));
+        assertEquals("https://10.0.0.1:6443", K3sProbe.agentUrl("K3S_URL=\"https://10.0.0.1:6443\"\n"));
+        assertEquals("https://10.0.0.1:6443", K3sProbe.agentUrl("K3S_URL=https://10.0.0.1:6443"));
+        assertNull(K3sProbe.agentUrl(""));
     }
 
     @Test
     void paths_threeStates() {
         assertEquals(Map.of("/mnt/a", new PathState(false, false), "/mnt/b c", new PathState(true, false),
                         "/mnt/it's", new PathState(true, true)),
-                ProbeParser.paths("absent /mnt/a\nempty /mnt/b c\ndata /mnt/it's\n"));
+                PvProbe.paths("absent /mnt/a\nempty /mnt/b c\ndata /mnt/it's\n"));
     }
 
     @Test
     void configYamlAloneMeansK3sWasInstalled() {
-        K3sInstall k = ProbeParser.parse(AGENT, output(Map.of("k3s-config", "node-name: x\n"))).k3s();
+        K3sInstall k = StandardProbe.parse(AGENT, output(Map.of("k3s-config", "node-name: x\n"))).part(K3sProbe.INSTALL);
         assertNull(k.version(), "binary gone, config left");
         assertEquals("node-name: x\n", k.configYaml());
     }

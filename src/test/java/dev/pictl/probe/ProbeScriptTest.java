@@ -1,6 +1,8 @@
 package dev.pictl.probe;
 
-import dev.pictl.probe.NodeObservation.PathState;
+import dev.pictl.types.k3s.K3sProbe;
+import dev.pictl.types.storage.PvProbe;
+import dev.pictl.types.storage.PvProbe.PathState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +76,7 @@ class ProbeScriptTest {
             case "real" -> write("boot/cmdline.txt", "console=tty1 root=PARTUUID=2-02 rootwait\n");
             default -> { }
         }
-        NodeObservation o = ProbeParser.parse(new ProbeRequest("pi-1", false, List.of()), run(new ProbeRequest("pi-1", false, List.of())));
+        NodeObservation o = StandardProbe.parse(StandardProbe.request("pi-1", false, List.of()), run(StandardProbe.request("pi-1", false, List.of())));
         assertEquals(expected, o.cmdline().path());
         if (expected == null) {
             assertNull(o.cmdline().fileText());
@@ -86,13 +88,24 @@ class ProbeScriptTest {
 
     @Test
     void withoutPiTools_everySectionIsPrintedAndTheScriptExitsZero() throws Exception {
-        ProbeRequest request = new ProbeRequest("pi-1", true, List.of("/mnt/data"));
+        ProbeRequest request = StandardProbe.request("pi-1", true, List.of("/mnt/data"));
         String out = run(request);
-        for (ProbeScript.Section s : ProbeScript.Section.values()) {
-            boolean conditional = s == ProbeScript.Section.CMDLINE_FILE || s == ProbeScript.Section.K3S_CONFIG;
-            assertEquals(!conditional, out.contains("\n" + ProbeScript.MARKER + s.id() + "\n"), s.id());
+        assertEquals(List.of("model", "arch", "dpkg-arch", "meminfo", "os-release", "kernel", "root-source", "throttled",
+                "temp", "boot-id", "lifecycle", "hostname", "kernel-hostname", "hosts", "cmdline-path", "cmdline-file",
+                "proc-cmdline", "cgroup-controllers", "packages", "units", "k3s-version", "k3s-config", "agent-env",
+                "server-token", "kube", "kube-status", "paths", "end"), StandardProbe.PROBE.sections(),
+                "the standard types' fragments print the sections in the order pictl always printed them");
+        int last = -1;
+        for (String s : StandardProbe.PROBE.sections()) {
+            boolean conditional = s.equals("cmdline-file") || s.equals("k3s-config");
+            int at = out.indexOf("\n" + ProbeScript.MARKER + s + "\n");
+            assertEquals(!conditional, at >= 0, s);
+            if (at >= 0) {
+                assertTrue(at > last, s + " in order");
+                last = at;
+            }
         }
-        NodeObservation o = ProbeParser.parse(request, out);
+        NodeObservation o = StandardProbe.parse(request, out);
         // Read below PICTL_ROOT, not from the host:
         assertEquals("Raspberry Pi 4 Model B Rev 1.4", o.facts().model());
         assertEquals(3884484, o.facts().memTotalKb());
@@ -108,10 +121,10 @@ class ProbeScriptTest {
         assertNull(o.facts().temperatureC());
         assertNull(o.facts().rootSource());
         assertEquals("unknown", o.facts().bootDevice());
-        assertNull(o.k3s());
+        assertNull(o.part(K3sProbe.INSTALL));
         assertFalse(o.kube().ok());
         assertTrue(o.kube().error().contains("k3s"), o.kube().error());
-        assertEquals(Map.of("/mnt/data", new PathState(false, false)), o.paths());
+        assertEquals(Map.of("/mnt/data", new PathState(false, false)), o.part(PvProbe.PATHS));
     }
 
     @Test
@@ -120,19 +133,19 @@ class ProbeScriptTest {
         write("mnt/it's $HOME/file", "x");
         Files.createDirectories(root.resolve("mnt/dot"));
         write("mnt/dot/.hidden", "x");
-        ProbeRequest request = new ProbeRequest("pi-1", false,
+        ProbeRequest request = StandardProbe.request("pi-1", false,
                 List.of("/mnt/empty dir", "/mnt/it's $HOME", "/mnt/dot", "/mnt/missing", "/mnt/`reboot`"));
-        NodeObservation o = ProbeParser.parse(request, run(request));
+        NodeObservation o = StandardProbe.parse(request, run(request));
         assertEquals(Map.of("/mnt/empty dir", new PathState(true, false), "/mnt/it's $HOME", new PathState(true, true),
                 "/mnt/dot", new PathState(true, true), "/mnt/missing", new PathState(false, false),
-                "/mnt/`reboot`", new PathState(false, false)), o.paths());
+                "/mnt/`reboot`", new PathState(false, false)), o.part(PvProbe.PATHS));
     }
 
     @Test
     void aRelativeOrMultiLinePvPath_isRefused() {
         for (String bad : List.of("mnt/x", "/mnt/a\nb")) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> ProbeScript.build(new ProbeRequest("pi-1", false, List.of(bad))));
+                    () -> StandardProbe.script(StandardProbe.request("pi-1", false, List.of(bad))));
             assertTrue(e.getMessage().startsWith("PV path must be absolute"), e.getMessage());
         }
     }
@@ -140,17 +153,17 @@ class ProbeScriptTest {
     @Test
     void theServerToken_isNotInTheScript_andOnlyItsFirstLineIsPrinted() throws Exception {
         write("var/lib/rancher/k3s/server/token", "K10abc::server:pw-1\nsecond line never printed\n");
-        ProbeRequest request = new ProbeRequest("pi-1", true, List.of());
-        String script = ProbeScript.build(request);
+        ProbeRequest request = StandardProbe.request("pi-1", true, List.of());
+        String script = StandardProbe.script(request);
         assertFalse(script.contains("pw-1"));
         String out = run(request);
         assertFalse(out.contains("second line"));
-        assertEquals("pw-1", ProbeParser.parse(request, out).k3s().serverPassword());
+        assertEquals("pw-1", StandardProbe.parse(request, out).part(K3sProbe.INSTALL).serverPassword());
     }
 
     @Test
     void noServerSections_onANodeNotProbedAsTheServer() {
-        String script = ProbeScript.build(new ProbeRequest("pi-1", false, List.of()));
+        String script = StandardProbe.script(StandardProbe.request("pi-1", false, List.of()));
         assertFalse(script.contains("server-token"));
         assertFalse(script.contains("kubectl"));
         assertFalse(script.contains("sec paths"));
@@ -164,7 +177,7 @@ class ProbeScriptTest {
 
     /** Runs the script as the transport would ({@code sh -c SCRIPT}) and returns stdout; asserts exit 0. */
     private String run(ProbeRequest request) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", ProbeScript.build(request));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", StandardProbe.script(request));
         pb.environment().clear();
         pb.environment().put("PICTL_ROOT", root.toString());
         pb.environment().put("PATH", bin.toString());

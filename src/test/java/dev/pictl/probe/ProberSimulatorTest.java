@@ -1,9 +1,12 @@
 package dev.pictl.probe;
 
+import dev.pictl.types.k3s.K3sProbe;
+import dev.pictl.types.host.RuntimeProbe;
+import dev.pictl.types.storage.PvProbe;
 import dev.pictl.probe.NodeObservation.Facts;
 import dev.pictl.probe.NodeObservation.KubeSnapshot;
-import dev.pictl.probe.NodeObservation.PackageState;
-import dev.pictl.probe.NodeObservation.PathState;
+import dev.pictl.types.host.RuntimeProbe.PackageState;
+import dev.pictl.types.storage.PvProbe.PathState;
 import dev.pictl.probe.NodeObservation.ServiceState;
 import dev.pictl.sim.ClusterSpec;
 import dev.pictl.sim.ExecResult;
@@ -137,16 +140,16 @@ class ProberSimulatorTest {
         assertFalse(o.cmdline().controllers().contains("memory"), "the Pi kernel's default");
         assertTrue(o.cmdline().controllers().contains("cpuset"));
 
-        o.packages().values().forEach(p -> assertFalse(p.installed(), p.toString()));
+        o.part(RuntimeProbe.PACKAGES).values().forEach(p -> assertFalse(p.installed(), p.toString()));
         o.services().values().forEach(s -> assertFalse(s.unitExists(), s.toString()));
         o.services().values().forEach(s -> assertFalse(s.active(), s.toString()));
-        assertNull(o.k3s());
+        assertNull(o.part(K3sProbe.INSTALL));
         assertNull(o.kube());
     }
 
     @Test
     void provisionedServer_versionUnitConfigTokenAndKubeObjects() {
-        ProbeRequest req = new ProbeRequest("srv", true, List.of());
+        ProbeRequest req = StandardProbe.request("srv", true, List.of());
         NodeObservation o = observe(req);
         assertEquals("srv", o.facts().hostname());
         assertEquals("srv", o.facts().hostsName());
@@ -156,10 +159,10 @@ class ProberSimulatorTest {
 
         assertEquals(new ServiceState("k3s", true, "active"), o.services().get("k3s"));
         assertFalse(o.services().get("k3s-agent").unitExists());
-        assertEquals(VERSION, o.k3s().version());
-        assertTrue(o.k3s().configYaml().contains("node-name: srv"), o.k3s().configYaml());
-        assertEquals(TOKEN, o.k3s().serverPassword());
-        assertNull(o.k3s().agentUrl());
+        assertEquals(VERSION, o.part(K3sProbe.INSTALL).version());
+        assertTrue(o.part(K3sProbe.INSTALL).configYaml().contains("node-name: srv"), o.part(K3sProbe.INSTALL).configYaml());
+        assertEquals(TOKEN, o.part(K3sProbe.INSTALL).serverPassword());
+        assertNull(o.part(K3sProbe.INSTALL).agentUrl());
 
         KubeSnapshot k = o.kube();
         assertTrue(k.ok(), k.error());
@@ -176,15 +179,15 @@ class ProberSimulatorTest {
 
     @Test
     void provisionedAgent_unitActiveConfigAndPvDirectories() {
-        NodeObservation o = observe(new ProbeRequest("agt", false, List.of("/mnt/pv-a", "/mnt/pv-missing")));
+        NodeObservation o = observe(StandardProbe.request("agt", false, List.of("/mnt/pv-a", "/mnt/pv-missing")));
         assertEquals(new ServiceState("k3s-agent", true, "active"), o.services().get("k3s-agent"));
         assertFalse(o.services().get("k3s").unitExists());
-        assertEquals(VERSION, o.k3s().version());
-        assertTrue(o.k3s().configYaml().contains("server: https://"), o.k3s().configYaml());
-        assertNull(o.k3s().serverPassword(), "only a server's token is read");
+        assertEquals(VERSION, o.part(K3sProbe.INSTALL).version());
+        assertTrue(o.part(K3sProbe.INSTALL).configYaml().contains("server: https://"), o.part(K3sProbe.INSTALL).configYaml());
+        assertNull(o.part(K3sProbe.INSTALL).serverPassword(), "only a server's token is read");
         assertNull(o.kube());
         assertEquals(Map.of("/mnt/pv-a", new PathState(true, true), "/mnt/pv-missing", new PathState(false, false)),
-                o.paths());
+                o.part(PvProbe.PATHS));
     }
 
     @Test
@@ -255,32 +258,32 @@ class ProberSimulatorTest {
         SimNode srv = node("srv");
         try {
             mustSudo(srv, "systemctl stop k3s");
-            NodeObservation o = observe(new ProbeRequest("srv", true, List.of()));
+            NodeObservation o = observe(StandardProbe.request("srv", true, List.of()));
             assertEquals(new ServiceState("k3s", true, "inactive"), o.services().get("k3s"));
             KubeSnapshot k = o.kube();
             assertFalse(k.ok());
             assertTrue(k.error().startsWith("The connection to the server 127.0.0.1:6443 was refused"), k.error());
             assertEquals(List.of(), k.nodes());
-            assertEquals(VERSION, o.k3s().version(), "the binary is still there");
-            assertEquals(TOKEN, o.k3s().serverPassword(), "the token file is still there");
+            assertEquals(VERSION, o.part(K3sProbe.INSTALL).version(), "the binary is still there");
+            assertEquals(TOKEN, o.part(K3sProbe.INSTALL).serverPassword(), "the token file is still there");
         } finally {
             mustSudo(srv, "systemctl start k3s");
         }
-        assertTrue(observe(new ProbeRequest("srv", true, List.of())).kube().ok());
+        assertTrue(observe(StandardProbe.request("srv", true, List.of())).kube().ok());
     }
 
     @Test
     void dockerIoRemovedWithAptGet_isRemovedWithConfigAndItsUnitGone() {
         SimNode n = node("dock");
         NodeObservation before = observe(request("dock"));
-        PackageState installed = before.packages().get("docker.io");
+        PackageState installed = before.part(RuntimeProbe.PACKAGES).get("docker.io");
         assertTrue(installed.installed(), installed.toString());
         assertNotNull(installed.version());
         assertEquals(new ServiceState("docker", true, "active"), before.services().get("docker"));
 
         mustSudo(n, "apt-get remove -y docker.io");
         NodeObservation after = observe(request("dock"));
-        PackageState removed = after.packages().get("docker.io");
+        PackageState removed = after.part(RuntimeProbe.PACKAGES).get("docker.io");
         assertFalse(removed.installed());
         assertEquals("rc", removed.status(), "removed, configuration files left");
         assertFalse(after.services().get("docker").active());
@@ -288,7 +291,7 @@ class ProberSimulatorTest {
 
     @Test
     void pvDeletedWithKubectl_isGoneFromTheSnapshot() {
-        ProbeRequest req = new ProbeRequest("srv", true, List.of());
+        ProbeRequest req = StandardProbe.request("srv", true, List.of());
         assertTrue(names(observe(req).kube().persistentVolumes()).contains("pv-b"));
         mustSudo(node("srv"), "k3s kubectl delete pv pv-b");
         List<String> pvs = names(observe(req).kube().persistentVolumes());
@@ -337,13 +340,13 @@ class ProberSimulatorTest {
     @Test
     void exactlyOneProbeExecPerNode_countedOnTheNodes() {
         List<String> nodes = List.of("fresh", "srv", "agt", "dock", "old");
-        Map<String, ProbeRequest> reqs = Map.of("srv", new ProbeRequest("srv", true, List.of()),
-                "agt", new ProbeRequest("agt", false, List.of("/mnt/pv-a")));
+        Map<String, ProbeRequest> reqs = Map.of("srv", StandardProbe.request("srv", true, List.of()),
+                "agt", StandardProbe.request("agt", false, List.of("/mnt/pv-a")));
         try (SshTransport transport = transport()) {
             Map<String, Long> before = execCounts(nodes);
-            Map<String, ProbeOutcome> first = Prober.probeAll(transport, targets(nodes), reqs, 4, TIMEOUT);
+            Map<String, ProbeOutcome> first = Prober.probeAll(StandardProbe.PROBE, transport, targets(nodes), reqs, 4, TIMEOUT);
             Map<String, Long> afterFirst = execCounts(nodes);
-            Map<String, ProbeOutcome> second = Prober.probeAll(transport, targets(nodes), reqs, 4, TIMEOUT);
+            Map<String, ProbeOutcome> second = Prober.probeAll(StandardProbe.PROBE, transport, targets(nodes), reqs, 4, TIMEOUT);
             Map<String, Long> afterSecond = execCounts(nodes);
             for (String n : nodes) {
                 assertInstanceOf(ProbeOutcome.Observed.class, first.get(n), n);
@@ -357,18 +360,18 @@ class ProberSimulatorTest {
     @Test
     void theToken_appearsInNoToStringAndNoMessage() throws IOException {
         SimNode srv = node("srv");
-        NodeObservation o = observe(new ProbeRequest("srv", true, List.of()));
-        assertEquals(TOKEN, o.k3s().serverPassword());
-        assertTrue(o.k3s().configYaml().contains(TOKEN), "config.yaml carries it: it must be redacted too");
+        NodeObservation o = observe(StandardProbe.request("srv", true, List.of()));
+        assertEquals(TOKEN, o.part(K3sProbe.INSTALL).serverPassword());
+        assertTrue(o.part(K3sProbe.INSTALL).configYaml().contains(TOKEN), "config.yaml carries it: it must be redacted too");
         assertFalse(o.toString().contains(TOKEN), "observation toString");
-        assertFalse(o.k3s().toString().contains(TOKEN), "k3s toString");
+        assertFalse(o.part(K3sProbe.INSTALL).toString().contains(TOKEN), "k3s toString");
         assertFalse(new ProbeOutcome.Observed(o).toString().contains(TOKEN), "outcome toString");
 
         // A failed probe of the server quotes stderr, never the stdout that holds the token.
         srv.failCommands("pictl-probe", 1, "");
         try {
             ProbeOutcome.Failed failed = assertInstanceOf(ProbeOutcome.Failed.class,
-                    probe(List.of("srv"), Map.of("srv", new ProbeRequest("srv", true, List.of()))).get("srv"));
+                    probe(List.of("srv"), Map.of("srv", StandardProbe.request("srv", true, List.of()))).get("srv"));
             assertFalse(failed.toString().contains(TOKEN));
             assertFalse(failed.cause().getMessage().contains(TOKEN));
             assertFalse(failed.cause().hint().contains(TOKEN));
@@ -376,7 +379,7 @@ class ProberSimulatorTest {
             srv.clearFaults();
         }
         // The script sent to the node does not carry it either.
-        assertFalse(ProbeScript.build(new ProbeRequest("srv", true, List.of())).contains(TOKEN));
+        assertFalse(StandardProbe.script(StandardProbe.request("srv", true, List.of())).contains(TOKEN));
         assertTrue(Files.exists(dir.resolve("nodes/srv/root/var/lib/rancher/k3s/server/token")));
     }
 
@@ -387,7 +390,7 @@ class ProberSimulatorTest {
     }
 
     private static ProbeRequest request(String node) {
-        return new ProbeRequest(node, false, List.of());
+        return StandardProbe.request(node, false, List.of());
     }
 
     private static SshTransport transport() {
@@ -409,7 +412,7 @@ class ProberSimulatorTest {
 
     private static Map<String, ProbeOutcome> probe(List<String> names, Map<String, ProbeRequest> requests) {
         try (SshTransport transport = transport()) {
-            return Prober.probeAll(transport, targets(names), requests, 4, TIMEOUT);
+            return Prober.probeAll(StandardProbe.PROBE, transport, targets(names), requests, 4, TIMEOUT);
         }
     }
 

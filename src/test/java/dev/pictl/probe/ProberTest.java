@@ -35,8 +35,8 @@ class ProberTest {
     @Test
     void oneRootCommandPerNode_namedProbe_withTheTimeLimit() {
         FakeTransport t = new FakeTransport(cmd -> new ExecResult(0, COMPLETE, ""));
-        Map<String, ProbeOutcome> out = Prober.probeAll(t, targets("a", "b", "c"),
-                Map.of("b", new ProbeRequest("b", true, List.of("/mnt/x"))), 2, LIMIT);
+        Map<String, ProbeOutcome> out = Prober.probeAll(StandardProbe.PROBE, t, targets("a", "b", "c"),
+                Map.of("b", StandardProbe.request("b", true, List.of("/mnt/x"))), 2, LIMIT);
         assertEquals(List.of("a", "b", "c"), List.copyOf(out.keySet()));
         out.values().forEach(o -> assertInstanceOf(ProbeOutcome.Observed.class, o));
         assertEquals("aarch64", ((ProbeOutcome.Observed) out.get("a")).observation().facts().arch());
@@ -47,9 +47,9 @@ class ProberTest {
             assertEquals(LIMIT, e.getValue().timeout());
         }
         String bScript = t.commands.stream().filter(e -> e.getKey().equals("b")).findFirst().orElseThrow().getValue().script();
-        assertEquals(ProbeScript.build(new ProbeRequest("b", true, List.of("/mnt/x"))), bScript);
+        assertEquals(StandardProbe.script(StandardProbe.request("b", true, List.of("/mnt/x"))), bScript);
         String aScript = t.commands.stream().filter(e -> e.getKey().equals("a")).findFirst().orElseThrow().getValue().script();
-        assertEquals(ProbeScript.build(new ProbeRequest("a", false, List.of())), aScript, "no request: facts only");
+        assertEquals(StandardProbe.script(StandardProbe.request("a", false, List.of())), aScript, "no request: facts only");
     }
 
     @Test
@@ -57,14 +57,14 @@ class ProberTest {
         FakeTransport t = new FakeTransport(cmd -> new ExecResult(2,
                 "\n@@pictl-probe:server-token\nK10abc::server:top-secret\n", "line 1\nsh: 9: Syntax error\n"));
         ProbeOutcome.Failed f = assertInstanceOf(ProbeOutcome.Failed.class,
-                Prober.probeAll(t, targets("pi-1"), Map.of(), 1, LIMIT).get("pi-1"));
+                Prober.probeAll(StandardProbe.PROBE, t, targets("pi-1"), Map.of(), 1, LIMIT).get("pi-1"));
         assertEquals(Kind.COMMAND_FAILED, f.cause().kind());
         assertEquals("probe", f.cause().step());
         assertEquals("pi-1: probe: command exited 2:\n  line 1\n  sh: 9: Syntax error", f.cause().getMessage());
 
         FakeTransport quiet = new FakeTransport(cmd -> new ExecResult(1, "K10abc::server:top-secret\n", ""));
         ProbeOutcome.Failed g = assertInstanceOf(ProbeOutcome.Failed.class,
-                Prober.probeAll(quiet, targets("pi-1"), Map.of(), 1, LIMIT).get("pi-1"));
+                Prober.probeAll(StandardProbe.PROBE, quiet, targets("pi-1"), Map.of(), 1, LIMIT).get("pi-1"));
         assertEquals("pi-1: probe: command exited 1", g.cause().getMessage());
         assertFalse(g.toString().contains("top-secret"));
     }
@@ -73,7 +73,7 @@ class ProberTest {
     void outputWithoutTheEndMarker_isCommandFailed() {
         FakeTransport t = new FakeTransport(cmd -> new ExecResult(0, "\n@@pictl-probe:arch\naarch64\n", ""));
         ProbeOutcome.Failed f = assertInstanceOf(ProbeOutcome.Failed.class,
-                Prober.probeAll(t, targets("pi-1"), Map.of(), 1, LIMIT).get("pi-1"));
+                Prober.probeAll(StandardProbe.PROBE, t, targets("pi-1"), Map.of(), 1, LIMIT).get("pi-1"));
         assertEquals("pi-1: probe: the probe's output ended early", f.cause().getMessage());
     }
 
@@ -84,7 +84,7 @@ class ProberTest {
         FakeTransport t = new FakeTransport(cmd -> new ExecResult(0, COMPLETE, ""));
         t.execFailures.put("b", timedOut);
         t.connectFailures.put("c", refused);
-        Map<String, ProbeOutcome> out = Prober.probeAll(t, targets("a", "b", "c", "d"), Map.of(), 3, LIMIT);
+        Map<String, ProbeOutcome> out = Prober.probeAll(StandardProbe.PROBE, t, targets("a", "b", "c", "d"), Map.of(), 3, LIMIT);
         assertEquals(List.of("a", "b", "c", "d"), List.copyOf(out.keySet()));
         assertInstanceOf(ProbeOutcome.Observed.class, out.get("a"));
         assertSame(timedOut, ((ProbeOutcome.Failed) out.get("b")).cause());
@@ -109,7 +109,7 @@ class ProberTest {
             return new ExecResult(0, COMPLETE, "");
         });
         long start = System.nanoTime();
-        Map<String, ProbeOutcome> out = Prober.probeAll(t, targets("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8"),
+        Map<String, ProbeOutcome> out = Prober.probeAll(StandardProbe.PROBE, t, targets("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8"),
                 Map.of(), 4, LIMIT);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(8, out.size());
@@ -121,12 +121,12 @@ class ProberTest {
     @Test
     void misuse_isRefused() {
         FakeTransport t = new FakeTransport(cmd -> new ExecResult(0, COMPLETE, ""));
-        assertThrows(IllegalArgumentException.class, () -> Prober.probeAll(t, targets("a"), Map.of(), 0, LIMIT));
-        assertThrows(IllegalArgumentException.class, () -> Prober.probeAll(t, targets("a"),
-                Map.of("b", new ProbeRequest("b", false, List.of())), 1, LIMIT));
-        assertThrows(IllegalArgumentException.class, () -> Prober.probeAll(t, targets("a"),
-                Map.of("a", new ProbeRequest("x", false, List.of())), 1, LIMIT));
-        assertEquals(Map.of(), Prober.probeAll(t, Map.of(), Map.of(), 1, LIMIT));
+        assertThrows(IllegalArgumentException.class, () -> Prober.probeAll(StandardProbe.PROBE, t, targets("a"), Map.of(), 0, LIMIT));
+        assertThrows(IllegalArgumentException.class, () -> Prober.probeAll(StandardProbe.PROBE, t, targets("a"),
+                Map.of("b", StandardProbe.request("b", false, List.of())), 1, LIMIT));
+        assertThrows(IllegalArgumentException.class, () -> Prober.probeAll(StandardProbe.PROBE, t, targets("a"),
+                Map.of("a", StandardProbe.request("x", false, List.of())), 1, LIMIT));
+        assertEquals(Map.of(), Prober.probeAll(StandardProbe.PROBE, t, Map.of(), Map.of(), 1, LIMIT));
     }
 
     private static Map<String, NodeTarget> targets(String... names) {

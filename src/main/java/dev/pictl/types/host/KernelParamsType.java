@@ -8,6 +8,8 @@ import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeFragment;
 import java.util.List;
 
 /** The {@code kernel_params} resource type. Kernel command-line tokens in cmdline.txt, applied with a drain and a reboot. */
@@ -45,5 +47,11 @@ public final class KernelParamsType implements ResourceType {
     @Override
     public Executor executor() {
         return new KernelParamsExecutor();
+    }
+
+    /** The kernel command line: the probe's own fragment (Health reads it on every node too). */
+    @Override
+    public List<ProbeFragment<?>> probe() {
+        return List.of(NodeProbe.CMDLINE);
     }
 }

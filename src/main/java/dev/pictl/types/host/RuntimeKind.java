@@ -43,8 +43,9 @@ public final class RuntimeKind implements Kind {
             return new Observed.Unknown(ctx.unreachableReason(node));
         }
         NodeObservation obs = o.get();
-        NodeObservation.PackageState dockerIo = obs.packages().get("docker.io");
-        NodeObservation.PackageState dockerCe = obs.packages().get("docker-ce");
+        Map<String, RuntimeProbe.PackageState> packages = obs.part(RuntimeProbe.PACKAGES);
+        RuntimeProbe.PackageState dockerIo = packages == null ? null : packages.get("docker.io");
+        RuntimeProbe.PackageState dockerCe = packages == null ? null : packages.get("docker-ce");
         boolean installed = dockerIo != null && dockerIo.installed();
         NodeObservation.ServiceState svc = obs.services().get("docker");
         boolean running = svc != null && svc.active();

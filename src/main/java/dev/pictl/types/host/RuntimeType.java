@@ -8,6 +8,8 @@ import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeFragment;
 import java.util.List;
 
 /** The {@code runtime} resource type. The container runtime k3s uses on a node. */
@@ -40,5 +42,10 @@ public final class RuntimeType implements ResourceType {
     @Override
     public Executor executor() {
         return new RuntimeExecutor();
+    }
+
+    @Override
+    public List<ProbeFragment<?>> probe() {
+        return List.of(RuntimeProbe.PACKAGES, NodeProbe.UNITS);
     }
 }

@@ -54,7 +54,7 @@ public final class K3sAgentKind implements Kind {
         String url = api == null ? null : api.url();
         String token = server == null ? null : PlanContext.secret(server, "token");
         if (token == null && server != null) {
-            token = ctx.observation(server.node()).map(o -> o.k3s() == null ? null : o.k3s().serverPassword())
+            token = ctx.observation(server.node()).map(o -> o.part(K3sProbe.INSTALL) == null ? null : o.part(K3sProbe.INSTALL).serverPassword())
                     .orElse(null);
         }
         return Canon.ordered("version", version, "running", true, "server_url", url,
@@ -70,14 +70,15 @@ public final class K3sAgentKind implements Kind {
         }
         NodeObservation obs = o.get();
         NodeObservation.ServiceState unit = obs.services().get("k3s-agent");
-        if (obs.k3s() == null || obs.k3s().version() == null || unit == null || !unit.unitExists()) {
+        K3sProbe.K3sInstall k3s = obs.part(K3sProbe.INSTALL);
+        if (k3s == null || k3s.version() == null || unit == null || !unit.unitExists()) {
             return new Observed.Absent();
         }
-        Map<String, Object> raw = SimpleYaml.read(obs.k3s().configYaml());
-        String url = obs.k3s().agentUrl() != null ? obs.k3s().agentUrl() : (String) raw.get("server");
+        Map<String, Object> raw = SimpleYaml.read(k3s.configYaml());
+        String url = k3s.agentUrl() != null ? k3s.agentUrl() : (String) raw.get("server");
         Object token = raw.get("token");
-        return new Observed.Present(Canon.ordered("version", obs.k3s().version(), "running", unit.active(),
-                "server_url", url, "config", K3sServerKind.observedConfig(obs.k3s().configYaml()),
+        return new Observed.Present(Canon.ordered("version", k3s.version(), "running", unit.active(),
+                "server_url", url, "config", K3sServerKind.observedConfig(k3s.configYaml()),
                 "token", token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token)))));
     }
 

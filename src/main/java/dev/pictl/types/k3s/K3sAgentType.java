@@ -8,6 +8,8 @@ import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeFragment;
 import java.util.List;
 
 /** The {@code k3s_agent} resource type. k3s agents joined to the server. */
@@ -43,5 +45,10 @@ public final class K3sAgentType implements ResourceType {
     @Override
     public Executor executor() {
         return new K3sAgentExecutor();
+    }
+
+    @Override
+    public List<ProbeFragment<?>> probe() {
+        return List.of(NodeProbe.UNITS, K3sProbe.INSTALL);
     }
 }

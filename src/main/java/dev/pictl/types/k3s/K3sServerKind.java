@@ -109,13 +109,14 @@ public final class K3sServerKind implements Kind {
         }
         NodeObservation obs = o.get();
         NodeObservation.ServiceState unit = obs.services().get("k3s");
-        if (obs.k3s() == null || obs.k3s().version() == null || unit == null || !unit.unitExists()) {
+        K3sProbe.K3sInstall k3s = obs.part(K3sProbe.INSTALL);
+        if (k3s == null || k3s.version() == null || unit == null || !unit.unitExists()) {
             return prior == null || where.equals(node) ? new Observed.Absent()
                     : new Observed.Present(Canon.ordered("node", where, "version", null, "running", false));
         }
-        String password = obs.k3s().serverPassword();
-        return new Observed.Present(Canon.ordered("node", where, "version", obs.k3s().version(),
-                "running", unit.active(), "config", observedConfig(obs.k3s().configYaml(), password),
+        String password = k3s.serverPassword();
+        return new Observed.Present(Canon.ordered("node", where, "version", k3s.version(),
+                "running", unit.active(), "config", observedConfig(k3s.configYaml(), password),
                 "token", password == null ? null : ctx.hash(password)));
     }
 

@@ -9,6 +9,10 @@ import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeFragment;
+import dev.pictl.probe.ProbeRequest;
+import dev.pictl.resource.ResourceInstance;
 import java.util.List;
 
 /** The {@code k3s_server} resource type. The k3s server (control plane) on one node. */
@@ -60,5 +64,17 @@ public final class K3sServerType implements ResourceType {
     @Override
     public Executor executor() {
         return new K3sServerExecutor();
+    }
+
+    @Override
+    public List<ProbeFragment<?>> probe() {
+        return List.of(NodeProbe.UNITS, K3sProbe.INSTALL, NodeProbe.KUBE);
+    }
+
+    /** The server's node reads its token and the cluster's objects. */
+    @Override
+    public List<ProbeRequest> probeAsks(ResourceInstance resource) {
+        return resource.node() == null ? List.of()
+                : List.of(ProbeRequest.of(resource.node()).with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK));
     }
 }

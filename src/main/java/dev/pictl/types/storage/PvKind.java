@@ -65,7 +65,8 @@ public final class PvKind implements Kind {
         String note = null;
         Optional<NodeObservation> on = pvNode == null ? Optional.empty() : ctx.observation(pvNode);
         if (on.isPresent() && path != null) {
-            NodeObservation.PathState ps = on.get().paths().get(path);
+            Map<String, PvProbe.PathState> paths = on.get().part(PvProbe.PATHS);
+            PvProbe.PathState ps = paths == null ? null : paths.get(path);
             if (ps != null) {
                 directory = !ps.exists() ? "missing" : ps.hasData() ? "present, holds data" : "present";
             }

@@ -9,6 +9,11 @@ import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeFragment;
+import dev.pictl.probe.ProbeRequest;
+import dev.pictl.resource.ResourceInstance;
+import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
 
 /** The {@code pv} resource type. A local, node-affine PersistentVolume and its directory on the node. */
@@ -60,5 +65,19 @@ public final class PvType implements ResourceType {
     @Override
     public Executor executor() {
         return new PvExecutor();
+    }
+
+    /** Read from the server (k3s, kubectl snapshot) and from the PV's node (its directory). */
+    @Override
+    public List<ProbeFragment<?>> probe() {
+        return List.of(K3sProbe.INSTALL, NodeProbe.KUBE, PvProbe.PATHS);
+    }
+
+    /** The PV's node checks its directory: absent, empty or holding data. */
+    @Override
+    public List<ProbeRequest> probeAsks(ResourceInstance resource) {
+        String path = resource.string("path");
+        return resource.node() == null || path == null ? List.of()
+                : List.of(ProbeRequest.of(resource.node()).with(PvProbe.PATHS_ASK, path));
     }
 }

@@ -8,6 +8,9 @@ import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeFragment;
+import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
 
 /** The {@code storage_class} resource type. A Kubernetes StorageClass, created through the server. */
@@ -53,5 +56,11 @@ public final class StorageClassType implements ResourceType {
     @Override
     public Executor executor() {
         return new StorageClassExecutor();
+    }
+
+    /** Read from the server: its k3s and its kubectl snapshot. */
+    @Override
+    public List<ProbeFragment<?>> probe() {
+        return List.of(K3sProbe.INSTALL, NodeProbe.KUBE);
     }
 }

@@ -7,6 +7,7 @@ import dev.pictl.probe.NodeObservation;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.state.ResourceState;
+import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,8 @@ final class StorageKinds {
             return new Source.Decided(new Observed.Unknown(ctx.unreachableReason(serverNode)));
         }
         NodeObservation obs = o.get();
-        if (obs.k3s() == null || obs.k3s().version() == null) {
+        K3sProbe.K3sInstall k3s = obs.part(K3sProbe.INSTALL);
+        if (k3s == null || k3s.version() == null) {
             return new Source.Decided(new Observed.Absent());
         }
         if (obs.kube() == null || !obs.kube().ok()) {
