@@ -30,7 +30,7 @@ class GraphBuilderTest {
         Files.writeString(f, hcl);
         LoadResult r = ConfigLoader.load(f, VariableInputs.none(), ResourceTypes.standard().catalog());
         assertTrue(r.config() != null && !r.diagnostics().hasErrors(), () -> r.diagnostics().sorted().toString());
-        return GraphBuilder.build(r.config().instances(), diags);
+        return GraphBuilder.build(r.config().instances(), dev.pictl.types.ResourceTypes.standard().all(), diags);
     }
 
     private static String fixture(ResourceGraph g) {
