@@ -49,8 +49,9 @@ public final class K3sTopology {
                 .flatMap(k -> instances.firstOnNode(RuntimeType.NAME, k.node())
                         .or(() -> instances.firstOnNode(KernelParamsType.NAME, k.node()))
                         .map(before -> Edge.domain(before.address(), k.address(),
-                                k.nodeRange() != null ? k.nodeRange() : k.rangeOf("node"), "k3s after the "
-                                        + (before.type().equals(RuntimeType.NAME) ? "runtime" : "kernel parameters")))
+                                k.nodeRange() != null ? k.nodeRange() : k.rangeOf("node"),
+                                before.type().equals(RuntimeType.NAME) ? "k3s after the runtime"
+                                        : "k3s after the kernel parameters"))
                         .stream())
                 .toList();
     }
