@@ -63,8 +63,8 @@ class ArchitectureTest {
                     "transport")),
             Map.entry("drift", Set.of("addr", "config", "diag", "plan", "probe", "resource", "state")),
             // The resource types and their registry.
-            Map.entry("types", Set.of("apply", "config", "plan.kind", "probe", "resource", "types.host", "types.k3s",
-                    "types.storage")),
+            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "types.host",
+                    "types.k3s", "types.storage")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),
             Map.entry("types.k3s", typePackage("types.host")),
@@ -74,11 +74,13 @@ class ArchitectureTest {
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "drift", "graph", "io", "kubeconfig", "plan",
                     "plan.kind", "probe", "resource", "state", "transport", "transport.ssh", "types")),
             // The simulator as a TargetResolver, and a simulated fleet made from a description; the CLI chooses it.
-            Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport")),
+            // It provisions a described board in the simulator, naming the types it provisions by their NAME.
+            Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport",
+                    "types.host", "types.k3s")),
             // The views ask the registry where a type's objects live (a node, or the cluster as a whole).
             Map.entry("cli.view", Set.of("addr", "apply", "diag", "drift", "plan", "types")),
             Map.entry("cli", Set.of("addr", "apply", "cli.view", "config", "diag", "drift", "engine", "graph", "io",
-                    "plan", "sim", "simbridge", "state", "transport", "types")),
+                    "plan", "resource", "sim", "simbridge", "state", "transport", "types")),
             // The build-time generator of schema/ and docs/resources.md.
             Map.entry("schema", Set.of("cli.view", "config", "resource", "types")),
             // The simulated fleet stands alone: it plays real boards, so it knows nothing of pictl.
@@ -90,8 +92,8 @@ class ArchitectureTest {
 
     /** What a family of resource types may use: the framework below it, its registry and {@code more}. */
     private static Set<String> typePackage(String... more) {
-        Set<String> out = new TreeSet<>(Set.of("addr", "apply", "config", "diag", "plan", "plan.kind", "probe",
-                "resource", "state", "transport", "types"));
+        Set<String> out = new TreeSet<>(Set.of("addr", "apply", "config", "diag", "graph", "plan", "plan.kind",
+                "probe", "resource", "state", "transport", "types"));
         out.addAll(List.of(more));
         return out;
     }

@@ -252,6 +252,6 @@ public final class ApplyContext {
 
     /** The node's LAN address as the description gives it. */
     public String nodeAddress(String node) {
-        return config.instance(ResourceAddress.of("node", node)).map(n -> n.string("address")).orElse(null);
+        return config.instance(ResourceAddress.of(dev.pictl.resource.Schemas.NODE_TYPE, node)).map(n -> n.string("address")).orElse(null);
     }
 }

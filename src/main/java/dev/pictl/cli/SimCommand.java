@@ -253,7 +253,7 @@ final class SimCommand implements Callable<Integer> {
                 ctx.err().flush();
                 return null;
             }
-            if (r.config().ofType("node").isEmpty()) {
+            if (r.config().ofType(dev.pictl.resource.Schemas.NODE_TYPE).isEmpty()) {
                 error(ctx, "the description at " + common.configPath(ctx) + " has no node blocks; nothing to simulate");
                 return null;
             }

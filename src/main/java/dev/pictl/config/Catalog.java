@@ -40,6 +40,16 @@ public final class Catalog {
         return byName.values().stream().map(ResourceBlock::schema).toList();
     }
 
+    /** The resource type of this name. */
+    public Optional<ResourceBlock> block(String type) {
+        return Optional.ofNullable(byName.get(type));
+    }
+
+    /** The type's own rule for its block names, or null (none, or not a resource type). */
+    public LabelRule labelRule(String type) {
+        return block(type).map(ResourceBlock::labelRule).orElse(null);
+    }
+
     public Optional<BlockSchema> resource(String type) {
         return Optional.ofNullable(byName.get(type)).map(ResourceBlock::schema);
     }

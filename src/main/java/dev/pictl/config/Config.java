@@ -81,4 +81,12 @@ public record Config(Path location, Map<String, String> sources, Map<String, Var
     public List<ResourceInstance> ofBlock(ResourceAddress block) {
         return instances.stream().filter(i -> i.address().block().equals(block.block())).toList();
     }
+
+    /**
+     * Where to report a value: its own range when that is in a file of the description, else {@code fallback}
+     * (where it is used: a --var's map has no place in a file).
+     */
+    public dev.pictl.diag.SourceRange located(dev.pictl.diag.SourceRange r, dev.pictl.diag.SourceRange fallback) {
+        return r != null && sources.containsKey(r.file()) ? r : fallback;
+    }
 }

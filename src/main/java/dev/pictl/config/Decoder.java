@@ -10,7 +10,6 @@ import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Severity;
 import dev.pictl.diag.SourceRange;
 import dev.pictl.diag.Suggest;
-import dev.pictl.diag.TerminalText;
 import dev.pictl.io.BoundedFiles;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.AttributeSchema;
@@ -32,13 +31,10 @@ import java.util.regex.Pattern;
 /**
  * Decodes parsed files against {@link Schemas}: block types and labels, attributes (unknown, duplicate,
  * missing, wrong type, invalid value), variables, references; then expands per-node blocks into instances and
- * runs {@link ClusterRules} and {@link KernelParamLint}. Every problem is collected.
+ * runs each resource type's own rules ({@link ResourceBlock#check}). Every problem is collected.
  */
 final class Decoder {
     private static final Pattern REFERENCEABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-    private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern K8S_NAME = Pattern.compile(
-            "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final Diagnostics diags;
     private final VariableInputs inputs;
@@ -94,8 +90,7 @@ final class Decoder {
             }
         }
         Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift);
-        new ClusterRules(config, diags).check();
-        new KernelParamLint(diags).check(config);
+        // Each type's own rules, in the registry's order (the diagnostics are shown sorted by position).
         catalog.types().forEach(t -> t.check(config, diags));
         // The safety net under the messages above, which show values through display(): no diagnostic quotes a secret.
         diags.redact(config.redactor());
@@ -209,25 +204,8 @@ final class Decoder {
                             + "be referred to as " + b.type() + ".NAME.");
             return false;
         }
-        if (b.type().equals("node") && !HOST_LABEL.matcher(name).matches()) {
-            diags.error(label.range(), "node name \"" + name + "\" is not a valid host name",
-                    "pictl sets each node's hostname to its name (k3s node names and volume affinity use it). "
-                            + "Use lower-case letters, digits and \"-\", at most 63 characters, e.g. \""
-                            + name.toLowerCase().replace('_', '-') + "\".");
-            return false;
-        }
-        if ((b.type().equals("storage_class") || b.type().equals("pv")) && !K8S_NAME.matcher(name).matches()) {
-            diags.error(label.range(), b.type() + " name \"" + name + "\" is not a valid Kubernetes name",
-                    "Kubernetes object names use lower-case letters, digits, \"-\" and \".\".");
-            return false;
-        }
-        if (b.type().equals("storage_class") && name.equals("local-path")) {
-            diags.error(label.range(), "storage_class \"local-path\" belongs to k3s",
-                    "k3s creates and rewrites its own local-path StorageClass on every start. Choose another name, "
-                            + "e.g. \"local-storage\".");
-            return false;
-        }
-        return true;
+        LabelRule rule = catalog.labelRule(b.type());
+        return rule == null || rule.check(name, label.range(), diags);
     }
 
     // ---- variables ----------------------------------------------------------------------------------------
@@ -424,7 +402,7 @@ final class Decoder {
         for (AttributeSchema as : schema.attributes()) {
             if (as.required() && !attrs.containsKey(as.name()) && !seen.containsKey(as.name())) {
                 diags.error(block.headerRange(), "missing required attribute \"" + as.name() + "\" in " + where,
-                        "Add " + as.name() + " = ... (" + as.type().description() + expectedForm(as) + "): " + as.doc());
+                        "Add " + as.name() + " = ... (" + as.typeDescription() + expectedForm(as) + "): " + as.doc());
             }
         }
         return new Decoded(attrs, nested);
@@ -522,7 +500,7 @@ final class Decoder {
             case ANY -> {
                 return v;
             }
-            case NODE_REF, SERVER_REF, STORAGE_CLASS_REF -> {
+            case NODE_REF, REF -> {
                 return checkRef(v, as, where) ? v : null;
             }
             case NODE_REF_LIST, REF_LIST -> {
@@ -553,7 +531,7 @@ final class Decoder {
     }
 
     private boolean checkRef(Value v, AttributeSchema as, String where) {
-        String target = as.type().refTarget();
+        String target = as.refTarget();
         if (v instanceof Value.Unknown) {
             return true;
         }
@@ -617,11 +595,7 @@ final class Decoder {
 
     /** A value for a message: quoted, or "(sensitive value)". */
     static String display(Value v) {
-        if (v.sensitive()) {
-            return "(sensitive value)";
-        }
-        String s = Functions.asString(v);
-        return s == null ? v.typeName() : TerminalText.quote(s);
+        return NodeText.display(v);
     }
 
     // ---- expansion ----------------------------------------------------------------------------------------
@@ -654,11 +628,7 @@ final class Decoder {
             }
             return out;
         }
-        String node = switch (schema.type()) {
-            case "node" -> name;
-            case "k3s_server", "pv" -> d.attrs().get("node") instanceof Value.Ref r ? r.target().name() : null;
-            default -> null;
-        };
+        String node = catalog.block(schema.type()).map(t -> t.instanceNode(name, d.attrs())).orElse(null);
         Map<String, Value> ssh = d.nested().containsKey("ssh") ? d.nested().get("ssh").attrs() : Map.of();
         out.add(new ResourceInstance(ResourceAddress.of(schema.type(), name), schema, node, block.headerRange(), null,
                 d.attrs(), ssh, attributeRefs));

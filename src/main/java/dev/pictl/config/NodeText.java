@@ -12,12 +12,12 @@ package dev.pictl.config;
  *   <li>where a value must be one printable line (cmdline.txt tokens, paths), any control character.</li>
  * </ul>
  */
-final class NodeText {
+public final class NodeText {
     private NodeText() {
     }
 
     /** Index of the first character that cannot be written, or -1. {@code controls}: refuse C0/DEL/C1 too. */
-    static int firstUnwritable(String s, boolean controls) {
+    public static int firstUnwritable(String s, boolean controls) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
@@ -31,7 +31,7 @@ final class NodeText {
         return -1;
     }
 
-    static boolean isControl(char c) {
+    public static boolean isControl(char c) {
         return c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029;
     }
 
@@ -42,7 +42,7 @@ final class NodeText {
     }
 
     /** "a NUL character (U+0000) at character 4" and the like. */
-    static String describe(String s, int i) {
+    public static String describe(String s, int i) {
         char c = s.charAt(i);
         String what = c == 0 ? "a NUL character"
                 : Character.isSurrogate(c) ? "an unpaired UTF-16 surrogate"
@@ -54,8 +54,17 @@ final class NodeText {
         return what + String.format(" (U+%04X) at character %d", (int) c, i + 1);
     }
 
+    /** A value for a message: quoted, or "(sensitive value)". */
+    public static String display(dev.pictl.resource.Value v) {
+        if (v.sensitive()) {
+            return "(sensitive value)";
+        }
+        String s = Functions.asString(v);
+        return s == null ? v.typeName() : dev.pictl.diag.TerminalText.quote(s);
+    }
+
     /** {@code s} in quotes for a message, control characters escaped, at most 60 characters shown. */
-    static String show(String s) {
+    public static String show(String s) {
         StringBuilder b = new StringBuilder("\"");
         int shown = 0;
         for (int i = 0; i < s.length(); i++, shown++) {

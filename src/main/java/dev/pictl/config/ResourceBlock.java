@@ -2,10 +2,14 @@ package dev.pictl.config;
 
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.resource.BlockSchema;
+import dev.pictl.resource.Value;
+import java.util.Map;
 
 /**
- * What the description language needs of one resource type: the schema its blocks are decoded with, and the rules
- * it checks on the whole decoded description (rules between its instances, or with other types' instances).
+ * What the description language needs of one resource type: the schema its blocks are decoded with, the rule its
+ * block names follow, which node an instance is on, and the rules it checks on the whole decoded description (rules
+ * between its instances, or with other types' instances). The language's own rules (types, references, names that
+ * can be referred to) stay in this package; a rule that is one type's lives in that type.
  */
 public interface ResourceBlock {
     BlockSchema schema();
@@ -16,9 +20,31 @@ public interface ResourceBlock {
     }
 
     /**
+     * The type's own rule for its block names, checked after the language's (a name that can be referred to as
+     * {@code TYPE.NAME}) and written into the generated JSON Schema; null when the language's rule is all.
+     */
+    default LabelRule labelRule() {
+        return null;
+    }
+
+    /**
+     * The node an instance of a block that is not per-node is on ({@code label} is the block's name, {@code
+     * attributes} its decoded values), or null when it is on none. Per-node blocks are on the node of their
+     * {@code nodes} entry.
+     */
+    default String instanceNode(String label, Map<String, Value> attributes) {
+        return null;
+    }
+
+    /**
      * Checks the decoded description against this type's own rules, reporting each problem at its position. Runs
-     * after every block is decoded and after the language's own checks.
+     * after every block is decoded, for each type in the registry's order.
      */
     default void check(Config config, Diagnostics diags) {
+    }
+
+    /** The node an attribute that refers to a node names, or null: the usual {@link #instanceNode}. */
+    static String referencedNode(Map<String, Value> attributes, String attribute) {
+        return attributes.get(attribute) instanceof Value.Ref r ? r.target().name() : null;
     }
 }

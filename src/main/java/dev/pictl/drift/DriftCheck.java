@@ -149,7 +149,7 @@ public final class DriftCheck {
     private static Map<String, DriftReport.Unreachable> unreachable(Config config, Map<String, ProbeOutcome> probes,
                                                                    State state, Redactor redactor) {
         Map<String, DriftReport.Unreachable> out = new LinkedHashMap<>();
-        for (ResourceInstance n : config.ofType("node")) {
+        for (ResourceInstance n : config.ofType(dev.pictl.resource.Schemas.NODE_TYPE)) {
             String name = n.address().name();
             if (probes.get(name) instanceof ProbeOutcome.Failed f) {
                 Set<ResourceAddress> mine = new LinkedHashSet<>();
@@ -175,7 +175,7 @@ public final class DriftCheck {
         NodeObservation.KubeSnapshot kube = server != null && probes.get(server) instanceof ProbeOutcome.Observed o
                 && o.observation().kube() != null && o.observation().kube().ok() ? o.observation().kube() : null;
         List<DriftReport.NodeStatus> out = new ArrayList<>();
-        for (ResourceInstance n : config.ofType("node")) {
+        for (ResourceInstance n : config.ofType(dev.pictl.resource.Schemas.NODE_TYPE)) {
             String name = n.address().name();
             Boolean ready = kube == null ? null : Health.ready(kube, name);
             if (probes.get(name) instanceof ProbeOutcome.Observed o) {

@@ -40,7 +40,7 @@ final class DescriptionTargets implements TargetResolver {
             if (node == null || known.contains(node) || out.containsKey(node)) {
                 continue;
             }
-            Object address = state.resources().stream().filter(x -> x.address().type().equals("node")
+            Object address = state.resources().stream().filter(x -> x.address().type().equals(dev.pictl.resource.Schemas.NODE_TYPE)
                             && x.address().name().equals(node)).findFirst()
                     .map(x -> x.attributes().get("address")).orElse(null);
             if (!(address instanceof String host) || host.isBlank()) {

@@ -81,7 +81,7 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
         Path base = configDir(config);
         List<NodeTarget> out = new ArrayList<>();
         List<Diagnostic> diags = new ArrayList<>();
-        for (ResourceInstance node : config.ofType("node")) {
+        for (ResourceInstance node : config.ofType(dev.pictl.resource.Schemas.NODE_TYPE)) {
             resolve(node, config.sshDefaults(), base, home, diags).ifPresent(out::add);
         }
         return new NodeTargets(out, diags);

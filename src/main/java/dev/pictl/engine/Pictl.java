@@ -92,7 +92,7 @@ public final class Pictl {
         diags.addAll(load.diagnostics());
         ResourceGraph graph = null;
         if (load.config() != null) {
-            graph = GraphBuilder.build(load.config().instances(), diags);
+            graph = GraphBuilder.build(load.config().instances(), types.all(), diags);
             if (diags.hasErrors()) {
                 graph = null;
             }

@@ -11,4 +11,8 @@ import dev.pictl.diag.SourceRange;
  * @param why a short phrase for cycle messages and graph output, e.g. {@code "k3s after the runtime"}
  */
 public record Edge(ResourceAddress from, ResourceAddress to, EdgeKind kind, SourceRange at, String why) {
+    /** A domain edge, as a type gives it ({@link GraphType#domainEdges}). */
+    public static Edge domain(ResourceAddress from, ResourceAddress to, SourceRange at, String why) {
+        return new Edge(from, to, EdgeKind.DOMAIN, at, why);
+    }
 }

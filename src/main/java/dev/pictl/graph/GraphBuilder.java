@@ -4,9 +4,11 @@ import dev.pictl.addr.ResourceAddress;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.SourceRange;
 import dev.pictl.resource.ResourceInstance;
+import dev.pictl.resource.Schemas;
 import dev.pictl.resource.Value;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,7 +30,9 @@ import org.jgrapht.traverse.TopologicalOrderIterator;
  *                                                          k3s on pv.P's node ─────────────────▶ pv.P
  * </pre>
  *
- * A missing middle step is skipped (no runtime block: kernel_params → k3s directly). References add edges from
+ * A missing middle step is skipped (no runtime block: kernel_params → k3s directly). These domain edges are the
+ * types' own ({@link GraphType#domainEdges}, in {@code dev.pictl.types.*}); the builder knows no type by name but
+ * the node, the language's anchor. References add edges from
  * the referenced instance(s); a reference to a per-node block means all of its instances, except that a
  * per-node instance's own {@code nodes} entry ties it to that one node only. {@code depends_on} adds edges.
  * A dependency cycle is reported as one diagnostic per cycle, naming every edge and where it comes from.
@@ -42,17 +46,24 @@ public final class GraphBuilder {
 
     private final Map<Key, Edge> byPair = new LinkedHashMap<>();
 
-    private GraphBuilder(List<ResourceInstance> instances) {
+    private final Comparator<ResourceAddress> order;
+
+    private GraphBuilder(List<ResourceInstance> instances, Comparator<ResourceAddress> order) {
         instances.forEach(i -> byAddress.put(i.address(), i));
+        this.order = order;
     }
 
-    /** The graph, or null when it has a cycle (then {@code diags} holds the cycle errors). */
-    public static ResourceGraph build(List<ResourceInstance> instances, Diagnostics diags) {
-        GraphBuilder b = new GraphBuilder(instances);
+    /**
+     * The graph, or null when it has a cycle (then {@code diags} holds the cycle errors). {@code types} are the
+     * resource types in domain order (the registry's): their order breaks ties, and each gives its domain edges.
+     */
+    public static ResourceGraph build(List<ResourceInstance> instances, List<? extends GraphType> types,
+                                      Diagnostics diags) {
+        GraphBuilder b = new GraphBuilder(instances, ResourceGraph.order(types.stream().map(GraphType::name).toList()));
         b.references();
         b.attributeReferences();
         b.dependsOn();
-        b.domain();
+        b.domain(types);
         return b.finish(diags);
     }
 
@@ -64,7 +75,7 @@ public final class GraphBuilder {
                 }
                 if (attr.getKey().equals("nodes") && i.node() != null) {
                     // A per-node instance depends on its own node only.
-                    add(ResourceAddress.of("node", i.node()), i.address(), EdgeKind.REFERENCE, i.nodeRange(),
+                    add(ResourceAddress.of(Schemas.NODE_TYPE, i.node()), i.address(), EdgeKind.REFERENCE, i.nodeRange(),
                             "listed in nodes");
                     continue;
                 }
@@ -97,54 +108,14 @@ public final class GraphBuilder {
         }
     }
 
-    private void domain() {
-        Map<String, ResourceInstance> kernel = onNode("kernel_params");
-        Map<String, ResourceInstance> runtime = onNode("runtime");
-        Map<String, ResourceInstance> k3s = new HashMap<>(onNode("k3s_agent"));
-        List<ResourceInstance> servers = ofType("k3s_server");
-        servers.forEach(s -> {
-            if (s.node() != null) {
-                k3s.put(s.node(), s);
-            }
-        });
-        for (ResourceInstance rt : runtime.values()) {
-            ResourceInstance kp = kernel.get(rt.node());
-            if (kp != null) {
-                add(kp.address(), rt.address(), EdgeKind.DOMAIN, rt.nodeRange(), "the runtime after the kernel parameters");
+    /** Each type's domain edges, in the types' order. */
+    private void domain(List<? extends GraphType> types) {
+        GraphInstances view = new GraphInstances(List.copyOf(byAddress.values()));
+        for (GraphType t : types) {
+            for (Edge e : t.domainEdges(view)) {
+                add(e.from(), e.to(), e.kind(), e.at(), e.why());
             }
         }
-        for (Map.Entry<String, ResourceInstance> e : k3s.entrySet()) {
-            ResourceInstance k = e.getValue();
-            SourceRange at = k.nodeRange() != null ? k.nodeRange() : k.rangeOf("node");
-            ResourceInstance before = runtime.getOrDefault(e.getKey(), kernel.get(e.getKey()));
-            if (before != null) {
-                add(before.address(), k.address(), EdgeKind.DOMAIN, at,
-                        "k3s after the " + (before.type().equals("runtime") ? "runtime" : "kernel parameters"));
-            }
-        }
-        for (ResourceInstance s : servers) {
-            for (ResourceInstance sc : ofType("storage_class")) {
-                add(s.address(), sc.address(), EdgeKind.DOMAIN, sc.headerRange(), "storage after the server");
-            }
-        }
-        for (ResourceInstance pv : ofType("pv")) {
-            ResourceInstance k = pv.node() == null ? null : k3s.get(pv.node());
-            if (k != null) {
-                add(k.address(), pv.address(), EdgeKind.DOMAIN, pv.rangeOf("node"), "the volume after k3s on its node");
-            }
-        }
-    }
-
-    private Map<String, ResourceInstance> onNode(String type) {
-        Map<String, ResourceInstance> out = new HashMap<>();
-        for (ResourceInstance i : ofType(type)) {
-            out.putIfAbsent(i.node(), i);
-        }
-        return out;
-    }
-
-    private List<ResourceInstance> ofType(String type) {
-        return byAddress.values().stream().filter(i -> i.type().equals(type)).toList();
     }
 
     /** A reference's instances: itself, or all instances of a per-node block. */
@@ -179,15 +150,15 @@ public final class GraphBuilder {
         for (Set<ResourceAddress> scc : new KosarajuStrongConnectivityInspector<>(g).stronglyConnectedSets()) {
             if (scc.size() > 1) {
                 cyclic = true;
-                reportCycle(g, scc, diags);
+                reportCycle(g, scc, diags, order);
             }
         }
         if (cyclic || !selfLoops.isEmpty()) {
             return null;
         }
         List<ResourceAddress> order = new ArrayList<>();
-        new TopologicalOrderIterator<>(g, ResourceGraph.ORDER).forEachRemaining(order::add);
-        return new ResourceGraph(order, new ArrayList<>(byPair.values()));
+        new TopologicalOrderIterator<>(g, this.order).forEachRemaining(order::add);
+        return new ResourceGraph(order, new ArrayList<>(byPair.values()), this.order);
     }
 
     /**
@@ -195,8 +166,9 @@ public final class GraphBuilder {
      * breadth-first search back to the start. Reported at the first user-written depends_on edge of the cycle
      * (that is the edge to change), else at the first edge.
      */
-    private static void reportCycle(Graph<ResourceAddress, Edge> g, Set<ResourceAddress> scc, Diagnostics diags) {
-        ResourceAddress start = scc.stream().min(ResourceGraph.ORDER).orElseThrow();
+    private static void reportCycle(Graph<ResourceAddress, Edge> g, Set<ResourceAddress> scc, Diagnostics diags,
+                                    Comparator<ResourceAddress> order) {
+        ResourceAddress start = scc.stream().min(order).orElseThrow();
         Map<ResourceAddress, Edge> via = new HashMap<>();
         Deque<ResourceAddress> queue = new ArrayDeque<>();
         queue.add(start);
@@ -204,7 +176,7 @@ public final class GraphBuilder {
         while (!queue.isEmpty() && closing == null) {
             ResourceAddress v = queue.poll();
             List<Edge> out = new ArrayList<>(g.outgoingEdgesOf(v));
-            out.sort((a, b) -> ResourceGraph.ORDER.compare(a.to(), b.to()));
+            out.sort((a, b) -> order.compare(a.to(), b.to()));
             for (Edge e : out) {
                 if (!scc.contains(e.to())) {
                     continue;

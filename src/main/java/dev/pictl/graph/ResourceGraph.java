@@ -14,30 +14,31 @@ import java.util.TreeSet;
  * An acyclic resource graph with a deterministic order. Immutable once built; safe to share.
  *
  * <p>Order: Kahn's algorithm where, among resources whose dependencies are done, the one earliest in
- * {@link #ORDER} goes first (domain order of types, then address). Levels: a resource's level is one more than
+ * {@link #order()} goes first (domain order of types, the registry's, then address). Levels: a resource's level is one more than
  * the highest level among its dependencies; everything in one level can run in parallel.
  */
 public final class ResourceGraph {
-    /** Types in domain order. */
-    public static final List<String> TYPE_ORDER = List.of("node", "kernel_params", "runtime", "k3s_server", "k3s_agent",
-            "storage_class", "pv");
-
-    /** Deterministic tie-break: domain order of types, then the address. */
-    public static final Comparator<ResourceAddress> ORDER = Comparator
-            .comparingInt((ResourceAddress a) -> {
-                int i = TYPE_ORDER.indexOf(a.type());
-                return i < 0 ? TYPE_ORDER.size() : i;
-            })
-            .thenComparing(Comparator.naturalOrder());
+    /** Deterministic tie-break: the types in {@code typeOrder} (unknown ones after them), then the address. */
+    public static Comparator<ResourceAddress> order(List<String> typeOrder) {
+        List<String> types = List.copyOf(typeOrder);
+        return Comparator
+                .comparingInt((ResourceAddress a) -> {
+                    int i = types.indexOf(a.type());
+                    return i < 0 ? types.size() : i;
+                })
+                .thenComparing(Comparator.naturalOrder());
+    }
 
     private final List<ResourceAddress> order;
     private final List<Edge> edges;
     private final Map<ResourceAddress, Integer> level;
+    private final Comparator<ResourceAddress> tieBreak;
 
-    ResourceGraph(List<ResourceAddress> order, List<Edge> edges) {
+    ResourceGraph(List<ResourceAddress> order, List<Edge> edges, Comparator<ResourceAddress> tieBreak) {
         this.order = List.copyOf(order);
+        this.tieBreak = tieBreak;
         List<Edge> sorted = new ArrayList<>(edges);
-        sorted.sort(Comparator.comparing(Edge::from, ORDER).thenComparing(Edge::to, ORDER));
+        sorted.sort(Comparator.comparing(Edge::from, tieBreak).thenComparing(Edge::to, tieBreak));
         this.edges = List.copyOf(sorted);
         Map<ResourceAddress, Integer> lv = new HashMap<>();
         Map<ResourceAddress, List<ResourceAddress>> preds = new HashMap<>();
@@ -52,6 +53,11 @@ public final class ResourceGraph {
             lv.put(a, l);
         }
         this.level = Collections.unmodifiableMap(lv);
+    }
+
+    /** The deterministic tie-break the graph was built with: the types' domain order, then the address. */
+    public Comparator<ResourceAddress> order() {
+        return tieBreak;
     }
 
     /** Every resource, dependencies before dependents. */
@@ -74,20 +80,20 @@ public final class ResourceGraph {
             }
             out.get(l).add(a);
         }
-        out.forEach(l -> l.sort(ORDER));
+        out.forEach(l -> l.sort(tieBreak));
         return out.stream().map(List::copyOf).toList();
     }
 
     /** The direct dependencies of a resource. */
     public Set<ResourceAddress> dependencies(ResourceAddress a) {
-        Set<ResourceAddress> out = new TreeSet<>(ORDER);
+        Set<ResourceAddress> out = new TreeSet<>(tieBreak);
         edges.stream().filter(e -> e.to().equals(a)).forEach(e -> out.add(e.from()));
         return out;
     }
 
     /** The direct dependents of a resource. */
     public Set<ResourceAddress> dependents(ResourceAddress a) {
-        Set<ResourceAddress> out = new TreeSet<>(ORDER);
+        Set<ResourceAddress> out = new TreeSet<>(tieBreak);
         edges.stream().filter(e -> e.from().equals(a)).forEach(e -> out.add(e.to()));
         return out;
     }

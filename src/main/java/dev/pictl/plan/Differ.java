@@ -80,7 +80,7 @@ public final class Differ {
                 changes.add(change(inst, kind, observed, ctx, graph, request));
             }
         }
-        List<ResourceChange> deletes = deletes(config, state, request, ctx, observedByAddress, unknown);
+        List<ResourceChange> deletes = deletes(config, state, request, ctx, observedByAddress, unknown, graph.order());
         changes.addAll(deletes);
         List<ResourceChange> drift = drift(config, state, ctx, observedByAddress);
         if (request.mode() == PlanMode.REFRESH_ONLY) {
@@ -203,7 +203,8 @@ public final class Differ {
      */
     private static List<ResourceChange> deletes(Config config, State state, PlanRequest request, PlanContext ctx,
                                                 Map<ResourceAddress, Observed> observedByAddress,
-                                                List<Plan.Unknown> unknown) {
+                                                List<Plan.Unknown> unknown,
+                                                java.util.Comparator<ResourceAddress> typeOrder) {
         boolean destroy = request.mode() == PlanMode.DESTROY;
         Map<ResourceAddress, ResourceState> gone = new TreeMap<>();
         for (ResourceState r : state.resources()) {
@@ -212,7 +213,7 @@ public final class Differ {
                 gone.put(r.address(), r);
             }
         }
-        List<ResourceAddress> order = reverseDependencyOrder(gone);
+        List<ResourceAddress> order = reverseDependencyOrder(gone, typeOrder);
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceAddress addr : order) {
             ResourceState r = gone.get(addr);
@@ -243,11 +244,12 @@ public final class Differ {
     }
 
     /** Dependents first: a resource is deleted only after everything that depended on it. */
-    static List<ResourceAddress> reverseDependencyOrder(Map<ResourceAddress, ResourceState> items) {
+    static List<ResourceAddress> reverseDependencyOrder(Map<ResourceAddress, ResourceState> items,
+                                                        java.util.Comparator<ResourceAddress> typeOrder) {
         List<ResourceAddress> ordered = new ArrayList<>();
         Set<ResourceAddress> done = new HashSet<>();
         // Kahn's algorithm on "depends on" restricted to the set, then reversed.
-        Map<ResourceAddress, Integer> pending = new TreeMap<>(ResourceGraph.ORDER);
+        Map<ResourceAddress, Integer> pending = new TreeMap<>(typeOrder);
         for (ResourceAddress a : items.keySet()) {
             pending.put(a, (int) items.get(a).dependencies().stream().filter(items::containsKey).count());
         }
@@ -446,7 +448,7 @@ public final class Differ {
 
     /** Resources in scope: everything, or the targets and everything they depend on. */
     private static Set<ResourceAddress> scope(ResourceGraph graph, List<ResourceAddress> targets) {
-        Set<ResourceAddress> all = new TreeSet<>(ResourceGraph.ORDER);
+        Set<ResourceAddress> all = new TreeSet<>(graph.order());
         if (targets.isEmpty()) {
             all.addAll(graph.topologicalOrder());
             return all;

@@ -12,8 +12,11 @@ public enum AttrType {
     ANY("any value"),
     NODE_REF("reference to a node (node.NAME)"),
     NODE_REF_LIST("list of node references ([node.A, node.B])"),
-    SERVER_REF("reference to a k3s_server (k3s_server.NAME)"),
-    STORAGE_CLASS_REF("reference to a storage_class (storage_class.NAME)"),
+    /**
+     * A reference to a block of the type the attribute names ({@link AttributeSchema#refersTo()}): {@code server =
+     * k3s_server.control}. Node references have their own types: the node is the language's anchor.
+     */
+    REF("reference to a block of a named type (TYPE.NAME)"),
     /** {@code depends_on}: references to resources or blocks of any type. */
     REF_LIST("list of resource references");
 
@@ -25,15 +28,5 @@ public enum AttrType {
 
     public String description() {
         return description;
-    }
-
-    /** The resource type a reference must point at, or null for non-reference types and REF_LIST. */
-    public String refTarget() {
-        return switch (this) {
-            case NODE_REF, NODE_REF_LIST -> "node";
-            case SERVER_REF -> "k3s_server";
-            case STORAGE_CLASS_REF -> "storage_class";
-            case STRING, NUMBER, BOOL, STRING_LIST, MAP, ANY, REF_LIST -> null;
-        };
     }
 }

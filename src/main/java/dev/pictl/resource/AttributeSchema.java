@@ -15,15 +15,34 @@ import java.util.Objects;
  * @param check             a value rule beyond the type
  * @param allowed           for enumerations, the allowed string values (case-sensitive); empty otherwise
  * @param doc               one or two sentences for {@code docs/resources.md}
+ * @param refersTo          for {@link AttrType#REF}, the type of block it refers to; null otherwise
  */
 public record AttributeSchema(String name, AttrType type, boolean required, boolean forcesReplacement,
-                              boolean sensitive, Object defaultValue, Check check, List<String> allowed, String doc) {
+                              boolean sensitive, Object defaultValue, Check check, List<String> allowed, String doc,
+                              String refersTo) {
     public AttributeSchema {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(check, "check");
         allowed = List.copyOf(allowed);
         Objects.requireNonNull(doc, "doc");
+        if ((type == AttrType.REF) != (refersTo != null)) {
+            throw new IllegalArgumentException(name + ": a REF attribute names the type it refers to, no other does");
+        }
+    }
+
+    /** The type of block a reference must point at ({@code node} for node references), or null. */
+    public String refTarget() {
+        return switch (type) {
+            case NODE_REF, NODE_REF_LIST -> Schemas.NODE_TYPE;
+            case REF -> refersTo;
+            case STRING, NUMBER, BOOL, STRING_LIST, MAP, ANY, REF_LIST -> null;
+        };
+    }
+
+    /** The value's type in words, for messages and docs: "reference to a k3s_server (k3s_server.NAME)". */
+    public String typeDescription() {
+        return type == AttrType.REF ? "reference to a " + refersTo + " (" + refersTo + ".NAME)" : type.description();
     }
 
     /** Starts a builder for an optional, in-place, non-sensitive attribute. */
@@ -41,6 +60,7 @@ public record AttributeSchema(String name, AttrType type, boolean required, bool
         private Object defaultValue;
         private Check check = Check.NONE;
         private List<String> allowed = List.of();
+        private String refersTo;
 
         private Builder(String name, AttrType type) {
             this.name = name;
@@ -72,13 +92,20 @@ public record AttributeSchema(String name, AttrType type, boolean required, bool
             return this;
         }
 
+        /** For a {@link AttrType#REF}: the type of block the attribute refers to. */
+        public Builder refersTo(String type) {
+            refersTo = type;
+            return this;
+        }
+
         public Builder oneOf(String... values) {
             allowed = List.of(values);
             return this;
         }
 
         public AttributeSchema doc(String doc) {
-            return new AttributeSchema(name, type, required, forcesReplacement, sensitive, defaultValue, check, allowed, doc);
+            return new AttributeSchema(name, type, required, forcesReplacement, sensitive, defaultValue, check, allowed, doc,
+                    refersTo);
         }
     }
 }

@@ -47,7 +47,7 @@ public final class ResourceDocs {
         md.append("| attribute | type | required | default | forces replacement | sensitive | description |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (AttributeSchema a : b.attributes()) {
-            md.append("| `").append(a.name()).append("` | ").append(cell(a.type().description()))
+            md.append("| `").append(a.name()).append("` | ").append(cell(a.typeDescription()))
                     .append(" | ").append(yesNo(a.required()))
                     .append(" | ").append(a.defaultValue() == null ? "" : "`" + cell(hcl(a.defaultValue())) + "`")
                     .append(" | ").append(yesNo(a.forcesReplacement()))

@@ -7,6 +7,7 @@ import dev.pictl.resource.AttributeSchema;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
 import dev.pictl.config.Catalog;
+import dev.pictl.config.LabelRule;
 import dev.pictl.resource.Schemas;
 import java.util.List;
 
@@ -59,7 +60,7 @@ public final class SchemaGenerator {
                 ObjectNode labelled = props.putObject(b.type());
                 labelled.put("description", "The " + b.type() + " blocks, keyed by " + b.labelName() + ".");
                 labelled.put("type", "object");
-                labelled.set("propertyNames", labelRule(b.type()));
+                labelled.set("propertyNames", labelRule(catalog.labelRule(b.type())));
                 labelled.putObject("additionalProperties").put("$ref", DEFS + b.type());
             }
         }
@@ -74,7 +75,7 @@ public final class SchemaGenerator {
                 + "\"${var.k3s_token}\" or \"${node.pi-1.address}\". pictl checks the value it evaluates to.");
         expr.put("type", "string");
         expr.put("pattern", "\\$\\{");
-        for (String target : List.of("node", "k3s_server", "storage_class")) {
+        for (String target : referenceTargets(catalog)) {
             defs.set(refDefName(target), reference(target));
         }
         ObjectNode any = defs.putObject("resource_reference");
@@ -87,31 +88,33 @@ public final class SchemaGenerator {
         return Json.write(root);
     }
 
+    /** The types some attribute refers to, in the order they are first referred to (blocks in catalog order). */
+    private static List<String> referenceTargets(Catalog catalog) {
+        return catalog.topLevel().stream().flatMap(b -> b.attributes().stream()).map(AttributeSchema::refTarget)
+                .filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
     /**
-     * The names a block type accepts as its label. These mirror the validator's name rules (which live in
-     * {@code config.Decoder}, not in {@link Schemas}); {@code ConfigSchemaTest} checks that both agree.
+     * The names a block type accepts as its label: the type's own rule ({@code ResourceBlock.labelRule()}, which
+     * the validator runs too; {@code ConfigSchemaTest} checks that both agree), or the language's.
      */
-    static ObjectNode labelRule(String type) {
+    static ObjectNode labelRule(LabelRule own) {
         ObjectNode rule = Json.object();
-        switch (type) {
-            case "node" -> {
-                rule.put("description", "A host name label (pictl sets the node's hostname to it): lower-case "
-                        + "letters, digits and -, starting with a letter, at most 63 characters.");
-                rule.put("pattern", "^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$");
-            }
-            case "storage_class", "pv" -> {
-                rule.put("description", "A Kubernetes object name: lower-case letters, digits and -, starting with a "
-                        + "letter." + (type.equals("storage_class") ? " Not local-path (k3s owns that class)." : ""));
-                rule.put("pattern", "^[a-z]([-a-z0-9]*[a-z0-9])?$");
-                rule.put("maxLength", 253);
-                if (type.equals("storage_class")) {
-                    rule.putObject("not").put("const", "local-path");
-                }
-            }
-            default -> {
-                rule.put("description", "Letters, digits, _ and -, starting with a letter or _.");
-                rule.put("pattern", "^" + NAME + "$");
-            }
+        if (own == null) {
+            rule.put("description", "Letters, digits, _ and -, starting with a letter or _.");
+            rule.put("pattern", "^" + NAME + "$");
+            return rule;
+        }
+        rule.put("description", own.description());
+        rule.put("pattern", own.pattern());
+        if (own.maxLength() != null) {
+            rule.put("maxLength", own.maxLength());
+        }
+        if (own.reserved().size() == 1) {
+            rule.putObject("not").put("const", own.reserved().get(0));
+        } else if (!own.reserved().isEmpty()) {
+            ArrayNode none = rule.putObject("not").putArray("enum");
+            own.reserved().forEach(none::add);
         }
         return rule;
     }
@@ -182,7 +185,7 @@ public final class SchemaGenerator {
         return switch (type) {
             case STRING -> literal.size() > 1;
             case NUMBER, BOOL, STRING_LIST, MAP -> true;
-            case ANY, NODE_REF, NODE_REF_LIST, SERVER_REF, STORAGE_CLASS_REF, REF_LIST -> false;
+            case ANY, NODE_REF, NODE_REF_LIST, REF, REF_LIST -> false;
         };
     }
 
@@ -220,10 +223,10 @@ public final class SchemaGenerator {
             case ANY -> {
                 // Any JSON value: a variable's default can be a string, number, bool, list, map or null.
             }
-            case NODE_REF, SERVER_REF, STORAGE_CLASS_REF -> v.put("$ref", DEFS + refDefName(a.type().refTarget()));
+            case NODE_REF, REF -> v.put("$ref", DEFS + refDefName(a.refTarget()));
             case NODE_REF_LIST -> {
                 v.put("type", "array");
-                v.putObject("items").put("$ref", DEFS + refDefName(a.type().refTarget()));
+                v.putObject("items").put("$ref", DEFS + refDefName(a.refTarget()));
             }
             case REF_LIST -> {
                 v.put("type", "array");

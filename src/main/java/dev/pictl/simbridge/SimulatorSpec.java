@@ -1,5 +1,10 @@
 package dev.pictl.simbridge;
 
+import dev.pictl.resource.Schemas;
+import dev.pictl.types.host.KernelParamsType;
+import dev.pictl.types.host.RuntimeType;
+import dev.pictl.types.k3s.K3sAgentType;
+import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.config.Config;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.resource.ResourceInstance;
@@ -82,7 +87,7 @@ public record SimulatorSpec(ClusterSpec spec, List<Diagnostic> diagnostics) {
     public static SimulatorSpec of(Config config, boolean provisioned, String firstAddress, int port) {
         List<Diagnostic> diags = new ArrayList<>();
         List<NodeSpec> nodes = new ArrayList<>();
-        List<ResourceInstance> declared = config.ofType("node");
+        List<ResourceInstance> declared = config.ofType(Schemas.NODE_TYPE);
         for (int i = 0; i < declared.size(); i++) {
             ResourceInstance node = declared.get(i);
             String name = node.address().name();
@@ -106,13 +111,13 @@ public record SimulatorSpec(ClusterSpec spec, List<Diagnostic> diagnostics) {
     /** What the description asks of one node, as the simulator's provisioning steps. */
     private static Provision provision(Config config, String node) {
         Provision p = Provision.none().withHostname(true);
-        for (ResourceInstance k : onNode(config, "kernel_params", node)) {
+        for (ResourceInstance k : onNode(config, KernelParamsType.NAME, node)) {
             p = p.withKernelFlags(k.strings("add"));
         }
-        for (ResourceInstance r : onNode(config, "runtime", node)) {
+        for (ResourceInstance r : onNode(config, RuntimeType.NAME, node)) {
             p = p.withDocker("docker".equals(r.string("engine")));
         }
-        for (ResourceInstance server : onNode(config, "k3s_server", node)) {
+        for (ResourceInstance server : onNode(config, K3sServerType.NAME, node)) {
             Map<String, Object> cfg = new LinkedHashMap<>(stringEntries(server.attributes().get("config")));
             List<String> disable = server.strings("disable");
             if (!disable.isEmpty()) {
@@ -121,7 +126,7 @@ public record SimulatorSpec(ClusterSpec spec, List<Diagnostic> diagnostics) {
             String token = server.attributes().get("token") instanceof Value.Str t ? t.value() : null;
             p = p.withK3sServer(server.string("version"), token).withK3sConfig(cfg);
         }
-        for (ResourceInstance agent : onNode(config, "k3s_agent", node)) {
+        for (ResourceInstance agent : onNode(config, K3sAgentType.NAME, node)) {
             Optional<String> serverNode = agent.ref("server")
                     .flatMap(ref -> config.ofBlock(ref).stream().findFirst())
                     .map(SimulatorSpec::nodeOf);

@@ -107,7 +107,7 @@ public final class SimulatorTargets implements TargetResolver {
         Path key = dir.resolve("id_ed25519");
         Path knownHosts = dir.resolve("known_hosts");
         List<NodeTarget> out = new ArrayList<>();
-        for (ResourceInstance node : config.ofType("node")) {
+        for (ResourceInstance node : config.ofType(dev.pictl.resource.Schemas.NODE_TYPE)) {
             String name = node.address().name();
             NodeSpec board = boards.get(name);
             if (board == null) {

@@ -3,6 +3,7 @@ package dev.pictl.types;
 import dev.pictl.apply.Executor;
 import dev.pictl.config.Config;
 import dev.pictl.config.ResourceBlock;
+import dev.pictl.graph.GraphType;
 import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.probe.ProbeFragment;
@@ -17,14 +18,21 @@ import java.util.Optional;
  * own, and {@link ResourceTypes#standard()} lists it. See docs/architecture.md, "Adding a resource type".
  *
  * <ul>
- *   <li>{@link #schema()} and {@link #check}: its block and its own validation rules ({@link ResourceBlock});</li>
+ *   <li>{@link #schema()}, {@link #labelRule()}, {@link #instanceNode} and {@link #check}: its block, its name
+ *       rule, the node an instance is on and its own validation rules ({@link ResourceBlock});</li>
+ *   <li>{@link #domainEdges}: what its instances come after beyond their references ({@link GraphType});</li>
  *   <li>{@link #kind()}: desired and observed values, diff rules, replace reasons, reboots (plan);</li>
  *   <li>{@link #executor()}: the node-side changes (apply);</li>
  *   <li>{@link #endpoint}: for the type that runs the cluster's API server, how the cluster is reached.</li>
  *   <li>{@link #probe()} and {@link #probeAsks}: what it reads of the node's probe, and asks of it.</li>
  * </ul>
  */
-public interface ResourceType extends ResourceBlock {
+public interface ResourceType extends ResourceBlock, GraphType {
+    @Override
+    default String name() {
+        return ResourceBlock.super.name();
+    }
+
     /** The planner's view of the type; its {@link Kind#type()} is {@link #name()}. */
     Kind kind();
 

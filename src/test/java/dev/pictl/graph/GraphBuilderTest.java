@@ -1,6 +1,5 @@
 package dev.pictl.graph;
 
-import dev.pictl.types.ResourceTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +10,7 @@ import dev.pictl.config.LoadResult;
 import dev.pictl.config.VariableInputs;
 import dev.pictl.diag.Diagnostic;
 import dev.pictl.diag.Diagnostics;
+import dev.pictl.types.ResourceTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,11 +26,77 @@ class GraphBuilderTest {
     Path dir;
 
     private ResourceGraph graph(String hcl, Diagnostics diags) throws Exception {
+        return GraphBuilder.build(instances(hcl), ResourceTypes.standard().all(), diags);
+    }
+
+    private List<dev.pictl.resource.ResourceInstance> instances(String hcl) throws Exception {
         Path f = dir.resolve("cluster.hcl");
         Files.writeString(f, hcl);
         LoadResult r = ConfigLoader.load(f, VariableInputs.none(), ResourceTypes.standard().catalog());
         assertTrue(r.config() != null && !r.diagnostics().hasErrors(), () -> r.diagnostics().sorted().toString());
-        return GraphBuilder.build(r.config().instances(), diags);
+        return r.config().instances();
+    }
+
+    /** A type by name only: no domain edges of its own. */
+    private static GraphType named(String name) {
+        return () -> name;
+    }
+
+    @Test
+    void domainEdges_comeFromTheTypesOnly() throws Exception {
+        List<dev.pictl.resource.ResourceInstance> seed = instances(Files.readString(Path.of("examples/seed/cluster.hcl")));
+        List<GraphType> bare = ResourceTypes.standard().all().stream().map(t -> named(t.name())).toList();
+        ResourceGraph g = GraphBuilder.build(seed, bare, new Diagnostics());
+        assertTrue(g.edges().stream().noneMatch(e -> e.kind() == EdgeKind.DOMAIN), fixture(g));
+
+        // One type's own edge, with its reason and range; an edge to a resource not in the graph is dropped.
+        GraphType pvAfterNode = new GraphType() {
+            @Override
+            public String name() {
+                return "pv";
+            }
+
+            @Override
+            public List<Edge> domainEdges(GraphInstances all) {
+                var pv = all.ofType("pv").get(0);
+                return List.of(Edge.domain(all.ofType("node").get(0).address(), pv.address(), pv.headerRange(), "test"),
+                        Edge.domain(dev.pictl.addr.ResourceAddress.of("pv", "nowhere"), pv.address(), pv.headerRange(), "gone"));
+            }
+        };
+        List<GraphType> one = bare.stream().map(t -> t.name().equals("pv") ? pvAfterNode : t).toList();
+        List<Edge> domain = GraphBuilder.build(seed, one, new Diagnostics()).edges().stream()
+                .filter(e -> e.kind() == EdgeKind.DOMAIN).toList();
+        assertEquals(List.of("node.pi-server-1 -> pv.local-pv-1 (test)"),
+                domain.stream().map(e -> e.from() + " -> " + e.to() + " (" + e.why() + ")").toList());
+    }
+
+    @Test
+    void tieBreak_isTheOrderOfTheTypesGiven() throws Exception {
+        List<dev.pictl.resource.ResourceInstance> two = instances("""
+                node "b" {
+                  address = "10.0.0.2"
+                }
+                storage_class "a" {
+                  provisioner = "kubernetes.io/no-provisioner"
+                }
+                k3s_server "s" {
+                  node    = node.b
+                  version = "v1.31.4+k3s1"
+                }
+                kernel_params "k" {
+                  nodes = [node.b]
+                  add   = ["cgroup_enable=memory"]
+                }
+                """);
+        List<GraphType> standard = ResourceTypes.standard().all().stream().map(t -> named(t.name())).toList();
+        assertEquals("[node.b, kernel_params.k[\"b\"], k3s_server.s, storage_class.a]",
+                GraphBuilder.build(two, standard, new Diagnostics()).topologicalOrder().toString());
+        List<GraphType> reversed = new java.util.ArrayList<>(standard);
+        java.util.Collections.reverse(reversed);
+        ResourceGraph g = GraphBuilder.build(two, reversed, new Diagnostics());
+        assertEquals("[storage_class.a, node.b, k3s_server.s, kernel_params.k[\"b\"]]", g.topologicalOrder().toString());
+        assertTrue(g.order().compare(dev.pictl.addr.ResourceAddress.of("pv", "x"),
+                dev.pictl.addr.ResourceAddress.of("node", "x")) < 0);
     }
 
     private static String fixture(ResourceGraph g) {

@@ -80,13 +80,13 @@ public final class PlanContext {
 
     /** The address a node is reached at on the LAN, as the description gives it. */
     public String nodeAddress(String node) {
-        return config.instance(dev.pictl.addr.ResourceAddress.of("node", node))
+        return config.instance(dev.pictl.addr.ResourceAddress.of(dev.pictl.resource.Schemas.NODE_TYPE, node))
                 .map(n -> n.string("address")).orElse(null);
     }
 
     /** Whether the node's described address is sensitive. */
     public boolean nodeAddressSensitive(String node) {
-        return config.instance(dev.pictl.addr.ResourceAddress.of("node", node))
+        return config.instance(dev.pictl.addr.ResourceAddress.of(dev.pictl.resource.Schemas.NODE_TYPE, node))
                 .flatMap(n -> n.value("address")).map(Value::holdsSensitive).orElse(false);
     }
 
@@ -98,12 +98,6 @@ public final class PlanContext {
     /** A value as the plan holds a sensitive attribute's: its keyed hash ({@link Masking}). */
     public Map<String, Object> mask(Map<String, Object> attributes, java.util.Set<String> sensitive, Kind kind) {
         return Masking.mask(attributes, sensitive, kind, hasher::hash);
-    }
-
-    /** Whether the description gives this node the docker runtime. */
-    public boolean dockerOn(String node) {
-        return config.ofType("runtime").stream()
-                .anyMatch(r -> node.equals(r.node()) && "docker".equals(r.string("engine")));
     }
 
     public String hash(String secret) {

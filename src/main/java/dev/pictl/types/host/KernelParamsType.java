@@ -3,6 +3,9 @@ package dev.pictl.types.host;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.Rules;
+import dev.pictl.diag.Diagnostics;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
@@ -37,6 +40,13 @@ public final class KernelParamsType implements ResourceType {
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    /** At most one block of this type per node; its tokens pass the lint ({@link KernelParamLint}). */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        Rules.onePerNode(config, NAME, "already has kernel parameters in", diags);
+        new KernelParamLint(diags).check(config);
     }
 
     @Override

@@ -3,13 +3,20 @@ package dev.pictl.types.host;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.LabelRule;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.diag.SourceRange;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
+import dev.pictl.resource.Value;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The {@code node} resource type. A Raspberry Pi: its host name and the facts pictl reads from it. */
 public final class NodeType implements ResourceType {
@@ -30,9 +37,54 @@ public final class NodeType implements ResourceType {
               address = "192.168.1.11"
             }""");
 
+    /** A node's name is its host name: one DNS label (pictl sets the hostname to it). */
+    static final LabelRule HOST_NAME = new LabelRule() {
+        private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+        @Override
+        public boolean check(String name, SourceRange at, Diagnostics diags) {
+            if (HOST_LABEL.matcher(name).matches()) {
+                return true;
+            }
+            diags.error(at, "node name \"" + name + "\" is not a valid host name",
+                    "pictl sets each node's hostname to its name (k3s node names and volume affinity use it). "
+                            + "Use lower-case letters, digits and \"-\", at most 63 characters, e.g. \""
+                            + name.toLowerCase().replace('_', '-') + "\".");
+            return false;
+        }
+
+        @Override
+        public String description() {
+            return "A host name label (pictl sets the node's hostname to it): lower-case letters, digits and -, "
+                    + "starting with a letter, at most 63 characters.";
+        }
+
+        @Override
+        public String pattern() {
+            return "^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$";
+        }
+    };
+
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    @Override
+    public LabelRule labelRule() {
+        return HOST_NAME;
+    }
+
+    /** A node is on itself. */
+    @Override
+    public String instanceNode(String label, Map<String, Value> attributes) {
+        return label;
+    }
+
+    /** Addresses name a board, and no two nodes share one (with the SSH port). */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        new NodeAddresses(config, diags).check();
     }
 
     @Override

@@ -3,6 +3,11 @@ package dev.pictl.types.host;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.Rules;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.Edge;
+import dev.pictl.graph.GraphInstances;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
@@ -32,6 +37,24 @@ public final class RuntimeType implements ResourceType {
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    /** At most one block of this type per node. */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        Rules.onePerNode(config, NAME, "already has a runtime in", diags);
+    }
+
+    /** The runtime after the kernel parameters on its node (a node's first runtime block; there is one). */
+    @Override
+    public List<Edge> domainEdges(GraphInstances instances) {
+        return instances.ofType(NAME).stream()
+                .filter(rt -> instances.firstOnNode(NAME, rt.node()).filter(rt::equals).isPresent())
+                .flatMap(rt -> instances.firstOnNode(KernelParamsType.NAME, rt.node())
+                        .map(kp -> Edge.domain(kp.address(), rt.address(), rt.nodeRange(),
+                                "the runtime after the kernel parameters"))
+                        .stream())
+                .toList();
     }
 
     @Override

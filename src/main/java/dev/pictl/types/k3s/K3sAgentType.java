@@ -3,9 +3,15 @@ package dev.pictl.types.k3s;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.Rules;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.Edge;
+import dev.pictl.graph.GraphInstances;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
+import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Schemas;
 import dev.pictl.types.ResourceType;
 import dev.pictl.probe.NodeProbe;
@@ -18,7 +24,7 @@ public final class K3sAgentType implements ResourceType {
 
     public static final BlockSchema SCHEMA = new BlockSchema(NAME, "name", true, List.of(
             Schemas.nodes("k3s_agent.NAME"),
-            attr("server", AttrType.SERVER_REF).required()
+            attr("server", AttrType.REF).refersTo(K3sServerType.NAME).required()
                     .doc("The server the agents join; they install its version and use its token."),
             attr("config", AttrType.MAP).defaultValue(java.util.Map.of())
                     .doc("Further agent `config.yaml` keys, passed through; the same rules as k3s_server's `config`."),
@@ -35,6 +41,33 @@ public final class K3sAgentType implements ResourceType {
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    /**
+     * A node is in one agent block and is not the server's node; the config passthrough; the memory cgroup on each
+     * agent's node.
+     */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        Rules.onePerNode(config, NAME, "is already an agent in", diags);
+        ResourceInstance server = K3sTopology.server(config).orElse(null);
+        String serverNode = server == null ? null : server.node();
+        List<ResourceInstance> agents = config.ofType(NAME);
+        for (ResourceInstance agent : agents) {
+            if (agent.node().equals(serverNode)) {
+                diags.error(agent.nodeRange(), "node \"" + agent.node() + "\" is both the k3s server and an agent",
+                        "It runs " + server.address() + " (" + server.rangeOf("node").location() + "). A server "
+                                + "already runs workloads; remove node." + agent.node() + " from the agent's nodes.");
+            }
+        }
+        new K3sConfigKeys(config, diags).check(agents);
+        new K3sRules(config, diags).memoryCgroup(agents);
+    }
+
+    /** Each agent after the runtime (or the kernel parameters) on its node. */
+    @Override
+    public List<Edge> domainEdges(GraphInstances instances) {
+        return K3sTopology.afterTheHost(instances, NAME);
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class K3sServerKind implements Kind {
         if (server && !i.strings("disable").isEmpty()) {
             c.put("disable", i.strings("disable"));
         }
-        if (ctx.dockerOn(node)) {
+        if (dockerOn(ctx.config(), node)) {
             c.put("docker", "true");
         }
         return c;
@@ -164,5 +164,11 @@ public final class K3sServerKind implements Kind {
     @Override
     public boolean drainsBeforeDelete() {
         return true;
+    }
+
+    /** Whether the description gives this node the docker runtime (k3s is then configured with {@code docker: true}). */
+    static boolean dockerOn(dev.pictl.config.Config config, String node) {
+        return config.ofType(dev.pictl.types.host.RuntimeType.NAME).stream()
+                .anyMatch(r -> node.equals(r.node()) && "docker".equals(r.string("engine")));
     }
 }

@@ -3,17 +3,25 @@ package dev.pictl.types.k3s;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.ResourceBlock;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.Edge;
+import dev.pictl.graph.GraphInstances;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
+import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Schemas;
+import dev.pictl.resource.Value;
 import dev.pictl.types.ResourceType;
 import dev.pictl.probe.NodeProbe;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.ResourceInstance;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code k3s_server} resource type. The k3s server (control plane) on one node. */
 public final class K3sServerType implements ResourceType {
@@ -48,6 +56,40 @@ public final class K3sServerType implements ResourceType {
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    @Override
+    public String instanceNode(String label, Map<String, Value> attributes) {
+        return ResourceBlock.referencedNode(attributes, "node");
+    }
+
+    /**
+     * At most one server (HA is future work); its config passthrough and disable entries; the memory cgroup on its
+     * node; a warning for a token written in clear text.
+     */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        List<ResourceInstance> servers = config.ofType(NAME);
+        ResourceInstance server = servers.isEmpty() ? null : servers.get(0);
+        for (ResourceInstance extra : servers.subList(Math.min(1, servers.size()), servers.size())) {
+            diags.error(extra.headerRange(), "a second k3s_server " + extra.address()
+                            + ": pictl supports exactly one k3s_server for now",
+                    "High availability with several servers (embedded etcd) is future work. Keep one server; "
+                            + server.address() + " is declared at " + server.headerRange().location() + ".");
+        }
+        new K3sConfigKeys(config, diags).check(servers);
+        K3sRules rules = new K3sRules(config, diags);
+        rules.disableEntries(server);
+        if (server != null) {
+            rules.memoryCgroup(List.of(server));
+        }
+        rules.clearTextToken(server);
+    }
+
+    /** The server after the runtime (or the kernel parameters) on its node. */
+    @Override
+    public List<Edge> domainEdges(GraphInstances instances) {
+        return K3sTopology.afterTheHost(instances, NAME);
     }
 
     @Override

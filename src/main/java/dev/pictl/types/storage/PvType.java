@@ -3,11 +3,19 @@ package dev.pictl.types.storage;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.LabelRule;
+import dev.pictl.config.ResourceBlock;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.Edge;
+import dev.pictl.graph.GraphInstances;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.Check;
 import dev.pictl.resource.Schemas;
+import dev.pictl.resource.Value;
+import dev.pictl.types.k3s.K3sTopology;
 import dev.pictl.types.ResourceType;
 import dev.pictl.probe.NodeProbe;
 import dev.pictl.probe.ProbeFragment;
@@ -15,6 +23,7 @@ import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code pv} resource type. A local, node-affine PersistentVolume and its directory on the node. */
 public final class PvType implements ResourceType {
@@ -28,7 +37,7 @@ public final class PvType implements ResourceType {
                     .doc("Access modes of the volume; at least one."),
             attr("reclaim_policy", AttrType.STRING).oneOf("Retain", "Delete", "Recycle").defaultValue("Retain")
                     .doc("What happens to the data when the claim is released. `Retain` is the safe choice for local volumes."),
-            attr("storage_class", AttrType.STORAGE_CLASS_REF).required().forcesReplacement()
+            attr("storage_class", AttrType.REF).refersTo(StorageClassType.NAME).required().forcesReplacement()
                     .doc("The class the volume belongs to."),
             attr("path", AttrType.STRING).required().forcesReplacement().check(Check.ABSOLUTE_PATH)
                     .doc("Directory on the node that backs the volume; pictl creates it. Not a system directory (`/etc`, "
@@ -52,9 +61,38 @@ public final class PvType implements ResourceType {
               node           = node.pi-worker-1
             }""");
 
+    private static final LabelRule NAME_RULE = new KubernetesName(NAME);
+
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    @Override
+    public LabelRule labelRule() {
+        return NAME_RULE;
+    }
+
+    @Override
+    public String instanceNode(String label, Map<String, Value> attributes) {
+        return ResourceBlock.referencedNode(attributes, "node");
+    }
+
+    /** See {@link PvRules}: the server, a node in the cluster, a directory of its own, an access mode. */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        new PvRules(config, diags).check();
+    }
+
+    /** The volume after k3s on its node. */
+    @Override
+    public List<Edge> domainEdges(GraphInstances instances) {
+        return instances.ofType(NAME).stream()
+                .flatMap(pv -> K3sTopology.k3sOn(instances, pv.node())
+                        .map(k -> Edge.domain(k.address(), pv.address(), pv.rangeOf("node"),
+                                "the volume after k3s on its node"))
+                        .stream())
+                .toList();
     }
 
     @Override

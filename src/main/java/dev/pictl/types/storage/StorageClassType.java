@@ -3,15 +3,27 @@ package dev.pictl.types.storage;
 import static dev.pictl.resource.AttributeSchema.attr;
 
 import dev.pictl.apply.Executor;
+import dev.pictl.config.Config;
+import dev.pictl.config.LabelRule;
+import dev.pictl.config.NodeText;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.diag.SourceRange;
+import dev.pictl.graph.Edge;
+import dev.pictl.graph.GraphInstances;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
+import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Schemas;
+import dev.pictl.resource.Value;
+import dev.pictl.types.k3s.K3sServerType;
+import dev.pictl.types.k3s.K3sTopology;
 import dev.pictl.types.ResourceType;
 import dev.pictl.probe.NodeProbe;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code storage_class} resource type. A Kubernetes StorageClass, created through the server. */
 public final class StorageClassType implements ResourceType {
@@ -43,9 +55,90 @@ public final class StorageClassType implements ResourceType {
               allow_volume_expansion = true
             }""");
 
+    /** A Kubernetes name, and not k3s's own class. */
+    private static final LabelRule NAME_RULE = new KubernetesName(NAME) {
+        @Override
+        public boolean check(String name, SourceRange at, Diagnostics diags) {
+            if (!super.check(name, at, diags)) {
+                return false;
+            }
+            if (name.equals("local-path")) {
+                diags.error(at, "storage_class \"local-path\" belongs to k3s",
+                        "k3s creates and rewrites its own local-path StorageClass on every start. Choose another name, "
+                                + "e.g. \"local-storage\".");
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public String description() {
+            return super.description() + " Not local-path (k3s owns that class).";
+        }
+
+        @Override
+        public List<String> reserved() {
+            return List.of("local-path");
+        }
+    };
+
     @Override
     public BlockSchema schema() {
         return SCHEMA;
+    }
+
+    @Override
+    public LabelRule labelRule() {
+        return NAME_RULE;
+    }
+
+    /** A class needs the server it is created through; its parameters are strings. */
+    @Override
+    public void check(Config config, Diagnostics diags) {
+        boolean noServer = K3sTopology.server(config).isEmpty();
+        for (ResourceInstance sc : config.ofType(NAME)) {
+            if (noServer) {
+                diags.error(sc.headerRange(), sc.address() + " needs a k3s_server",
+                        "StorageClasses are created through the k3s server; declare a k3s_server block.");
+            }
+        }
+        parameters(config, diags);
+    }
+
+    /**
+     * StorageClass parameters are {@code map[string]string} in Kubernetes: a list or map cannot be stored, and written
+     * as its text it would differ from the class on every plan (replacing it each time). Numbers and bools are
+     * written as their text, as HCL converts them.
+     */
+    private static void parameters(Config config, Diagnostics diags) {
+        for (ResourceInstance sc : config.ofType(NAME)) {
+            if (!(sc.attributes().get("parameters") instanceof Value.MapVal m)) {
+                continue;
+            }
+            for (Map.Entry<String, Value> e : m.entries().entrySet()) {
+                Value v = e.getValue();
+                SourceRange at = config.located(v.range(), config.located(m.keyRanges().get(e.getKey()), m.range()));
+                if (v instanceof Value.ListVal || v instanceof Value.MapVal) {
+                    diags.error(at, "parameter \"" + e.getKey() + "\" of " + sc.address() + " is a " + v.typeName(),
+                            "StorageClass parameters are strings (map[string]string in Kubernetes). Write it as one "
+                                    + "string, e.g. \"a,b\" when the provisioner takes a comma-separated list.");
+                } else if (v instanceof Value.Str s && NodeText.firstUnwritable(s.value(), false) >= 0) {
+                    diags.error(at, "parameter \"" + e.getKey() + "\" of " + sc.address() + " holds "
+                                    + NodeText.describe(s.value(), NodeText.firstUnwritable(s.value(), false)),
+                            "Kubernetes stores parameters as UTF-8 strings its components pass on as C strings. "
+                                    + "Remove the character.");
+                }
+            }
+        }
+    }
+
+    /** Storage after the server it is created through. */
+    @Override
+    public List<Edge> domainEdges(GraphInstances instances) {
+        return instances.ofType(K3sServerType.NAME).stream()
+                .flatMap(s -> instances.ofType(NAME).stream()
+                        .map(sc -> Edge.domain(s.address(), sc.address(), sc.headerRange(), "storage after the server")))
+                .toList();
     }
 
     @Override

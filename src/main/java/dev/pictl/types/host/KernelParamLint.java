@@ -1,5 +1,7 @@
-package dev.pictl.config;
+package dev.pictl.types.host;
 
+import dev.pictl.config.Config;
+import dev.pictl.config.NodeText;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.diag.Suggest;
 import dev.pictl.resource.ResourceInstance;
@@ -11,7 +13,9 @@ import java.util.Set;
 
 /**
  * Lints kernel command-line tokens. The kernel does not reject unknown parameters: a misspelling such as the
- * seed guide's {@code cgroupenable=memory} is silently passed to init, so pictl warns with the likely intent.
+ * seed guide's {@code cgroupenable=memory} is silently passed to init, so pictl warns with the likely intent. Part
+ * of {@link KernelParamsType}'s rules: tokens are one printable word each, not listed twice nor in both lists, and
+ * {@code add} never turns the memory cgroup off.
  */
 final class KernelParamLint {
     /** Parameters pictl knows, with the values it knows for them (empty = any value). */
@@ -51,7 +55,7 @@ final class KernelParamLint {
 
     void check(Config config) {
         // Instances of one block share their values; the diagnostics collector drops the repeats.
-        for (ResourceInstance kp : config.ofType("kernel_params")) {
+        for (ResourceInstance kp : config.ofType(KernelParamsType.NAME)) {
             Map<String, Value.Str> added = new HashMap<>();
             for (Value.Str t : tokens(kp, "add")) {
                 if (!shape(t)) {
@@ -59,7 +63,7 @@ final class KernelParamLint {
                 }
                 Value.Str first = added.putIfAbsent(t.value(), t);
                 if (first != null) {
-                    diags.error(t.range(), "kernel parameter " + Decoder.display(t) + " is listed twice",
+                    diags.error(t.range(), "kernel parameter " + NodeText.display(t) + " is listed twice",
                             "It is already in add at " + first.range().location() + ". Remove one.");
                     continue;
                 }
@@ -78,7 +82,7 @@ final class KernelParamLint {
                 }
                 Value.Str inAdd = added.get(t.value());
                 if (inAdd != null) {
-                    diags.error(t.range(), "kernel parameter " + Decoder.display(t) + " is in both add and remove",
+                    diags.error(t.range(), "kernel parameter " + NodeText.display(t) + " is in both add and remove",
                             "It is added at " + inAdd.range().location() + ". Keep it in one list.");
                 }
             }
@@ -100,7 +104,7 @@ final class KernelParamLint {
             return false;
         }
         if (v.chars().anyMatch(Character::isWhitespace)) {
-            diags.error(t.range(), "kernel parameter " + (t.sensitive() ? Decoder.display(t) : "\"" + v.strip() + "\"")
+            diags.error(t.range(), "kernel parameter " + (t.sensitive() ? NodeText.display(t) : "\"" + v.strip() + "\"")
                             + " contains white space",
                     "cmdline.txt is a single line of tokens separated by spaces; list each token as its own string, "
                             + "e.g. [\"cgroup_enable=cpuset\", \"cgroup_enable=memory\"].");
