@@ -107,7 +107,8 @@ class StateLockTest {
             lock.write(State.empty().withResource(node("pi-1")));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"),
                 LockHolderMain.class.getName(), state.toString(), "pictl apply")
                 .redirectError(dir.resolve("child.err").toFile())
                 .start();
