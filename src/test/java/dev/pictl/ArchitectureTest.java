@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of CONVENTIONS.md, checked on the sources: dependencies point one way, nothing imports
  * {@code cli}, each third-party library is imported by its one package, and only {@code cli} prints.
  */
+@Tag("fast")
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/dev/pictl");
     private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);

@@ -7,6 +7,7 @@ import dev.pictl.probe.NodeObservation.KubeSnapshot;
 import dev.pictl.probe.NodeObservation.PackageState;
 import dev.pictl.probe.NodeObservation.PathState;
 import dev.pictl.probe.NodeObservation.ServiceState;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class ProbeParserTest {
 
     private static final ProbeRequest AGENT = new ProbeRequest("pi-worker-1", false, List.of());

@@ -8,6 +8,7 @@ import dev.pictl.transport.Session;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportException;
 import dev.pictl.transport.TransportException.Kind;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The prober's own rules, against a scripted transport that records every command. */
+@Tag("fast")
 class ProberTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(42);

@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code state} imports only the JDK, Jackson, {@code addr}, {@code diag} and {@code resource} (see package-info). */
+@Tag("fast")
 class StatePackageBoundariesTest {
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)", Pattern.MULTILINE);
     private static final List<String> ALLOWED = List.of("java.", "javax.crypto.", "com.fasterxml.jackson.",
