@@ -68,7 +68,7 @@ class ApplierTest {
             events.add("start " + name);
             try {
                 during.run();
-                Thread.sleep(60);
+                Thread.sleep(60); // the fake executor's work: the time is what lets runs overlap
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

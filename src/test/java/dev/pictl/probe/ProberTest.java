@@ -103,7 +103,7 @@ class ProberTest {
         FakeTransport t = new FakeTransport(cmd -> {
             peak.accumulateAndGet(now.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(100);
+                Thread.sleep(100); // the fake probe's run time: what lets probes overlap
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

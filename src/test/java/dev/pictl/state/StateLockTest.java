@@ -72,7 +72,7 @@ class StateLockTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(300);
+        Thread.sleep(300); // a window in which the second must NOT get the lock: the time is what is checked
         assertTrue(!second.isDone(), "still waiting while held");
         first.close();
 

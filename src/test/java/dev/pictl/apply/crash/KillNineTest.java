@@ -193,7 +193,7 @@ class KillNineTest {
                     assertNotNull(hit, () -> point + ": pictl never printed the line; it printed:\n" + apply.output());
                 }
                 if (point.delayMs() > 0) {
-                    Thread.sleep(point.delayMs());
+                    Thread.sleep(point.delayMs()); // the kill point's own delay after its line: the thing tested
                 }
                 int code = apply.kill9();
                 killedOutput = apply.output();
