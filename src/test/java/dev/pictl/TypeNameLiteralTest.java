@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * <p>Entries are {@code path relative to src/main/java/dev/pictl : name}; an entry covers every literal of that
  * name in that file.
  */
+@Tag("fast")
 class TypeNameLiteralTest {
     private static final Path MAIN = Path.of("src/main/java/dev/pictl");
     private static final String REGISTRY = "types/ResourceTypes.java";

@@ -25,9 +25,12 @@ import java.util.Set;
  * @param shutdownMillis      how long a board takes to shut down before a reboot or power-off takes it down: SSH
  *                            still answers, {@code systemctl is-system-running} says {@code stopping} and
  *                            {@code /run/nologin} exists (0 or less in a stored spec: the default, 300 ms)
+ * @param timerPercent        how much of its delay a timer on a board ({@code systemd-run --on-active=...}) waits
+ *                            before it fires, in percent: 100 (the default, also for 0 or less in a stored spec) is
+ *                            the delay asked for; tests that only need the order of events use less
  */
 public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3sStartDelayMillis, long k3sRestartMillis,
-                          int controlPort, String k3sStableVersion, long shutdownMillis) {
+                          int controlPort, String k3sStableVersion, long shutdownMillis, int timerPercent) {
 
     public static final String DEFAULT_K3S = "v1.31.4+k3s1";
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -59,9 +62,10 @@ public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3s
         k3sRestartMillis = k3sRestartMillis <= 0 ? 5000 : k3sRestartMillis;
         k3sStableVersion = k3sStableVersion == null ? DEFAULT_K3S : k3sStableVersion;
         shutdownMillis = shutdownMillis <= 0 ? 300 : shutdownMillis;
+        timerPercent = timerPercent <= 0 ? 100 : timerPercent;
     }
 
-    public static ClusterSpec of(List<NodeSpec> nodes) { return new ClusterSpec(nodes, -1, -1, 0, 0, null, 0); }
+    public static ClusterSpec of(List<NodeSpec> nodes) { return new ClusterSpec(nodes, -1, -1, 0, 0, null, 0, 0); }
 
     /**
      * {@code count} fresh boards named {@code prefix-1..n} on 127.0.1.10, 127.0.1.11, ... (wrapping into
@@ -75,12 +79,13 @@ public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3s
         return of(nodes);
     }
 
-    public ClusterSpec withNodes(List<NodeSpec> n) { return new ClusterSpec(n, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis); }
-    public ClusterSpec withRebootDelayMillis(long v) { return new ClusterSpec(nodes, v, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis); }
-    public ClusterSpec withK3sStartDelayMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, v, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis); }
-    public ClusterSpec withK3sRestartMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, v, controlPort, k3sStableVersion, shutdownMillis); }
-    public ClusterSpec withControlPort(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, v, k3sStableVersion, shutdownMillis); }
-    public ClusterSpec withShutdownMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, v); }
+    public ClusterSpec withNodes(List<NodeSpec> n) { return new ClusterSpec(n, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis, timerPercent); }
+    public ClusterSpec withRebootDelayMillis(long v) { return new ClusterSpec(nodes, v, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis, timerPercent); }
+    public ClusterSpec withK3sStartDelayMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, v, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis, timerPercent); }
+    public ClusterSpec withK3sRestartMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, v, controlPort, k3sStableVersion, shutdownMillis, timerPercent); }
+    public ClusterSpec withControlPort(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, v, k3sStableVersion, shutdownMillis, timerPercent); }
+    public ClusterSpec withShutdownMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, v, timerPercent); }
+    public ClusterSpec withTimerPercent(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis, v); }
 
     public static ClusterSpec read(Path file) throws IOException { return MAPPER.readValue(file.toFile(), ClusterSpec.class); }
 

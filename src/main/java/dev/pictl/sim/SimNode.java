@@ -152,6 +152,7 @@ public final class SimNode {
         env.put("PICTL_SIM_TAG", tag);
         env.put("PICTL_SIM_LIBEXEC", cluster.libexecDir().toString());
         env.put("PICTL_SIM_K3S_STABLE", cluster.spec().k3sStableVersion());
+        env.put("PICTL_SIM_TIMER_PERCENT", String.valueOf(cluster.spec().timerPercent()));
         return env;
     }
 

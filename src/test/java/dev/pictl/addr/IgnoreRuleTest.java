@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class IgnoreRuleTest {
     private static final ResourceAddress W2 = ResourceAddress.of("k3s_agent", "workers", "pi-worker-2");
     private static final ResourceAddress W3 = ResourceAddress.of("k3s_agent", "workers", "pi-worker-3");

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The walker on its own, with scripted executors. Fixtures are written as "name <- dependency, ..." lines; every
  * resource is a {@code node.NAME} creation unless a line says otherwise.
  */
+@Tag("fast")
 class ApplierTest {
     @TempDir
     Path dir;
@@ -67,7 +69,7 @@ class ApplierTest {
             events.add("start " + name);
             try {
                 during.run();
-                Thread.sleep(60);
+                Thread.sleep(60); // the fake executor's work: the time is what lets runs overlap
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -9,9 +9,11 @@ import dev.pictl.plan.Action;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The live block of apply's progress on a terminal (issue 19 point 4): it ticks, and its lines never wrap. */
+@Tag("fast")
 class ProgressViewTest {
     private static final ResourceAddress KP = ResourceAddress.parse(
             "kernel_params.cgroups[\"pi-worker-with-a-rather-long-name-1\"]").orElseThrow();

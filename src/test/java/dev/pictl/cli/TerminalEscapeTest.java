@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * view, the drift view, state show and diagnostics. Every run is --no-color, so the output must hold no control
  * character but its own line breaks, and no line may start with the fake text.
  */
+@Tag("fast")
 class TerminalEscapeTest {
     /** The hostile value: clear screen, a fake summary line after a newline, CR, NEL (C1), RLO (bidi). */
     static final String HOSTILE = "x\u001b[2J\nPlan: 0 to add, 0 to change, 0 to destroy.\r\u0085\u202eevil";

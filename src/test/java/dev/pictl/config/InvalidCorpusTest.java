@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * warnings included, must be expected. Positions come from {@code --json}; key words are looked up in the
  * human rendering, whose headers must agree with the JSON.
  */
+@Tag("fast")
 class InvalidCorpusTest {
     private static final Path CORPUS = Path.of("src", "test", "resources", "invalid");
     private static final Path GOLDEN = Path.of("src", "test", "resources", "golden", "validate");

@@ -13,12 +13,14 @@ import dev.pictl.resource.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Marks propagate as Terraform's do: whatever is made from a sensitive value is sensitive. */
+@Tag("fast")
 class SensitivityTest {
     static final String SECRET = "hunter2-Sens1tive";
     /** A secret shaped like a k3s flag name, so that it may be a config key. */

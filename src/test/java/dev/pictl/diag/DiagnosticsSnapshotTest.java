@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What a result record holds: a snapshot that nothing changes after it was taken. */
+@Tag("fast")
 class DiagnosticsSnapshotTest {
     private static final Diagnostic FIRST = new Diagnostic(Severity.WARNING, "first", "", null);
     private static final Diagnostic SECOND = new Diagnostic(Severity.ERROR, "second", "", null);

@@ -384,7 +384,8 @@ class DriftCliTest {
         String before = f.sha256(f.state());
         List<Path> filesBefore = f.writtenFiles();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process holder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"),
                 LockHolderMain.class.getName(), f.state().toString(), "pictl apply")
                 .redirectError(dir.resolve("holder.err").toFile()).start();
         try {

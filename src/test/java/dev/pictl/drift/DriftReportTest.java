@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.pictl.addr.ResourceAddress;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The exit code's precedence, 3 &gt; 2 &gt; 0 (errors, 1, never get a report), and what counts as drift. */
+@Tag("fast")
 class DriftReportTest {
     private static final DriftReport.StateInfo STATE = new DriftReport.StateInfo("pictl.state.json", true, "l", 7);
     private static final DriftReport.Drifted DRIFTED = new DriftReport.Drifted(ResourceAddress.of("k3s_server", "control"),

@@ -17,9 +17,11 @@ import dev.pictl.transport.TransportException.Kind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** When plan and apply wait for a board before working from its probe (issue 10). */
+@Tag("fast")
 class RebootWaitTest {
     private static final String OLD = "0e9d3f4c-5a1b-4c2d-9e8f-7a6b5c4d3e2f";
     private static final String NEW = "7a6b5c4d-5a1b-4c2d-9e8f-0e9d3f4c3e2f";

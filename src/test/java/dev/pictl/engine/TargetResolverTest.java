@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kubeconfig ask it for the targets of the validated description, and a refusal stops them before any node is
  * contacted. Every result they return is immutable, with the engine's secrets already taken out.
  */
+@Tag("fast")
 class TargetResolverTest {
     private static final String SECRET = "s3cret-t0ken-value";
 

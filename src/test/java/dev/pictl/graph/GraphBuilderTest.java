@@ -15,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Graph construction, checked against ASCII fixtures: one line per edge, {@code from -> to}, in graph order.
  */
+@Tag("fast")
 class GraphBuilderTest {
     @TempDir
     Path dir;

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * file is refused the first error is located (file:line:col). Deep nesting is refused at the parser's bound with
  * "nesting deeper than 64 levels" at the first token past it.
  */
+@Tag("fast")
 class HostileInputTest {
     private static final Pattern FIRST_ERROR = Pattern.compile("(?m)^Error: [^\\n]*?:(\\d+):(\\d+): ([^\\n]*)");
     private static final int D = Parser.MAX_DEPTH;

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * exception or stack trace, no hang, exit 0 (the mutant happens to be valid) or 1 with diagnostics, and the
  * first error points at or after the first changed line — never at 1:1 unless line 1 changed.
  */
+// In-process, but thousands of CLI runs: in mvn verify only, not in the quick fast tier.
+@Tag("slow")
 class MutationTest {
     private static final Pattern FIRST_ERROR = Pattern.compile("(?m)^Error: [^\\n]*?:(\\d+):(\\d+): ");
     private static ExecutorService pool;

@@ -14,11 +14,13 @@ import dev.pictl.diag.Diagnostics;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@Tag("fast")
 class ParserTest {
     private static HclFile parseOk(String text) {
         Diagnostics d = new Diagnostics();

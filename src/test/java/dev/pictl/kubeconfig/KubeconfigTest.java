@@ -11,11 +11,13 @@ import dev.pictl.kubeconfig.Kubeconfig.Section;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The pure functions: parse, rewrite, merge, serialise. */
+@Tag("fast")
 class KubeconfigTest {
     /** What k3s writes (the simulator's stand-in writes exactly this shape). */
     static final String K3S = """

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Shell words: whatever a value holds, a real sh reads back exactly it, and runs nothing of it. */
+@Tag("fast")
 class ShellTest {
     /** Hostile words: quotes, expansions, substitutions, globs, separators, newlines, controls, non-ASCII. */
     private static final String[] HOSTILE = {

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The one config.yaml writer and reader: hostile values stay values; hand-written files read as people mean them. */
+@Tag("fast")
 class SimpleYamlTest {
     private static final YAMLMapper YAML = new YAMLMapper();
 

@@ -2,9 +2,11 @@ package dev.pictl.nodetext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("fast")
 class TailsTest {
 
     @ParameterizedTest(name = "{0}")

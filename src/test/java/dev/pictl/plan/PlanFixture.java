@@ -111,7 +111,7 @@ public final class PlanFixture implements AutoCloseable {
         Files.writeString(dir.resolve("cluster.hcl"), hcl);
         Files.writeString(dir.resolve("pictl.state.key"), STATE_KEY + "\n");
         SimCluster sim = SimCluster.start(ClusterSpec.of(boards).withK3sStartDelayMillis(20).withK3sRestartMillis(300)
-                .withRebootDelayMillis(300), dir.resolve("sim"));
+                .withRebootDelayMillis(300).withTimerPercent(10), dir.resolve("sim"));
         PlanFixture f = new PlanFixture(dir, sim, env);
         if (boards.stream().anyMatch(b -> b.name().equals("pi-worker-1") && b.provision().k3s() != null)) {
             // The PV's directory exists on its node (pictl's apply makes it; the manifest alone does not).

@@ -14,10 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("fast")
 class HealthTest {
     private static final String PI4 = "Raspberry Pi 4 Model B Rev 1.4";
     private static final String PI5 = "Raspberry Pi 5 Model B Rev 1.0";

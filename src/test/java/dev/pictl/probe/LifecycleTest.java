@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pictl.probe.NodeObservation.Lifecycle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The probe's {@code lifecycle} section: is the board going down, and did pictl schedule a reboot of this boot? */
+@Tag("fast")
 class LifecycleTest {
     @ParameterizedTest(name = "state={0} nologin={1} → going down: {2}")
     @CsvSource({

@@ -5,6 +5,7 @@ import dev.pictl.types.ResourceTypes;
 import dev.pictl.types.host.RuntimeProbe;
 import dev.pictl.types.k3s.K3sProbe;
 import dev.pictl.types.storage.PvProbe;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How the probe is assembled from the fragments the types list: order, once each, units, conflicts, parts. */
+@Tag("fast")
 class ProbeAssemblyTest {
 
     /** A type outside the standard ones: its own section, its own unit, its own typed part. */

@@ -10,6 +10,7 @@ import dev.pictl.probe.NodeObservation.KubeSnapshot;
 import dev.pictl.types.host.RuntimeProbe.PackageState;
 import dev.pictl.types.storage.PvProbe.PathState;
 import dev.pictl.probe.NodeObservation.ServiceState;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fast")
 class ProbeParserTest {
 
     private static final ProbeRequest AGENT = StandardProbe.request("pi-worker-1", false, List.of());

@@ -8,6 +8,7 @@ import dev.pictl.transport.Session;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportException;
 import dev.pictl.transport.TransportException.Kind;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The prober's own rules, against a scripted transport that records every command. */
+@Tag("fast")
 class ProberTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(42);
@@ -101,7 +103,7 @@ class ProberTest {
         FakeTransport t = new FakeTransport(cmd -> {
             peak.accumulateAndGet(now.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(100);
+                Thread.sleep(100); // the fake probe's run time: what lets probes overlap
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

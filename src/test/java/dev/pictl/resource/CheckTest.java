@@ -3,9 +3,11 @@ package dev.pictl.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("fast")
 class CheckTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({

@@ -7,6 +7,7 @@ import com.networknt.schema.JsonSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code examples/}) and rejects what pictl rejects; where its rules are copies of the validator's (block
  * names), both are run on the same table.
  */
+@Tag("fast")
 class ConfigSchemaTest {
     private static final JsonSchema SCHEMA = SchemaSupport.committedSchema("schema/config.schema.json");
 

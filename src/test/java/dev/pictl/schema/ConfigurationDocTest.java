@@ -9,9 +9,11 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** docs/configuration.md is written by hand; these are the facts in it that code can check. */
+@Tag("fast")
 class ConfigurationDocTest {
     @Test
     void listsEveryFunctionAConfigurationMayCall() throws Exception {

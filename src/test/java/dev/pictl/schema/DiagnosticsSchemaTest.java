@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code pictl validate --json} prints conforms to {@code schema/diagnostics.schema.json}. */
+@Tag("fast")
 class DiagnosticsSchemaTest {
     private static final JsonSchema SCHEMA = SchemaSupport.committedSchema("schema/diagnostics.schema.json");
 

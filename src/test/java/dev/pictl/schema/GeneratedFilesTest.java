@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * from {@link dev.pictl.resource.Schemas}. With {@code -Dpictl.golden.update=true} the test rewrites them
  * instead (review the diff like code).
  */
+@Tag("fast")
 class GeneratedFilesTest {
     private static final boolean UPDATE = Boolean.getBoolean("pictl.golden.update");
     private static final String HOW = "Regenerate with: mvn -q -B test -Dtest=GeneratedFilesTest -Dpictl.golden.update=true"

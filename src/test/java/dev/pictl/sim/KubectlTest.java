@@ -164,7 +164,7 @@ class KubectlTest extends SimTestSupport {
 
         try (ClientSession s2 = session(client, server)) {
             var waiting = cluster.pool().submit(() -> exec(s2, "sudo kubectl delete pv pv-b", null, Duration.ofSeconds(20)));
-            Thread.sleep(700);
+            Thread.sleep(700); // a window in which the delete must NOT return: the time is what is checked
             assertFalse(waiting.isDone(), "kubectl delete waits for the finalizer");
             cluster.releasePv("pv-b");
             Result done = waiting.get();

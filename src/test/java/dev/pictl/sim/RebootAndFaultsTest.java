@@ -4,6 +4,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import dev.pictl.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,10 @@ class RebootAndFaultsTest extends SimTestSupport {
         n.setRebootNeverReturns(true);
         n.reboot();
         assertTrue(await(Duration.ofSeconds(3), () -> !n.isUp()));
-        Thread.sleep(cluster.spec().rebootDelayMillis() + 500);
+        // The board declines its boot (no boot is scheduled at all) and says so in the log.
+        Await.until("the log to say pi-f did not come back", Duration.ofSeconds(5),
+                () -> cluster.eventMessages().contains("pi-f did not come back after reboot"),
+                () -> cluster.eventMessages().toString());
         assertFalse(n.isUp());
         assertThrows(Exception.class, () -> session(client, n));
         assertTrue(cluster.eventMessages().contains("pi-f did not come back after reboot"));

@@ -1,6 +1,7 @@
 package dev.pictl.sim;
 
 import dev.pictl.sim.kube.Yaml;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The YAML subset that manifests and k3s config.yaml files use. */
+@Tag("fast")
 class YamlTest {
 
     @Test

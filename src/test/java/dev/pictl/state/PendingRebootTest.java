@@ -10,11 +10,13 @@ import dev.pictl.addr.ResourceAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The optional {@code reboot} of an in_progress entry: a reboot in flight (issue 10). */
+@Tag("fast")
 class PendingRebootTest {
     private static final Path FILE = Path.of("src/test/resources/state/roundtrip/reboot.in.json");
     private static final ResourceAddress KP = ResourceAddress.parse("kernel_params.cgroups[\"pi-worker-1\"]").orElseThrow();

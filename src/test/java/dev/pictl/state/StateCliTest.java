@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code pictl state list | show | rm} through the real CLI, on the hand-written seed state. */
+@Tag("fast")
 class StateCliTest {
     private static final Path FIXTURE = Path.of("src/test/resources/state/roundtrip/seed.in.json");
     private static final Path GOLDEN = Path.of("src/test/resources/state/golden");

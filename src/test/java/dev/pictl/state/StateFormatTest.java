@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Format v1 on disk: hand-written fixtures ({@code *.in.json}: unsorted, compact, duplicates in lists) read and
  * written back canonically ({@code *.out.json} goldens), and every canonical text conforms to the committed schema.
  */
+@Tag("fast")
 class StateFormatTest {
     private static final Path DIR = Path.of("src/test/resources/state/roundtrip");
 

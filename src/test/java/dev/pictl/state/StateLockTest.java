@@ -72,7 +72,7 @@ class StateLockTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(300);
+        Thread.sleep(300); // a window in which the second must NOT get the lock: the time is what is checked
         assertTrue(!second.isDone(), "still waiting while held");
         first.close();
 
@@ -107,7 +107,8 @@ class StateLockTest {
             lock.write(State.empty().withResource(node("pi-1")));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"),
                 LockHolderMain.class.getName(), state.toString(), "pictl apply")
                 .redirectError(dir.resolve("child.err").toFile())
                 .start();

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Reading a state file: missing is empty, anything broken is refused with the file and the problem named. */
+@Tag("fast")
 class StateReadTest {
     private static final String GOOD_RESOURCE = """
             {"address": "node.pi-1", "type": "node", "name": "pi-1", "key": null, "node": "pi-1", "status": "ok",

@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** State and ResourceState as values: sorted, immutable, copied on the way in. */
+@Tag("fast")
 class StateValuesTest {
     @Test
     void withResource_keepsAddressOrder_andReplacesTheSameAddress() {

@@ -19,10 +19,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Writing through the lock: serial and lineage rules, atomic replacement, backups, the key file. */
+@Tag("fast")
 class StateWriteTest {
     @TempDir
     Path dir;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * third-party code and no other pictl package; {@code dev.pictl.transport.ssh} imports no pictl package but
  * {@code dev.pictl.transport} (and the leaf {@code dev.pictl.io} for bounded file reads); neither prints.
  */
+@Tag("fast")
 class PackageBoundariesTest {
 
     private static final Path MAIN = Path.of("src/main/java/dev/pictl/transport");

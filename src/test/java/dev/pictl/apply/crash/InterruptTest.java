@@ -63,7 +63,7 @@ class InterruptTest {
 
     @BeforeAll
     void uninterrupted(@TempDir Path dir) throws Exception {
-        try (SeedFleet f = SeedFleet.start(dir, RebootWindowTest.DESCRIPTION)) {
+        try (SeedFleet f = SeedFleet.start(dir, RebootWindowTest.DESCRIPTION, 300, SeedFleet.QUICK_TIMERS)) {
             try (ChildPictl apply = f.spawnApply()) {
                 assertEquals(0, apply.await(Duration.ofMinutes(2)), apply::output);
             }
@@ -79,7 +79,7 @@ class InterruptTest {
     @Timeout(120)
     void aSignal_exitsWithinTenSeconds_stateParses_nextApplyConverges(Point point, String signal, @TempDir Path dir)
             throws Exception {
-        try (SeedFleet f = SeedFleet.start(dir, RebootWindowTest.DESCRIPTION)) {
+        try (SeedFleet f = SeedFleet.start(dir, RebootWindowTest.DESCRIPTION, 300, SeedFleet.QUICK_TIMERS)) {
             String output;
             try (ChildPictl apply = point.prompt() ? f.spawnPromptingApply() : f.spawnInterruptibleApply()) {
                 await(f, apply, point);
@@ -106,7 +106,7 @@ class InterruptTest {
     @Test
     @Timeout(120)
     void aSecondCtrlC_exitsAtOnce_andTheStateStillParses(@TempDir Path dir) throws Exception {
-        try (SeedFleet f = SeedFleet.start(dir, RebootWindowTest.DESCRIPTION)) {
+        try (SeedFleet f = SeedFleet.start(dir, RebootWindowTest.DESCRIPTION, 300, SeedFleet.QUICK_TIMERS)) {
             String output;
             try (ChildPictl apply = f.spawnInterruptibleApply()) {
                 assertNotNull(apply.awaitLine(l -> l.contains(": Modifying..."), 1, Duration.ofSeconds(60)),

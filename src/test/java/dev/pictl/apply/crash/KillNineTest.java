@@ -52,8 +52,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </ol>
  *
  * The progress lines come in the walker's order, which varies between runs for resources in parallel; the
- * points name what is certainly in flight when they fire. Reboots take ~3.5 s here (a timer 2 s out, then a
- * 0.3 s simulated boot, then the next boot_id poll), so points before and during the reboots cost the most.
+ * points name what is certainly in flight when they fire. Reboots take ~1.5 s here (the timer pictl sets 2 s out
+ * fires after a tenth of it on these boards, then a 0.3 s shutdown and a 0.3 s boot, then the next boot_id poll),
+ * so points before and during the reboots cost the most.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -192,7 +193,7 @@ class KillNineTest {
                     assertNotNull(hit, () -> point + ": pictl never printed the line; it printed:\n" + apply.output());
                 }
                 if (point.delayMs() > 0) {
-                    Thread.sleep(point.delayMs());
+                    Thread.sleep(point.delayMs()); // the kill point's own delay after its line: the thing tested
                 }
                 int code = apply.kill9();
                 killedOutput = apply.output();

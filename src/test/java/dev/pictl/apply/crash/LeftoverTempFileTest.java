@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * never happened), but nothing else would ever remove the file: the next lock holder does, and only files of the
  * state writer's own pattern.
  */
+@Tag("fast")
 class LeftoverTempFileTest {
     @TempDir
     Path dir;

@@ -76,13 +76,13 @@ final class E2e implements AutoCloseable {
 
     /**
      * Writes {@code hcl} as {@code dir/cluster.hcl} with a fixed state key, and starts {@code boards} with state in
-     * {@code dir/sim} and short simulator delays.
+     * {@code dir/sim} and short simulator delays (the reboot timer pictl sets 2 s out fires after 0.2 s).
      */
     static E2e start(Path dir, String hcl, List<NodeSpec> boards) throws IOException {
         Files.writeString(dir.resolve("cluster.hcl"), hcl);
         Files.writeString(dir.resolve("pictl.state.key"), STATE_KEY + "\n");
         SimCluster sim = SimCluster.start(ClusterSpec.of(boards).withK3sStartDelayMillis(20).withK3sRestartMillis(300)
-                .withRebootDelayMillis(300), dir.resolve("sim"));
+                .withRebootDelayMillis(300).withTimerPercent(10), dir.resolve("sim"));
         return new E2e(dir, sim);
     }
 

@@ -31,7 +31,8 @@ class LockAndPlanFileE2eTest {
             f.withToken(E2e.TOKEN);
             // The first apply: the real CLI in its own JVM, in the work directory.
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+            List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"),
                     "dev.pictl.cli.Main", "apply", "-c", "cluster.hcl", "--sim=sim", "--no-color", "--auto-approve"));
             cmd.addAll(List.of(E2e.FAST));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(f.dir.toFile())

@@ -155,7 +155,7 @@ class SeedApplyE2eTest {
 
             // The Node is gone from the server and does not come back.
             assertEquals(List.of("pi-server-1", "pi-worker-1", "pi-worker-2"), f.readyNodes());
-            Thread.sleep(1500);
+            Thread.sleep(1500); // a window (several k3s-agent restart ticks) in which it must NOT register again
             assertFalse(f.nodeReadiness().containsKey("pi-worker-3"), f.nodeReadiness().toString());
             assertFalse(f.events().contains("node pi-worker-3 registered again"), f.events().toString());
             JsonNode ns = f.kubectlJson("get nodes");

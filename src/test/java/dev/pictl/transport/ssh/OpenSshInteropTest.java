@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.pictl.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -285,7 +286,8 @@ class OpenSshInteropTest {
                     throw new CompletionException(e);
                 }
             });
-            Thread.sleep(500); // the command is running
+            Await.until("the command (sleep 8) running under sshd", Duration.ofSeconds(10), () -> sshd.toHandle()
+                    .descendants().anyMatch(c -> c.info().command().map(x -> x.endsWith("/sleep")).orElse(false)));
             List<Long> victims = sessionProcesses();
             assertFalse(victims.isEmpty(), "no sshd session process found; before: " + before);
             for (long pid : victims) {

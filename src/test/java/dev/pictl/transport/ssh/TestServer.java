@@ -104,7 +104,7 @@ final class TestServer implements AutoCloseable {
         authInFlightMax.accumulateAndGet(now, Math::max);
         try {
             if (!authDelay.isZero()) {
-                Thread.sleep(authDelay.toMillis());
+                Thread.sleep(authDelay.toMillis()); // a slow server is what such a test asks for
             }
             if (!users.contains(user) || !Files.exists(authorizedKeys)) {
                 return false;

@@ -55,7 +55,7 @@ final class HostFixture implements AutoCloseable {
 
     static HostFixture start(Path dir, List<NodeSpec> boards) throws IOException {
         SimCluster sim = SimCluster.start(ClusterSpec.of(boards).withRebootDelayMillis(300)
-                .withK3sStartDelayMillis(20).withK3sRestartMillis(300), dir.resolve("sim"));
+                .withK3sStartDelayMillis(20).withK3sRestartMillis(300).withTimerPercent(10), dir.resolve("sim"));
         return new HostFixture(dir, sim);
     }
 

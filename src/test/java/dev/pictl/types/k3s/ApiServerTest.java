@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the URL agents join and kubeconfigs point at. The agent's planned {@code server_url} carries the port the
  * server listens on ({@code https-listen-port}), not always 6443.
  */
+@Tag("fast")
 class ApiServerTest {
     static final SecretHasher HASHER = new SecretHasher(HexFormat.of().parseHex(
             "f531d0f806d03e7e84b6c5493bd17027730acc73ccd9d350cc886f57873fc52e"));

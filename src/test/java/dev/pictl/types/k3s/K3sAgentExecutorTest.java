@@ -208,7 +208,7 @@ class K3sAgentExecutorTest {
                     "test -e \"$PICTL_ROOT/etc/systemd/system/k3s-agent.service\"").exitCode());
             assertEquals("inactive", f.sudoAny("pi-worker-1", "systemctl is-active k3s-agent").stdout().strip());
             assertNull(f.ready("pi-server-1", "pi-worker-1"));
-            Thread.sleep(1500);
+            Thread.sleep(1500); // a window (several k3s-agent restart ticks) in which it must NOT register again
             assertNull(f.ready("pi-server-1", "pi-worker-1"), "not registered again");
             assertFalse(f.events().contains("node pi-worker-1 registered again"), f.events().toString());
             assertEquals("True", f.ready("pi-server-1", "pi-worker-2"), "the other worker is untouched");

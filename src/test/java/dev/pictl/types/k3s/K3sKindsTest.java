@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pictl.nodetext.SimpleYaml;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The k3s kinds' readings of config.yaml and of the agent's server URL. */
+@Tag("fast")
 class K3sKindsTest {
     @Test
     void serverConfig_aTokenEditedByHand_showsAsForeign_neverAsItself() {

@@ -3,11 +3,13 @@ package dev.pictl.types.k3s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The one token parse plan and apply share: the hash the plan shows is the hash apply records. */
+@Tag("fast")
 class K3sTokenTest {
 
     @ParameterizedTest

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Versions a node reports may be anything: one too large for an int is no version to compare, never a crash. */
+@Tag("fast")
 class K3sVersionTest {
     @Test
     void parse_ordinaryAndHugeVersions() {

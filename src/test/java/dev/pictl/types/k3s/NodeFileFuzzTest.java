@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +51,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * Four seeds x 600 cases = 2,400 cases; a failure names its seed and case number.
  */
+// In-process, but thousands of CLI runs: in mvn verify only, not in the quick fast tier.
+@Tag("slow")
 class NodeFileFuzzTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final SecretHasher HASHER = new SecretHasher(HexFormat.of().parseHex(

@@ -86,7 +86,7 @@ public final class SimApply implements AutoCloseable {
     /** Starts {@code boards} (fast k3s starts and restarts) with state in {@code dir/sim}; the description in {@code dir/work}. */
     public static SimApply start(Path dir, List<NodeSpec> boards) throws IOException {
         SimCluster sim = SimCluster.start(ClusterSpec.of(boards).withK3sStartDelayMillis(20).withK3sRestartMillis(300)
-                .withRebootDelayMillis(300), dir.resolve("sim"));
+                .withRebootDelayMillis(300).withTimerPercent(10), dir.resolve("sim"));
         return new SimApply(sim, dir.resolve("sim"), dir.resolve("work"), true);
     }
 
