@@ -21,6 +21,7 @@ import dev.pictl.plan.ResourceChange;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.testing.FakeSession;
 import dev.pictl.testing.FakeTransport;
+import dev.pictl.testing.TestContexts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,14 +234,12 @@ class RuntimeExecutorScriptTest {
 
     /** The context the walker would give the executor, over the fake transport; progress steps go to the list. */
     private ApplyContext context(Config config) {
-        ApplyHook hook = new ApplyHook() {
+        return TestContexts.apply(transport, config, new ApplyHook() {
             @Override
             public void step(ResourceAddress address, String step) {
                 progress.add(step);
             }
-        };
-        return new ApplyContext(transport, transport.targets(), config, ResourceTypes.standard().kinds(),
-                new SecretHasher(new byte[SecretHasher.KEY_BYTES]), ApplyOptions.defaults(), hook);
+        });
     }
 
     private static void assertOrder(String text, String... parts) {
