@@ -6,8 +6,6 @@ import dev.pictl.plan.Differ;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.plan.kind.Masking;
 import dev.pictl.state.State;
-import dev.pictl.resource.ResourceInstance;
-import dev.pictl.resource.Value;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.transport.ExecResult;
 import dev.pictl.transport.NodeTarget;
@@ -21,14 +19,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What executors use to reach nodes and read the description. Thread-safe: executors of different resources
+ * What executors use to reach nodes, and what they may learn of the description beyond the plan ({@link Described}). Thread-safe: executors of different resources
  * run in parallel. Sessions are opened once per node and reused; after a reboot an executor calls
  * {@link #reconnect}.
  */
 public final class ApplyContext {
     private final Transport transport;
     private final Map<String, NodeTarget> targets;
-    private final Config config;
+    private final Described described;
     private final dev.pictl.plan.kind.Kinds kinds;
     private final SecretHasher hasher;
     private final ApplyOptions options;
@@ -51,41 +49,41 @@ public final class ApplyContext {
         void rebootScheduled(ResourceAddress address, String node, String bootId) throws ApplyException;
     }
 
-    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
-                        dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook) {
-        this(transport, targets, config, kinds, hasher, options, hook,
-                config == null ? c -> c : c -> Differ.reveal(kinds, c, config, Map.of(), State.empty(), hasher));
-    }
-
     /**
-     * @param revealer gives a planned change its sensitive attributes in clear for the executor
-     *                 ({@link Differ#reveal}, with the probe and state the plan was made from); without one, only
-     *                 the described values ({@code after}) are revealed
-     */
-    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
-                        dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
-                        java.util.function.UnaryOperator<ResourceChange> revealer) {
-        this(transport, targets, config, kinds, hasher, options, hook, revealer,
-                kinds.endpoint(config).map(dev.pictl.plan.kind.ClusterEndpoint::node).orElse(null));
-    }
-
-    /**
+     * @param described  what apply may learn from the description beyond the plan ({@link Described}): never the
+     *                   description itself
+     * @param revealer   gives a planned change its sensitive attributes in clear for the executor
+     *                   ({@code Differ.reveal}, with the probe and state the plan was made from)
      * @param serverNode the node that runs the cluster's API server (the registry's endpoint), through which
      *                   executors reach the cluster ({@link Kubectl}); null when the description has none
      */
-    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Config config,
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Described described,
                         dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
                         java.util.function.UnaryOperator<ResourceChange> revealer, String serverNode) {
         this.serverNode = serverNode;
         this.kinds = kinds;
         this.revealer = revealer;
-        this.redactor = config == null ? dev.pictl.diag.Redactor.NONE : config.redactor();
+        this.described = described;
+        this.redactor = described.redactor();
         this.transport = transport;
         this.targets = Map.copyOf(targets);
-        this.config = config;
         this.hasher = hasher;
         this.options = options;
         this.hook = hook;
+    }
+
+    /**
+     * The context of an apply of {@code config}'s plan outside the engine (a test's executor over a fake transport or
+     * a simulator): its secrets revealed from the description alone (no probe), the server node from the registry's
+     * endpoint.
+     */
+    public static ApplyContext forDescription(Transport transport, Map<String, NodeTarget> targets, Config config,
+                                              dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher,
+                                              ApplyOptions options, ApplyHook hook) {
+        return new ApplyContext(transport, targets, Described.of(config), kinds, hasher, options, hook,
+                config == null ? c -> c : c -> Differ.reveal(kinds, c, config, Map.of(), State.empty(), hasher),
+                config == null ? null : kinds.endpoint(config).map(dev.pictl.plan.kind.ClusterEndpoint::node)
+                        .orElse(null));
     }
 
     public ApplyOptions options() {
@@ -96,8 +94,9 @@ public final class ApplyContext {
         return hasher;
     }
 
-    public Config config() {
-        return config;
+    /** What apply may learn from the description beyond the plan. */
+    public Described described() {
+        return described;
     }
 
     /** Set by the walker before it starts: the flag Ctrl-C sets. */
@@ -235,14 +234,12 @@ public final class ApplyContext {
         return new ApplyException(node, step, msg, e.hint(), e);
     }
 
-    public Optional<ResourceInstance> instance(ResourceAddress address) {
-        return config.instance(address);
-    }
-
-    /** A sensitive attribute's value from the description (the plan never carries secrets). */
+    /**
+     * The value behind a secret handle (a sensitive attribute of a described resource), resolved from the variables
+     * apply runs with: the plan never carries secrets.
+     */
     public Optional<String> secret(ResourceAddress address, String attribute) {
-        return config.instance(address).map(i -> i.attributes().get(attribute))
-                .filter(v -> v instanceof Value.Str).map(v -> ((Value.Str) v).value());
+        return described.secret(address, attribute);
     }
 
     /** The node that runs the cluster's API server, if the description has one. */
@@ -250,8 +247,8 @@ public final class ApplyContext {
         return Optional.ofNullable(serverNode);
     }
 
-    /** The node's LAN address as the description gives it. */
+    /** The node's LAN address as the description gives it; null when the description no longer has the node. */
     public String nodeAddress(String node) {
-        return config.instance(ResourceAddress.of(dev.pictl.resource.Schemas.NODE_TYPE, node)).map(n -> n.string("address")).orElse(null);
+        return described.nodeAddress(node);
     }
 }

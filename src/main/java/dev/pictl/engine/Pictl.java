@@ -2,6 +2,7 @@ package dev.pictl.engine;
 
 import dev.pictl.apply.Applier;
 import dev.pictl.apply.ApplyContext;
+import dev.pictl.apply.Described;
 import dev.pictl.apply.ApplyResult;
 import dev.pictl.config.Config;
 import dev.pictl.config.ConfigLoader;
@@ -273,7 +274,10 @@ public final class Pictl {
                 Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
                 // Nodes only the state still knows: their resources are planned for deletion, which needs the board.
                 reach.putAll(pr.targets().formerNodes(config, state, reach.keySet()));
-                ApplyContext ctx = new ApplyContext(transport, reach, config, types.kinds(), hasher, request.options(),
+                // Apply runs on the plan: executors learn of the description only its secrets' values (resolved from
+                // the variables by handle), its nodes and what not to print (apply.Described), never the description.
+                ApplyContext ctx = new ApplyContext(transport, reach, Described.of(config), types.kinds(), hasher,
+                        request.options(),
                         request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher),
                         types.endpoint(config).map(ClusterEndpoint::node).orElse(null));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())

@@ -111,7 +111,7 @@ class ApplierTest {
                 Map.of(), List.of());
         StateStore store = StateStore.at(dir.resolve("pictl.state.json"), "test");
         try (StateLock lock = store.lock("test")) {
-            ApplyContext ctx = new ApplyContext(null, Map.of(), null, ResourceTypes.standard().kinds(), lock.secretHasher(), options, ApplyHook.NONE);
+            ApplyContext ctx = ApplyContext.forDescription(null, Map.of(), null, ResourceTypes.standard().kinds(), lock.secretHasher(), options, ApplyHook.NONE);
             return new Applier(new Executors(List.of(script)), ctx, ApplyHook.NONE, cancel).apply(plan, lock);
         }
     }

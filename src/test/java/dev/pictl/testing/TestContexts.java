@@ -61,7 +61,7 @@ public final class TestContexts {
 
     /** An apply context over the fake transport's nodes, with default options; progress goes to {@code hook}. */
     public static ApplyContext apply(FakeTransport transport, Config config, ApplyHook hook) {
-        return new ApplyContext(transport, transport.targets(), config, ResourceTypes.standard().kinds(), HASHER,
+        return ApplyContext.forDescription(transport, transport.targets(), config, ResourceTypes.standard().kinds(), HASHER,
                 ApplyOptions.defaults(), hook);
     }
 }

@@ -84,7 +84,7 @@ public final class K3sAgentExecutor implements Executor {
             remove(change, ctx, node, nodeName(change.before(), node), server);
         }
 
-        String token = joinToken(ctx, server);
+        String token = joinToken(ctx, change, server);
         Map<String, Object> config = K3sNode.map(after.get("config"));
         config.putIfAbsent("node-name", node);
         config.put("server", url);
@@ -128,9 +128,13 @@ public final class K3sAgentExecutor implements Executor {
         return new Recorded(attrs, Map.of("token", ctx.hasher().hash(K3sToken.password(token))));
     }
 
-    /** The description's token for the server, else the server's own (node-token, read as root). */
-    private static String joinToken(ApplyContext ctx, String server) throws ApplyException {
-        Optional<String> declared = ApiServer.of(ctx.config()).flatMap(s -> ctx.secret(s.instance().address(), "token"));
+    /**
+     * The description's token for the server (the handle {@code token} of the k3s_server the agent depends on,
+     * resolved by apply), else the server's own (node-token, read as root).
+     */
+    private static String joinToken(ApplyContext ctx, ResourceChange change, String server) throws ApplyException {
+        Optional<String> declared = change.dependencies().stream().filter(d -> d.type().equals(K3sServerType.NAME))
+                .findFirst().flatMap(s -> ctx.secret(s, "token"));
         if (declared.isPresent()) {
             return declared.get();
         }
@@ -256,8 +260,7 @@ public final class K3sAgentExecutor implements Executor {
             return s;
         }
         String host = ApiServer.host(url);
-        return ctx.config().ofType(dev.pictl.resource.Schemas.NODE_TYPE).stream().map(i -> i.address().name())
-                .filter(n -> host.equals(ctx.nodeAddress(n))).findFirst();
+        return ctx.described().nodes().stream().filter(n -> host.equals(ctx.nodeAddress(n))).findFirst();
     }
 
     /** An upgrade of a running k3s restarts it: the node is out of service meanwhile. */

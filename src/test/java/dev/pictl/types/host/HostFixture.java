@@ -143,7 +143,7 @@ final class HostFixture implements AutoCloseable {
             SshTransport transport = new SshTransport(TransportSettings.isolated(simDir().resolve("known_hosts"), "pi",
                     Secrets.none()));
             NodeTargets targets = SimulatorTargets.forSimulator(r.config(), simDir());
-            ApplyContext ctx = new ApplyContext(transport, targets.byNode(), r.config(), ResourceTypes.standard().kinds(),
+            ApplyContext ctx = ApplyContext.forDescription(transport, targets.byNode(), r.config(), ResourceTypes.standard().kinds(),
                     new SecretHasher(new byte[SecretHasher.KEY_BYTES]), options, hook);
             return new Context(ctx, transport);
         }

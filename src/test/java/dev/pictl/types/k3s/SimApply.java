@@ -134,7 +134,7 @@ public final class SimApply implements AutoCloseable {
     public ApplyContext context(ApplyOptions options) {
         NodeTargets t = SimulatorTargets.forSimulator(last.config(), simDir);
         assertTrue(t.ok(), () -> t.diagnostics().toString());
-        return new ApplyContext(transport, t.byNode(), last.config(), ResourceTypes.standard().kinds(), HASHER, options, new ApplyHook() {
+        return ApplyContext.forDescription(transport, t.byNode(), last.config(), ResourceTypes.standard().kinds(), HASHER, options, new ApplyHook() {
             @Override
             public void step(ResourceAddress address, String step) {
                 steps.add(address + ": " + step);
