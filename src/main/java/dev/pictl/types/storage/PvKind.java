@@ -75,7 +75,7 @@ public final class PvKind implements Kind {
         Object claim = StorageKinds.get(spec, "claimRef", "name");
         if ("Bound".equals(phase)) {
             Object ns = StorageKinds.get(spec, "claimRef", "namespace");
-            note = "Bound to " + (ns == null ? "" : ns + "/") + claim;
+            note = claim == null ? "Bound to a claim" : "Bound to " + (ns == null ? "" : ns + "/") + claim;
         }
         List<?> modes = StorageKinds.get(spec, "accessModes") instanceof List<?> l ? l : List.of();
         return new Observed.Present(Canon.ordered("capacity", StorageKinds.get(spec, "capacity", "storage"),

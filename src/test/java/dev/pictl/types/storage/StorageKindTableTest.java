@@ -320,8 +320,6 @@ class StorageKindTableTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("bug: PvKind's note of a Bound PV whose claimRef is missing reads \"Bound to null\" "
-            + "(the plan's data-loss warning prints it); PvExecutor says \"Bound to a claim\" for the same object")
     void pv_observe_boundWithoutAClaimRef_doesNotSayNull() {
         Config c = StorageFixtures.config(tmp, SC + PV);
         Observed o = new PvKind().observe(instance(c, PV_ADDR), null, WORKER,
