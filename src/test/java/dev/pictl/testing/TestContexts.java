@@ -61,7 +61,12 @@ public final class TestContexts {
 
     /** An apply context over the fake transport's nodes, with default options; progress goes to {@code hook}. */
     public static ApplyContext apply(FakeTransport transport, Config config, ApplyHook hook) {
-        return ApplyContext.forDescription(transport, transport.targets(), config, ResourceTypes.standard().kinds(), HASHER,
-                ApplyOptions.defaults(), hook);
+        return apply(transport, config, hook, ApplyOptions.defaults());
+    }
+
+    /** An apply context over the fake transport's nodes, with these options (short timeouts, allow-data-loss). */
+    public static ApplyContext apply(FakeTransport transport, Config config, ApplyHook hook, ApplyOptions options) {
+        return ApplyContext.forDescription(transport, transport.targets(), config, ResourceTypes.standard().kinds(),
+                HASHER, options, hook);
     }
 }

@@ -481,8 +481,7 @@ class PvExecutorScriptTest {
             }
         };
         return allowDataLoss
-                ? new ApplyContext(transport, transport.targets(), c, ResourceTypes.standard().kinds(),
-                TestContexts.HASHER, ApplyOptions.defaults().withAllowDataLoss(true), hook)
+                ? TestContexts.apply(transport, c, hook, ApplyOptions.defaults().withAllowDataLoss(true))
                 : TestContexts.apply(transport, c, hook);
     }
 }

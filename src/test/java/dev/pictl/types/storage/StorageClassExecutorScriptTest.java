@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyContext;
+import dev.pictl.apply.Described;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.ApplyHook;
 import dev.pictl.apply.ApplyOptions;
@@ -236,8 +237,9 @@ class StorageClassExecutorScriptTest {
     @Test
     void withoutAServer_nothingRuns_andTheErrorSaysWhy() throws Exception {
         Config c = StorageFixtures.config(tmp, SC);
-        ApplyContext noServer = new ApplyContext(transport, transport.targets(), c, ResourceTypes.standard().kinds(),
-                TestContexts.HASHER, ApplyOptions.defaults(), new ApplyHook() { }, x -> x, null);
+        ApplyContext noServer = new ApplyContext(transport, transport.targets(), Described.of(c),
+                ResourceTypes.standard().kinds(), TestContexts.HASHER, ApplyOptions.defaults(), new ApplyHook() { }, x -> x,
+                null);
         ApplyException e = assertThrows(ApplyException.class, () -> new StorageClassExecutor().apply(
                 change(StorageClassType.NAME, NAME, Action.CREATE, null, attrs(false, Map.of())), noServer));
         assertEquals("apply StorageClass local-storage: the description has no k3s_server to reach the cluster "
@@ -289,8 +291,7 @@ class StorageClassExecutorScriptTest {
             }
         };
         return allowDataLoss
-                ? new ApplyContext(transport, transport.targets(), c, ResourceTypes.standard().kinds(),
-                TestContexts.HASHER, ApplyOptions.defaults().withAllowDataLoss(true), hook)
+                ? TestContexts.apply(transport, c, hook, ApplyOptions.defaults().withAllowDataLoss(true))
                 : TestContexts.apply(transport, c, hook);
     }
 }
