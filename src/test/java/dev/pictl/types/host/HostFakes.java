@@ -87,13 +87,12 @@ final class HostFakes {
 
     /** An apply context over the fake transport's nodes (scripted before this call), with these options. */
     static ApplyContext apply(FakeTransport transport, Config config, ApplyOptions options, List<String> progress) {
-        return new ApplyContext(transport, transport.targets(), config, ResourceTypes.standard().kinds(),
-                TestContexts.HASHER, options, new ApplyHook() {
-                    @Override
-                    public void step(ResourceAddress address, String step) {
-                        progress.add(step);
-                    }
-                });
+        return TestContexts.apply(transport, config, new ApplyHook() {
+            @Override
+            public void step(ResourceAddress address, String step) {
+                progress.add(step);
+            }
+        }, options);
     }
 
     /** An ordered map of {@code key, value, ...} (the attribute maps of plans and records). */

@@ -20,6 +20,7 @@ import dev.pictl.plan.ResourceChange;
 import dev.pictl.testing.FakeSession;
 import dev.pictl.testing.FakeTransport;
 import dev.pictl.testing.TestContexts;
+import dev.pictl.types.host.NodeType;
 import dev.pictl.transport.TransportException;
 import dev.pictl.types.ResourceTypes;
 import java.nio.file.Path;
@@ -100,13 +101,12 @@ class K3sExecutorScriptTest {
     }
 
     private ApplyContext context(Config config, Duration k3sStart) {
-        return new ApplyContext(transport, transport.targets(), config, ResourceTypes.standard().kinds(),
-                TestContexts.HASHER, ApplyOptions.defaults().withK3sStartTimeout(k3sStart), new ApplyHook() {
-                    @Override
-                    public void step(ResourceAddress address, String step) {
-                        progress.add(step);
-                    }
-                });
+        return TestContexts.apply(transport, config, new ApplyHook() {
+            @Override
+            public void step(ResourceAddress address, String step) {
+                progress.add(step);
+            }
+        }, ApplyOptions.defaults().withK3sStartTimeout(k3sStart));
     }
 
     private ApplyContext context(boolean serverToken) {
@@ -155,8 +155,11 @@ class K3sExecutorScriptTest {
                 }
             });
         }
+        // As the plan has them: an agent depends on its node and on the server it joins (its token's handle).
+        List<ResourceAddress> dependencies = address.type().equals(K3sAgentType.NAME)
+                ? List.of(ResourceAddress.of(NodeType.NAME, node), SERVER) : List.of(ResourceAddress.of(NodeType.NAME, node));
         return new ResourceChange(address, node, action, reason, before, after, Set.of("token"), diffs, false, drain,
-                null, "", List.of());
+                null, "", dependencies);
     }
 
     private static String hash(String s) {
