@@ -97,7 +97,7 @@ public final class K3sServerKind implements Kind {
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         String token = PlanContext.secret(instance, "token");
         return Canon.ordered("node", instance.node(), "version", instance.string("version"), "running", true,
-                "config", config(instance, instance.node(), ctx, true), "token", token == null ? null : ctx.hash(token));
+                "config", config(instance, instance.node(), ctx, true), "token", token == null ? null : ctx.hash(K3sToken.password(token)));
     }
 
     @Override
