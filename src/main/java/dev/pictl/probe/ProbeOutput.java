@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class ProbeOutput {
     private static final Pattern MARKER_LINE =
-            Pattern.compile("^" + Pattern.quote(ProbeScript.MARKER) + "([a-z0-9-]+)\\r?$\\n?", Pattern.MULTILINE);
+            Pattern.compile("^" + Pattern.quote(ProbeScript.MARKER) + "([a-z0-9-]+)(?:\\r?\\n|$)", Pattern.MULTILINE);
 
     private final Map<String, String> sections;
 

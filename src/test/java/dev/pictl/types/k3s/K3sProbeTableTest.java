@@ -150,9 +150,6 @@ class K3sProbeTableTest {
      * lost (the agent URL, read line by line, survives).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("bug: ProbeOutput.MARKER_LINE leaves a CRLF marker line's \\r\\n at the start of its "
-            + "section (Java's MULTILINE $ never matches inside \\r\\n), so the first-line sections (k3s-version, "
-            + "server-token) read as blank")
     void install_crlfMarkerLines_keepTheVersion() {
         String stdout = M + "k3s-version\r\nk3s version v1.31.4+k3s1 (x)\r\n" + M + "server-token\r\n"
                 + "K10abc::server:pw\r\n" + M + "agent-env\r\nK3S_URL=https://a:6443\r\n";
