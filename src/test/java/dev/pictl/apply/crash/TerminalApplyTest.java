@@ -59,6 +59,9 @@ class TerminalApplyTest {
             String later = awaitScreen(s -> seconds(waiting, s) >= s0 + 2, Duration.ofSeconds(10));
             assertTrue(later.contains("wait for boot ["), later);
 
+            // The reboot pictl scheduled (a 2 s timer) has begun: Ctrl-C lands while pictl waits for the board, and
+            // any reboot counted after it would be one started after Ctrl-C (under load the timer may fire late).
+            dev.pictl.testing.Await.until("the scheduled reboot to begin", Duration.ofSeconds(30), () -> reboots(f) >= 1);
             int rebootsBefore = reboots(f);
             long t0 = System.nanoTime();
             assertEquals(0, run("tmux", "send-keys", "-t", session, "C-c"));
