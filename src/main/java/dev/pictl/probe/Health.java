@@ -244,11 +244,19 @@ public final class Health {
         }
         Set<String> missing = new LinkedHashSet<>();
         for (String t : c.fileTokens()) {
-            if (!c.running().contains(t) && !serialConsoleBooted(t, c.running())) {
+            if (!booted(t, c.running())) {
                 missing.add(t);
             }
         }
         return List.copyOf(missing);
+    }
+
+    /**
+     * Whether a cmdline.txt token is on the running kernel's command line: as written, or (for
+     * {@code console=serialN[,options]}) as the firmware rewrote it to the board's real UART.
+     */
+    public static boolean booted(String token, List<String> running) {
+        return running.contains(token) || serialConsoleBooted(token, running);
     }
 
     private static boolean serialConsoleBooted(String token, List<String> running) {

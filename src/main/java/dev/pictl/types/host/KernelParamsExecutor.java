@@ -8,6 +8,7 @@ import dev.pictl.apply.Recorded;
 import dev.pictl.nodetext.KeyValues;
 import dev.pictl.nodetext.Shell;
 import dev.pictl.plan.ResourceChange;
+import dev.pictl.probe.Health;
 import dev.pictl.transport.ExecResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -184,7 +185,7 @@ public final class KernelParamsExecutor implements Executor {
                 : "already right", add, remove);
 
         List<String> running = Sh.tokens(out.get("proc"));
-        if (running.containsAll(add) && remove.stream().noneMatch(running::contains)) {
+        if (add.stream().allMatch(t -> Health.booted(t, running)) && remove.stream().noneMatch(running::contains)) {
             LOG.debug("{}: the running kernel has the result already; no reboot", node);
             return file;
         }
@@ -218,7 +219,7 @@ public final class KernelParamsExecutor implements Executor {
         List<String> running = Sh.tokens(proc);
         List<String> controllers = Sh.tokens(out.get("controllers"));
         List<String> problems = new ArrayList<>();
-        List<String> missing = add.stream().filter(t -> !running.contains(t)).toList();
+        List<String> missing = add.stream().filter(t -> !Health.booted(t, running)).toList();
         if (!missing.isEmpty()) {
             problems.add("not in /proc/cmdline: " + String.join(" ", missing));
         }

@@ -70,7 +70,7 @@ public final class KernelParamsKind implements Kind {
         if (present.isEmpty() && prior == null && !add.isEmpty()) {
             return new Observed.Absent();
         }
-        boolean booted = add.stream().allMatch(c.running()::contains)
+        boolean booted = add.stream().allMatch(t -> Health.booted(t, c.running()))
                 && remove.stream().noneMatch(c.running()::contains);
         String note = booted && add.contains("cgroup_enable=memory")
                 ? Health.memoryCgroupOverridden(o.get()).map(Health.Finding::message).orElse(null) : null;

@@ -622,9 +622,6 @@ class KernelParamsExecutorScriptTest {
      * The firmware rewrites {@code console=serial0,115200} to the board's UART ({@code console=ttyS0,115200} on a
      * Pi 4) in /proc/cmdline; a file that holds it is booted, so no reboot (and no verify failure after one).
      */
-    @org.junit.jupiter.api.Disabled("bug: KernelParamsExecutor compares add tokens with /proc/cmdline exactly; with "
-            + "console=serial0,115200 in add it reboots the node on every apply and then fails verify with \"not in "
-            + "/proc/cmdline: console=serial0,115200\" (Health.notBooted knows the firmware's rewrite)")
     @Test
     void aSerialConsoleTheFirmwareRewrote_isBooted_noReboot() throws Exception {
         String serial = "console=serial0,115200";

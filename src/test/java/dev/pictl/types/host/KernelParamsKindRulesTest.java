@@ -210,9 +210,6 @@ class KernelParamsKindRulesTest {
      * sees it ({@code console=ttyS0,115200} on a Pi 4; facts §3.4, and {@code Health.notBooted} counts it as booted).
      * A kernel_params that adds it must then read as booted, or every plan shows "reboot pending" for ever.
      */
-    @org.junit.jupiter.api.Disabled("bug: KernelParamsKind.observe compares add tokens with /proc/cmdline exactly; a "
-            + "console=serialN token the firmware rewrote (console=ttyS0,115200) never reads as booted, unlike "
-            + "Health.notBooted, so the plan shows reboot pending on every run")
     @Test
     void observe_serialConsoleTheFirmwareRewrote_countsAsBooted() {
         String serial = "console=serial0,115200";
