@@ -162,6 +162,10 @@ final class SshSession implements Session {
             }
             throw new TransportException(Kind.CONNECTION_LOST, node(), step,
                     "command channel failed: " + Failures.describe(e), "run the step again", e);
+        } catch (IllegalStateException e) {
+            // MINA refuses a channel on a session that is closing ("Channel id=N not registered because session is
+            // being closed"): the board is going down (a reboot it just scheduled) or the link dropped.
+            throw lost(step, "the connection was closing: " + Failures.describe(e), e);
         } finally {
             channels.release();
         }
@@ -297,6 +301,8 @@ final class SshSession implements Session {
             }
             throw new TransportException(Kind.CONNECTION_LOST, node(), step, "SFTP failed: " + Failures.describe(e),
                     "is the SFTP subsystem enabled in the node's sshd_config (Subsystem sftp)?", e);
+        } catch (IllegalStateException e) {
+            throw lost(step, "the connection was closing: " + Failures.describe(e), e); // as in run()
         } finally {
             channels.release();
         }
