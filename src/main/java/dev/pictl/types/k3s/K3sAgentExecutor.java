@@ -70,8 +70,9 @@ public final class K3sAgentExecutor implements Executor {
         Map<String, Object> after = change.after();
         Objects.requireNonNull(after, "apply needs the desired attributes");
         String node = change.node();
-        String version = (String) after.get("version");
-        String url = (String) after.get("server_url");
+        K3sValues.Agent planned = K3sValues.Agent.of(after);
+        String version = planned.version();
+        String url = planned.serverUrl();
         if (version == null || url == null) {
             throw new ApplyException(node, "join k3s agent", "the plan has no server version or URL for this agent",
                     "declare a k3s_server and plan again");
@@ -81,11 +82,11 @@ public final class K3sAgentExecutor implements Executor {
 
         if (change.action() == Action.REPLACE && change.before() != null) {
             ctx.step(change.address(), "remove the old agent (replaced)");
-            remove(change, ctx, node, nodeName(change.before(), node), server);
+            remove(change, ctx, node, K3sValues.Agent.of(change.before()).nodeName(node), server);
         }
 
         String token = joinToken(ctx, change, server);
-        Map<String, Object> config = K3sNode.map(after.get("config"));
+        Map<String, Object> config = planned.config();
         config.putIfAbsent("node-name", node);
         config.put("server", url);
         config.put("token", token);
@@ -151,9 +152,9 @@ public final class K3sAgentExecutor implements Executor {
     @Override
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = change.node();
-        Map<String, Object> before = change.before() == null ? Map.of() : change.before();
-        String nodeName = nodeName(before, node);
-        String server = serverNode(ctx, (String) before.get("server_url")).orElse(null);
+        K3sValues.Agent was = K3sValues.Agent.of(change.before());
+        String nodeName = was.nodeName(node);
+        String server = serverNode(ctx, was.serverUrl()).orElse(null);
         Optional<String> dead = unreachable(ctx, node);
         if (dead.isPresent()) {
             if (server == null) {
@@ -243,11 +244,6 @@ public final class K3sAgentExecutor implements Executor {
                 throw e;
             }
         }
-    }
-
-    private static String nodeName(Map<String, Object> attrs, String node) {
-        Object name = K3sNode.map(attrs == null ? null : attrs.get("config")).get("node-name");
-        return name instanceof String s && !s.isBlank() ? s : node;
     }
 
     /**

@@ -56,14 +56,15 @@ public final class K3sServerExecutor implements Executor {
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
         Map<String, Object> after = change.after();
         Objects.requireNonNull(after, "apply needs the desired attributes");
-        String node = after.get("node") instanceof String n ? n : change.node();
+        K3sValues.Server planned = K3sValues.Server.of(after, change.node());
+        String node = planned.node();
         Map<String, Object> before = change.before();
-        String version = (String) after.get("version");
+        String version = planned.version();
         String token = ctx.secret(change.address(), "token").orElse(null);
 
         if (change.action() == Action.REPLACE) {
             // A replacement is a new server: the old one (moved away, or --replace) is uninstalled first.
-            String old = before != null && before.get("node") instanceof String o ? o : node;
+            String old = before != null ? K3sValues.Server.of(before, node).node() : node;
             ctx.step(change.address(), "uninstall k3s server from " + old + " (replaced)");
             uninstall(ctx, old);
         } else if (token != null && before != null && before.get("token") instanceof String was
@@ -74,7 +75,7 @@ public final class K3sServerExecutor implements Executor {
                             + "or remove token to keep the server's own.");
         }
 
-        Map<String, Object> config = K3sNode.map(after.get("config"));
+        Map<String, Object> config = planned.config();
         config.putIfAbsent("node-name", node);
         if (token != null) {
             config.put("token", token);
@@ -129,7 +130,7 @@ public final class K3sServerExecutor implements Executor {
     @Override
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
         Map<String, Object> before = change.before();
-        String node = before != null && before.get("node") instanceof String n ? n : change.node();
+        String node = before != null ? K3sValues.Server.of(before, change.node()).node() : change.node();
         ctx.step(change.address(), "uninstall k3s server (k3s-uninstall.sh)");
         uninstall(ctx, node);
     }

@@ -62,19 +62,20 @@ public final class PvExecutor implements Executor {
     }
 
     static String manifest(String name, Map<String, Object> after) {
+        StorageValues.Pv planned = StorageValues.Pv.of(after);
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("capacity", Map.of("storage", after.get("capacity")));
-        spec.put("accessModes", after.get("access_modes"));
-        if (after.get("reclaim_policy") != null) {
-            spec.put("persistentVolumeReclaimPolicy", after.get("reclaim_policy"));
+        spec.put("capacity", Map.of("storage", planned.capacity()));
+        spec.put("accessModes", planned.accessModes());
+        if (planned.reclaimPolicy() != null) {
+            spec.put("persistentVolumeReclaimPolicy", planned.reclaimPolicy());
         }
-        if (after.get("storage_class") != null) {
-            spec.put("storageClassName", after.get("storage_class"));
+        if (planned.storageClass() != null) {
+            spec.put("storageClassName", planned.storageClass());
         }
-        spec.put("local", Map.of("path", after.get("path")));
+        spec.put("local", Map.of("path", planned.path()));
         spec.put("nodeAffinity", Map.of("required", Map.of("nodeSelectorTerms", List.of(Map.of("matchExpressions",
                 List.of(Map.of("key", "kubernetes.io/hostname", "operator", "In",
-                        "values", List.of(after.get("node")))))))));
+                        "values", List.of(planned.node()))))))));
         Map<String, Object> pv = new LinkedHashMap<>();
         pv.put("apiVersion", "v1");
         pv.put("kind", "PersistentVolume");
@@ -87,8 +88,9 @@ public final class PvExecutor implements Executor {
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
         Map<String, Object> after = Objects.requireNonNull(change.after(), "apply needs the desired attributes");
         String name = change.address().name();
-        String node = (String) after.get("node");
-        String path = (String) after.get("path");
+        StorageValues.Pv planned = StorageValues.Pv.of(after);
+        String node = planned.node();
+        String path = planned.path();
         if (change.action() == Action.REPLACE) {
             remove(change, ctx, "replace");
         }
@@ -123,9 +125,9 @@ public final class PvExecutor implements Executor {
                     + "--allow-data-loss to " + verb + " it anyway");
         }
         Map<String, Object> before = change.before() == null ? Map.of() : change.before();
-        String path = text(live.path("spec").path("local").path("path"), (String) before.get("path"));
+        String path = text(live.path("spec").path("local").path("path"), StorageValues.Pv.of(before).path());
         String node = text(live.path("spec").path("nodeAffinity").path("required").path("nodeSelectorTerms").path(0)
-                .path("matchExpressions").path(0).path("values").path(0), (String) before.get("node"));
+                .path("matchExpressions").path(0).path("values").path(0), StorageValues.Pv.of(before).node());
         if (!allow && path != null && node != null) {
             String holds = directoryHoldsData(ctx, node, path, step);
             if (holds != null) {

@@ -38,23 +38,22 @@ public final class StorageClassExecutor implements Executor {
 
     /** The manifest of the plan's canonical attributes. */
     static String manifest(String name, Map<String, Object> after) {
+        StorageValues.StorageClass planned = StorageValues.StorageClass.of(after);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", name);
-        if (Boolean.TRUE.equals(after.get("default"))) {
+        if (planned.isDefault()) {
             metadata.put("annotations", Map.of(DEFAULT_ANNOTATION, "true"));
         }
         Map<String, Object> sc = new LinkedHashMap<>();
         sc.put("apiVersion", "storage.k8s.io/v1");
         sc.put("kind", "StorageClass");
         sc.put("metadata", metadata);
-        sc.put("provisioner", after.get("provisioner"));
-        putIfSet(sc, "volumeBindingMode", after.get("volume_binding_mode"));
-        putIfSet(sc, "reclaimPolicy", after.get("reclaim_policy"));
-        sc.put("allowVolumeExpansion", Boolean.TRUE.equals(after.get("allow_volume_expansion")));
-        if (after.get("parameters") instanceof Map<?, ?> p && !p.isEmpty()) {
-            Map<String, String> params = new TreeMap<>();
-            p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
-            sc.put("parameters", params);
+        sc.put("provisioner", planned.provisioner());
+        putIfSet(sc, "volumeBindingMode", planned.volumeBindingMode());
+        putIfSet(sc, "reclaimPolicy", planned.reclaimPolicy());
+        sc.put("allowVolumeExpansion", planned.allowVolumeExpansion());
+        if (!planned.parameters().isEmpty()) {
+            sc.put("parameters", planned.parameters());
         }
         return json(sc);
     }
