@@ -92,6 +92,11 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How long to wait for a k3s unit to become active (default: ${DEFAULT-VALUE}).")
     long k3sStartTimeoutSeconds;
 
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "0s",
+            description = "Wait this long for another run's state lock (e.g. 30s, 2m; default: ${DEFAULT-VALUE}: fail "
+                    + "at once).")
+    String lockTimeout;
+
     /** Whether the plan's warnings were printed before the approval (not to be printed again in the summary). */
     private boolean warningsShown;
 
@@ -120,7 +125,8 @@ final class ApplyCommand implements Callable<Integer> {
                 PlanCommand.addresses(spec, replace, "--replace"));
         AtomicBoolean cancelled = new AtomicBoolean();
         ApplyOptions options = new ApplyOptions(nodes.parallelism, maxUnavailable, Duration.ofSeconds(rebootTimeoutSeconds),
-                Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss);
+                Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss,
+                StateCommand.duration(lockTimeout, spec));
         ProgressView progress = new ProgressView(ctx.out(), color && Ansi.AUTO.enabled());
         ApplyRunRequest request = new ApplyRunRequest(PlanCommand.request(ctx, common, nodes, planRequest, true,
                 Duration.ofSeconds(rebootTimeoutSeconds)),

@@ -229,7 +229,7 @@ public final class Pictl {
         }
         Config config = v.config();
         StateStore store = StateStore.at(statePath(pr), Version.current());
-        try (StateLock lock = store.lock("pictl apply")) {
+        try (StateLock lock = store.lock("pictl apply", request.options().lockTimeout())) {
             State state = lock.read();
             store.requireKnownTypes(state, types.catalog().names());
             // A saved plan is checked before anything else happens: its signature under this state's key (not

@@ -3,6 +3,7 @@ package dev.pictl.apply.e2e;
 import static dev.pictl.apply.e2e.E2e.assertContains;
 import static dev.pictl.apply.e2e.E2e.assertNotContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,6 +59,13 @@ class LockAndPlanFileE2eTest {
                         + "\\) since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(\\d+s ago\\), running `pictl apply`.*"),
                         second.err());
                 assertNotContains(second.out(), "Apply complete!");
+
+                // With --lock-timeout (Terraform's -lock-timeout) a third apply waits for the lock instead, then
+                // plans against what the first one made: nothing left to do.
+                CliRunner.Result waiting = f.apply("--lock-timeout", "2m");
+                assertFalse(first.isAlive(), "it waited for the first apply to end:\n" + waiting.all());
+                assertEquals(0, waiting.exitCode(), waiting.all());
+                assertContains(waiting.out(), "No changes.");
 
                 assertTrue(first.waitFor(90, TimeUnit.SECONDS), "the first apply finished");
             } finally {
