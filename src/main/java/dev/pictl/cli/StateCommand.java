@@ -308,7 +308,7 @@ final class StateCommand implements Callable<Integer> {
         sb.append("# ").append(r.address()).append(":\n");
         if (r.status() != ResourceStatus.OK) {
             sb.append("# status: ").append(r.status().jsonName()).append(switch (r.status()) {
-                case TAINTED -> " (an action on it failed part-way; the next plan replaces it)";
+                case TAINTED -> " (marked untrustworthy; the next plan re-probes it)";
                 case IN_PROGRESS -> " (an apply was changing it when it stopped; the next plan re-probes it)";
                 case OK -> "";
             }).append('\n');

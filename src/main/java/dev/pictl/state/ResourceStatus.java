@@ -6,18 +6,21 @@ package dev.pictl.state;
  * <pre>
  *   apply starts an action ──▶ IN_PROGRESS ──action succeeds──▶ OK
  *                                   │
- *                                   ├──action fails──────────▶ TAINTED   (next plan replaces it)
+ *                                   ├──action fails──────────  stays IN_PROGRESS (next plan re-probes it)
  *                                   └──pictl killed───────────  stays IN_PROGRESS (next plan re-probes it)
  * </pre>
  */
 public enum ResourceStatus {
     /** Recorded after a completed action or a refresh: the attributes are what pictl last saw. */
     OK("ok"),
-    /** An action on it failed part-way; the object exists but cannot be trusted, so the next plan replaces it. */
+    /**
+     * Reserved in format 1 (Terraform's "tainted": an object an action left untrustworthy): read, never written by
+     * this version; such an entry is planned like any other, from what the probe finds.
+     */
     TAINTED("tainted"),
     /**
-     * An apply began changing it and did not record the outcome (killed, power cut): the attributes are from
-     * before the action. The next plan re-probes the node and reconciles; it never assumes the action ran.
+     * An apply began changing it and did not record a success (the action failed, or pictl was killed, or the power
+     * was cut): the attributes are from before the action. The next plan re-probes the node and reconciles; it never assumes the action ran.
      */
     IN_PROGRESS("in_progress");
 
