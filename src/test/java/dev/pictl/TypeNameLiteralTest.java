@@ -64,7 +64,7 @@ class TypeNameLiteralTest {
             "simbridge/SimulatorSpec.java : node",
             "types/storage/PvRules.java : node",
             "types/storage/PvKind.java : node",
-            "types/storage/PvExecutor.java : node");
+            "types/storage/StorageValues.java : node");
 
     /**
      * PENDING: literals whose removal is under way (none now). A restructuring that cannot remove every literal in
