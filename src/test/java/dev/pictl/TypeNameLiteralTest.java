@@ -59,7 +59,7 @@ class TypeNameLiteralTest {
             "types/k3s/K3sRules.java : node",
             "types/k3s/K3sTopology.java : node",
             "types/k3s/K3sServerKind.java : node",
-            "types/k3s/K3sServerExecutor.java : node",
+            "types/k3s/K3sValues.java : node",
             "types/storage/PvType.java : node",
             "simbridge/SimulatorSpec.java : node",
             "types/storage/PvRules.java : node",
