@@ -63,8 +63,7 @@ class TypeNameLiteralTest {
             "types/storage/PvType.java : node",
             "simbridge/SimulatorSpec.java : node",
             "types/storage/PvRules.java : node",
-            "types/storage/PvKind.java : node",
-            "types/storage/PvExecutor.java : node");
+            "types/storage/StorageValues.java : node");
 
     /**
      * PENDING: literals whose removal is under way (none now). A restructuring that cannot remove every literal in
