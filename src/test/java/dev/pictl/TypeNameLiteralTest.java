@@ -63,7 +63,6 @@ class TypeNameLiteralTest {
             "types/storage/PvType.java : node",
             "simbridge/SimulatorSpec.java : node",
             "types/storage/PvRules.java : node",
-            "types/storage/PvKind.java : node",
             "types/storage/StorageValues.java : node");
 
     /**

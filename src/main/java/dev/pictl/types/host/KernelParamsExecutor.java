@@ -122,9 +122,10 @@ public final class KernelParamsExecutor implements Executor {
 
     @Override
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
-        List<String> add = Sh.strings(change.after(), "add");
-        Set<String> remove = new LinkedHashSet<>(Sh.strings(change.after(), "remove"));
-        for (String t : Sh.strings(change.before(), "add")) {
+        HostValues.KernelParams planned = HostValues.KernelParams.of(change.after());
+        List<String> add = planned.addOrEmpty();
+        Set<String> remove = new LinkedHashSet<>(planned.removeOrEmpty());
+        for (String t : HostValues.KernelParams.of(change.before()).addOrEmpty()) {
             if (!add.contains(t)) {
                 remove.add(t); // managed before, dropped from add now
             }
@@ -140,7 +141,8 @@ public final class KernelParamsExecutor implements Executor {
     @Override
     public Recorded adopted(ResourceChange change) {
         Map<String, Object> recorded = new LinkedHashMap<>(change.after());
-        if (change.before() != null && change.before().get("cmdline_file") instanceof String file) {
+        String file = HostValues.KernelParams.of(change.before()).cmdlineFile();
+        if (file != null) {
             recorded.put("cmdline_file", file);
         }
         return Recorded.of(recorded);
@@ -153,7 +155,7 @@ public final class KernelParamsExecutor implements Executor {
             LOG.debug("{}: node {} left the description; its cmdline.txt is left as it is", change.address(), node);
             return;
         }
-        converge(change, ctx, List.of(), Sh.strings(change.before(), "add"));
+        converge(change, ctx, List.of(), HostValues.KernelParams.of(change.before()).addOrEmpty());
     }
 
     /** Edits the file, reboots if the kernel lacks the result, verifies; returns the file's path. */

@@ -40,7 +40,7 @@ public final class KernelParamsKind implements Kind {
 
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
-        return Canon.ordered("add", instance.strings("add"), "remove", instance.strings("remove"), "booted", true);
+        return new HostValues.KernelParams(instance.strings("add"), instance.strings("remove"), true, null).canonical();
     }
 
     @Override
@@ -74,8 +74,7 @@ public final class KernelParamsKind implements Kind {
                 && remove.stream().noneMatch(c.running()::contains);
         String note = booted && add.contains("cgroup_enable=memory")
                 ? Health.memoryCgroupOverridden(o.get()).map(Health.Finding::message).orElse(null) : null;
-        return new Observed.Present(Canon.ordered("add", present, "remove", absent, "booted", booted,
-                "cmdline_file", c.path()), note);
+        return new Observed.Present(new HostValues.KernelParams(present, absent, booted, c.path()).canonical(), note);
     }
 
     @Override

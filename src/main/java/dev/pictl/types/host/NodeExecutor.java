@@ -92,15 +92,16 @@ public final class NodeExecutor implements Executor {
     @Override
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = change.node() != null ? change.node() : change.address().name();
-        Object wanted = change.after().get("hostname");
-        String name = wanted != null ? String.valueOf(wanted) : change.address().name();
+        HostValues.Node planned = HostValues.Node.of(change.after());
+        String name = planned.hostname() != null ? planned.hostname() : change.address().name();
         ctx.step(change.address(), STEP);
         Sh.check(ctx, node, STEP, SCRIPT.formatted(Shell.quote(name)),
                 "run `sudo hostnamectl set-hostname " + name + "` on the node to see what fails, and check that "
                         + "/etc and /etc/hosts are writable");
         LOG.debug("{}: hostname is {} (kernel, /etc/hostname, /etc/hosts)", node, name);
         Map<String, Object> recorded = new LinkedHashMap<>(change.after());
-        if (recorded.remove(NodeKind.CORDONED_BY_PICTL) != null) {
+        recorded.remove(NodeKind.CORDONED_BY_PICTL);
+        if (planned.cordonedByPictl() != null) {
             // A cordon an unfinished apply left behind: undone through the server (the plan said "uncordon pending").
             Reboot.uncordon(ctx, change.address(), node);
         }

@@ -3,7 +3,6 @@ package dev.pictl.types.host;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.plan.kind.PlanContext;
 import dev.pictl.plan.kind.Observed;
-import dev.pictl.plan.kind.Canon;
 import dev.pictl.probe.NodeObservation;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.ResourceState;
@@ -34,11 +33,8 @@ public final class NodeKind implements Kind {
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         String name = instance.address().name();
-        if (cordonedByPictl(name, ctx)) {
-            return Canon.ordered("address", instance.string("address"), "hostname", name, "hosts_entry", name,
-                    CORDONED_BY_PICTL, false);
-        }
-        return Canon.ordered("address", instance.string("address"), "hostname", name, "hosts_entry", name);
+        return new HostValues.Node(instance.string("address"), name, name,
+                cordonedByPictl(name, ctx) ? false : null).canonical();
     }
 
     /** Attributes that exist only as leftovers of an unfinished apply: drift reports them even if never recorded. */
@@ -72,16 +68,12 @@ public final class NodeKind implements Kind {
         }
         NodeObservation.Facts f = o.get().facts();
         Object address = instance != null ? instance.string("address") : prior.attributes().get("address");
+        String addressText = address == null || address instanceof String ? (String) address : String.valueOf(address);
         // The kernel's name counts too: /etc/hostname alone takes effect only at the next boot.
         String hostname = f.hostname() != null && f.hostname().equals(f.kernelHostname()) ? f.hostname()
                 : f.hostname() + " (running: " + f.kernelHostname() + ")";
-        Map<String, Object> observed = Canon.ordered("address", address, "hostname", hostname,
-                "hosts_entry", f.hostsName() == null ? "(none)" : f.hostsName());
-        if (cordonedByPictl(node, ctx)) {
-            observed = new java.util.LinkedHashMap<>(observed);
-            observed.put(CORDONED_BY_PICTL, true);
-        }
-        return new Observed.Present(observed);
+        return new Observed.Present(new HostValues.Node(addressText, hostname,
+                f.hostsName() == null ? "(none)" : f.hostsName(), cordonedByPictl(node, ctx) ? true : null).canonical());
     }
 
     @Override

@@ -81,7 +81,8 @@ public final class RuntimeExecutor implements Executor {
     @Override
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = change.node();
-        String engine = String.valueOf(change.after().get("engine"));
+        HostValues.ContainerRuntime planned = HostValues.ContainerRuntime.of(change.after());
+        String engine = planned.engine();
         if ("docker".equals(engine)) {
             ctx.step(change.address(), INSTALL);
             ExecResult r = ctx.run(node, INSTALL, INSTALL_SCRIPT, true);
@@ -92,7 +93,7 @@ public final class RuntimeExecutor implements Executor {
                         : "run `sudo apt-get install docker.io` on the node to see apt's full output");
             }
             LOG.debug("{}: docker.io {}; docker.service active", node, KeyValues.parse(r.stdout()).get("installed"));
-        } else if (Boolean.FALSE.equals(change.after().get("docker_installed"))) {
+        } else if (Boolean.FALSE.equals(planned.dockerInstalled())) {
             remove(change, ctx);
         } else {
             LOG.debug("{}: engine {}: nothing to do on the node", node, engine);
@@ -107,7 +108,7 @@ public final class RuntimeExecutor implements Executor {
             LOG.debug("{}: node {} left the description; docker.io is left as it is", change.address(), node);
             return;
         }
-        if (change.before() != null && "docker".equals(change.before().get("engine"))) {
+        if ("docker".equals(HostValues.ContainerRuntime.of(change.before()).engine())) {
             remove(change, ctx);
         }
     }

@@ -3,7 +3,6 @@ package dev.pictl.types.host;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.plan.kind.PlanContext;
 import dev.pictl.plan.kind.Observed;
-import dev.pictl.plan.kind.Canon;
 import dev.pictl.probe.NodeObservation;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.ResourceState;
@@ -26,9 +25,9 @@ public final class RuntimeKind implements Kind {
         String engine = instance.string("engine");
         boolean docker = "docker".equals(engine);
         if (!docker && !installedByPictl(instance, ctx)) {
-            return Canon.ordered("engine", engine);
+            return new HostValues.ContainerRuntime(engine, null, null).canonical();
         }
-        return Canon.ordered("engine", engine, "docker_installed", docker, "docker_running", docker);
+        return new HostValues.ContainerRuntime(engine, docker, docker).canonical();
     }
 
     private static boolean installedByPictl(ResourceInstance instance, PlanContext ctx) {
@@ -58,7 +57,6 @@ public final class RuntimeKind implements Kind {
         if ("docker".equals(engine) && !installed && prior == null) {
             return new Observed.Absent();
         }
-        return new Observed.Present(Canon.ordered("engine", engine, "docker_installed", installed,
-                "docker_running", running));
+        return new Observed.Present(new HostValues.ContainerRuntime(engine, installed, running).canonical());
     }
 }

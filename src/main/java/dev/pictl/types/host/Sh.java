@@ -3,10 +3,7 @@ package dev.pictl.types.host;
 import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.transport.ExecResult;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /** Shell text and command helpers shared by the host executors. */
 final class Sh {
@@ -44,15 +41,6 @@ final class Sh {
         String tail = r.outputTail(5);
         return new ApplyException(node, step, "command exited " + r.exitCode() + (tail.isEmpty() ? "" : ": " + tail),
                 hint);
-    }
-
-    /** A list attribute of a plan's before/after as strings (a saved plan reads back lists of any values). */
-    static List<String> strings(Map<String, Object> attributes, String name) {
-        List<String> out = new ArrayList<>();
-        if (attributes != null && attributes.get(name) instanceof Collection<?> c) {
-            c.forEach(v -> out.add(String.valueOf(v)));
-        }
-        return out;
     }
 
     /** Whitespace-separated tokens of {@code text}. */

@@ -86,7 +86,7 @@ public final class K3sAgentExecutor implements Executor {
         }
 
         String token = joinToken(ctx, change, server);
-        Map<String, Object> config = planned.config();
+        Map<String, Object> config = K3sValues.configToWrite(planned.config());
         config.putIfAbsent("node-name", node);
         config.put("server", url);
         config.put("token", token);
@@ -262,6 +262,6 @@ public final class K3sAgentExecutor implements Executor {
     /** An upgrade of a running k3s restarts it: the node is out of service meanwhile. */
     @Override
     public boolean takesNodeOutOfService(ResourceChange c) {
-        return K3sNode.upgradesRunning(c);
+        return K3sNode.upgradesRunning(c, K3sValues.Agent.of(c.before()).running());
     }
 }

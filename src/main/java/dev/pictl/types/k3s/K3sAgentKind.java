@@ -3,7 +3,6 @@ package dev.pictl.types.k3s;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.plan.kind.PlanContext;
 import dev.pictl.plan.kind.Observed;
-import dev.pictl.plan.kind.Canon;
 import dev.pictl.nodetext.SimpleYaml;
 import dev.pictl.plan.AttributeChange;
 import dev.pictl.probe.NodeObservation;
@@ -57,9 +56,8 @@ public final class K3sAgentKind implements Kind {
             token = ctx.observation(server.node()).map(o -> o.part(K3sProbe.INSTALL) == null ? null : o.part(K3sProbe.INSTALL).serverPassword())
                     .orElse(null);
         }
-        return Canon.ordered("version", version, "running", true, "server_url", url,
-                "config", K3sServerKind.config(instance, instance.node(), ctx, false),
-                "token", token == null ? null : ctx.hash(K3sToken.password(token)));
+        return new K3sValues.Agent(version, true, url, K3sServerKind.config(instance, instance.node(), ctx, false),
+                token == null ? null : ctx.hash(K3sToken.password(token))).canonical();
     }
 
     @Override
@@ -77,9 +75,9 @@ public final class K3sAgentKind implements Kind {
         Map<String, Object> raw = SimpleYaml.read(k3s.configYaml());
         String url = k3s.agentUrl() != null ? k3s.agentUrl() : (String) raw.get("server");
         Object token = raw.get("token");
-        return new Observed.Present(Canon.ordered("version", k3s.version(), "running", unit.active(),
-                "server_url", url, "config", K3sServerKind.observedConfig(k3s.configYaml()),
-                "token", token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token)))));
+        return new Observed.Present(new K3sValues.Agent(k3s.version(), unit.active(), url,
+                K3sServerKind.observedConfig(k3s.configYaml()),
+                token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token)))).canonical());
     }
 
     @Override

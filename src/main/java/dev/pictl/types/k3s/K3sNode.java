@@ -298,15 +298,9 @@ final class K3sNode {
         return s == null || s.isBlank() ? null : s;
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) {
-        return o instanceof Map<?, ?> m ? new TreeMap<>((Map<String, Object>) m) : new TreeMap<>();
-    }
-
-    /** Whether the change upgrades a k3s that is running (which restarts it). */
-    static boolean upgradesRunning(ResourceChange c) {
-        return c.action() == dev.pictl.plan.Action.UPDATE && c.before() != null
-                && Boolean.TRUE.equals(c.before().get("running"))
+    /** Whether the change upgrades a k3s that is running (which restarts it): {@code wasRunning} from its before. */
+    static boolean upgradesRunning(ResourceChange c, boolean wasRunning) {
+        return c.action() == dev.pictl.plan.Action.UPDATE && c.before() != null && wasRunning
                 && c.changes().stream().anyMatch(a -> a.name().equals("version"));
     }
 }

@@ -56,26 +56,26 @@ public final class K3sServerExecutor implements Executor {
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
         Map<String, Object> after = change.after();
         Objects.requireNonNull(after, "apply needs the desired attributes");
-        K3sValues.Server planned = K3sValues.Server.of(after, change.node());
-        String node = planned.node();
-        Map<String, Object> before = change.before();
+        K3sValues.Server planned = K3sValues.Server.of(after);
+        String node = planned.nodeOr(change.node());
+        K3sValues.Server was = change.before() == null ? null : K3sValues.Server.of(change.before());
         String version = planned.version();
         String token = ctx.secret(change.address(), "token").orElse(null);
 
         if (change.action() == Action.REPLACE) {
             // A replacement is a new server: the old one (moved away, or --replace) is uninstalled first.
-            String old = before != null ? K3sValues.Server.of(before, node).node() : node;
+            String old = was != null ? was.nodeOr(node) : node;
             ctx.step(change.address(), "uninstall k3s server from " + old + " (replaced)");
             uninstall(ctx, old);
-        } else if (token != null && before != null && before.get("token") instanceof String was
-                && !ctx.hasher().matches(token, was) && !ctx.hasher().matches(K3sToken.password(token), was)) {
+        } else if (token != null && was != null && was.token() != null && !ctx.hasher().matches(token, was.token())
+                && !ctx.hasher().matches(K3sToken.password(token), was.token())) {
             throw new ApplyException(node, "change k3s token", "the token in the description differs from the "
                     + "running server's; k3s cannot change it by editing config.yaml",
                     "run `k3s token rotate --new-token=...` on " + node + " first, then set the new token here; "
                             + "or remove token to keep the server's own.");
         }
 
-        Map<String, Object> config = planned.config();
+        Map<String, Object> config = K3sValues.configToWrite(planned.config());
         config.putIfAbsent("node-name", node);
         if (token != null) {
             config.put("token", token);
@@ -129,8 +129,7 @@ public final class K3sServerExecutor implements Executor {
 
     @Override
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
-        Map<String, Object> before = change.before();
-        String node = before != null ? K3sValues.Server.of(before, change.node()).node() : change.node();
+        String node = K3sValues.Server.of(change.before()).nodeOr(change.node());
         ctx.step(change.address(), "uninstall k3s server (k3s-uninstall.sh)");
         uninstall(ctx, node);
     }
@@ -144,6 +143,6 @@ public final class K3sServerExecutor implements Executor {
     /** An upgrade of a running k3s restarts it: the node is out of service meanwhile. */
     @Override
     public boolean takesNodeOutOfService(ResourceChange c) {
-        return K3sNode.upgradesRunning(c);
+        return K3sNode.upgradesRunning(c, K3sValues.Server.of(c.before()).running());
     }
 }

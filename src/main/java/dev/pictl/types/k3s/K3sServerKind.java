@@ -96,8 +96,9 @@ public final class K3sServerKind implements Kind {
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         String token = PlanContext.secret(instance, "token");
-        return Canon.ordered("node", instance.node(), "version", instance.string("version"), "running", true,
-                "config", config(instance, instance.node(), ctx, true), "token", token == null ? null : ctx.hash(K3sToken.password(token)));
+        return new K3sValues.Server(instance.node(), instance.string("version"), true,
+                config(instance, instance.node(), ctx, true),
+                token == null ? null : ctx.hash(K3sToken.password(token))).canonical();
     }
 
     @Override
@@ -112,12 +113,11 @@ public final class K3sServerKind implements Kind {
         K3sProbe.K3sInstall k3s = obs.part(K3sProbe.INSTALL);
         if (k3s == null || k3s.version() == null || unit == null || !unit.unitExists()) {
             return prior == null || where.equals(node) ? new Observed.Absent()
-                    : new Observed.Present(Canon.ordered("node", where, "version", null, "running", false));
+                    : new Observed.Present(new K3sValues.Server(where, null, false, null, null).canonical());
         }
         String password = k3s.serverPassword();
-        return new Observed.Present(Canon.ordered("node", where, "version", k3s.version(),
-                "running", unit.active(), "config", observedConfig(k3s.configYaml(), password),
-                "token", password == null ? null : ctx.hash(password)));
+        return new Observed.Present(new K3sValues.Server(where, k3s.version(), unit.active(),
+                observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password)).canonical());
     }
 
     @Override

@@ -1,52 +1,105 @@
 package dev.pictl.types.k3s;
 
+import dev.pictl.plan.kind.Canon;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What the plan carries for a k3s server or agent (its canonical attributes, as the kinds make them and the plan
- * file holds them), typed for the executors: they read these records, never cast out of the maps. The token is
- * never among them: it is a secret handle the executor resolves ({@code ApplyContext.secret}).
+ * The values of a k3s server and a k3s agent, one record per type: the single definition of both sides of the plan.
+ * The kinds build them ({@code desired()} and {@code observe()}) and hand the planner their {@code canonical()}
+ * attributes (the plan's JSON form and the saved plan file); the executors read them back with {@code of()}, never
+ * by casting out of the maps. {@code running} is a pseudo-attribute (the unit active); {@code token} is the keyed
+ * hash of the token's password part (sensitive), never the token: that is a secret handle the executor resolves
+ * ({@code ApplyContext.secret}). A {@code null} is an attribute the map does not hold.
  */
 final class K3sValues {
     private K3sValues() {
     }
 
     /**
-     * A server's planned values.
+     * A server's values; canonical order {@code node, version, running, config, token}.
      *
      * @param node    the node it runs on
      * @param version the k3s release
-     * @param config  config.yaml's passthrough keys (and {@code disable}, {@code docker}, {@code node-name})
+     * @param running whether the {@code k3s} unit is active (desired: always)
+     * @param config  config.yaml's passthrough keys (and {@code disable}, {@code docker}, {@code node-name}), sorted
+     * @param token   the keyed hash of the token's password part
      */
-    record Server(String node, String version, Map<String, Object> config) {
-        /** From the plan's attributes; {@code node} when they name none (a change always does). */
-        static Server of(Map<String, Object> attributes, String node) {
-            return new Server(text(attributes, "node", node), text(attributes, "version", null),
-                    K3sNode.map(attributes.get("config")));
+    record Server(String node, String version, boolean running, Map<String, Object> config, String token) {
+        Server {
+            config = sorted(config);
+        }
+
+        /** From the plan's attributes (missing ones are {@code null}; {@code running} false). */
+        static Server of(Map<String, Object> attributes) {
+            Map<String, Object> a = attributes == null ? Map.of() : attributes;
+            return new Server(text(a, "node"), text(a, "version"), Boolean.TRUE.equals(a.get("running")),
+                    map(a.get("config")), text(a, "token"));
+        }
+
+        Map<String, Object> canonical() {
+            return Canon.ordered("node", node, "version", version, "running", running, "config", copy(config),
+                    "token", token);
+        }
+
+        /** The node it runs on, {@code otherwise} when the attributes name none (a change always does). */
+        String nodeOr(String otherwise) {
+            return node != null ? node : otherwise;
         }
     }
 
     /**
-     * An agent's planned values.
+     * An agent's values; canonical order {@code version, running, server_url, config, token}.
      *
      * @param version   the server's k3s release, which the agent installs
+     * @param running   whether the {@code k3s-agent} unit is active (desired: always)
      * @param serverUrl where it joins: the server's address and API port ({@code https-listen-port})
-     * @param config    config.yaml's passthrough keys (and {@code docker}, {@code node-name})
+     * @param config    config.yaml's passthrough keys (and {@code docker}, {@code node-name}), sorted
+     * @param token     the keyed hash of the join token's password part
      */
-    record Agent(String version, String serverUrl, Map<String, Object> config) {
+    record Agent(String version, boolean running, String serverUrl, Map<String, Object> config, String token) {
+        Agent {
+            config = sorted(config);
+        }
+
         static Agent of(Map<String, Object> attributes) {
-            return new Agent(text(attributes, "version", null), text(attributes, "server_url", null),
-                    K3sNode.map(attributes == null ? null : attributes.get("config")));
+            Map<String, Object> a = attributes == null ? Map.of() : attributes;
+            return new Agent(text(a, "version"), Boolean.TRUE.equals(a.get("running")), text(a, "server_url"),
+                    map(a.get("config")), text(a, "token"));
+        }
+
+        Map<String, Object> canonical() {
+            return Canon.ordered("version", version, "running", running, "server_url", serverUrl,
+                    "config", copy(config), "token", token);
         }
 
         /** The node name the agent registers with: its config's {@code node-name}, else the node's. */
         String nodeName(String node) {
-            Object name = config.get("node-name");
+            Object name = config == null ? null : config.get("node-name");
             return name instanceof String s && !s.isBlank() ? s : node;
         }
     }
 
-    private static String text(Map<String, Object> attributes, String key, String otherwise) {
-        return attributes != null && attributes.get(key) instanceof String s ? s : otherwise;
+    /** config.yaml's keys for a k3s node to write: a mutable copy (empty when the plan holds none). */
+    static Map<String, Object> configToWrite(Map<String, Object> config) {
+        return config == null ? new TreeMap<>() : new TreeMap<>(config);
+    }
+
+    private static Map<String, Object> sorted(Map<String, Object> m) {
+        return m == null ? null : Collections.unmodifiableMap(new TreeMap<>(m));
+    }
+
+    private static Map<String, Object> copy(Map<String, Object> m) {
+        return m == null ? null : new TreeMap<>(m);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    }
+
+    private static String text(Map<String, Object> attributes, String key) {
+        return attributes.get(key) instanceof String s ? s : null;
     }
 }

@@ -65,7 +65,7 @@ public final class PvExecutor implements Executor {
         StorageValues.Pv planned = StorageValues.Pv.of(after);
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("capacity", Map.of("storage", planned.capacity()));
-        spec.put("accessModes", planned.accessModes());
+        spec.put("accessModes", planned.accessModesOrEmpty());
         if (planned.reclaimPolicy() != null) {
             spec.put("persistentVolumeReclaimPolicy", planned.reclaimPolicy());
         }
@@ -124,10 +124,10 @@ public final class PvExecutor implements Executor {
                     + "the claim's volume", "delete the claim (and the pods using it) first, or pass "
                     + "--allow-data-loss to " + verb + " it anyway");
         }
-        Map<String, Object> before = change.before() == null ? Map.of() : change.before();
-        String path = text(live.path("spec").path("local").path("path"), StorageValues.Pv.of(before).path());
+        StorageValues.Pv was = StorageValues.Pv.of(change.before());
+        String path = text(live.path("spec").path("local").path("path"), was.path());
         String node = text(live.path("spec").path("nodeAffinity").path("required").path("nodeSelectorTerms").path(0)
-                .path("matchExpressions").path(0).path("values").path(0), StorageValues.Pv.of(before).node());
+                .path("matchExpressions").path(0).path("values").path(0), was.node());
         if (!allow && path != null && node != null) {
             String holds = directoryHoldsData(ctx, node, path, step);
             if (holds != null) {

@@ -30,10 +30,9 @@ public final class PvKind implements Kind {
 
     @Override
     public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
-        return Canon.ordered("capacity", i.string("capacity"), "access_modes", i.strings("access_modes"),
-                "reclaim_policy", i.string("reclaim_policy"),
-                "storage_class", i.ref("storage_class").map(a -> a.name()).orElse(null),
-                "path", i.string("path"), "node", i.node(), "directory", "present");
+        return new StorageValues.Pv(i.string("capacity"), i.strings("access_modes"), i.string("reclaim_policy"),
+                i.ref("storage_class").map(a -> a.name()).orElse(null), i.string("path"), i.node(), "present", null)
+                .canonical();
     }
 
     @Override
@@ -78,12 +77,12 @@ public final class PvKind implements Kind {
             note = claim == null ? "Bound to a claim" : "Bound to " + (ns == null ? "" : ns + "/") + claim;
         }
         List<?> modes = StorageKinds.get(spec, "accessModes") instanceof List<?> l ? l : List.of();
-        return new Observed.Present(Canon.ordered("capacity", StorageKinds.get(spec, "capacity", "storage"),
-                "access_modes", modes.stream().map(String::valueOf).toList(),
-                "reclaim_policy", StorageKinds.get(spec, "persistentVolumeReclaimPolicy"),
-                "storage_class", StorageKinds.get(spec, "storageClassName"),
-                "path", path, "node", pvNode, "directory", directory.equals("present, holds data") ? "present" : directory,
-                "phase", phase == null ? "Unknown" : phase), note == null && directory.equals("present, holds data")
+        return new Observed.Present(new StorageValues.Pv(StorageValues.text(StorageKinds.get(spec, "capacity", "storage")),
+                modes.stream().map(String::valueOf).toList(),
+                StorageValues.text(StorageKinds.get(spec, "persistentVolumeReclaimPolicy")),
+                StorageValues.text(StorageKinds.get(spec, "storageClassName")), path, pvNode,
+                directory.equals("present, holds data") ? "present" : directory,
+                phase == null ? "Unknown" : phase).canonical(), note == null && directory.equals("present, holds data")
                 ? "its directory " + path + " on " + pvNode + " holds data" : note == null ? null
                 : note + (directory.equals("present, holds data") ? "; its directory holds data" : ""));
     }

@@ -52,7 +52,7 @@ public final class StorageClassExecutor implements Executor {
         putIfSet(sc, "volumeBindingMode", planned.volumeBindingMode());
         putIfSet(sc, "reclaimPolicy", planned.reclaimPolicy());
         sc.put("allowVolumeExpansion", planned.allowVolumeExpansion());
-        if (!planned.parameters().isEmpty()) {
+        if (!planned.parametersOrEmpty().isEmpty()) {
             sc.put("parameters", planned.parameters());
         }
         return json(sc);

@@ -3,7 +3,6 @@ package dev.pictl.types.storage;
 import dev.pictl.plan.kind.Kind;
 import dev.pictl.plan.kind.PlanContext;
 import dev.pictl.plan.kind.Observed;
-import dev.pictl.plan.kind.Canon;
 import dev.pictl.resource.ResourceInstance;
 import dev.pictl.resource.Value;
 import dev.pictl.state.ResourceState;
@@ -37,12 +36,9 @@ public final class StorageClassKind implements Kind {
 
     @Override
     public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
-        return Canon.ordered("provisioner", i.string("provisioner"),
-                "volume_binding_mode", i.string("volume_binding_mode"),
-                "reclaim_policy", i.string("reclaim_policy"),
-                "allow_volume_expansion", bool(i, "allow_volume_expansion"),
-                "parameters", StorageKinds.params(i),
-                "default", bool(i, "default"));
+        return new StorageValues.StorageClass(i.string("provisioner"), i.string("volume_binding_mode"),
+                i.string("reclaim_policy"), bool(i, "allow_volume_expansion"), StorageKinds.params(i),
+                bool(i, "default")).canonical();
     }
 
     private static boolean bool(ResourceInstance i, String name) {
@@ -61,17 +57,15 @@ public final class StorageClassKind implements Kind {
         if (sc == null) {
             return new Observed.Absent();
         }
-        Map<String, Object> params = new TreeMap<>();
+        Map<String, String> params = new TreeMap<>();
         if (sc.get("parameters") instanceof Map<?, ?> p) {
             p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
         }
         Object mode = sc.get("volumeBindingMode");
         Object reclaim = sc.get("reclaimPolicy");
-        return new Observed.Present(Canon.ordered("provisioner", sc.get("provisioner"),
-                "volume_binding_mode", mode == null ? "Immediate" : mode,
-                "reclaim_policy", reclaim == null ? "Delete" : reclaim,
-                "allow_volume_expansion", Boolean.TRUE.equals(sc.get("allowVolumeExpansion")),
-                "parameters", params,
-                "default", "true".equals(StorageKinds.get(sc, "metadata", "annotations", DEFAULT_ANNOTATION))));
+        return new Observed.Present(new StorageValues.StorageClass(StorageValues.text(sc.get("provisioner")),
+                mode == null ? "Immediate" : StorageValues.text(mode), reclaim == null ? "Delete" : StorageValues.text(reclaim),
+                Boolean.TRUE.equals(sc.get("allowVolumeExpansion")), params,
+                "true".equals(StorageKinds.get(sc, "metadata", "annotations", DEFAULT_ANNOTATION))).canonical());
     }
 }

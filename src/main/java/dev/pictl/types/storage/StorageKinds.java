@@ -93,8 +93,12 @@ final class StorageKinds {
         return nl < 0 ? t : t.substring(0, nl);
     }
 
-    static Map<String, Object> params(ResourceInstance i) {
-        return i.attributes().get("parameters") instanceof Value.MapVal m
-                ? Canon.stringMap(Canon.castMap(Canon.of(m))) : new TreeMap<>();
+    /** A class's parameters as text (the type's check refuses lists and maps there), sorted. */
+    static Map<String, String> params(ResourceInstance i) {
+        Map<String, String> out = new TreeMap<>();
+        if (i.attributes().get("parameters") instanceof Value.MapVal m) {
+            Canon.stringMap(Canon.castMap(Canon.of(m))).forEach((k, v) -> out.put(k, StorageValues.text(v)));
+        }
+        return out;
     }
 }
