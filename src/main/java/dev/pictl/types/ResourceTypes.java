@@ -30,10 +30,14 @@ import java.util.Optional;
  */
 public final class ResourceTypes {
     private final List<ResourceType> types;
+    private final Catalog catalog;
+    /** The planner's views, made once: kinds hold no state. */
+    private final Kinds kinds;
 
     private ResourceTypes(List<ResourceType> types) {
         this.types = List.copyOf(types);
-        new Catalog(this.types); // refuses a name given twice
+        this.catalog = new Catalog(this.types); // refuses a name given twice
+        this.kinds = new Kinds(this.types.stream().map(ResourceType::kind).toList(), this::endpoint);
     }
 
     /** The types pictl ships, in domain order: hosts, then k3s, then what lives in the cluster. */
@@ -64,11 +68,11 @@ public final class ResourceTypes {
     }
 
     public Catalog catalog() {
-        return new Catalog(types);
+        return catalog;
     }
 
     public Kinds kinds() {
-        return new Kinds(types.stream().map(ResourceType::kind).toList(), this::endpoint);
+        return kinds;
     }
 
     /** How the description's cluster is reached (its API server's node, address and port), if it has a server. */
