@@ -65,7 +65,7 @@ class ArchitectureTest {
                     "transport")),
             Map.entry("drift", Set.of("addr", "config", "diag", "plan", "probe", "resource", "state")),
             // The resource types and their registry.
-            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "types.host",
+            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
                     "types.k3s", "types.storage")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),

@@ -247,6 +247,35 @@ public final class ApplyContext {
         return Optional.ofNullable(serverNode);
     }
 
+    /**
+     * Why the node cannot be reached at all (refused, no route, no answer, or no target), or empty when it can. A
+     * connection lost on an old session is retried once on a new one: only a board that cannot be connected to
+     * counts as dead. Deletes on a node that left the description use it: a dead board is forgotten, not failed.
+     */
+    public Optional<String> unreachable(String node) throws ApplyException {
+        if (!targets.containsKey(node)) {
+            return Optional.of("no address for it: the state recorded none");
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                run(node, "connect", "true", false, Duration.ofSeconds(30));
+                return Optional.empty();
+            } catch (ApplyException e) {
+                if (!(e.getCause() instanceof TransportException t)) {
+                    throw e;
+                }
+                if (t.kind() == TransportException.Kind.CONNECTION_LOST && attempt == 0) {
+                    reconnect(node);
+                    continue;
+                }
+                if (t.kind() == TransportException.Kind.UNREACHABLE || t.kind() == TransportException.Kind.TIMED_OUT) {
+                    return Optional.of(t.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(node + ": "), ""));
+                }
+                throw e;
+            }
+        }
+    }
+
     /** The node's LAN address as the description gives it; null when the description no longer has the node. */
     public String nodeAddress(String node) {
         return described.nodeAddress(node);

@@ -159,6 +159,7 @@ final class ApplyCommand implements Callable<Integer> {
             d.addAll(plan.diagnostics());
             DiagnosticsView.text(d, r.sources(), color, ctx.err());
             ctx.out().print(new PlanView(color).render(plan));
+            ctx.out().flush();
             ctx.err().println();
             ctx.err().println("Nothing applied: the plan has errors.");
             ctx.out().flush();

@@ -113,7 +113,7 @@ public final class Pictl {
 
     /** The plan, or null with the reasons in the validation's diagnostics. */
     private Plan planValidated(PlanRunRequest request, Validated v) {
-        Probed p = v.ok() ? readStateAndProbe(request, v, new AtomicBoolean()) : null;
+        Probed p = v.ok() ? readStateAndProbe(request, v, true, new AtomicBoolean()) : null;
         if (p == null) {
             return null;
         }
@@ -128,8 +128,11 @@ public final class Pictl {
     /**
      * Reads the state without the lock (never writing it or its key) and probes every node of a valid description;
      * null, with the reasons added to the validation's diagnostics, when the state or the node targets are bad.
+     *
+     * @param former whether to probe the nodes only the state still knows too (a plan deletes their resources and
+     *               must see what that does on the board; drift reports on the description's nodes only)
      */
-    private Probed readStateAndProbe(PlanRunRequest request, Validated v, AtomicBoolean cancelled) {
+    private Probed readStateAndProbe(PlanRunRequest request, Validated v, boolean former, AtomicBoolean cancelled) {
         Config config = v.config();
         Diagnostics diags = v.diagnostics();
         StateStore store = StateStore.at(statePath(request), Version.current());
@@ -149,7 +152,7 @@ public final class Pictl {
             return null;
         }
         try (Transport transport = new SshTransport(transportSettings(request))) {
-            return new Probed(state, hasher, probe(config, targets, request, transport, state, cancelled));
+            return new Probed(state, hasher, probe(config, targets, request, transport, state, former, cancelled));
         }
     }
 
@@ -168,7 +171,7 @@ public final class Pictl {
 
     /** The report, or null with the reasons in the validation's diagnostics. */
     private DriftReport driftValidated(DriftRunRequest request, PlanRunRequest run, Validated v) {
-        Probed p = v.ok() ? readStateAndProbe(run, v, new AtomicBoolean()) : null;
+        Probed p = v.ok() ? readStateAndProbe(run, v, false, new AtomicBoolean()) : null;
         if (p == null) {
             return null;
         }
@@ -251,15 +254,17 @@ public final class Pictl {
                 return new Applied(null, null, true);
             }
             try (Transport transport = new SshTransport(transportSettings(pr))) {
-                Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, request.cancelled());
+                Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, state, true,
+                        request.cancelled());
                 Plan fresh = Differ.plan(types.kinds(), config, v.graph(), probes, state, hasher, planRequest, Version.current());
                 // A saved plan runs only when a fresh plan is the same in every field; then the fresh one runs (its
                 // values are derived again from the description, the state and the nodes, never read from a file).
-                Plan plan = fresh;
                 if (saved != null && !checkFresh(request.planFile(), pr.targets().commandFlag(pr.config()), saved,
                         fresh, diags)) {
                     return new Applied(null, null, true);
                 }
+                // Data a change would put at risk stops the apply before anything starts, unless allowed.
+                Plan plan = request.options().allowDataLoss() ? fresh : Differ.refusingDataLoss(fresh, config);
                 if (plan.hasErrors()) {
                     return new Applied(plan, null, true);
                 }
@@ -429,17 +434,25 @@ public final class Pictl {
     /**
      * Probes every node in one round trip each; then, unless the request says never to, waits for the boards found
      * in their reboot window ({@link RebootWait}) and probes those again.
+     *
+     * @param former whether the nodes only the state still knows are probed too, where the state recorded an
+     *               address: their resources are planned for deletion, and the plan says what that does on the board
      */
     private Map<String, ProbeOutcome> probe(Config config, NodeTargets targets, PlanRunRequest request,
-                                                   Transport transport, State state, AtomicBoolean cancelled) {
+                                                   Transport transport, State state, boolean former,
+                                                   AtomicBoolean cancelled) {
         Probe probe = types.probe();
-        Map<String, ProbeRequest> requests = types.probeRequests(config, targets.byNode().keySet());
-        Map<String, ProbeOutcome> probes = Prober.probeAll(probe, transport, targets.byNode(), requests,
+        Map<String, NodeTarget> reach = new LinkedHashMap<>(targets.byNode());
+        if (former) {
+            reach.putAll(request.targets().formerNodes(config, state, reach.keySet()));
+        }
+        Map<String, ProbeRequest> requests = types.probeRequests(config, state, reach.keySet());
+        Map<String, ProbeOutcome> probes = Prober.probeAll(probe, transport, reach, requests,
                 request.parallelism(), request.probeTimeout());
         if (request.rebootTimeout() == null) {
             return probes;
         }
-        return RebootWait.settle(probe, probes, state, transport, targets.byNode(), requests, request.probeTimeout(),
+        return RebootWait.settle(probe, probes, state, transport, reach, requests, request.probeTimeout(),
                 new RebootWait.Settings(request.rebootTimeout(), request.notices(), cancelled));
     }
 

@@ -87,15 +87,20 @@ public final class Differ {
             changes = List.of();
         }
         Map<String, Plan.NodeInfo> nodes = nodes(config, probes, diags, ctx);
+        Map<String, ProbeOutcome> described = new LinkedHashMap<>();
+        probes.forEach((node, outcome) -> {
+            if (nodes.containsKey(node)) {
+                described.put(node, outcome);
+            }
+        });
         if (request.mode() != PlanMode.DESTROY) {
-            health(probes, config.drift().ignore(), diags);
+            health(described, config.drift().ignore(), diags);
         }
+        formerNodes(deletes, nodes.keySet(), probes, diags);
         for (ResourceChange c : changes) {
-            if (c.dataLoss() != null && (c.action() == Action.DELETE || c.action() == Action.REPLACE)) {
+            if (atRisk(c)) {
                 diags.warning(config.instance(c.address()).map(ResourceInstance::headerRange).orElse(null),
-                        c.address() + " will be " + (c.action() == Action.DELETE ? "deleted" : "replaced")
-                                + " but " + c.dataLoss(),
-                        "Apply refuses this unless you pass --allow-data-loss.");
+                        dataLossSummary(c), "Apply refuses this unless you pass --allow-data-loss.");
             }
         }
         diags.redact(ctx.redactor());
@@ -103,6 +108,40 @@ public final class Differ {
         List<String> targets = request.targets().stream().map(ResourceAddress::toString).toList();
         return new Plan(request.mode(), pictlVersion, state.lineage(), state.serial(), configHash(config), changes,
                 drift, unknown, all, nodes, targets);
+    }
+
+    private static boolean atRisk(ResourceChange c) {
+        return c.dataLoss() != null && (c.action() == Action.DELETE || c.action() == Action.REPLACE);
+    }
+
+    private static String dataLossSummary(ResourceChange c) {
+        return c.address() + " will be " + (c.action() == Action.DELETE ? "deleted" : "replaced") + " but "
+                + c.dataLoss();
+    }
+
+    /**
+     * The plan as apply without {@code --allow-data-loss} sees it: each change that puts data at risk is an error
+     * (in place of the plan's warning), so nothing starts, rather than a refusal halfway through the walk that
+     * another run would only repeat.
+     */
+    public static Plan refusingDataLoss(Plan plan, Config config) {
+        List<ResourceChange> risky = plan.changes().stream().filter(Differ::atRisk).toList();
+        if (risky.isEmpty()) {
+            return plan;
+        }
+        Set<String> summaries = new HashSet<>();
+        risky.forEach(c -> summaries.add(dataLossSummary(c)));
+        Diagnostics diags = new Diagnostics();
+        plan.diagnostics().stream().filter(d -> !summaries.contains(d.summary())).forEach(diags::add);
+        for (ResourceChange c : risky) {
+            diags.error(config.instance(c.address()).map(ResourceInstance::headerRange).orElse(null),
+                    dataLossSummary(c), (c.action() == Action.DELETE ? "Deleting it takes the volume away from "
+                            + "what uses it" : "The new volume starts empty") + "; pictl never deletes a volume's "
+                            + "directory or its files. Move or back up the data first, then apply again; or apply with "
+                            + "--allow-data-loss to go ahead anyway.");
+        }
+        return new Plan(plan.mode(), plan.pictlVersion(), plan.lineage(), plan.serial(), plan.configHash(),
+                plan.changes(), plan.drift(), plan.unknown(), diags.sorted(), plan.nodes(), plan.targets());
     }
 
     private static ResourceChange change(ResourceInstance inst, Kind kind, Observed observed, PlanContext ctx,
@@ -214,6 +253,10 @@ public final class Differ {
             }
         }
         List<ResourceAddress> order = reverseDependencyOrder(gone, typeOrder);
+        // Nodes this plan takes out of the cluster (their k3s is deleted first): a later reboot there needs no drain.
+        Set<String> leaving = new HashSet<>();
+        gone.values().stream().filter(r -> r.node() != null && ctx.kinds().of(r.type()).drainsBeforeDelete())
+                .forEach(r -> leaving.add(r.node()));
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceAddress addr : order) {
             ResourceState r = gone.get(addr);
@@ -232,9 +275,11 @@ public final class Differ {
             String dataLoss = observed instanceof Observed.Present p ? kind.dataLoss(p) : null;
             String fingerprint = observed instanceof Observed.Present p ? fingerprint(addr, p.attributes(), secret) : "";
             ActionReason reason = destroy ? ActionReason.DESTROY_REQUESTED : ActionReason.REMOVED_FROM_CONFIG;
-            boolean drain = kind.drainsBeforeDelete() && inCluster(r.node(), ctx);
+            boolean reboot = observed instanceof Observed.Present p && kind.rebootsOnDelete(p, r.node(), ctx);
+            boolean drain = inCluster(r.node(), ctx)
+                    && (kind.drainsBeforeDelete() || reboot && !leaving.contains(r.node()));
             out.add(new ResourceChange(addr, r.node(), Action.DELETE, reason, before, null, secret,
-                    List.of(), false, drain, dataLoss, fingerprint, r.dependencies()));
+                    List.of(), reboot, drain, dataLoss, fingerprint, r.dependencies()));
         }
         return out;
     }
@@ -466,6 +511,30 @@ public final class Differ {
             }
         }
         return all;
+    }
+
+    /**
+     * A node that left the description is cleaned up at the address its state entry recorded (its k3s, runtime and
+     * cmdline flags removed); one that cannot be reached is only forgotten, and the plan says so once.
+     */
+    private static void formerNodes(List<ResourceChange> deletes, Set<String> described,
+                                    Map<String, ProbeOutcome> probes, Diagnostics diags) {
+        Set<String> warned = new TreeSet<>();
+        for (ResourceChange c : deletes) {
+            String node = c.node();
+            if (node == null || described.contains(node) || !warned.add(node)) {
+                continue;
+            }
+            ProbeOutcome o = probes.get(node);
+            if (!(o instanceof ProbeOutcome.Observed)) {
+                String why = o instanceof ProbeOutcome.Failed f ? f.cause().getMessage() : node + ": pictl has no address to reach it at (none in the state, "
+                        + "or no such board in the simulator)";
+                diags.warning(null, node + " is no longer in the configuration and cannot be reached: its resources "
+                                + "leave the state, and what pictl put on the board stays there",
+                        why + "\nTo clean the board too, bring it back online and plan again; once applied, its "
+                                + "entries are gone and pictl no longer knows what it put there.");
+            }
+        }
     }
 
     private static Map<String, Plan.NodeInfo> nodes(Config config, Map<String, ProbeOutcome> probes, Diagnostics diags,

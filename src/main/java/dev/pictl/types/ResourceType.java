@@ -9,6 +9,7 @@ import dev.pictl.plan.kind.Kind;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,6 +62,14 @@ public interface ResourceType extends ResourceBlock, GraphType {
      * snapshot, a PV's directory), one request per node concerned; none by default.
      */
     default List<ProbeRequest> probeAsks(ResourceInstance resource) {
+        return List.of();
+    }
+
+    /**
+     * What a resource the state recorded asks of the node it was recorded on (a PV's directory, read where the
+     * volume is even when the description moves it); none by default.
+     */
+    default List<ProbeRequest> probeAsks(ResourceState recorded) {
         return List.of();
     }
 }

@@ -8,6 +8,8 @@ import dev.pictl.probe.Probe;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
+import dev.pictl.state.State;
 import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
@@ -115,15 +117,23 @@ public final class ResourceTypes {
 
     /**
      * What each node's probe asks for: every resource's asks ({@link ResourceType#probeAsks}), merged per node in
-     * the description's order. Nodes not in {@code nodes} (not probed) are left out.
+     * the description's order, then what the state's entries ask where they were recorded (a PV that moves is
+     * still read where it is). Nodes not in {@code nodes} (not probed) are left out.
      */
-    public Map<String, ProbeRequest> probeRequests(Config config, Collection<String> nodes) {
+    public Map<String, ProbeRequest> probeRequests(Config config, State state, Collection<String> nodes) {
         Map<String, ProbeRequest> out = new LinkedHashMap<>();
         nodes.forEach(n -> out.put(n, ProbeRequest.of(n)));
         for (ResourceType t : types) {
             for (ResourceInstance r : config.ofType(t.name())) {
                 for (ProbeRequest ask : t.probeAsks(r)) {
                     out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
+                }
+            }
+            for (ResourceState r : state.resources()) {
+                if (r.type().equals(t.name())) {
+                    for (ProbeRequest ask : t.probeAsks(r)) {
+                        out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
+                    }
                 }
             }
         }

@@ -24,6 +24,7 @@ import java.util.Map;
 public final class FakeTransport implements Transport {
     private final Map<String, FakeSession> sessions = new LinkedHashMap<>();
     private final List<String> opened = new ArrayList<>();
+    private final java.util.Set<String> down = new java.util.LinkedHashSet<>();
     private boolean closed;
 
     /** The node's fake session, made on first use. */
@@ -31,10 +32,19 @@ public final class FakeTransport implements Transport {
         return sessions.computeIfAbsent(name, FakeSession::of);
     }
 
-    /** A target per node scripted so far (loopback, port 22: nothing ever connects to it). */
+    /** A node with a target that cannot be connected to (a dead board): {@link #open} fails UNREACHABLE. */
+    public synchronized void down(String name) {
+        sessions.remove(name);
+        down.add(name);
+    }
+
+    /** A target per node scripted so far, and per node {@link #down} (loopback, port 22: nothing connects to it). */
     public synchronized Map<String, NodeTarget> targets() {
         Map<String, NodeTarget> out = new LinkedHashMap<>();
         for (String n : sessions.keySet()) {
+            out.put(n, NodeTarget.of(n, "127.0.0.1").withPort(22).withUser("pi"));
+        }
+        for (String n : down) {
             out.put(n, NodeTarget.of(n, "127.0.0.1").withPort(22).withUser("pi"));
         }
         return out;
@@ -46,7 +56,7 @@ public final class FakeTransport implements Transport {
         FakeSession s = sessions.get(target.node());
         if (s == null) {
             throw new TransportException(TransportException.Kind.UNREACHABLE, target.node(), "connect",
-                    "no fake session for this node", null);
+                    down.contains(target.node()) ? "Connection refused" : "no fake session for this node", null);
         }
         s.reopen();
         return s;

@@ -119,6 +119,14 @@ public interface Kind {
     }
 
     /**
+     * Whether deleting the resource, as the probe saw it ({@code observed}, sensitive values masked), reboots its
+     * node: e.g. kernel_params, when the running kernel still has a token the delete takes out of cmdline.txt.
+     */
+    default boolean rebootsOnDelete(Observed.Present observed, String node, PlanContext ctx) {
+        return false;
+    }
+
+    /**
      * Type-specific checks of a planned change, e.g. a refused downgrade: report errors and warnings to the
      * context's diagnostics.
      */

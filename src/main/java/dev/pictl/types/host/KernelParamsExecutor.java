@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -47,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Delete: the tokens pictl added ({@code before.add}) are removed from the file and the node is rebooted
  * the same way when the running kernel still has one of them, so the board is as it would be without pictl.
  * Tokens of {@code remove} are not put back (pictl does not know they were ever there). A node no longer in the
- * description is only forgotten: pictl does not edit and reboot a board it is letting go of (and has no way
- * to reach it any more).
+ * description is cleaned the same way, reached at the address its state entry recorded; when it cannot be reached
+ * at all (a dead board), its entry is only forgotten.
  */
 public final class KernelParamsExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(KernelParamsExecutor.class);
@@ -152,8 +153,12 @@ public final class KernelParamsExecutor implements Executor {
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = node(change);
         if (ctx.nodeAddress(node) == null) {
-            LOG.debug("{}: node {} left the description; its cmdline.txt is left as it is", change.address(), node);
-            return;
+            Optional<String> dead = ctx.unreachable(node);
+            if (dead.isPresent()) {
+                ctx.step(change.address(), node + " left the description and is unreachable (" + dead.get()
+                        + "): its cmdline.txt stays as it is");
+                return;
+            }
         }
         converge(change, ctx, List.of(), HostValues.KernelParams.of(change.before()).addOrEmpty());
     }

@@ -92,6 +92,20 @@ public final class KernelParamsKind implements Kind {
         return !changes.isEmpty();
     }
 
+    /**
+     * A delete takes pictl's tokens found in the file ({@code add} as observed) out of it, and reboots when the
+     * running kernel has one of them (as {@link KernelParamsExecutor#delete} does).
+     */
+    @Override
+    public boolean rebootsOnDelete(Observed.Present observed, String node, PlanContext ctx) {
+        NodeObservation.Cmdline c = ctx.observation(node).map(NodeObservation::cmdline).orElse(null);
+        if (c == null) {
+            return false;
+        }
+        return HostValues.KernelParams.of(observed.attributes()).addOrEmpty().stream()
+                .anyMatch(t -> Health.booted(t, c.running()));
+    }
+
     @Override
     public dev.pictl.plan.ActionReason pendingReason(String attribute) {
         return attribute.equals("booted") ? dev.pictl.plan.ActionReason.REBOOT_PENDING : null;

@@ -105,8 +105,12 @@ public final class RuntimeExecutor implements Executor {
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = change.node();
         if (ctx.nodeAddress(node) == null) {
-            LOG.debug("{}: node {} left the description; docker.io is left as it is", change.address(), node);
-            return;
+            java.util.Optional<String> dead = ctx.unreachable(node);
+            if (dead.isPresent()) {
+                ctx.step(change.address(), node + " left the description and is unreachable (" + dead.get()
+                        + "): docker.io stays installed");
+                return;
+            }
         }
         if ("docker".equals(HostValues.ContainerRuntime.of(change.before()).engine())) {
             remove(change, ctx);

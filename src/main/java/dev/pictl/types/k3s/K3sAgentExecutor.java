@@ -155,7 +155,7 @@ public final class K3sAgentExecutor implements Executor {
         K3sValues.Agent was = K3sValues.Agent.of(change.before());
         String nodeName = was.nodeName(node);
         String server = serverNode(ctx, was.serverUrl()).orElse(null);
-        Optional<String> dead = unreachable(ctx, node);
+        Optional<String> dead = ctx.unreachable(node);
         if (dead.isPresent()) {
             if (server == null) {
                 throw new ApplyException(node, "remove k3s agent", node + " is unreachable (" + dead.get()
@@ -218,31 +218,6 @@ public final class K3sAgentExecutor implements Executor {
             throw new ApplyException(server, "delete Node " + nodeName, "node " + nodeName + " registered again "
                     + "after it was deleted: its k3s-agent still runs",
                     "stop k3s-agent on " + node + " (k3s-agent-uninstall.sh), then apply again");
-        }
-    }
-
-    /**
-     * Why the node cannot be reached at all (refused, no route, no answer), or empty when it can. A connection lost
-     * on an old session is retried once on a new one: only a board that cannot be connected to counts as dead.
-     */
-    private static Optional<String> unreachable(ApplyContext ctx, String node) throws ApplyException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                ctx.run(node, "connect", "true", false, Duration.ofSeconds(30));
-                return Optional.empty();
-            } catch (ApplyException e) {
-                if (!(e.getCause() instanceof TransportException t)) {
-                    throw e;
-                }
-                if (t.kind() == TransportException.Kind.CONNECTION_LOST && attempt == 0) {
-                    ctx.reconnect(node);
-                    continue;
-                }
-                if (t.kind() == TransportException.Kind.UNREACHABLE || t.kind() == TransportException.Kind.TIMED_OUT) {
-                    return Optional.of(t.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(node + ": "), ""));
-                }
-                throw e;
-            }
         }
     }
 

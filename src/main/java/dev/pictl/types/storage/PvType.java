@@ -21,6 +21,7 @@ import dev.pictl.probe.NodeProbe;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.ResourceInstance;
+import dev.pictl.state.ResourceState;
 import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
 import java.util.Map;
@@ -117,5 +118,11 @@ public final class PvType implements ResourceType {
         String path = resource.string("path");
         return resource.node() == null || path == null ? List.of()
                 : List.of(ProbeRequest.of(resource.node()).with(PvProbe.PATHS_ASK, path));
+    }
+
+    @Override
+    public List<ProbeRequest> probeAsks(ResourceState recorded) {
+        return recorded.node() != null && recorded.attributes().get("path") instanceof String path
+                ? List.of(ProbeRequest.of(recorded.node()).with(PvProbe.PATHS_ASK, path)) : List.of();
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.cli.CliRunner;
 import dev.pictl.sim.ExecResult;
+import dev.pictl.testing.Golden;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -130,6 +131,14 @@ class SeedApplyE2eTest {
             }, "e2e-drain-watcher");
             watcher.start();
             f.write(E2e.seedWithoutWorker3());
+            // The plan says all that apply will do on the board that leaves: drain, uninstall, docker.io removed,
+            // pictl's cmdline flags taken out and a reboot for them (issue 19).
+            CliRunner.Result plan = f.plan();
+            assertEquals(0, plan.exitCode(), plan.all());
+            Golden.assertMatches(Path.of("src/test/resources/golden/apply/worker-removed.txt"), plan.out());
+            assertContains(plan.out(), "  # pi-worker-3 is drained first\n  - k3s_agent \"workers\" {");
+            assertContains(plan.out(), "  # !! REBOOT: pi-worker-3 restarts\n  - kernel_params \"cgroups\" {");
+            assertContains(plan.out(), "Reboots: pi-worker-3\n");
             CliRunner.Result removal;
             try {
                 removal = f.apply();
@@ -161,11 +170,21 @@ class SeedApplyE2eTest {
             JsonNode ns = f.kubectlJson("get nodes");
             assertEquals(3, ns.path("items").size(), ns.toString());
 
+            // What pictl put on the board is gone, as the plan said: docker.io, and the cgroup flags, out of
+            // cmdline.txt and, after the one reboot, out of the running kernel; the rest of the line is kept.
+            assertEquals("deinstall ok config-files", f.packageStatus("pi-worker-3", "docker.io"), "removed (apt-get remove)");
+            for (String flag : E2e.CGROUP_FLAGS) {
+                assertFalse(List.of(f.cmdlineTxt("pi-worker-3").split("\\s+")).contains(flag), f.cmdlineTxt("pi-worker-3"));
+                assertFalse(List.of(f.cmdline("pi-worker-3").split("\\s+")).contains(flag), f.cmdline("pi-worker-3"));
+            }
+            assertContains(f.cmdlineTxt("pi-worker-3"), "rootwait");
+            assertEquals(1, f.events().stream().filter(e -> e.equals("reboot pi-worker-3")).count(), f.events().toString());
+
             // The state forgot the worker; the rest of the cluster is untouched.
             assertTrue(f.stateAddresses().stream().noneMatch(a -> a.contains("pi-worker-3")), f.stateAddresses().toString());
             f.assertSeedRunning(List.of("pi-server-1", "pi-worker-1", "pi-worker-2"));
-            CliRunner.Result plan = f.plan("--detailed-exitcode");
-            assertEquals(0, plan.exitCode(), plan.all());
+            CliRunner.Result after = f.plan("--detailed-exitcode");
+            assertEquals(0, after.exitCode(), after.all());
         }
     }
 }

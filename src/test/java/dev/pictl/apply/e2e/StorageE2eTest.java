@@ -10,13 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.cli.CliRunner;
+import dev.pictl.testing.Golden;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seed's PersistentVolume through the real CLI: replaced when its path and node change; a Bound one kept. */
+/**
+ * The seed's PersistentVolume through the real CLI: replaced when its path and node change (refused before anything
+ * starts while its old directory holds data, unless allowed); a Bound one kept.
+ */
 class StorageE2eTest {
     static final int PORT = 24633;
 
@@ -44,7 +48,27 @@ class StorageE2eTest {
             String moved = E2e.edit(E2e.seed(), "path           = \"/mnt/local-storage\"",
                     "path           = \"/mnt/fast-storage\"");
             f.write(E2e.edit(moved, "node           = node.pi-worker-1", "node           = node.pi-worker-2"));
-            CliRunner.Result replace = f.apply();
+
+            // Data in the old directory: the plan says so (read on the node the volume is on now, not the one the
+            // description moves it to; no false drift line), and apply refuses before it starts anything.
+            f.exec("pi-worker-1", "echo rows > \"$PICTL_ROOT/mnt/local-storage/db.sqlite\"");
+            CliRunner.Result plan = f.plan();
+            assertEquals(0, plan.exitCode(), plan.all());
+            Golden.assertMatches(Path.of("src/test/resources/golden/apply/pv-move-over-data.txt"), plan.out());
+            assertContains(plan.out(), "# !! DATA: its directory /mnt/local-storage on pi-worker-1 holds data");
+            assertContains(plan.out(), "Data at risk: 1 volume; apply refuses without --allow-data-loss");
+            E2e.assertNotContains(plan.out(), "has changed");
+            CliRunner.Result refused = f.apply();
+            assertEquals(1, refused.exitCode(), refused.all());
+            assertContains(refused.err(), "pv.local-pv-1 will be replaced but its directory /mnt/local-storage on "
+                    + "pi-worker-1 holds data");
+            assertContains(refused.err(), "apply with --allow-data-loss");
+            assertContains(refused.err(), "Nothing applied: the plan has errors.");
+            E2e.assertNotContains(refused.all(), "again to finish");
+            assertEquals(before.path("metadata").path("uid").asText(),
+                    f.pv("local-pv-1").path("metadata").path("uid").asText(), "nothing was touched");
+
+            CliRunner.Result replace = f.apply("--allow-data-loss");
             assertEquals(0, replace.exitCode(), replace.all());
             assertContains(replace.out(), "# pv.local-pv-1 must be replaced");
             assertContains(replace.out(), "# forces replacement");
@@ -61,10 +85,10 @@ class StorageE2eTest {
             assertEquals(1, f.kubectlJson("get pv").path("items").size(), "only the new volume");
             // Its directory on its new node; the old directory (and any data) left where it was.
             f.exec("pi-worker-2", "test -d \"$PICTL_ROOT/mnt/fast-storage\"");
-            f.exec("pi-worker-1", "test -d \"$PICTL_ROOT/mnt/local-storage\"");
+            assertEquals("rows", f.exec("pi-worker-1", "cat \"$PICTL_ROOT/mnt/local-storage/db.sqlite\"").strip());
 
-            CliRunner.Result plan = f.plan("--detailed-exitcode");
-            assertEquals(0, plan.exitCode(), plan.all());
+            CliRunner.Result settled = f.plan("--detailed-exitcode");
+            assertEquals(0, settled.exitCode(), settled.all());
         }
     }
 
@@ -80,8 +104,8 @@ class StorageE2eTest {
             f.write(seedWithoutPv());
             CliRunner.Result refused = f.apply();
             assertEquals(1, refused.exitCode(), refused.all());
-            assertContains(refused.err(), "Error: delete PersistentVolume local-pv-1: refused: it is Bound to "
-                    + "default/data, and deleting it would lose the claim's volume");
+            assertContains(refused.err(), "Error: pv.local-pv-1 will be deleted but Bound to default/data");
+            assertContains(refused.err(), "Nothing applied: the plan has errors.");
             assertContains(refused.out(), "# !! DATA: Bound to default/data (apply needs --allow-data-loss)");
             assertContains(refused.err(), "--allow-data-loss");
             // Nothing happened to it.

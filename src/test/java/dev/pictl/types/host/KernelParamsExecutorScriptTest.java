@@ -688,11 +688,24 @@ class KernelParamsExecutorScriptTest {
     }
 
     @Test
-    void delete_ofANodeThatLeftTheDescription_onlyForgets() throws Exception {
+    void delete_ofANodeThatLeftTheDescription_cleansItLikeAnyOther() throws Exception {
+        pi.whenStep("connect").answer("");
+        rebootingBoard(edited("yes", FW, PROC_NEW, "inactive"));
+        pi.whenStep(KernelParamsExecutor.VERIFY).answer(verified(PROC_OLD, "cpuset cpu io pids"));
         new KernelParamsExecutor().delete(deletion(ADD), context(PI_2_GONE));
-        assertEquals(List.of(), pi.ran());
-        assertEquals(List.of(), transport.opened());
-        assertEquals(List.of(), progress);
+        assertEquals(List.of("connect", E, R, W, V), pi.steps());
+        String s = pi.assertRan("ADD=").script();
+        assertTrue(s.contains("\nADD=''\nDEL='" + String.join(" ", ADD) + "'\n"), s);
+    }
+
+    @Test
+    void delete_ofANodeThatLeftTheDescription_andCannotBeReached_onlyForgets() throws Exception {
+        transport.down("pi-2");
+        new KernelParamsExecutor().delete(deletion(ADD), context(PI_2_GONE));
+        assertEquals(List.of("pi-2"), transport.opened(), "one attempt to connect");
+        assertEquals(1, progress.size(), progress::toString);
+        assertTrue(progress.get(0).startsWith("pi-2 left the description and is unreachable ("), progress::toString);
+        assertTrue(progress.get(0).endsWith("): its cmdline.txt stays as it is"), progress::toString);
     }
 
     private static void assertOrder(String text, String... parts) {

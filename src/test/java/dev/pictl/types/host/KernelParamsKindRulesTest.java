@@ -224,6 +224,47 @@ class KernelParamsKindRulesTest {
                 TestContexts.plan(config, o)));
     }
 
+    // ------------------------------------------------------------------ a delete's reboot
+
+    /** One row: pictl's tokens as observed in the file, the running kernel, whether deleting reboots. */
+    record DeleteRow(String name, List<String> inFile, List<String> running, boolean reboots) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<DeleteRow> deleteRows() {
+        return Stream.of(
+                new DeleteRow("booted: the kernel has them", List.of(CPUSET, MEM, MEM1), with(BASE, CPUSET, MEM, MEM1), true),
+                new DeleteRow("one of them booted", List.of(MEM), with(BASE, MEM), true),
+                new DeleteRow("in the file, never booted", List.of(CPUSET, MEM), BASE, false),
+                new DeleteRow("gone from the file already, still booted (nothing to edit: no reboot)", List.of(),
+                        with(BASE, MEM), false),
+                new DeleteRow("the firmware's rewrite of a serial console counts as booted",
+                        List.of("console=serial0,115200"), List.of("console=ttyS0,115200", "rootwait"), true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("deleteRows")
+    void rebootsOnDelete_whenTheRunningKernelHasOneOfTheTokensTheDeleteTakesOut(DeleteRow row) {
+        Config config = TestContexts.config(tmp, "cluster { name = \"t\" }\nnode \"pi-1\" { address = \"192.168.1.10\" }\n");
+        List<String> file = with(BASE, row.inFile().toArray(String[]::new));
+        NodeObservation o = named("pi-1", "pi-1").with(NodeProbe.CMDLINE, new Cmdline(FW, String.join(" ", file), file,
+                row.running(), List.of("cpuset", "cpu", "io", "memory", "pids")));
+        Observed.Present observed = new Observed.Present(attrs("add", row.inFile(), "remove", List.of(), "booted", true,
+                "cmdline_file", FW));
+        assertEquals(row.reboots(), kind.rebootsOnDelete(observed, "pi-1", TestContexts.plan(config, o)));
+    }
+
+    @Test
+    void rebootsOnDelete_notWhenTheNodeWasNotRead() {
+        Config config = TestContexts.config(tmp, "cluster { name = \"t\" }\n");
+        Observed.Present observed = new Observed.Present(attrs("add", List.of(MEM), "remove", List.of(), "booted", true,
+                "cmdline_file", FW));
+        assertEquals(false, kind.rebootsOnDelete(observed, "pi-1", TestContexts.plan(config)));
+    }
+
     // ------------------------------------------------------------------ same, reboots, pending, replacing
 
     record SameRow(String attribute, Object desired, Object observed, boolean same) {

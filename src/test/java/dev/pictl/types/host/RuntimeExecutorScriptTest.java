@@ -183,10 +183,20 @@ class RuntimeExecutorScriptTest {
     }
 
     @Test
-    void delete_whenTheNodeLeftTheDescription_runsNothing() throws Exception {
+    void delete_whenTheNodeLeftTheDescription_removesDockerIoThereToo() throws Exception {
+        pi.whenStep("connect").answer("").when("remove docker\\.io").answer("removed=yes\n");
         new RuntimeExecutor().delete(change(Action.DELETE, docker(), null), context(described("pi-2")));
-        assertEquals(List.of(), pi.steps(), pi::describe);
-        assertEquals(List.of(), transport.opened(), "pictl does not even connect to a board it let go");
+        assertEquals(List.of("connect", RuntimeExecutor.REMOVE), pi.steps(), pi::describe);
+    }
+
+    @Test
+    void delete_whenTheNodeLeftTheDescription_andCannotBeReached_onlyForgets() throws Exception {
+        transport.down(NODE);
+        new RuntimeExecutor().delete(change(Action.DELETE, docker(), null), context(described("pi-2")));
+        assertEquals(List.of(NODE), transport.opened(), "one attempt to connect");
+        assertEquals(1, progress.size(), progress::toString);
+        assertTrue(progress.get(0).matches("pi-1 left the description and is unreachable \\(.*Connection refused.*\\): "
+                + "docker.io stays installed"), progress::toString);
     }
 
     // ------------------------------------------------------------------ helpers
