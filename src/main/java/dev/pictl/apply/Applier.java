@@ -268,7 +268,7 @@ public final class Applier {
                 }
             }
             try {
-                recorder.inProgress(c);
+                recorder.inProgress(c, ctx.kind(c.address().type()));
             } catch (StateException e) {
                 throw new StateFailure(e);
             }

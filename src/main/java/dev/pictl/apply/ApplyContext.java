@@ -164,6 +164,11 @@ public final class ApplyContext {
         return ApplyException.withMessage(e, message, redactor.redact(e.step()), hint);
     }
 
+    /** The planner's view of a resource type (what its state entries mean). */
+    public dev.pictl.plan.kind.Kind kind(String type) {
+        return kinds.of(type);
+    }
+
     /** The node's session, opened on first use. */
     public Session session(String node, String step) throws ApplyException {
         Session s = sessions.get(node);

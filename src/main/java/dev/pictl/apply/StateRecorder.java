@@ -31,8 +31,16 @@ final class StateRecorder {
         return current;
     }
 
-    synchronized void inProgress(ResourceChange c) throws StateException {
+    /**
+     * Marks the resource {@code in_progress}, with what its kind claims while the change runs
+     * ({@link dev.pictl.plan.kind.Kind#claimed}).
+     */
+    synchronized void inProgress(ResourceChange c, dev.pictl.plan.kind.Kind kind) throws StateException {
         ResourceState r = current.resource(c.address()).orElse(ResourceState.of(c.address(), c.node()));
+        java.util.Map<String, Object> claimed = kind.claimed(r.attributes(), c.after());
+        if (!claimed.equals(r.attributes())) {
+            r = r.withAttributes(claimed);
+        }
         write(current.withResource(r.withStatus(ResourceStatus.IN_PROGRESS)));
     }
 

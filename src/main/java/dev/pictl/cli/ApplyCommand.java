@@ -199,19 +199,35 @@ final class ApplyCommand implements Callable<Integer> {
             }
             ctx.err().println();
         }
+        boolean complete = complete(result);
+        (complete ? ctx.out() : ctx.err()).println(closing(result, PlanCommand.again(ctx, common, nodes)));
+        ctx.out().flush();
+        ctx.err().flush();
+        return complete ? ExitCode.OK : ExitCode.ERROR;
+    }
+
+    /**
+     * Whether everything the plan asked for was done: every change succeeded, or Ctrl-C came only after the last one
+     * had started (the walk lets running changes finish), so nothing was failed or skipped.
+     */
+    static boolean complete(ApplyResult result) {
+        return result.ok() || result.interrupted() && result.failures().isEmpty() && result.skipped().isEmpty();
+    }
+
+    /** The summary's last line, true to what happened: done, or what failed and was skipped, and what to do. */
+    static String closing(ApplyResult result, String again) {
         String counts = "Resources: " + result.added() + " added, " + result.changed() + " changed, "
                 + result.destroyed() + " destroyed.";
         if (result.ok()) {
-            ctx.out().println("Apply complete! " + counts);
-        } else {
-            ctx.err().println((result.interrupted() ? "Apply interrupted. " : "Apply failed. ") + counts + " "
-                    + result.failures().size() + " failed, " + skipped.size() + " skipped. The state records what "
-                    + "was done (serial " + result.stateSerial() + "); run pictl apply"
-                    + PlanCommand.again(ctx, common, nodes) + " again to finish.");
+            return "Apply complete! " + counts;
         }
-        ctx.out().flush();
-        ctx.err().flush();
-        return result.ok() ? ExitCode.OK : ExitCode.ERROR;
+        if (complete(result)) {
+            return "Apply complete! " + counts + " (Interrupted after the last change had started; it finished, and "
+                    + "nothing was left undone.)";
+        }
+        return (result.interrupted() ? "Apply interrupted. " : "Apply failed. ") + counts + " "
+                + result.failures().size() + " failed, " + result.skipped().size() + " skipped. The state records what "
+                + "was done (serial " + result.stateSerial() + "); run pictl apply" + again + " again to finish.";
     }
 
     /** The plan's warnings, then the plan, then the question: every warning is read before the answer. */

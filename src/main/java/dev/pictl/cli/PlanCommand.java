@@ -140,7 +140,7 @@ final class PlanCommand implements Callable<Integer> {
         if (plan.hasErrors()) {
             return ExitCode.ERROR;
         }
-        return detailedExitCode && plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
+        return detailedExitCode && plan.hasWork() ? ExitCode.CHANGES : ExitCode.OK;
     }
 
     private void printPlanDiagnostics(Plan plan, PlanRunResult r, boolean color) {

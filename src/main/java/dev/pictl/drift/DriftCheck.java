@@ -131,8 +131,22 @@ public final class DriftCheck {
             edits.add(new DriftReport.Unapplied(u.address(), u.node(), u.action().jsonName(), unfinished, attrs));
         }
 
+        List<DriftReport.Unfinished> unfinished = new ArrayList<>();
+        for (ResourceState r : state.resources()) {
+            if (r.status() != ResourceStatus.IN_PROGRESS) {
+                continue;
+            }
+            Optional<IgnoreRule> rule = ignoredAs(rules, r.address(), null);
+            if (rule.isPresent()) {
+                ignored.add(new DriftReport.Ignored(r.address().toString(), null, rule.get().text()));
+            } else {
+                unfinished.add(new DriftReport.Unfinished(r.address(), r.node()));
+            }
+        }
+
         return new DriftReport(config.clusterName(), pictlVersion, stateInfo, drift, unreadable,
-                List.copyOf(unreachable.values()), health, edits, ignored, nodes(config, probes, server), options);
+                List.copyOf(unreachable.values()), health, edits, unfinished, ignored, nodes(config, probes, server),
+                options);
     }
 
     private static DriftReport.AttributeDrift attribute(AttributeChange a) {

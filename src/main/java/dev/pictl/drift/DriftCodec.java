@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class DriftCodec {
     /** The shape's version: the major part changes only when a field is removed or changes meaning. */
-    public static final String FORMAT_VERSION = "1.0";
+    public static final String FORMAT_VERSION = "1.1";
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -45,6 +45,7 @@ public final class DriftCodec {
         summary.put("health", r.health().size());
         summary.put("failing_health", r.failingHealth().size());
         summary.put("unapplied", r.unapplied().size());
+        summary.put("unfinished", r.unfinished().size());
         summary.put("ignored", r.ignored().size());
 
         ArrayNode drift = root.putArray("resource_drift");
@@ -72,6 +73,10 @@ public final class DriftCodec {
             ObjectNode o = unreadable.addObject();
             address(o, u.address(), u.node());
             o.put("reason", u.reason());
+        }
+        ArrayNode unfinished = root.putArray("unfinished");
+        for (DriftReport.Unfinished u : r.unfinished()) {
+            address(unfinished.addObject(), u.address(), u.node());
         }
         ArrayNode unreachable = root.putArray("unreachable");
         for (DriftReport.Unreachable u : r.unreachable()) {

@@ -17,13 +17,15 @@ import java.util.Objects;
  * @param unreachable  nodes that could not be probed, with the resources left unchecked
  * @param health       health findings not ignored
  * @param unapplied    description edits not applied yet (counted only with {@code includeUnapplied})
+ * @param unfinished   resources the last apply left {@code in_progress} (counted as drift: apply completes them)
  * @param ignored      what ignore rules left out
  * @param nodes        every described node's facts, for the machine-readable report
  * @param options      how the run was asked to count
  */
 public record DriftReport(String cluster, String pictlVersion, StateInfo state, List<Drifted> drift,
                           List<Unreadable> unreadable, List<Unreachable> unreachable, List<HealthItem> health,
-                          List<Unapplied> unapplied, List<Ignored> ignored, List<NodeStatus> nodes, Options options) {
+                          List<Unapplied> unapplied, List<Unfinished> unfinished, List<Ignored> ignored,
+                          List<NodeStatus> nodes, Options options) {
     /** Exit codes, in order of precedence: error 1 > unreachable 3 > drift 2 > clean 0. */
     public static final int CLEAN = 0;
     public static final int ERROR = 1;
@@ -39,6 +41,7 @@ public record DriftReport(String cluster, String pictlVersion, StateInfo state, 
         unreachable = List.copyOf(unreachable);
         health = List.copyOf(health);
         unapplied = List.copyOf(unapplied);
+        unfinished = List.copyOf(unfinished);
         ignored = List.copyOf(ignored);
         nodes = List.copyOf(nodes);
     }
@@ -116,6 +119,13 @@ public record DriftReport(String cluster, String pictlVersion, StateInfo state, 
     }
 
     /**
+     * A resource the last apply was changing when it stopped (state status {@code in_progress}): what its node shows
+     * may be pictl's own half-done work, so it is not compared as drift; {@code pictl apply} completes or records it.
+     */
+    public record Unfinished(ResourceAddress address, String node) {
+    }
+
+    /**
      * Something an ignore rule left out.
      *
      * @param what      the resource address, or {@code health.NODE} for a finding
@@ -145,9 +155,12 @@ public record DriftReport(String cluster, String pictlVersion, StateInfo state, 
         return options.failOnHealth() ? health.stream().filter(h -> !h.advisory()).toList() : List.of();
     }
 
-    /** Whether anything counts as drift: changes outside pictl, unreadable resources, and per the options more. */
+    /**
+     * Whether anything counts as drift: changes outside pictl, unreadable resources, unfinished entries, and per the
+     * options more.
+     */
     public boolean drifted() {
-        return !drift.isEmpty() || !unreadable.isEmpty() || !failingHealth().isEmpty()
+        return !drift.isEmpty() || !unreadable.isEmpty() || !unfinished.isEmpty() || !failingHealth().isEmpty()
                 || (options.includeUnapplied() && !unapplied.isEmpty());
     }
 

@@ -268,7 +268,7 @@ public final class Pictl {
                 if (plan.hasErrors()) {
                     return new Applied(plan, null, true);
                 }
-                boolean adoption = plan.changes().stream().anyMatch(c -> !c.isChange()
+                boolean adoption = !plan.unfinished().isEmpty() || plan.changes().stream().anyMatch(c -> !c.isChange()
                         && state.resource(c.address()).isEmpty());
                 if (!plan.hasChanges() && !adoption) {
                     return new Applied(plan, null, true);

@@ -7,6 +7,8 @@ public enum ActionReason {
     ATTRIBUTE_CHANGED("attribute_changed", "attributes differ from the description"),
     REBOOT_PENDING("reboot_pending", "cmdline.txt holds the change but the running kernel does not: reboot pending"),
     SERVICE_STOPPED("service_stopped", "the service is not running"),
+    UNFINISHED("unfinished", "the last apply did not finish it (state: in_progress); the node already matches, so "
+            + "apply only records it"),
     UNCORDON_PENDING("uncordon_pending", "an apply that did not finish left the node cordoned: uncordon pending"),
     CANNOT_UPDATE_IN_PLACE("cannot_update_in_place", "an attribute that cannot change in place differs"),
     REPLACE_REQUESTED("replace_requested", "replacement requested with --replace"),

@@ -175,8 +175,11 @@ public final class Differ {
         Action action;
         ActionReason reason;
         if (diffs.isEmpty()) {
+            boolean unfinished = ctx.state().resource(addr)
+                    .map(r -> r.status() == dev.pictl.state.ResourceStatus.IN_PROGRESS).orElse(false);
             action = replaceRequested ? Action.REPLACE : Action.NO_OP;
-            reason = replaceRequested ? ActionReason.REPLACE_REQUESTED : ActionReason.NONE;
+            reason = replaceRequested ? ActionReason.REPLACE_REQUESTED
+                    : unfinished ? ActionReason.UNFINISHED : ActionReason.NONE;
         } else if (forces || replaceRequested) {
             action = Action.REPLACE;
             reason = forces ? ActionReason.CANNOT_UPDATE_IN_PLACE : ActionReason.REPLACE_REQUESTED;
@@ -320,8 +323,10 @@ public final class Differ {
                                               Map<ResourceAddress, Observed> observedByAddress) {
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceState r : state.resources()) {
-            if (neverRecorded(r) && config.instance(r.address()).isPresent()) {
-                continue; // nothing recorded to have drifted from: a create the last apply did not finish (planned)
+            if (r.status() == dev.pictl.state.ResourceStatus.IN_PROGRESS) {
+                // An apply was changing it when it stopped: what the node shows may be pictl's own half-done work,
+                // not a change made outside pictl. The plan re-plans it; drift lists it as unfinished.
+                continue;
             }
             Kind kind = ctx.kinds().of(r.type());
             Observed observed = observedByAddress.containsKey(r.address()) ? observedByAddress.get(r.address())

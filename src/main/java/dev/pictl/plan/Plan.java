@@ -59,7 +59,20 @@ public record Plan(PlanMode mode, String pictlVersion, String lineage, long seri
         return count(Action.DELETE) + count(Action.REPLACE);
     }
 
-    /** Whether applying it would do anything (for refresh-only: record drift). */
+    /**
+     * Resources the last apply left {@code in_progress} whose nodes already match: apply records them, touching no
+     * node ({@link ActionReason#UNFINISHED}).
+     */
+    public List<ResourceChange> unfinished() {
+        return changes.stream().filter(c -> c.reason() == ActionReason.UNFINISHED).toList();
+    }
+
+    /** Whether apply has anything to do: changes, or unfinished entries to record (for refresh-only: drift). */
+    public boolean hasWork() {
+        return hasChanges() || mode != PlanMode.REFRESH_ONLY && !unfinished().isEmpty();
+    }
+
+    /** Whether applying it would change anything (for refresh-only: record drift). */
     public boolean hasChanges() {
         return mode == PlanMode.REFRESH_ONLY ? !drift.isEmpty() : changes.stream().anyMatch(ResourceChange::isChange);
     }

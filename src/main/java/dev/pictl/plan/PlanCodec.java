@@ -103,7 +103,7 @@ public final class PlanCodec {
         root.put("config_hash", plan.configHash());
         ArrayNode targets = root.putArray("targets");
         plan.targets().forEach(targets::add);
-        root.put("applyable", plan.hasChanges() && !plan.hasErrors());
+        root.put("applyable", plan.hasWork() && !plan.hasErrors());
         root.put("errored", plan.hasErrors());
         ObjectNode summary = root.putObject("summary");
         summary.put("add", plan.toAdd());

@@ -127,7 +127,7 @@ class TerminalEscapeTest {
                 List.of(new DriftReport.Unreadable(ResourceAddress.of("pv", "x"), "pi-1", HOSTILE)),
                 List.of(new DriftReport.Unreachable("pi-2", "10.0.0.2", HOSTILE, HOSTILE, List.of())),
                 List.of(new DriftReport.HealthItem("pi-1", "throttled_now", HOSTILE, false)),
-                List.of(), List.of(), List.of(), new DriftReport.Options(false, false));
+                List.of(), List.of(), List.of(), List.of(), new DriftReport.Options(false, false));
 
         String out = DriftView.render(report);
 

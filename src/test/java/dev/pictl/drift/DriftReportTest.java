@@ -24,7 +24,7 @@ class DriftReportTest {
     private static DriftReport report(List<DriftReport.Drifted> drift, List<DriftReport.Unreachable> down,
                                       List<DriftReport.HealthItem> health, List<DriftReport.Unapplied> edits,
                                       boolean includeUnapplied, boolean failOnHealth) {
-        return new DriftReport("c", "0", STATE, drift, List.of(), down, health, edits, List.of(), List.of(),
+        return new DriftReport("c", "0", STATE, drift, List.of(), down, health, edits, List.of(), List.of(), List.of(),
                 new DriftReport.Options(includeUnapplied, failOnHealth));
     }
 
@@ -65,7 +65,16 @@ class DriftReportTest {
     void unreadableResources_countAsDrift() {
         DriftReport r = new DriftReport("c", "0", STATE, List.of(), List.of(new DriftReport.Unreadable(
                 ResourceAddress.of("kernel_params", "cgroups", "pi-1"), "pi-1", "no usable cmdline.txt")), List.of(),
-                List.of(), List.of(), List.of(), List.of(), new DriftReport.Options(false, false));
+                List.of(), List.of(), List.of(), List.of(), List.of(), new DriftReport.Options(false, false));
         assertEquals(2, r.exitCode());
+    }
+
+    @Test
+    void unfinishedResources_countAsDrift_evenWithNothingElse() {
+        DriftReport r = new DriftReport("c", "0", STATE, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(new DriftReport.Unfinished(ResourceAddress.of("kernel_params", "cgroups", "pi-1"), "pi-1")),
+                List.of(), List.of(), new DriftReport.Options(false, false));
+        assertEquals(2, r.exitCode());
+        assertEquals("drift", r.result());
     }
 }

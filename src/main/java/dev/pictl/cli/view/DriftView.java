@@ -57,6 +57,13 @@ public final class DriftView {
                 out.append("  ").append(u.address()).append(on(u.node())).append(": ").append(TerminalText.escape(u.reason())).append('\n');
             }
         }
+        if (!r.unfinished().isEmpty()) {
+            out.append("\nUnfinished: the last apply did not finish these (state: in_progress); `pictl apply` "
+                    + "completes them:\n");
+            for (DriftReport.Unfinished u : r.unfinished()) {
+                out.append("  ").append(u.address()).append(on(u.node())).append('\n');
+            }
+        }
         if (!r.unreachable().isEmpty()) {
             out.append("\nUnreachable (the other nodes were checked):\n");
             for (DriftReport.Unreachable u : r.unreachable()) {
@@ -124,6 +131,7 @@ public final class DriftView {
         List<String> parts = new ArrayList<>();
         count(parts, r.drift().size(), "resource changed outside pictl", "resources changed outside pictl");
         count(parts, r.unreadable().size(), "resource unreadable", "resources unreadable");
+        count(parts, r.unfinished().size(), "resource unfinished", "resources unfinished");
         count(parts, r.unreachable().size(), "node unreachable", "nodes unreachable");
         // Advisory findings (SD-card boot, installed memory) are standing facts: in the body, not in the verdict.
         count(parts, (int) r.health().stream().filter(h -> !h.advisory()).count(), "health finding", "health findings");

@@ -84,7 +84,10 @@ public final class PlanView {
         List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::isChange).toList();
         if (changes.isEmpty()) {
             unknown(plan, out);
-            if (plan.unknown().isEmpty()) {
+            if (plan.unknown().isEmpty() && !plan.unfinished().isEmpty()) {
+                unfinished(plan, out);
+                out.append('\n').append(bold(summary(plan))).append('\n');
+            } else if (plan.unknown().isEmpty()) {
                 out.append(bold("No changes.")).append(" Your cluster matches the configuration.\n\n");
                 out.append("pictl found nothing to change on ").append(plan.nodes().size())
                         .append(plan.nodes().size() == 1 ? " node.\n" : " nodes.\n");
@@ -127,11 +130,30 @@ public final class PlanView {
                 resource(c, out);
             }
         }
+        unfinished(plan, out);
         unknown(plan, out);
-        out.append('\n').append(bold("Plan: " + plan.toAdd() + " to add, " + plan.toChange() + " to change, "
-                + plan.toDestroy() + " to destroy.")).append('\n');
+        out.append('\n').append(bold(summary(plan))).append('\n');
         reboots(changes, out);
         return out.toString();
+    }
+
+    /** Terraform's closing line, and the entries apply only records when there are any. */
+    private static String summary(Plan plan) {
+        int record = plan.unfinished().size();
+        return "Plan: " + plan.toAdd() + " to add, " + plan.toChange() + " to change, " + plan.toDestroy() + " to destroy"
+                + (record == 0 ? "." : ", " + record + " to record.");
+    }
+
+    /** Entries the last apply left in_progress whose nodes already match: apply records them and runs nothing. */
+    private void unfinished(Plan plan, StringBuilder out) {
+        if (plan.unfinished().isEmpty()) {
+            return;
+        }
+        out.append('\n').append(bold("Unfinished")).append(": the last apply did not finish these (state: in_progress); "
+                + "their nodes already match, so apply only records them:\n");
+        for (ResourceChange c : plan.unfinished()) {
+            out.append("  # ").append(c.address()).append('\n');
+        }
     }
 
     private void legend(List<ResourceChange> changes, StringBuilder out) {

@@ -119,6 +119,16 @@ public interface Kind {
     }
 
     /**
+     * What the state entry claims while a change runs ({@code in_progress}, until the change is recorded): by
+     * default what was recorded before. A type whose observation depends on what pictl manages claims what the
+     * change is about to write, so that an apply stopped halfway leaves nothing pictl no longer knows is its own:
+     * kernel_params claims the tokens it adds, and the next plan removes them if the description dropped them.
+     */
+    default Map<String, Object> claimed(Map<String, Object> recorded, Map<String, Object> after) {
+        return recorded;
+    }
+
+    /**
      * Whether deleting the resource, as the probe saw it ({@code observed}, sensitive values masked), reboots its
      * node: e.g. kernel_params, when the running kernel still has a token the delete takes out of cmdline.txt.
      */

@@ -92,6 +92,19 @@ public final class KernelParamsKind implements Kind {
         return !changes.isEmpty();
     }
 
+    /** The tokens recorded and the tokens the change adds: all pictl's while the change runs. */
+    @Override
+    public Map<String, Object> claimed(Map<String, Object> recorded, Map<String, Object> after) {
+        if (after == null) {
+            return recorded;
+        }
+        Set<String> add = new LinkedHashSet<>(HostValues.KernelParams.of(recorded).addOrEmpty());
+        add.addAll(HostValues.KernelParams.of(after).addOrEmpty());
+        Map<String, Object> out = new java.util.LinkedHashMap<>(recorded);
+        out.put("add", List.copyOf(add));
+        return out;
+    }
+
     /**
      * A delete takes pictl's tokens found in the file ({@code add} as observed) out of it, and reboots when the
      * running kernel has one of them (as {@link KernelParamsExecutor#delete} does).

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.cli.CliRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class LeftoversE2eTest {
     Path tmp;
 
     @Test
-    void aCordonLeftByAFailedReboot_isPlanned_isDrift_andApplyUndoesIt() throws Exception {
+    void aCordonAndAFlagLeftByFailedReboots_arePlanned_areDrift_andApplyUndoesThem() throws Exception {
         try (E2e f = E2e.start(tmp, E2e.seed(), E2e.provisionedSeedBoards("127.0.83.", PORT, E2e.VERSION))) {
             f.withToken(E2e.TOKEN);
             CliRunner.Result first = f.apply();
@@ -60,6 +61,46 @@ class LeftoversE2eTest {
             assertEquals(0, fix.exitCode(), fix.all());
             assertFalse(cordoned("pi-worker-2", f), "uncordoned");
             assertFalse(annotated("pi-worker-2", f), "pictl's mark is gone");
+            assertEquals(0, f.plan("--detailed-exitcode").exitCode());
+            assertEquals(0, f.withSim("drift").exitCode());
+
+            // A flag added, and again the board does not come back: the kernel_params entry stays in_progress,
+            // claiming the flag it started to add.
+            String extra = E2e.edit(E2e.seed(), "\"cgroup_memory=1\"]", "\"cgroup_memory=1\", \"quiet\"]");
+            f.write(extra);
+            String target = "kernel_params.cgroups[pi-worker-2]";
+            f.node("pi-worker-2").setRebootNeverReturns(true);
+            CliRunner.Result cut = f.apply("--target", target, "--reboot-timeout", "2");
+            assertEquals(1, cut.exitCode(), cut.all());
+            f.node("pi-worker-2").setRebootNeverReturns(false);
+            f.node("pi-worker-2").powerOn();
+            assertTrue(List.of(f.cmdline("pi-worker-2").split(" ")).contains("quiet"), "booted with the flag");
+
+            // The node matches now: not "No changes" but an unfinished entry to record, and drift says so.
+            CliRunner.Result record = f.plan("--target", target, "--detailed-exitcode");
+            assertEquals(2, record.exitCode(), record.all());
+            assertContains(record.out(), "Unfinished: the last apply did not finish these (state: in_progress); "
+                    + "their nodes already match, so apply only records them:\n  # kernel_params.cgroups[\"pi-worker-2\"]\n");
+            CliRunner.Result unfinished = f.withSim("drift");
+            assertEquals(2, unfinished.exitCode(), unfinished.all());
+            assertContains(unfinished.out(), "resource unfinished");
+            assertContains(unfinished.out(), "Unfinished: the last apply did not finish these (state: in_progress); "
+                    + "`pictl apply` completes them:\n  kernel_params.cgroups[\"pi-worker-2\"] on pi-worker-2\n");
+
+            // The description goes back: the flag the failed apply added is still pictl's, so the plan takes it out
+            // (with the reboot that needs) and puts the cordon right; apply cleans both up.
+            f.write(E2e.seed());
+            CliRunner.Result back = f.plan("--detailed-exitcode");
+            assertEquals(2, back.exitCode(), back.all());
+            assertContains(back.out(), "kernel_params.cgroups[\"pi-worker-2\"] will be updated in-place");
+            assertContains(back.out(), "\"quiet\"");
+            assertContains(back.out(), "Reboots: pi-worker-2");
+            assertContains(back.out(), "uncordon pending");
+            CliRunner.Result clean = f.apply();
+            assertEquals(0, clean.exitCode(), clean.all());
+            assertFalse(List.of(f.cmdline("pi-worker-2").split(" ")).contains("quiet"), f.cmdline("pi-worker-2"));
+            assertFalse(List.of(f.cmdlineTxt("pi-worker-2").split("\\s+")).contains("quiet"), f.cmdlineTxt("pi-worker-2"));
+            assertFalse(cordoned("pi-worker-2", f), "uncordoned");
             assertEquals(0, f.plan("--detailed-exitcode").exitCode());
             assertEquals(0, f.withSim("drift").exitCode());
         }
