@@ -1,6 +1,7 @@
 package dev.pictl.apply.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -88,8 +89,15 @@ class InterruptTest {
                 int code = apply.await(Duration.ofSeconds(10));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 output = apply.output();
-                assertEquals(1, code, () -> point + ": exit status after SIG" + signal + "\n" + apply.output());
-                if (point.prompt()) {
+                // Late in the run (docker.io installing on every board) the signal may come after the last change
+                // had started: then nothing is left undone, and the summary says so with exit 0 (issue 19).
+                boolean complete = output.contains("Apply complete! ") && output.contains("nothing was left undone");
+                assertEquals(complete ? 0 : 1, code, () -> point + ": exit status after SIG" + signal + "\n"
+                        + apply.output());
+                if (complete) {
+                    assertTrue(output.contains("Interrupt received."), output);
+                    assertFalse(output.contains("again to finish"), output);
+                } else if (point.prompt()) {
                     assertTrue(output.contains("Error: Apply cancelled (SIG" + signal + " at the prompt); nothing "
                             + "was changed."), output);
                     assertTrue(!Files.exists(f.statePath()), "nothing was written at the prompt");
