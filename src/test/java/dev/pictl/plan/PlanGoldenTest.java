@@ -129,8 +129,12 @@ class PlanGoldenTest {
         assertEquals(2, text.exitCode(), text.all());
         f.assertGolden("drift-cgroup-flag-removed.txt", text.out());
         f.assertGolden("drift-cgroup-flag-removed.json", json.out());
-        assertContains(text.out(), "  ~ add = [\"cgroup_enable=cpuset\", \"cgroup_memory=1\"] -> "
-                + "[\"cgroup_enable=cpuset\", \"cgroup_enable=memory\", \"cgroup_memory=1\"]");
+        // one element per line, the one put back marked + (issue 19)
+        assertContains(text.out(), "      ~ add = [\n"
+                + "            \"cgroup_enable=cpuset\",\n"
+                + "          + \"cgroup_enable=memory\",\n"
+                + "            \"cgroup_memory=1\",\n"
+                + "        ]\n");
         assertContains(text.out(), "# !! REBOOT: pi-worker-2 is drained, restarted and uncordoned");
     }
 

@@ -88,8 +88,11 @@ class PlanRoundTripTest {
         assertEquals(2, detailed.exitCode(), detailed.all());
         f.assertGolden("refresh-only.txt", text.out());
         f.assertGolden("refresh-only.json", json.out());
-        assertContains(text.out(), "  # " + KP2 + " has changed\n      ~ add = [\"cgroup_enable=cpuset\", "
-                + "\"cgroup_enable=memory\", \"cgroup_memory=1\"] -> [\"cgroup_enable=cpuset\", \"cgroup_memory=1\"]\n");
+        assertContains(text.out(), "  # " + KP2 + " has changed\n      ~ add = [\n"
+                + "            \"cgroup_enable=cpuset\",\n"
+                + "            \"cgroup_memory=1\",\n"
+                + "          - \"cgroup_enable=memory\",\n"
+                + "        ]\n");
         // the suggestion reaches the same simulator and description (issue 19)
         assertContains(text.out(), "run `pictl apply -c cluster.hcl --sim=sim --refresh-only` to record these changes");
         JsonNode plan = assertValidPlanJson(json.out());
@@ -116,8 +119,11 @@ class PlanRoundTripTest {
 
         // The description still asks for the flag: a normal plan puts it back, and no longer reports drift.
         CliRunner.Result normal = f.plan();
-        assertContains(normal.out(), "      ~ add = [\"cgroup_enable=cpuset\", \"cgroup_memory=1\"] -> "
-                + "[\"cgroup_enable=cpuset\", \"cgroup_enable=memory\", \"cgroup_memory=1\"]\n");
+        assertContains(normal.out(), "      ~ add = [\n"
+                + "            \"cgroup_enable=cpuset\",\n"
+                + "          + \"cgroup_enable=memory\",\n"
+                + "            \"cgroup_memory=1\",\n"
+                + "        ]\n");
         assertNotContains(normal.out(), "Objects have changed outside of pictl");
     }
 

@@ -26,7 +26,10 @@ import java.util.function.Predicate;
  *   # kernel_params.cgroups["pi-worker-1"] will be updated in-place
  *   # !! REBOOT: pi-worker-1 is drained and restarted
  *   ~ kernel_params "cgroups" {
- *       ~ add    = ["cgroup_enable=cpuset"] -> ["cgroup_enable=cpuset", "cgroup_enable=memory"]
+ *       ~ add = [
+ *             "cgroup_enable=cpuset",
+ *           + "cgroup_enable=memory",
+ *         ]
  *         # (2 unchanged attributes hidden)
  *     }
  *
@@ -236,6 +239,10 @@ public final class PlanView {
         };
         out.append("      ").append(s).append(' ').append(name).append(" ".repeat(Math.max(0, width - name.length())))
                 .append(" = ");
+        if (!sensitive && listed(before, after)) {
+            list(sym, before, after, forces, out);
+            return;
+        }
         if (sym.equals("+")) {
             out.append(value(after, sensitive));
         } else if (sym.equals("-")) {
@@ -247,6 +254,53 @@ public final class PlanView {
             out.append(color ? " " + RED + "# forces replacement" + RESET : " # forces replacement");
         }
         out.append('\n');
+    }
+
+    /** Whether a change is shown as a list, one element per line: a list on either side, not both empty. */
+    private static boolean listed(Object before, Object after) {
+        boolean lists = (before == null || before instanceof List<?>) && (after == null || after instanceof List<?>)
+                && (before != null || after != null);
+        return lists && !(isEmpty(before) && isEmpty(after));
+    }
+
+    private static boolean isEmpty(Object v) {
+        return v == null || v instanceof List<?> l && l.isEmpty();
+    }
+
+    /**
+     * A list change as Terraform shows it, one element per line: {@code +} for an element added, {@code -} for one
+     * removed, none for one kept (elements are compared as values; the after-list's order, then what was removed).
+     */
+    private void list(String sym, Object before, Object after, boolean forces, StringBuilder out) {
+        List<?> was = before instanceof List<?> l ? l : List.of();
+        List<?> is = after instanceof List<?> l ? l : List.of();
+        out.append('[');
+        if (forces) {
+            out.append(color ? " " + RED + "# forces replacement" + RESET : " # forces replacement");
+        }
+        out.append('\n');
+        for (Object x : is) {
+            element(sym.equals("+") || !was.contains(x) ? "+" : " ", x, out);
+        }
+        for (Object x : was) {
+            if (!is.contains(x)) {
+                element("-", x, out);
+            }
+        }
+        out.append("        ]");
+        if (sym.equals("-")) {
+            out.append(" -> null");
+        }
+        out.append('\n');
+    }
+
+    private void element(String mark, Object value, StringBuilder out) {
+        String m = switch (mark) {
+            case "+" -> color ? GREEN + "+" + RESET : "+";
+            case "-" -> color ? RED + "-" + RESET : "-";
+            default -> " ";
+        };
+        out.append("          ").append(m).append(' ').append(value(value, false)).append(",\n");
     }
 
     /** A value as HCL-ish text; secrets never. */
