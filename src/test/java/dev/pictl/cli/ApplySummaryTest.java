@@ -29,14 +29,14 @@ class ApplySummaryTest {
     void allDone_isComplete() {
         ApplyResult r = new ApplyResult(List.of(DONE, CREATED), false, 7);
         assertTrue(ApplyCommand.complete(r));
-        assertEquals("Apply complete! Resources: 1 added, 1 changed, 0 destroyed.", ApplyCommand.closing(r, " --sim"));
+        assertEquals("Apply complete! Resources: 1 added, 1 changed, 0 destroyed.", ApplyCommand.closing(r, " -c lab"));
     }
 
     @Test
     void interruptedAfterTheLastChangeStarted_isComplete_andSaysSo() {
         ApplyResult r = new ApplyResult(List.of(DONE, CREATED), true, 7);
         assertTrue(ApplyCommand.complete(r));
-        String line = ApplyCommand.closing(r, " --sim");
+        String line = ApplyCommand.closing(r, " -c lab");
         assertEquals("Apply complete! Resources: 1 added, 1 changed, 0 destroyed. (Interrupted after the last change "
                 + "had started; it finished, and nothing was left undone.)", line);
         assertFalse(line.contains("again"), line);
@@ -48,7 +48,7 @@ class ApplySummaryTest {
                 true, 7);
         assertFalse(ApplyCommand.complete(r));
         assertEquals("Apply interrupted. Resources: 0 added, 1 changed, 0 destroyed. 0 failed, 1 skipped. The state "
-                + "records what was done (serial 7); run pictl apply --sim again to finish.", ApplyCommand.closing(r, " --sim"));
+                + "records what was done (serial 7); run pictl apply -c lab again to finish.", ApplyCommand.closing(r, " -c lab"));
     }
 
     @Test
