@@ -7,7 +7,7 @@ import dev.pictl.plan.ResourceChange;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
-import dev.pictl.state.StateLock;
+import dev.pictl.state.StateWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,7 +67,7 @@ public final class Applier {
     }
 
     /** Applies {@code plan}, recording into the state through {@code lock} (held by the caller throughout). */
-    public ApplyResult apply(Plan plan, StateLock lock) throws StateException {
+    public ApplyResult apply(Plan plan, StateWriter lock) throws StateException {
         State start = lock.read();
         StateRecorder recorder = new StateRecorder(lock, start);
         ctx.cancellation(cancelled);
