@@ -31,10 +31,10 @@ import java.util.stream.Stream;
  * only through {@code PGPASSWORD} ({@link #env()}) or a {@code .pgpass} file, so a test can check that it
  * appears nowhere. If PostgreSQL is not installed the tests fail, saying so: they are not skipped.
  */
-final class PgServer {
-    static final int PORT = 55432;
-    static final String DIR = "/tmp/pictl-pgtest-55432";
-    static final String ROLE = "pictl";
+public final class PgServer {
+    public static final int PORT = 55432;
+    public static final String DIR = "/tmp/pictl-pgtest-55432";
+    public static final String ROLE = "pictl";
 
     private static PgServer shared;
 
@@ -52,7 +52,7 @@ final class PgServer {
     }
 
     /** The server, started on the first call. */
-    static synchronized PgServer shared() throws Exception {
+    public static synchronized PgServer shared() throws Exception {
         if (shared == null) {
             PgServer s = new PgServer(findBin());
             s.create();
@@ -88,12 +88,12 @@ final class PgServer {
         return found.get(found.size() - 1);
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
     /** What pictl gets: the password in PGPASSWORD, HOME somewhere without a .pgpass. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return Map.of("PGPASSWORD", password, "HOME", dir.toString());
     }
 
@@ -103,13 +103,13 @@ final class PgServer {
     }
 
     /** The state block of a description using {@code schema}. */
-    static String stateBlock(String schema) {
+    public static String stateBlock(String schema) {
         return "state {\n  backend     = \"pg\"\n  conn_str    = \"postgres://" + ROLE + "@127.0.0.1:" + PORT + "/" + ROLE
                 + "?sslmode=disable\"\n  schema_name = \"" + schema + "\"\n}\n";
     }
 
     /** A JDBC connection as the role (for looking at the tables as a test). */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", ROLE);
         p.setProperty("password", password);
@@ -133,7 +133,7 @@ final class PgServer {
     }
 
     /** Starts the server and waits until it accepts connections (pg_ctl -w, then pg_isready). */
-    void start() throws Exception {
+    public void start() throws Exception {
         check(run(Duration.ofSeconds(60), bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                 "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
                 "-p " + PORT + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
@@ -149,13 +149,13 @@ final class PgServer {
     }
 
     /** Stops the server as an admin would ({@code pg_ctl stop -m fast}: every session is ended). */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         check(run(Duration.ofSeconds(60), bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                 "-m", "fast", "-w", "stop"), "pg_ctl stop");
     }
 
     /** Runs SQL as the superuser over the Unix socket in the database pictl; returns psql's output (-At). */
-    String psql(String sql) throws Exception {
+    public String psql(String sql) throws Exception {
         return psqlIn(ROLE, sql);
     }
 
@@ -166,7 +166,7 @@ final class PgServer {
         return r.out;
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("server.log"));
         } catch (IOException e) {
