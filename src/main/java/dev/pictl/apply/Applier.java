@@ -301,6 +301,8 @@ public final class Applier {
             Thread.currentThread().interrupt();
             ApplyException ae = new ApplyException(c.node(), "apply", "interrupted", null, e);
             return new Outcome.Failed(c.address(), c.action(), Duration.ofNanos(System.nanoTime() - start), ae);
+        } catch (StateFailure e) {
+            throw e; // a state write failed (marking it in progress): the walk stops, not an internal error
         } catch (RuntimeException e) {
             ApplyException ae = ctx.redacted(new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
                     "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e));

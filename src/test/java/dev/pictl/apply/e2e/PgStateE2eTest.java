@@ -144,6 +144,8 @@ class PgStateE2eTest {
                         assertEquals(1, cut.exitValue(), cutAll);
                         assertContains(cutAll, "the state could not be saved in the database and was saved to " + rescue);
                         assertContains(cutAll, "pictl state push " + rescue);
+                        assertNotContains(cutAll, "internal error");
+                        assertContains(cutAll, "node.pi-worker-2: Modifying...");
                         assertNotContains(cutAll, E2e.TOKEN);
                         assertNotContains(cutAll, pg.password());
                         assertTrue(Files.exists(rescue), cutAll);
