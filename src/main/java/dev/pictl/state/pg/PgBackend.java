@@ -164,6 +164,11 @@ public final class PgBackend implements StateBackend {
                 msg + ". " + hint + " Nothing was read or changed.\n" + where(), e);
     }
 
+    /** Text another writer stored, safe to print on a terminal (no control characters). */
+    static String printable(String s) {
+        return s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
+    }
+
     static String reason(SQLException e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
@@ -337,8 +342,8 @@ public final class PgBackend implements StateBackend {
                 ps.setString(1, target.key());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Version(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                                rs.getString(4), rs.getBoolean(5)));
+                        out.add(new Version(rs.getLong(1), printable(rs.getString(2)), rs.getTimestamp(3).toInstant(),
+                                printable(rs.getString(4)), rs.getBoolean(5)));
                     }
                 }
             }
@@ -481,8 +486,8 @@ public final class PgBackend implements StateBackend {
             ps.setLong(3, id & 0xffffffffL);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    holder = new LockHolder(rs.getString(1), rs.getString(2), rs.getLong(3),
-                            rs.getTimestamp(4).toInstant(), rs.getString(5));
+                    holder = new LockHolder(printable(rs.getString(1)), printable(rs.getString(2)), rs.getLong(3),
+                            rs.getTimestamp(4).toInstant(), printable(rs.getString(5)));
                     backendPid = rs.getInt(6);
                 }
             }

@@ -112,6 +112,9 @@ class PgStateE2eTest {
             assertEquals(withoutStatePath(driftLocal.out()), withoutStatePath(driftPg.out()));
             assertContains(driftPg.out(), "node.pi-worker-2");
             f.write(hcl);
+            CliRunner.Result show = kept(f.pictl("show", "-c", "cluster.hcl", "--json"));
+            assertEquals(0, show.exitCode(), show.all());
+            assertEquals(Files.readString(f.dir.resolve("pictl.state.json")), show.out(), "show reads the database");
             // Pulled and pushed back: the database already holds exactly these bytes.
             CliRunner.Result pushed = kept(f.pictl("state", "push", "-c", "cluster.hcl", "pictl.state.json"));
             assertEquals(0, pushed.exitCode(), pushed.all());
