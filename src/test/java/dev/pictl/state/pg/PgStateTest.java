@@ -334,6 +334,64 @@ class PgStateTest {
         assertFalse(open.read().exists(), "connected with the password from ~/.pgpass");
     }
 
+    @Test
+    void cli_aLocalStateUpAndBackDown_isByteIdentical_andTheStateCommandsReadTheDatabase() throws Exception {
+        PgServer pg = PgServer.shared();
+        Path dir = tmp.resolve("cluster");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("cluster.hcl"), "cluster {\n  name = \"cli\"\n}\n"
+                + "node \"pi-1\" {\n  address = \"192.168.1.10\"\n}\n");
+        StateStore store = StateStore.at(dir.resolve("pictl.state.json"), "0.0.0-test");
+        try (StateLock l = store.lock("test")) {
+            State s = l.write(l.read().withResource(node("pi-1", 1)));
+            l.write(s.withResource(node("pi-2", 2)));
+            l.secretHasher();
+        }
+        byte[] state = Files.readAllBytes(store.path());
+        byte[] key = Files.readAllBytes(store.keyPath());
+        // The description now keeps its state in PostgreSQL.
+        Files.writeString(dir.resolve("cluster.hcl"), Files.readString(dir.resolve("cluster.hcl"))
+                + PgServer.stateBlock("t_cli"));
+        Map<String, String> env = pg.env();
+
+        dev.pictl.cli.CliRunner.Result up = dev.pictl.cli.CliRunner.run(dir, env, "state", "push", "pictl.state.json");
+        assertEquals(0, up.exitCode(), up.all());
+        assertTrue(up.out().startsWith("Pushed pictl.state.json to postgres://pictl@127.0.0.1:" + PgServer.PORT
+                + "/pictl schema t_cli, key cli: lineage " + store.read().lineage() + ", serial 2."), up.out());
+        dev.pictl.cli.CliRunner.Result down = dev.pictl.cli.CliRunner.run(dir, env, "state", "pull", "back.json");
+        assertEquals(0, down.exitCode(), down.all());
+        assertArrayEquals(state, Files.readAllBytes(dir.resolve("back.json")));
+        assertArrayEquals(key, Files.readAllBytes(dir.resolve("back.key")));
+        dev.pictl.cli.CliRunner.Result stdout = dev.pictl.cli.CliRunner.run(dir, env, "state", "pull");
+        assertEquals(new String(state, StandardCharsets.UTF_8), stdout.out());
+
+        dev.pictl.cli.CliRunner.Result list = dev.pictl.cli.CliRunner.run(dir, env, "state", "list");
+        assertEquals("node.pi-1\nnode.pi-2\n", list.out(), list.all());
+        dev.pictl.cli.CliRunner.Result rm = dev.pictl.cli.CliRunner.run(dir, env, "state", "rm", "node.pi-2");
+        assertEquals(0, rm.exitCode(), rm.all());
+        dev.pictl.cli.CliRunner.Result versions = dev.pictl.cli.CliRunner.run(dir, env, "state", "list-versions");
+        List<String> lines = versions.out().lines().toList();
+        assertEquals(2, lines.size(), versions.all());
+        assertTrue(lines.get(0).startsWith("3 ") && lines.get(0).endsWith(": pictl state rm node.pi-2  (current)"),
+                lines.get(0));
+        assertTrue(lines.get(1).startsWith("2 ") && lines.get(1).contains("pictl state push pictl.state.json"),
+                lines.get(1));
+        dev.pictl.cli.CliRunner.Result old = dev.pictl.cli.CliRunner.run(dir, env, "state", "pull", "--version", "2");
+        assertEquals(new String(state, StandardCharsets.UTF_8), old.out());
+        // The pulled file is behind the database now: push refuses it.
+        dev.pictl.cli.CliRunner.Result behind = dev.pictl.cli.CliRunner.run(dir, env, "state", "push", "back.json");
+        assertEquals(1, behind.exitCode(), behind.all());
+        assertTrue(behind.err().contains("is at serial 3 and the file at 2"), behind.err());
+        // --state beside a pg state block is refused; so is a password in conn_str, at its position.
+        dev.pictl.cli.CliRunner.Result both = dev.pictl.cli.CliRunner.run(dir, env, "state", "list", "--state", "x.json");
+        assertEquals(1, both.exitCode(), both.all());
+        assertTrue(both.err().contains("--state names a local state file, but the description keeps its state in"
+                + " PostgreSQL"), both.err());
+        for (dev.pictl.cli.CliRunner.Result r : List.of(up, down, stdout, list, rm, versions, old, behind, both)) {
+            assertFalse(r.all().contains(pg.password()));
+        }
+    }
+
     private Process child(PgServer pg, String mode, String schema) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
