@@ -54,6 +54,8 @@ class ArchitectureTest {
             Map.entry("graph", Set.of("addr", "diag", "resource")),
             // The state knows no description, no node and no plan.
             Map.entry("state", Set.of("addr", "diag", "io", "resource")),
+            // The state in PostgreSQL: the state's values and contract, and JDBC (docs/state.md, "Team use").
+            Map.entry("state.pg", Set.of("addr", "diag", "io", "state")),
             // Reaching nodes.
             Map.entry("transport", Set.of("io")),
             Map.entry("transport.ssh", Set.of("io", "transport")),
@@ -74,7 +76,7 @@ class ArchitectureTest {
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "drift", "graph", "io", "kubeconfig", "plan",
-                    "plan.kind", "probe", "resource", "state", "transport", "transport.ssh", "types")),
+                    "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types")),
             // The simulator as a TargetResolver, and a simulated fleet made from a description; the CLI chooses it.
             // It provisions a described board in the simulator, naming the types it provisions by their NAME.
             Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport",
@@ -82,7 +84,7 @@ class ArchitectureTest {
             // The views ask the registry where a type's objects live (a node, or the cluster as a whole).
             Map.entry("cli.view", Set.of("addr", "apply", "diag", "drift", "plan", "types")),
             Map.entry("cli", Set.of("addr", "apply", "cli.view", "config", "diag", "drift", "engine", "graph", "io",
-                    "plan", "resource", "sim", "simbridge", "state", "transport", "types")),
+                    "plan", "resource", "sim", "simbridge", "state", "state.pg", "transport", "types")),
             // The build-time generator of schema/ and docs/resources.md.
             Map.entry("schema", Set.of("cli.view", "config", "resource", "types")),
             // The simulated fleet stands alone: it plays real boards, so it knows nothing of pictl.
@@ -111,6 +113,8 @@ class ArchitectureTest {
     /** Package → the only third-party prefixes it may import (packages not listed are not restricted this way). */
     private static final Map<String, List<String>> ONLY_LIBRARIES = Map.of(
             "state", List.of("java.", "javax.crypto.", "com.fasterxml.jackson."),
+            // JDBC only: the driver is found by java.sql.DriverManager, never named.
+            "state.pg", List.of("java."),
             // The transport's interface is plain Java: an implementation brings its library (transport.ssh: MINA).
             "transport", List.of("java."));
 

@@ -7,7 +7,7 @@ import dev.pictl.plan.ResourceChange;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
-import dev.pictl.state.StateLock;
+import dev.pictl.state.StateWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,7 +67,7 @@ public final class Applier {
     }
 
     /** Applies {@code plan}, recording into the state through {@code lock} (held by the caller throughout). */
-    public ApplyResult apply(Plan plan, StateLock lock) throws StateException {
+    public ApplyResult apply(Plan plan, StateWriter lock) throws StateException {
         State start = lock.read();
         StateRecorder recorder = new StateRecorder(lock, start);
         ctx.cancellation(cancelled);
@@ -301,6 +301,8 @@ public final class Applier {
             Thread.currentThread().interrupt();
             ApplyException ae = new ApplyException(c.node(), "apply", "interrupted", null, e);
             return new Outcome.Failed(c.address(), c.action(), Duration.ofNanos(System.nanoTime() - start), ae);
+        } catch (StateFailure e) {
+            throw e; // a state write failed (marking it in progress): the walk stops, not an internal error
         } catch (RuntimeException e) {
             ApplyException ae = ctx.redacted(new ApplyException(c.node(), "apply " + c.address(), "internal error: " + e,
                     "this is a bug in pictl; please report it with PICTL_DEBUG=1 output", e));

@@ -8,7 +8,8 @@ import dev.pictl.state.ResourceState;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
-import dev.pictl.state.StateLock;
+import dev.pictl.state.StateRescuedException;
+import dev.pictl.state.StateWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -19,10 +20,10 @@ import java.time.temporal.ChronoUnit;
  * tells the next plan to probe it (it always does) and a person that the last apply did not finish it.
  */
 final class StateRecorder {
-    private final StateLock lock;
+    private final StateWriter lock;
     private State current;
 
-    StateRecorder(StateLock lock, State current) {
+    StateRecorder(StateWriter lock, State current) {
         this.lock = lock;
         this.current = current;
     }
@@ -77,6 +78,12 @@ final class StateRecorder {
     }
 
     private void write(State next) throws StateException {
-        current = lock.write(next);
+        try {
+            current = lock.write(next);
+        } catch (StateRescuedException e) {
+            // Saved to a rescue file instead (the database went away): the outcomes still to come land there too.
+            current = e.rescued();
+            throw e;
+        }
     }
 }

@@ -305,7 +305,10 @@ final class ApplyCommand implements Callable<Integer> {
         }
         Path statePath = nodes.statePath(ctx) != null ? nodes.statePath(ctx) : StateStore.defaultPath(common.configPath(ctx));
         try {
-            RefreshResult done = new Pictl().recordDrift(plan, statePath, "pictl apply --refresh-only");
+            var store = Pictl.stateBackend(r.config(), common.configPath(ctx), nodes.statePath(ctx), ctx.env());
+            RefreshResult done = store instanceof StateStore
+                    ? new Pictl().recordDrift(plan, statePath, "pictl apply --refresh-only")
+                    : new Pictl().recordDrift(plan, store, "pictl apply --refresh-only");
             ctx.out().println();
             ctx.out().println("Apply complete! Recorded " + done.updated().size() + " changed and " + done.removed().size()
                     + " deleted resource(s) into the state (serial " + done.serial() + "). No node was changed.");

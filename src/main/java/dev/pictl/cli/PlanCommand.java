@@ -109,7 +109,7 @@ final class PlanCommand implements Callable<Integer> {
                 return ExitCode.ERROR;
             }
             try {
-                save(new Pictl().savedPlanText(plan, Pictl.statePath(runRequest)), ctx.workDir().resolve(out));
+                save(new Pictl().savedPlanText(plan, Pictl.stateBackend(r.config(), runRequest)), ctx.workDir().resolve(out));
             } catch (IOException e) {
                 ctx.err().println("Error: cannot save the plan to " + out + ": " + e.getMessage());
                 ctx.err().flush();
@@ -173,7 +173,7 @@ final class PlanCommand implements Callable<Integer> {
                 Duration.ofSeconds(nodes.probeTimeoutSeconds), rebootTimeout, line -> {
                     ctx.err().println(line);
                     ctx.err().flush();
-                });
+                }, ctx.env());
     }
 
     /**

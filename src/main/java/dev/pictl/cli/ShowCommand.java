@@ -8,7 +8,9 @@ import dev.pictl.plan.PlanCodec;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
+import dev.pictl.state.StateBackend;
 import dev.pictl.state.StateStore;
+import dev.pictl.state.pg.PgBackend;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -60,9 +62,11 @@ final class ShowCommand implements Callable<Integer> {
         }
         Path path = state != null ? ctx.workDir().resolve(state) : StateStore.defaultPath(common.configPath(ctx));
         try {
-            StateStore store = StateStore.at(path, Version.current());
-            State read = store.read(); // refuses a corrupt or newer state before anything is shown
-            if (json) {
+            StateBackend backend = StateBackends.of(ctx, common.configPath(ctx), state == null ? null : path);
+            State read = backend.read(); // refuses a corrupt or newer state before anything is shown
+            if (json && backend instanceof PgBackend pg) {
+                ctx.out().print(read.exists() ? pg.pull().map(PgBackend.Pulled::text).orElse("{}\n") : "{}\n");
+            } else if (json) {
                 ctx.out().print(read.exists() ? BoundedFiles.readString(path, BoundedFiles.Kind.STATE) : "{}\n");
             } else {
                 State s = read;

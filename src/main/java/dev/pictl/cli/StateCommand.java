@@ -11,8 +11,10 @@ import dev.pictl.state.ResourceState;
 import dev.pictl.state.ResourceStatus;
 import dev.pictl.state.State;
 import dev.pictl.state.StateException;
-import dev.pictl.state.StateLock;
+import dev.pictl.state.StateBackend;
 import dev.pictl.state.StateStore;
+import dev.pictl.state.StateWriter;
+import dev.pictl.state.pg.PgBackend;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = "Inspect and edit the state: what pictl recorded about each resource instance.",
-        subcommands = {StateCommand.ListCommand.class, StateCommand.ShowCommand.class, StateCommand.RmCommand.class},
+        subcommands = {StateCommand.ListCommand.class, StateCommand.ShowCommand.class, StateCommand.RmCommand.class,
+                StatePgCommands.PushCommand.class, StatePgCommands.PullCommand.class,
+                StatePgCommands.ListVersionsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (unreadable or locked state, unknown address, bad usage)"})
 final class StateCommand implements Callable<Integer> {
@@ -83,6 +87,30 @@ final class StateCommand implements Callable<Integer> {
             return StateStore.at(p, VersionCommand.version());
         }
 
+        /** The description's state (PostgreSQL when its state block says so), else {@link #store}. */
+        StateBackend backend(CliContext ctx) throws StateException {
+            if (state != null) {
+                Path configPath = config == null ? ctx.workDir() : ctx.workDir().resolve(config);
+                // --state with a description that keeps its state in PostgreSQL is refused there.
+                StateBackend b = StateBackends.of(ctx, configPath, ctx.workDir().resolve(state));
+                return b instanceof StateStore ? store(ctx) : b;
+            }
+            return StateBackends.of(ctx, config == null ? ctx.workDir() : ctx.workDir().resolve(config), null);
+        }
+
+        /** The PostgreSQL state, or an error saying that push, pull and the history are for it. */
+        PgBackend pg(CliContext ctx, String command) throws StateException {
+            StateBackend b = backend(ctx);
+            if (b instanceof PgBackend pg) {
+                return pg;
+            }
+            throw new StateException("pictl state " + command + " needs a state in PostgreSQL",
+                    "The description keeps its state in the local file " + b.location() + ". push and pull move a"
+                            + " state between a file and PostgreSQL, and PostgreSQL keeps the history: add a state"
+                            + " block with backend = \"pg\" (docs/state.md, \"Team use\"). The local file's earlier"
+                            + " versions are its .backup files.");
+        }
+
         boolean color(CliContext ctx) {
             return !noColor && !ctx.env().containsKey("NO_COLOR") && Ansi.AUTO.enabled();
         }
@@ -111,15 +139,15 @@ final class StateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            StateStore store = options.store(ctx);
             List<ResourceAddress> wanted = new ArrayList<>();
             for (String f : filters) {
                 wanted.add(parseAddress(f, options.spec));
             }
             try {
+                StateBackend store = options.backend(ctx);
                 State s = store.read();
-                if (!s.exists() && !Files.exists(store.path())) {
-                    ctx.err().println("No state at " + store.path() + ": nothing has been applied yet.");
+                if (!s.exists() && (!(store instanceof StateStore local) || !Files.exists(local.path()))) {
+                    ctx.err().println("No state at " + store.location() + ": nothing has been applied yet.");
                 }
                 for (ResourceAddress a : s.addresses()) {
                     if (wanted.isEmpty() || wanted.stream().anyMatch(w -> w.equals(a) || (!w.hasKey() && w.equals(a.block())))) {
@@ -153,8 +181,8 @@ final class StateCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             ResourceAddress addr = parseAddress(address, options.spec);
-            StateStore store = options.store(ctx);
             try {
+                StateBackend store = options.backend(ctx);
                 State s = store.read();
                 Optional<ResourceState> r = s.resource(addr);
                 if (r.isEmpty()) {
@@ -205,9 +233,14 @@ final class StateCommand implements Callable<Integer> {
                 given.add(parseAddress(a, options.spec));
             }
             Duration wait = duration(lockTimeout, options.spec);
-            StateStore store = options.store(ctx);
             boolean color = options.color(ctx);
-            try (StateLock lock = store.lock("pictl state rm " + String.join(" ", addresses), wait)) {
+            StateBackend store;
+            try {
+                store = options.backend(ctx);
+            } catch (StateException e) {
+                return fail(ctx, color, e.diagnostic());
+            }
+            try (StateWriter lock = store.lock("pictl state rm " + String.join(" ", addresses), wait)) {
                 State s = lock.read();
                 LinkedHashSet<ResourceAddress> remove = new LinkedHashSet<>();
                 List<Diagnostic> unknown = new ArrayList<>();
@@ -273,11 +306,13 @@ final class StateCommand implements Callable<Integer> {
         return d;
     }
 
-    static Diagnostic notInState(ResourceAddress a, State s, StateStore store) {
+    static Diagnostic notInState(ResourceAddress a, State s, StateBackend store) {
         List<String> known = s.addresses().stream().map(ResourceAddress::toString).toList();
         String near = Suggest.closest(a.toString(), known);
-        String where = s.exists() ? "State file: " + store.path()
-                : "There is no state yet: " + store.path() + " does not exist. Use --state or -c to read another one.";
+        String where = !(store instanceof StateStore local) ? (s.exists() ? "State: " + store.location()
+                : "There is no state yet in " + store.location() + ". Use -c to read another one.")
+                : s.exists() ? "State file: " + local.path()
+                : "There is no state yet: " + local.path() + " does not exist. Use --state or -c to read another one.";
         return new Diagnostic(Severity.ERROR, "no resource instance " + a + " in the state"
                 + (near == null ? "" : "; did you mean " + near + "?"),
                 "'pictl state list' shows the addresses the state holds.\n" + where, null);

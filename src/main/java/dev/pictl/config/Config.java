@@ -21,13 +21,15 @@ import java.util.Optional;
  * @param instances   every resource instance, in declaration order
  * @param clusterName the {@code cluster} block's name, or else the name of the directory holding the description
  * @param drift       the {@code drift} block's settings (defaults when there is none)
+ * @param state       the {@code state} block's settings ({@link StateSettings#LOCAL} when there is none)
  */
 public record Config(Path location, Map<String, String> sources, Map<String, Variable> variables,
                      Map<String, Value> sshDefaults, List<ResourceInstance> instances, String clusterName,
-                     DriftSettings drift) {
+                     DriftSettings drift, StateSettings state) {
     public Config {
         java.util.Objects.requireNonNull(clusterName, "clusterName");
         java.util.Objects.requireNonNull(drift, "drift");
+        java.util.Objects.requireNonNull(state, "state");
         sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
         sshDefaults = Collections.unmodifiableMap(new LinkedHashMap<>(sshDefaults));
@@ -45,6 +47,45 @@ public record Config(Path location, Map<String, String> sources, Map<String, Var
 
         public DriftSettings {
             ignore = List.copyOf(ignore);
+        }
+    }
+
+    /** A description without a {@code state} block: the state is the local file. */
+    public Config(Path location, Map<String, String> sources, Map<String, Variable> variables,
+                  Map<String, Value> sshDefaults, List<ResourceInstance> instances, String clusterName,
+                  DriftSettings drift) {
+        this(location, sources, variables, sshDefaults, instances, clusterName, drift, StateSettings.LOCAL);
+    }
+
+    /**
+     * The {@code state} block: the local file (the default), or PostgreSQL with its connection string taken apart
+     * (it never holds a password: the decoder refuses one at its position).
+     *
+     * @param backend    {@code local} or {@code pg}
+     * @param host       for pg: the server's host name or address
+     * @param port       for pg: its TCP port (5432 unless given)
+     * @param database   for pg: the database (the user's name unless given)
+     * @param user       for pg: the role (null: {@code PGUSER}, else the OS user, as libpq does)
+     * @param params     for pg: the connection string's query parameters (sslmode, ...), in order
+     * @param schemaName for pg: the schema of pictl's tables
+     * @param history    for pg: how many versions are kept
+     * @param range      where the block is, or null
+     */
+    public record StateSettings(String backend, String host, int port, String database, String user,
+                                Map<String, String> params, String schemaName, int history,
+                                dev.pictl.diag.SourceRange range) {
+        public static final StateSettings LOCAL = new StateSettings("local", null, 0, null, null, Map.of(), null, 0,
+                null);
+        /** A {@code state} block with errors (reported where they are): no state is read or written. */
+        public static final StateSettings INVALID = new StateSettings("invalid", null, 0, null, null, Map.of(), null, 0,
+                null);
+
+        public StateSettings {
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        }
+
+        public boolean isLocal() {
+            return "local".equals(backend);
         }
     }
 

@@ -81,6 +81,11 @@ final class Decoder {
         if (unlabeled.containsKey("drift")) {
             drift = driftSettings(decodeBody(unlabeled.get("drift"), Schemas.DRIFT).attrs());
         }
+        Config.StateSettings state = Config.StateSettings.LOCAL;
+        if (unlabeled.containsKey("state")) {
+            Body.Block b = unlabeled.get("state");
+            state = StateBlock.settings(decodeBody(b, Schemas.STATE).attrs(), b.typeRange(), diags);
+        }
         List<ResourceInstance> instances = new ArrayList<>();
         for (BlockSchema schema : catalog.resources()) {
             for (Body.Block block : declared.getOrDefault(schema.type(), Map.of()).values()) {
@@ -89,7 +94,7 @@ final class Decoder {
                 instances.addAll(expand(block, schema, d, evaluator.takeAttributeRefs()));
             }
         }
-        Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift);
+        Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift, state);
         // Each type's own rules, in the registry's order (the diagnostics are shown sorted by position).
         catalog.types().forEach(t -> t.check(config, diags));
         // The safety net under the messages above, which show values through display(): no diagnostic quotes a secret.

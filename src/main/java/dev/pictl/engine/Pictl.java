@@ -27,9 +27,12 @@ import dev.pictl.types.ResourceTypes;
 import dev.pictl.plan.kind.ClusterEndpoint;
 import dev.pictl.state.SecretHasher;
 import dev.pictl.state.State;
+import dev.pictl.state.StateBackend;
 import dev.pictl.state.StateException;
-import dev.pictl.state.StateLock;
 import dev.pictl.state.StateStore;
+import dev.pictl.state.StateWriter;
+import dev.pictl.state.pg.PgBackend;
+import dev.pictl.state.pg.PgTarget;
 import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportSettings;
@@ -122,7 +125,7 @@ public final class Pictl {
     }
 
     /** What plan and drift work from: the state as read without the lock, its hasher, and every node's probe. */
-    private record Probed(State state, SecretHasher hasher, Map<String, ProbeOutcome> probes) {
+    private record Probed(State state, SecretHasher hasher, Map<String, ProbeOutcome> probes, String location) {
     }
 
     /**
@@ -135,10 +138,12 @@ public final class Pictl {
     private Probed readStateAndProbe(PlanRunRequest request, Validated v, boolean former, AtomicBoolean cancelled) {
         Config config = v.config();
         Diagnostics diags = v.diagnostics();
-        StateStore store = StateStore.at(statePath(request), Version.current());
         State state;
         SecretHasher hasher;
+        String location;
         try {
+            StateBackend store = stateBackend(config, request);
+            location = store instanceof StateStore ? statePath(request).toString() : store.location();
             state = store.read();
             store.requireKnownTypes(state, types.catalog().names());
             hasher = store.secretHasher().orElseGet(Pictl::ephemeralHasher);
@@ -152,7 +157,8 @@ public final class Pictl {
             return null;
         }
         try (Transport transport = new SshTransport(transportSettings(request))) {
-            return new Probed(state, hasher, probe(config, targets, request, transport, state, former, cancelled));
+            return new Probed(state, hasher, probe(config, targets, request, transport, state, former, cancelled),
+                    location);
         }
     }
 
@@ -184,7 +190,7 @@ public final class Pictl {
         rules.addAll(request.ignore());
         DriftReport.Options options = new DriftReport.Options(request.includeUnapplied(),
                 request.failOnHealth() || config.drift().failOnHealth());
-        DriftReport.StateInfo info = new DriftReport.StateInfo(statePath(run).toString(), p.state().exists(),
+        DriftReport.StateInfo info = new DriftReport.StateInfo(p.location(), p.state().exists(),
                 p.state().lineage(), p.state().serial());
         DriftCheck.Cluster cluster = new DriftCheck.Cluster(types.endpoint(config).map(ClusterEndpoint::node)
                 .orElse(null), types::inCluster);
@@ -231,8 +237,20 @@ public final class Pictl {
             return new Applied(null, null, true);
         }
         Config config = v.config();
-        StateStore store = StateStore.at(statePath(pr), Version.current());
-        try (StateLock lock = store.lock("pictl apply", request.options().lockTimeout())) {
+        try {
+            StateBackend store = stateBackend(config, pr);
+            return applyLocked(request, pr, v, store);
+        } catch (StateException e) {
+            diags.add(e.diagnostic());
+            return new Applied(null, null, true);
+        }
+    }
+
+    private Applied applyLocked(ApplyRunRequest request, PlanRunRequest pr, Validated v, StateBackend store)
+            throws StateException {
+        Diagnostics diags = v.diagnostics();
+        Config config = v.config();
+        try (StateWriter lock = store.lock("pictl apply", request.options().lockTimeout())) {
             State state = lock.read();
             store.requireKnownTypes(state, types.catalog().names());
             // A saved plan is checked before anything else happens: its signature under this state's key (not
@@ -289,9 +307,6 @@ public final class Pictl {
                         .apply(plan, lock);
                 return new Applied(plan, result, true);
             }
-        } catch (StateException e) {
-            diags.add(e.diagnostic());
-            return new Applied(null, null, true);
         }
     }
 
@@ -300,7 +315,7 @@ public final class Pictl {
      * (lineage and serial) and this configuration; else null, with the reasons in diags. Reads the key without
      * creating it, and touches nothing.
      */
-    private static PlanCodec.Saved readSaved(Path file, String sim, StateStore store, State state, Config config,
+    private static PlanCodec.Saved readSaved(Path file, String sim, StateBackend store, State state, Config config,
                                              Diagnostics diags) {
         String text;
         try {
@@ -318,7 +333,8 @@ public final class Pictl {
             diags.add(new Diagnostic(Severity.ERROR, "the saved plan " + file
                     + " was modified, or was not made for this state",
                     "pictl applies a saved plan only exactly as pictl plan --out wrote it for this state ("
-                            + store.path().getFileName() + " and its key " + store.keyPath().getFileName() + "), and "
+                            + (store instanceof StateStore local ? local.path().getFileName() + " and its key "
+                            + local.keyPath().getFileName() : store.name() + " and its key") + "), and "
                             + e.getMessage() + ". Nothing was run. Run pictl plan" + sim + " --out " + file
                             + " against this state, review it, and apply that file.", null));
             return null;
@@ -412,10 +428,14 @@ public final class Pictl {
      * is never written.
      */
     public String savedPlanText(Plan plan, Path statePath) throws StateException {
-        StateStore store = StateStore.at(statePath, Version.current());
+        return savedPlanText(plan, StateStore.at(statePath, Version.current()));
+    }
+
+    /** {@link #savedPlanText(Plan, Path)} for the state where the description keeps it. */
+    public String savedPlanText(Plan plan, StateBackend store) throws StateException {
         SecretHasher key = store.secretHasher().orElse(null);
         if (key == null) {
-            try (StateLock lock = store.lock("pictl plan --out", java.time.Duration.ofSeconds(30))) {
+            try (StateWriter lock = store.lock("pictl plan --out", java.time.Duration.ofSeconds(30))) {
                 key = lock.secretHasher();
             }
         }
@@ -424,6 +444,39 @@ public final class Pictl {
 
     private static TransportSettings transportSettings(PlanRunRequest request) {
         return request.targets().transport(request.transport());
+    }
+
+    /**
+     * Where the state is: the description's {@code state} block says PostgreSQL, or else the local file (the
+     * request's {@code --state}, or pictl.state.json beside the configuration).
+     */
+    public static StateBackend stateBackend(Config config, PlanRunRequest request) throws StateException {
+        return stateBackend(config, request.config(), request.statePath(), request.env());
+    }
+
+    /**
+     * {@link #stateBackend(Config, PlanRunRequest)} from its parts: the description (null: none could be loaded, the
+     * local file), its location, the {@code --state} given (or null) and the environment.
+     */
+    public static StateBackend stateBackend(Config config, Path configPath, Path statePath, Map<String, String> env)
+            throws StateException {
+        Config.StateSettings s = config == null ? Config.StateSettings.LOCAL : config.state();
+        if (s.isLocal()) {
+            return StateStore.at(statePath != null ? statePath : StateStore.defaultPath(configPath), Version.current());
+        }
+        if (s == Config.StateSettings.INVALID) {
+            throw new StateException("the description's state block has errors", "pictl does not know where the state"
+                    + " is, so nothing was read or changed. Run pictl validate to see the errors.");
+        }
+        String where = s.range() == null ? "" : " (the state block at " + s.range().location() + ")";
+        if (statePath != null) {
+            throw new StateException("--state names a local state file, but the description keeps its state in"
+                    + " PostgreSQL" + where, "Two places for one state would split it. Drop --state; to move a state"
+                    + " between a file and the database use pictl state push / pull.");
+        }
+        Path dir = StateStore.defaultPath(configPath).getParent();
+        return new PgBackend(new PgTarget(s.host(), s.port(), s.database(), s.user(), s.params(), s.schemaName(),
+                config.clusterName(), s.history()), Version.current(), dir, env);
     }
 
     /** The state file: the request's, or pictl.state.json beside the configuration. */
@@ -467,8 +520,18 @@ public final class Pictl {
      * without touching a node. Holds the state lock; refuses when the state moved since the plan was made.
      */
     public RefreshResult recordDrift(Plan plan, Path statePath, String command) throws StateException {
-        StateStore store = StateStore.at(statePath, Version.current());
-        try (StateLock lock = store.lock(command)) {
+        return recordDrift(plan, StateStore.at(statePath, Version.current()), statePath.toString(), command);
+    }
+
+    /** {@link #recordDrift(Plan, Path, String)} into the state where the description keeps it. */
+    public RefreshResult recordDrift(Plan plan, StateBackend store, String command) throws StateException {
+        return recordDrift(plan, store, store instanceof StateStore local ? local.path().toString() : store.name(),
+                command);
+    }
+
+    private RefreshResult recordDrift(Plan plan, StateBackend store, String statePath, String command)
+            throws StateException {
+        try (StateWriter lock = store.lock(command, java.time.Duration.ZERO)) {
             State state = lock.read();
             if (!java.util.Objects.equals(state.lineage(), plan.lineage()) || state.serial() != plan.serial()) {
                 boolean foreign = !java.util.Objects.equals(state.lineage(), plan.lineage());

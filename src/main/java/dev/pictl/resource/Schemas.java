@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The blocks of the language itself ({@code variable}, {@code cluster}, {@code ssh}, {@code drift}) and the
+ * The blocks of the language itself ({@code variable}, {@code cluster}, {@code ssh}, {@code drift}, {@code state}) and the
  * attributes resource types share ({@code depends_on}, {@code nodes}). Each resource type's own schema lives in its
  * package ({@code dev.pictl.types.*}) and the registry ({@code types.ResourceTypes}) lists them; the validator
  * decodes configurations with both, and {@code schema/config.schema.json} and {@code docs/resources.md} are
@@ -94,6 +94,31 @@ public final class Schemas {
               fail_on_health = true
             }""");
 
+    /** {@code state { ... }}: where the state lives (docs/state.md, "Team use: the state in PostgreSQL"). */
+    public static final BlockSchema STATE = new BlockSchema("state", null, false, List.of(
+            attr("backend", AttrType.STRING).oneOf("local", "pg").defaultValue("local")
+                    .doc("`local`: the file `pictl.state.json` beside the description (`--state` moves it). `pg`: a "
+                            + "table in PostgreSQL that a team, a CI job and a cron `drift` share, with a lock that "
+                            + "dies with its holder's connection."),
+            attr("conn_str", AttrType.STRING)
+                    .doc("For `pg` (required): `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=...]`. Never a "
+                            + "password: it comes from `PGPASSWORD` or `~/.pgpass` (mode 0600), as for `psql`."),
+            attr("schema_name", AttrType.STRING).defaultValue("pictl")
+                    .doc("For `pg`: the PostgreSQL schema of pictl's tables, created when missing. The cluster's "
+                            + "name (the `cluster` block's, or the directory's) is the key of its state in them."),
+            attr("history", AttrType.NUMBER).defaultValue(100)
+                    .doc("For `pg`: how many versions of the state are kept (every write is one; "
+                            + "`pictl state list-versions` lists them). At least 2.")),
+            List.of(),
+            "Where the state lives. Optional; at most one. Without it the state is the local file "
+                    + "`pictl.state.json`.",
+            """
+            state {
+              backend     = "pg"
+              conn_str    = "postgres://pictl@db.home.lan/pictl?sslmode=verify-full"
+              schema_name = "pictl"
+            }""");
+
     /** {@code variable "name" { ... }}. */
     public static final BlockSchema VARIABLE = new BlockSchema("variable", "name", false, List.of(
             attr("default", AttrType.ANY)
@@ -112,5 +137,5 @@ public final class Schemas {
             }""");
 
     /** The blocks of the language itself, which are not resource types, in documentation order. */
-    public static final List<BlockSchema> LANGUAGE = List.of(VARIABLE, CLUSTER, SSH, DRIFT);
+    public static final List<BlockSchema> LANGUAGE = List.of(VARIABLE, CLUSTER, SSH, DRIFT, STATE);
 }

@@ -29,7 +29,7 @@ public record LockHolder(String user, String host, long pid, Instant started, St
     }
 
     /** This process, starting {@code command} now. */
-    static LockHolder current(String command, Instant now) {
+    public static LockHolder current(String command, Instant now) {
         return new LockHolder(System.getProperty("user.name", "unknown"), hostName(), ProcessHandle.current().pid(),
                 now.truncatedTo(ChronoUnit.SECONDS), command);
     }

@@ -34,7 +34,7 @@ import java.util.UUID;
  * so the backups are the states before each of the last {@value StateStore#BACKUPS} runs that changed
  * something, not the steps of one apply.
  */
-public final class StateLock implements AutoCloseable {
+public final class StateLock implements StateWriter {
     private final StateStore store;
     private final FileChannel channel;
     private final FileLock lock;
@@ -50,6 +50,7 @@ public final class StateLock implements AutoCloseable {
     }
 
     /** What this lock recorded about its holder (this process). */
+    @Override
     public LockHolder holder() {
         return holder;
     }
@@ -59,6 +60,7 @@ public final class StateLock implements AutoCloseable {
     }
 
     /** The current state (the same as {@link StateStore#read()}; under the lock nobody else changes it). */
+    @Override
     public synchronized State read() throws StateException {
         checkOpen();
         State state = store.read();
@@ -88,6 +90,7 @@ public final class StateLock implements AutoCloseable {
      * and serial; see the table above), and returns the state as written, whose serial the next write must build
      * on. A state with the same resources as the file is not written again (no new serial, no backup).
      */
+    @Override
     public synchronized State write(State next) throws StateException {
         checkOpen();
         StateStore.Raw disk = store.readRaw();
@@ -137,6 +140,7 @@ public final class StateLock implements AutoCloseable {
      * The hasher for secrets under this state's key, creating the key ({@value SecretHasher#KEY_BYTES} random
      * bytes, hex, mode 0600, written atomically) when there is none yet.
      */
+    @Override
     public synchronized SecretHasher secretHasher() throws StateException {
         checkOpen();
         Optional<SecretHasher> existing = store.secretHasher();

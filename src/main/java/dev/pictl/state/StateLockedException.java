@@ -4,7 +4,7 @@ package dev.pictl.state;
 public final class StateLockedException extends StateException {
     private final transient LockHolder holder;
 
-    StateLockedException(String summary, String detail, LockHolder holder) {
+    public StateLockedException(String summary, String detail, LockHolder holder) {
         super(summary, detail);
         this.holder = holder;
     }

@@ -37,7 +37,7 @@ import java.util.Optional;
  * {@code state rm}) take {@link #lock} for their whole run and write through the {@link StateLock}.
  * Immutable and thread-safe.
  */
-public final class StateStore {
+public final class StateStore implements StateBackend {
     /** The state file's name when {@code --state} is not given. */
     public static final String DEFAULT_FILE_NAME = "pictl.state.json";
     /** How many previous versions are kept: {@code .backup} and {@code .backup.1} to {@code .backup.4}. */
@@ -104,6 +104,7 @@ public final class StateStore {
     }
 
     /** The current state, without a lock; {@link State#empty()} when there is no file yet. */
+    @Override
     public State read() throws StateException {
         return readRaw().state;
     }
@@ -146,6 +147,7 @@ public final class StateStore {
      * edit), as Terraform refuses to plan a state entry without a schema: plan, drift and apply call this; the
      * {@code state} commands do not, so that {@code state rm} can forget the entry.
      */
+    @Override
     public void requireKnownTypes(State state, List<String> knownTypes) throws StateException {
         List<ResourceState> unknown = state.resources().stream()
                 .filter(r -> !knownTypes.contains(r.address().type())).toList();
@@ -173,6 +175,7 @@ public final class StateStore {
      * when there is no key file yet (then every recorded hash counts as changed). Writers use
      * {@link StateLock#secretHasher()}, which creates the key.
      */
+    @Override
     public Optional<SecretHasher> secretHasher() throws StateException {
         Path key = keyPath();
         if (!Files.exists(key)) {
@@ -205,6 +208,7 @@ public final class StateStore {
      *
      * @throws StateLockedException when another run still holds it after {@code wait}
      */
+    @Override
     public StateLock lock(String command, Duration wait) throws StateException {
         Path lockFile = lockPath();
         if (!Files.isDirectory(lockFile.getParent())) {
@@ -293,8 +297,16 @@ public final class StateStore {
         }
     }
 
-    String name() {
+    /** The file's name, e.g. {@code pictl.state.json}. */
+    @Override
+    public String name() {
         return path.getFileName().toString();
+    }
+
+    /** The file's absolute path. */
+    @Override
+    public String location() {
+        return path.toString();
     }
 
     String pictlVersion() {

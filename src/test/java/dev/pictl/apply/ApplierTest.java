@@ -287,4 +287,51 @@ class ApplierTest {
         assertTrue(f.error().getMessage().contains("internal error"), f.error().getMessage());
         assertEquals(1, r.skipped().size());
     }
+
+    @Test
+    void walk_aStateWriteThatFailsWhenMarkingAResource_stopsTheWalk_andIsTheError() throws Exception {
+        Script s = new Script();
+        Plan plan = new Plan(PlanMode.NORMAL, "test", null, 0, "sha256:x", fixture("a\nb <- a\nc <- b", Action.CREATE),
+                List.of(), List.of(), List.of(), Map.of(), List.of());
+        StateStore store = StateStore.at(dir.resolve("pictl.state.json"), "test");
+        try (StateLock lock = store.lock("test")) {
+            java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+            // The third write (b in progress) fails as the database's does: saved elsewhere, carried in the exception.
+            dev.pictl.state.StateWriter failing = new dev.pictl.state.StateWriter() {
+                @Override
+                public dev.pictl.state.LockHolder holder() {
+                    return lock.holder();
+                }
+
+                @Override
+                public State read() throws dev.pictl.state.StateException {
+                    return lock.read();
+                }
+
+                @Override
+                public State write(State next) throws dev.pictl.state.StateException {
+                    if (writes.incrementAndGet() == 3) {
+                        throw new dev.pictl.state.StateRescuedException("saved elsewhere", "", next, null);
+                    }
+                    return lock.write(next);
+                }
+
+                @Override
+                public dev.pictl.state.SecretHasher secretHasher() throws dev.pictl.state.StateException {
+                    return lock.secretHasher();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            ApplyContext ctx = ApplyContext.forDescription(null, Map.of(), null, ResourceTypes.standard().kinds(),
+                    lock.secretHasher(), ApplyOptions.defaults(), ApplyHook.NONE);
+            dev.pictl.state.StateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.pictl.state.StateException.class,
+                    () -> new Applier(new Executors(List.of(s)), ctx, ApplyHook.NONE, new AtomicBoolean()).apply(plan, failing));
+            assertEquals("saved elsewhere", e.summary());
+        }
+        assertEquals(List.of("start a", "end a"), s.events, "b was not started, nor c after it");
+    }
 }
