@@ -56,9 +56,9 @@ public final class Cli {
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // --sim=DIR reaches picocli as the hidden --sim-dir=DIR (SimOptions.attached): say what the user wrote
-            err.println("Error: " + ex.getMessage().replace(SimOptions.HIDDEN + "=", "--sim=")
+            // One line, "did you mean" included (UsageErrors); picocli's own suggestion lines are not printed.
+            err.println("Error: " + UsageErrors.message(ex).replace(SimOptions.HIDDEN + "=", "--sim=")
                     .replace("'" + SimOptions.HIDDEN + "'", "'--sim'"));
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             return ExitCode.ERROR;
