@@ -35,6 +35,7 @@ public final class Cli {
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(ctx.env().containsKey("NO_COLOR")
                 ? CommandLine.Help.Ansi.OFF : CommandLine.Help.Ansi.AUTO));
         setUsageExit(cmd);
+        HelpExamples.apply(cmd);
         cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
             PrintWriter err = cl.getErr();
             if (ex instanceof CommandLine.ParameterException pe) {

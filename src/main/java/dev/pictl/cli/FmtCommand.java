@@ -33,12 +33,7 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every file is formatted (or was rewritten)",
                 "1:a syntax error, a file that cannot be read or written, or bad usage",
-                "3:-check: some file is not formatted (nothing was written)"},
-        footerHeading = "%nExamples:%n",
-        footer = {"  pictl fmt                     # format the .hcl files of the current directory",
-                "  pictl fmt -check -diff        # in CI: fail (exit 3) and show what would change",
-                "  pictl fmt -recursive clusters/",
-                "  pictl fmt - < cluster.hcl     # standard input to standard output"})
+                "3:-check: some file is not formatted (nothing was written)"})
 final class FmtCommand implements Callable<Integer> {
     /** How standard input is named in messages. */
     static final String STDIN = "<stdin>";

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
                 "plan what would change on which board, apply only that, and catch drift."},
         subcommands = {ValidateCommand.class, FmtCommand.class, PlanCommand.class, ApplyCommand.class, ShowCommand.class, GraphCommand.class,
                 StateCommand.class, DriftCommand.class, KubeconfigCommand.class, SimCommand.class,
-                VersionCommand.class},
+                CompletionCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (including bad usage)",
                 "2:changes present (plan --detailed-exitcode) or drift found",
