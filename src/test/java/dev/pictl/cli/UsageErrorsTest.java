@@ -45,8 +45,8 @@ class UsageErrorsTest {
                         "pictl state"),
                 Arguments.of("frobnicate",
                         "unknown command \"frobnicate\" for pictl; the commands are listed by \"pictl --help\"", "pictl"),
-                Arguments.of("validate extra", "unexpected argument \"extra\" for pictl validate", "pictl validate"),
-                Arguments.of("validate --sim=x", "unknown option \"--sim=x\" for pictl validate", "pictl validate"));
+                Arguments.of("validate extra", "unexpected argument \"extra\" for pictl validate", "pictl validate"));
+        // (The simulator's own option, mistyped or misplaced, is SimSafetyTest's: this tier may not name it.)
     }
 
     @ParameterizedTest(name = "pictl {0}")
