@@ -167,6 +167,41 @@ class FormatterTest {
         assertSameMeaning(text, r.text());
     }
 
+    /**
+     * The layout depends on the tokens and the line breaks only: the same file with its spacing scrambled (random
+     * indentation, one to three blanks or tabs between tokens, trailing blanks) formats to the same text.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void spacingDoesNotMatter(Path file) throws IOException {
+        String text = Files.readString(file);
+        Formatter.Result r = Formatter.format(file.toString(), text);
+        if (!r.ok()) {
+            return;
+        }
+        java.util.Random random = new java.util.Random(file.toString().hashCode());
+        List<Token> tokens = new ArrayList<>();
+        List<Token> comments = new ArrayList<>();
+        tokens.addAll(new Lexer("t.hcl", text, new Diagnostics()).keepComments(comments).tokenize());
+        tokens.remove(tokens.size() - 1);
+        tokens.addAll(comments);
+        tokens.sort(java.util.Comparator.comparingInt(t -> t.range().start().offset()));
+        StringBuilder b = new StringBuilder();
+        boolean lineStart = true;
+        for (Token t : tokens) {
+            if (t.type() == dev.pictl.config.hcl.TokenType.NEWLINE) {
+                b.append(" \t".substring(0, random.nextInt(3))).append(random.nextBoolean() ? "\n" : "\r\n");
+                lineStart = true;
+                continue;
+            }
+            b.append(lineStart ? " ".repeat(random.nextInt(7)) : random.nextBoolean() ? " " : random.nextBoolean() ? "\t" : "   ");
+            b.append(t.text());
+            lineStart = false;
+        }
+        String scrambled = b.toString();
+        assertEquals(r.text(), Formatter.format(file.toString(), scrambled).text(), scrambled);
+    }
+
     @Test
     void examplesAreAlreadyFormatted() throws IOException {
         // The examples are what users copy: they are in the canonical form (pictl fmt -check passes on them).
