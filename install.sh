@@ -50,10 +50,10 @@ LAUNCHER
 chmod 755 "$bin/pictl.tmp"
 mv -f "$bin/pictl.tmp" "$bin/pictl"
 
-# Man pages (made by `mvn package` into target/man; made from the jar when an older build lacks them) and shell
+# Man pages (made by every `mvn package` into target/man; made from the jar when an older build lacks them) and shell
 # completion for bash and zsh, written by the installed command itself.
 man1="$prefix/share/man/man1"
-if [ ! -f "$here/target/man/pictl.1" ] || [ "$here/target/pictl.jar" -nt "$here/target/man/pictl.1" ]; then
+if [ ! -f "$here/target/man/pictl.1" ]; then
   java -cp "$here/target/pictl.jar" dev.pictl.cli.ManPages "$here/target/man"
 fi
 mkdir -p "$man1"
@@ -68,7 +68,7 @@ mkdir -p "$bashcomp" "$zshcomp"
 "$bin/pictl" completion zsh >"$zshcomp/completion.zsh.tmp" && mv -f "$zshcomp/completion.zsh.tmp" "$zshcomp/completion.zsh"
 
 echo "pictl installed: $bin/pictl (jar in $lib; man pages in $man1; bash completion in $bashcomp)"
-echo "zsh completion: add  source $zshcomp/completion.zsh  to ~/.zshrc"
+echo "zsh completion: add this line to ~/.zshrc: source '$zshcomp/completion.zsh'"
 case ":$PATH:" in
   *":$bin:"*) ;;
   *) echo "note: $bin is not on your PATH; add it, e.g. export PATH=\"$bin:\$PATH\"" ;;
