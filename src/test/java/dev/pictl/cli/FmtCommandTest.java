@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,43 @@ class FmtCommandTest {
         CliRunner.Result r = CliRunner.run(dir, Map.of(), "fmt", "nothere.hcl");
         assertEquals(1, r.exitCode());
         assertEquals("Error: no such file or directory: nothere.hcl\n", r.err());
+    }
+
+    /** Every command of docs/fmt.md's first example block runs as written, on unformatted files. */
+    @Test
+    void theCommandsOfDocsFmtMdRunAsWritten() throws IOException {
+        String doc = Files.readString(Path.of("docs/fmt.md"));
+        int start = doc.indexOf("```sh\n") + "```sh\n".length();
+        List<String> lines = doc.substring(start, doc.indexOf("```", start)).lines().filter(l -> !l.isBlank()).toList();
+        assertTrue(lines.size() >= 5, lines.toString());
+        int n = 0;
+        for (String line : lines) {
+            String command = line.contains("#") ? line.substring(0, line.indexOf('#')).strip() : line.strip();
+            String input = null;
+            if (command.contains(" < ")) {
+                input = command.substring(command.indexOf(" < ") + 3).strip();
+                command = command.substring(0, command.indexOf(" < ")).strip();
+            }
+            List<String> words = List.of(command.split(" +"));
+            assertEquals("pictl", words.get(0), line);
+            Path work = Files.createDirectories(dir.resolve("run" + n++));
+            Files.writeString(work.resolve("cluster.hcl"), UNFORMATTED);
+            Files.createDirectories(work.resolve("other"));
+            Files.writeString(work.resolve("other/more.hcl"), UNFORMATTED);
+            String[] args = words.subList(1, words.size()).toArray(String[]::new);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            byte[] stdin = input == null ? new byte[0] : Files.readAllBytes(work.resolve(input));
+            int code = Cli.run(new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(), work,
+                    new ByteArrayInputStream(stdin)), args);
+            assertEquals(command.contains("-check") ? 3 : 0, code, line + "\n" + out + err);
+            assertEquals("", err.toString(), line);
+            boolean writes = !command.contains("-check") && !command.contains("-write=false") && input == null;
+            assertEquals(writes ? FORMATTED : UNFORMATTED, Files.readString(work.resolve("cluster.hcl")), line);
+            if (input != null) {
+                assertEquals(FORMATTED, out.toString(), line);
+            }
+        }
     }
 
     private record Run(int code, String out) {
