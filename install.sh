@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs pictl for use from anywhere: PREFIX/lib/pictl/pictl.jar and the command PREFIX/bin/pictl.
+# Installs pictl for use from anywhere: PREFIX/lib/pictl/pictl.jar and the command PREFIX/bin/pictl, with its man
+# pages (PREFIX/share/man/man1/pictl*.1) and shell completion (PREFIX/share/bash-completion/completions/pictl,
+# which bash-completion loads by itself, and PREFIX/share/pictl/completion.zsh, to source from ~/.zshrc).
 #
 #   ./install.sh                    PREFIX=/usr/local (needs root: sudo ./install.sh)
 #   ./install.sh --prefix ~/.local  for one user (~/.local/bin is on PATH on Debian and Raspberry Pi OS)
@@ -47,7 +49,26 @@ exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynam
 LAUNCHER
 chmod 755 "$bin/pictl.tmp"
 mv -f "$bin/pictl.tmp" "$bin/pictl"
-echo "pictl installed: $bin/pictl (jar in $lib)"
+
+# Man pages (made by every `mvn package` into target/man; made from the jar when an older build lacks them) and shell
+# completion for bash and zsh, written by the installed command itself.
+man1="$prefix/share/man/man1"
+if [ ! -f "$here/target/man/pictl.1" ]; then
+  java -cp "$here/target/pictl.jar" dev.pictl.cli.ManPages "$here/target/man"
+fi
+mkdir -p "$man1"
+for page in "$here"/target/man/*.1; do
+  cp "$page" "$man1/$(basename "$page").tmp"
+  mv -f "$man1/$(basename "$page").tmp" "$man1/$(basename "$page")"
+done
+bashcomp="$prefix/share/bash-completion/completions"
+zshcomp="$prefix/share/pictl"
+mkdir -p "$bashcomp" "$zshcomp"
+"$bin/pictl" completion bash >"$bashcomp/pictl.tmp" && mv -f "$bashcomp/pictl.tmp" "$bashcomp/pictl"
+"$bin/pictl" completion zsh >"$zshcomp/completion.zsh.tmp" && mv -f "$zshcomp/completion.zsh.tmp" "$zshcomp/completion.zsh"
+
+echo "pictl installed: $bin/pictl (jar in $lib; man pages in $man1; bash completion in $bashcomp)"
+echo "zsh completion: add this line to ~/.zshrc: source '$zshcomp/completion.zsh'"
 case ":$PATH:" in
   *":$bin:"*) ;;
   *) echo "note: $bin is not on your PATH; add it, e.g. export PATH=\"$bin:\$PATH\"" ;;

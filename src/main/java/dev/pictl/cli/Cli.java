@@ -35,6 +35,7 @@ public final class Cli {
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(ctx.env().containsKey("NO_COLOR")
                 ? CommandLine.Help.Ansi.OFF : CommandLine.Help.Ansi.AUTO));
         setUsageExit(cmd);
+        HelpExamples.apply(cmd);
         cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
             PrintWriter err = cl.getErr();
             if (ex instanceof CommandLine.ParameterException pe) {
@@ -56,9 +57,9 @@ public final class Cli {
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // --sim=DIR reaches picocli as the hidden --sim-dir=DIR (SimOptions.attached): say what the user wrote
-            err.println("Error: " + ex.getMessage().replace(SimOptions.HIDDEN + "=", "--sim=")
+            // One line, "did you mean" included (UsageErrors); picocli's own suggestion lines are not printed.
+            err.println("Error: " + UsageErrors.message(ex).replace(SimOptions.HIDDEN + "=", "--sim=")
                     .replace("'" + SimOptions.HIDDEN + "'", "'--sim'"));
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             return ExitCode.ERROR;

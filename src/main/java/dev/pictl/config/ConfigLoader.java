@@ -70,8 +70,10 @@ public final class ConfigLoader {
         try (Stream<Path> s = Files.list(location)) {
             List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".hcl")).sorted().toList();
             if (files.isEmpty()) {
-                diags.add(new Diagnostic(Severity.ERROR, "no .hcl files in " + location,
-                        "Write the cluster description in a file such as " + location.resolve("cluster.hcl")
+                // The current directory is the empty path: name it (absolute), never "no .hcl files in ".
+                Path shown = location.toString().isEmpty() ? location.toAbsolutePath() : location;
+                diags.add(new Diagnostic(Severity.ERROR, "no .hcl files in " + shown,
+                        "Write the cluster description in a file such as " + shown.resolve("cluster.hcl")
                                 + ", or point -c/--config at one.", null));
             }
             return files;

@@ -1,6 +1,7 @@
 package dev.pictl.engine;
 
 import dev.pictl.config.Config;
+import dev.pictl.diag.Diagnostic;
 import dev.pictl.resource.Value;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
@@ -9,6 +10,8 @@ import dev.pictl.transport.NodeTarget;
 import dev.pictl.transport.Secrets;
 import dev.pictl.transport.TransportSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +28,15 @@ final class DescriptionTargets implements TargetResolver {
 
     @Override
     public NodeTargets resolve(Config config) {
-        return NodeTargets.from(config);
+        NodeTargets t = NodeTargets.from(config);
+        List<Diagnostic> keys = NodeTargets.keyFileErrors(config, Path.of(System.getProperty("user.home")));
+        if (keys.isEmpty()) {
+            return t;
+        }
+        // Reported here, once at the private_key line, rather than by every node's connection at its node line.
+        List<Diagnostic> all = new ArrayList<>(t.diagnostics());
+        all.addAll(keys);
+        return new NodeTargets(t.targets(), all);
     }
 
     /**

@@ -193,6 +193,44 @@ public record NodeTargets(List<NodeTarget> targets, List<Diagnostic> diagnostics
         }
     }
 
+    /**
+     * Each {@code private_key} that names no usable file, once, at the attribute that sets it (a top-level
+     * {@code ssh} block's key serves every node, but is one mistake at one line). Only the keys a node would use
+     * are checked: a node's own {@code private_key} hides the top-level one. This looks at the machine, not at the
+     * description, so it is the real nodes' resolver that calls it ({@code DescriptionTargets}), not validate
+     * (validate passes in CI without the key) and not {@code --sim} (which uses the simulator's key).
+     */
+    public static List<Diagnostic> keyFileErrors(Config config, Path home) {
+        Path base = configDir(config);
+        Map<dev.pictl.diag.SourceRange, Diagnostic> out = new LinkedHashMap<>();
+        for (ResourceInstance node : config.ofType(dev.pictl.resource.Schemas.NODE_TYPE)) {
+            Value v = node.ssh().get("private_key");
+            if (v == null || v instanceof Value.Null) {
+                v = config.sshDefaults().get("private_key");
+            }
+            if (!(v instanceof Value.Str str) || v.range() == null || out.containsKey(v.range())) {
+                continue;
+            }
+            Path file = path(str.value(), base, home);
+            String problem;
+            try {
+                dev.pictl.io.BoundedFiles.check(file, dev.pictl.io.BoundedFiles.Kind.KEY);
+                continue;
+            } catch (java.nio.file.NoSuchFileException e) {
+                problem = dev.pictl.io.BoundedFiles.isDanglingLink(file)
+                        ? "is a symbolic link whose target does not exist" : "does not exist";
+            } catch (java.io.IOException e) {
+                problem = "cannot be used: " + dev.pictl.io.BoundedFiles.reason(e);
+            }
+            out.put(v.range(), Diagnostic.error(v.range(), "private_key file " + str.value() + " " + problem,
+                    "pictl offers this key, and only this key, to every node this ssh block is for (" + file
+                            + "). A relative path is taken from the configuration's directory, ~ is your home "
+                            + "directory. Fix the path, or remove private_key to use ssh-agent, ~/.ssh/config's "
+                            + "IdentityFile and ~/.ssh/id_*."));
+        }
+        return List.copyOf(out.values());
+    }
+
     /** {@code ~} and {@code ~/x} expand to the home directory; a relative path is taken from the config's directory. */
     static Path path(String text, Path base, Path home) {
         Path p;

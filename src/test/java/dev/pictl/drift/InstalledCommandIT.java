@@ -48,6 +48,12 @@ class InstalledCommandIT {
         Path bin = prefix.resolve("bin");
         assertTrue(Files.isExecutable(bin.resolve("pictl")), install.all());
         assertTrue(Files.isRegularFile(prefix.resolve("lib/pictl/pictl.jar")));
+        // Man pages (made by mvn package) and the completion scripts, written by the installed command.
+        assertTrue(Files.readString(prefix.resolve("share/man/man1/pictl-fmt.1")).contains(".SH EXAMPLES"), install.all());
+        assertTrue(Files.isRegularFile(prefix.resolve("share/man/man1/pictl.1")));
+        assertTrue(Files.readString(prefix.resolve("share/bash-completion/completions/pictl"))
+                .contains("complete -F _complete_pictl"), install.all());
+        assertTrue(Files.readString(prefix.resolve("share/pictl/completion.zsh")).contains("bashcompinit"));
 
         Run version = sh("pictl version", Path.of("/"), with(env, "PATH", bin + ":" + System.getenv("PATH")));
         assertEquals(0, version.exit(), version.all());

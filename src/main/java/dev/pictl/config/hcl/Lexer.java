@@ -31,6 +31,8 @@ public final class Lexer {
      * nesting: exponential time for a few KB of nested heredocs.
      */
     private int limit;
+    /** Where comments outside templates go, for {@code pictl fmt} ({@link #keepComments}); null: dropped. */
+    private List<Token> comments;
 
     public Lexer(String file, String src, Diagnostics diags) {
         this.file = file;
@@ -38,6 +40,16 @@ public final class Lexer {
         this.diags = diags;
         this.lineStarts = lineStarts(src);
         this.limit = src.length();
+    }
+
+    /**
+     * Also collects every comment outside strings and heredocs into {@code sink}, in source order, as
+     * {@link TokenType#COMMENT} tokens (for {@code pictl fmt}). The token list and the diagnostics are the same
+     * with or without it: comments never reach the parser.
+     */
+    public Lexer keepComments(List<Token> sink) {
+        this.comments = sink;
+        return this;
     }
 
     /** Lexes the whole text; the last token is always {@link TokenType#EOF}. */
@@ -78,6 +90,7 @@ public final class Lexer {
                 while (pos < limit && src.charAt(pos) != '\n') {
                     pos++;
                 }
+                comment(mode, start);
             } else if (c == '/' && peek(1) == '*') {
                 int end = src.indexOf("*/", pos + 2);
                 if (end < 0 || end + 2 > limit) {
@@ -86,6 +99,7 @@ public final class Lexer {
                     pos = limit;
                 } else {
                     pos = end + 2;
+                    comment(mode, start);
                 }
             } else if (c == '"') {
                 out.add(quoted());
@@ -124,6 +138,12 @@ public final class Lexer {
             }
         }
         return mode == Mode.FILE;
+    }
+
+    private void comment(Mode mode, int start) {
+        if (comments != null && mode == Mode.FILE) {
+            comments.add(new Token(TokenType.COMMENT, src.substring(start, pos), range(start, pos)));
+        }
     }
 
     private Token punct(char c) {

@@ -25,6 +25,8 @@ public enum TokenType {
     OPERATOR("operator"),
     STAR("\"*\""),
     NEWLINE("end of line"),
+    /** A comment: only from {@link Lexer#keepComments}, never in the token list the parser reads. */
+    COMMENT("comment"),
     EOF("end of file");
 
     private final String description;
