@@ -9,11 +9,11 @@ import picocli.CommandLine.Spec;
         description = {"Build and keep a Raspberry Pi k3s cluster from a written description:",
                 "plan what would change on which board, apply only that, and catch drift."},
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, ShowCommand.class, GraphCommand.class,
-                StateCommand.class, DriftCommand.class, KubeconfigCommand.class, SimCommand.class,
+                StateCommand.class, DriftCommand.class, DiagnoseCommand.class, KubeconfigCommand.class, SimCommand.class,
                 VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (including bad usage)",
-                "2:changes present (plan --detailed-exitcode) or drift found",
+                "2:changes present (plan --detailed-exitcode), drift found or diagnose found something",
                 "3:drift: a node could not be reached"})
 final class PictlCommand implements Callable<Integer> {
     @Spec
