@@ -55,18 +55,33 @@ public final class Signatures {
         return List.copyOf(PATTERNS.keySet());
     }
 
-    /** The signals of a journal: each signal's last matching line (the newest), in {@link #names()} order. */
+    /**
+     * The signals about talking to the server. An agent that is not restarted keeps its old complaints in the same
+     * journal part, so only the newest of these counts: once a refused connection follows an expired certificate,
+     * the certificate is no longer what is wrong.
+     */
+    private static final java.util.Set<String> CONNECTION = java.util.Set.of(NODE_PASSWORD, TOKEN_401, X509_EXPIRED,
+            X509_NOT_YET_VALID, X509_OTHER, REFUSED, TIMEOUT);
+
+    /**
+     * The signals of a journal: each signal's last matching line (the newest), in {@link #names()} order; of the
+     * signals about the connection to the server, only the newest.
+     */
     public static Map<String, String> match(List<String> lines) {
         Map<String, String> last = new LinkedHashMap<>();
+        String newestConnection = null;
         for (String line : lines) {
             String s = signal(line);
             if (s != null) {
                 last.put(s, line);
+                if (CONNECTION.contains(s)) {
+                    newestConnection = s;
+                }
             }
         }
         Map<String, String> ordered = new LinkedHashMap<>();
         for (String n : PATTERNS.keySet()) {
-            if (last.containsKey(n)) {
+            if (last.containsKey(n) && (!CONNECTION.contains(n) || n.equals(newestConnection))) {
                 ordered.put(n, last.get(n));
             }
         }
