@@ -38,18 +38,24 @@ class DiagnoseSimulatorTest {
         return f.pictl(all.toArray(String[]::new));
     }
 
-    /** Text and JSON of one node; both exit 2; the JSON's first finding is returned. */
+    /** The JSON of one node (exit 2, valid against the schema); its first finding, which must have {@code code}. */
     private JsonNode rootCause(String node, String code) {
-        CliRunner.Result text = diagnose(node);
-        assertEquals(2, text.exitCode(), text.all());
         CliRunner.Result json = diagnose(node, "--json");
         assertEquals(2, json.exitCode(), json.all());
         JsonNode tree = PlanFixture.assertValidJson("diagnose.schema.json", json.out());
+        assertEquals(1, tree.get("nodes").size(), "only the node asked for is reported");
         JsonNode first = tree.at("/nodes/0/findings/0");
-        assertEquals(code, first.get("code").asText(), text.out());
-        assertContains(text.out(), "  " + node + "  ");
-        assertContains(text.out(), "1. " + code);
+        assertEquals(code, first.get("code").asText(), json.out());
         return first;
+    }
+
+    /** The same as text: the node's verdict line names the code, and its findings start with it. */
+    private String rootCauseText(String node, String code) {
+        CliRunner.Result text = diagnose(node);
+        assertEquals(2, text.exitCode(), text.all());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("  " + node + " +\\w+ +" + code + ": .*")), text.out());
+        assertContains(text.out(), "  1. " + code);
+        return text.out();
     }
 
     private boolean ready(String node) {
@@ -124,6 +130,11 @@ class DiagnoseSimulatorTest {
             assertTrue(cgChain.startsWith("NotReady <- k3s-agent crash-looping"), cgChain);
             assertTrue(cgChain.endsWith("memory cgroup missing <- cmdline.txt lost its cgroup_enable=memory flag"), cgChain);
             assertContains(cg.get("remedy").asText(), "cgroup_enable=memory");
+            String cgText = rootCauseText("pi-worker-3", "memory_cgroup_missing");
+            assertContains(cgText, "NotReady ← k3s-agent crash-looping");
+            assertContains(cgText, "evidence: ");
+            assertContains(cgText, "level=fatal msg=\"Error: failed to find memory cgroup (v2)\"");
+            assertContains(cgText, "fix: put cgroup_enable=memory back");
             f.sudo("pi-worker-3", "sed -i '1s/$/ cgroup_enable=memory/' \"$PICTL_ROOT/boot/firmware/cmdline.txt\"");
             f.node("pi-worker-3").reboot();
             awaitReady("pi-worker-3");
