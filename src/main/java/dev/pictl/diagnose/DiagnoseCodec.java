@@ -29,7 +29,7 @@ public final class DiagnoseCodec {
         ArrayNode nodes = root.putArray("nodes");
         for (NodeVerdict v : r.nodes()) {
             ObjectNode n = nodes.addObject();
-            n.put("node", v.node());
+            n.put("name", v.node());
             n.put("status", v.status());
             n.put("reached", v.reached());
             n.put("healthy", v.healthy());

@@ -192,7 +192,7 @@ class DiagnoseSimulatorTest {
             for (JsonNode n : aj.get("nodes")) {
                 JsonNode first = n.at("/findings/0");
                 assertEquals("k3s_server_down", first.get("code").asText(), n.toString());
-                if (n.get("node").asText().equals("pi-server-1")) {
+                if (n.get("name").asText().equals("pi-server-1")) {
                     assertContains(first.get("summary").asText(), "every agent is affected");
                     assertContains(first.get("remedy").asText(), "sudo systemctl start k3s");
                 } else {
