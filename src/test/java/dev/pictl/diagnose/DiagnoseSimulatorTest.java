@@ -149,6 +149,9 @@ class DiagnoseSimulatorTest {
 
             // ---- a clock 10 minutes off ----
             f.node("pi-worker-1").setClockOffset(-600);
+            long shown = Long.parseLong(f.node("pi-worker-1").exec("date +%s").stdout().strip());
+            long now = java.time.Instant.now().getEpochSecond();
+            assertTrue(Math.abs(shown - (now - 600)) < 30, "date on the board: " + shown + ", here " + now);
             JsonNode clock = rootCause("pi-worker-1", "clock_skew");
             assertContains(clock.get("summary").asText(), "10 min behind");
             assertContains(clock.get("remedy").asText(), "timedatectl");
@@ -157,6 +160,7 @@ class DiagnoseSimulatorTest {
 
             // ---- a full disk ----
             f.node("pi-worker-2").setDiskUsedPercent(97);
+            assertContains(f.node("pi-worker-2").exec("df -P /").stdout(), " 97% /\n");
             JsonNode disk = rootCause("pi-worker-2", "disk_pressure");
             assertContains(disk.get("evidence").toString(), "DiskPressure=True KubeletHasDiskPressure");
             assertContains(disk.get("remedy").asText(), "journalctl --vacuum-size");
@@ -171,6 +175,10 @@ class DiagnoseSimulatorTest {
 
             // ---- a network cut between an agent and the server ----
             f.node("pi-worker-1").cut("pi-server-1");
+            assertEquals("000 exit=28", f.node("pi-worker-1").exec("curl -sk -o /dev/null --connect-timeout 3 -w '%{http_code}' "
+                    + "https://192.168.1.10:6443/cacerts; echo \" exit=$?\"").stdout().strip());
+            assertEquals("200", f.node("pi-worker-2").exec("curl -sk -o /dev/null -w '%{http_code}' https://192.168.1.10:6443/cacerts")
+                    .stdout().strip());
             JsonNode cut = rootCause("pi-worker-1", "server_unreachable");
             assertContains(chain(cut), "the network between pi-worker-1 and the server");
             assertContains(cut.get("remedy").asText(), "ping 192.168.1.10");
