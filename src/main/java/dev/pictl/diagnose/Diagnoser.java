@@ -172,6 +172,12 @@ public final class Diagnoser {
                             + (st.taints().isEmpty() ? "" : "; taints " + st.taints()));
                 }
             }
+            // The Node's recent Warning events (e.g. CertificateExpirationWarning) go with the root cause's evidence.
+            List<ClusterView.Event> warnings = view.events().getOrDefault(name, List.of()).stream()
+                    .filter(ev -> "Warning".equals(ev.type())).toList();
+            warnings.stream().skip(Math.max(0, warnings.size() - 3))
+                    .forEach(ev -> symptomEvidence.add("event " + ev.reason() + ": " + ev.message()
+                            + (ev.count() > 1 ? " (x" + ev.count() + ")" : "") + (ev.when().isEmpty() ? "" : " at " + ev.when())));
             if (!e.reached()) {
                 root("node_unreachable", "pictl cannot reach the node over SSH: " + e.sshError(),
                         List.of("cannot reach it over SSH"), List.of(e.sshError()),

@@ -290,6 +290,21 @@ class DiagnoserTest {
     }
 
     @Test
+    void theNodesWarningEvents_areEvidenceOfItsRootCause() {
+        Node w = new Node("pi-worker-1").agentUnit("activating", "start", 0).journal(EXPIRED);
+        Node s = server(ready(SERVER), notReady("pi-worker-1")).set("events", "{\"items\":[{\"involvedObject\":{\"kind\":\"Node\","
+                + "\"name\":\"pi-worker-1\"},\"type\":\"Warning\",\"reason\":\"CertificateExpirationWarning\",\"message\":"
+                + "\"Node certificates require attention - restart k3s on this node to trigger automatic rotation\",\"count\":3,"
+                + "\"lastTimestamp\":\"2026-12-07T18:00:00Z\"},{\"involvedObject\":{\"kind\":\"Node\",\"name\":\"pi-worker-1\"},"
+                + "\"type\":\"Normal\",\"reason\":\"Starting\",\"message\":\"Starting kubelet.\"}]}");
+        Finding f = first(run(s, w), "pi-worker-1");
+        assertEquals("certificate_expired", f.code());
+        assertTrue(f.evidence().contains("event CertificateExpirationWarning: Node certificates require attention - restart k3s on "
+                + "this node to trigger automatic rotation (x3) at 2026-12-07T18:00:00Z"), f.evidence().toString());
+        assertTrue(f.evidence().stream().noneMatch(l -> l.contains("Starting kubelet")), f.evidence().toString());
+    }
+
+    @Test
     void networkCut_namesTheAgentsThatStillReachTheServer() {
         Node cut = new Node("pi-worker-1").journal(STARTED, TIMEOUT).set("reach", "000 exit=28");
         DiagnoseReport r = run(server(ready(SERVER), notReady("pi-worker-1"), ready("pi-worker-2")), cut, new Node("pi-worker-2"));
