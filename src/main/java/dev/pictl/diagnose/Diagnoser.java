@@ -110,11 +110,13 @@ public final class Diagnoser {
         if (active.equals("active")) {
             return unit + " running";
         }
-        if (sub.equals("auto-restart") || (restarts > 0 && active.equals("activating") && !sub.equals("start"))) {
+        // Restarted by systemd and not up: crash-looping, whichever step of the loop the snapshot caught (an agent
+        // waiting for its server retries inside one start and never raises the counter).
+        if (sub.equals("auto-restart") || (restarts > 0 && active.equals("activating"))) {
             return unit + " crash-looping (" + active + " (" + sub + "), restart counter at " + restarts + ")";
         }
         if (active.equals("activating")) {
-            return unit + " not up (" + active + " (" + sub + ")" + (restarts > 0 ? ", restart counter at " + restarts : "") + ")";
+            return unit + " not up (" + active + " (" + sub + "))";
         }
         return unit + " stopped (" + active + (sub.isEmpty() ? "" : " (" + sub + ")") + ")";
     }

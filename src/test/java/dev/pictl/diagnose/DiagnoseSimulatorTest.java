@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.cli.CliRunner;
 import dev.pictl.plan.PlanFixture;
 import dev.pictl.sim.SimNode;
+import dev.pictl.sim.Unreachable;
 import dev.pictl.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,6 +209,19 @@ class DiagnoseSimulatorTest {
                 }
             }
             assertContains(all.out(), "k3s_server_down (caused on pi-server-1)");
+
+            // ---- the server unreachable over SSH: the agents are still checked ----
+            f.node("pi-server-1").setUnreachable(Unreachable.REFUSED);
+            CliRunner.Result blind = diagnose("--json");
+            assertEquals(2, blind.exitCode(), blind.all());
+            JsonNode bj = PlanFixture.assertValidJson("diagnose.schema.json", blind.out());
+            assertContains(bj.get("api_error").asText(), "the server could not be reached");
+            for (JsonNode n : bj.get("nodes")) {
+                boolean isServer = n.get("name").asText().equals("pi-server-1");
+                assertEquals(!isServer, n.get("reached").booleanValue(), n.toString());
+                assertEquals("Unknown", n.get("status").asText());
+                assertEquals(isServer ? "node_unreachable" : "server_unreachable", n.at("/findings/0/code").asText(), n.toString());
+            }
         } finally {
             f.close();
         }

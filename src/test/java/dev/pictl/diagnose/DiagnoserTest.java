@@ -231,6 +231,16 @@ class DiagnoserTest {
     }
 
     @Test
+    void aCrashLoopCaughtWhileStarting_isStillACrashLoop() {
+        Node w = new Node("pi-worker-1").agentUnit("activating", "start", 4).journal(CGROUP).set("controllers", "cpuset cpu io pids");
+        Finding f = first(run(server(ready(SERVER), notReady("pi-worker-1")), w), "pi-worker-1");
+        assertEquals("k3s-agent crash-looping (activating (start), restart counter at 4)", f.chain().get(1));
+        Node waiting = new Node("pi-worker-1").agentUnit("activating", "start", 0).journal(TOKEN);
+        Finding g = first(run(server(ready(SERVER), notReady("pi-worker-1")), waiting), "pi-worker-1");
+        assertEquals("k3s-agent not up (activating (start))", g.chain().get(1));
+    }
+
+    @Test
     void memoryCgroup_chainSaysWhy_notRebooted_orFirmware() {
         Node notRebooted = new Node("pi-worker-1").agentUnit("activating", "auto-restart", 1).journal(CGROUP)
                 .set("controllers", "cpuset cpu io pids")
