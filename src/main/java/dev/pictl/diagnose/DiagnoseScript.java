@@ -20,7 +20,8 @@ import java.util.Map;
  *   controllers        /sys/fs/cgroup/cgroup.controllers                       memory cgroup
  *   df                 df -P / (last line)                                     a full disk
  *   kernel-errors      dmesg: mmc/EXT4/I/O errors, under-voltage (last 5)      SD card trouble
- *   unit U, journal U  systemctl show and journalctl -u U -b (last 400) for k3s and k3s-agent
+ *   units              systemctl show of k3s and k3s-agent (one block each, with Id=)
+ *   journal U          journalctl -u U -b (last 400) for k3s and k3s-agent
  *   check-config       k3s check-config: its failing lines and STATUS          where k3s is installed
  *   reach              curl -sk https://SERVER:PORT/cacerts: http code + exit  agents only
  *   nodes, events      kubectl get nodes / events (Node objects), + "-exit"    the server only
@@ -57,12 +58,10 @@ public final class DiagnoseScript {
         b.append("sec df; df -P / 2>/dev/null | tail -n 1\n");
         b.append("sec kernel-errors; dmesg 2>/dev/null | grep -E 'mmc[0-9]+: .*(error|timeout)|EXT4-fs error|I/O error|"
                 + "[Uu]ndervoltage detected' | tail -n 5\n");
+        b.append("sec units; systemctl show -p Id,LoadState,ActiveState,SubState,NRestarts,Result,ActiveEnterTimestamp "
+                + String.join(" ", UNITS) + " 2>/dev/null\n");
         for (String u : UNITS) {
-            b.append("sec 'unit ").append(u).append("'; systemctl show -p LoadState,ActiveState,SubState,NRestarts,Result,"
-                    + "ActiveEnterTimestamp ").append(u).append(" 2>/dev/null\n");
-            b.append("sec 'journal ").append(u).append("'; if [ -n \"$(systemctl show -p LoadState --value ").append(u)
-                    .append(" 2>/dev/null | grep -x loaded)\" ]; then journalctl -u ").append(u)
-                    .append(" -b --no-pager -q -n 400 2>/dev/null; fi\n");
+            b.append("sec 'journal ").append(u).append("'; journalctl -u ").append(u).append(" -b --no-pager -q -n 400 2>/dev/null\n");
         }
         b.append("sec check-config; if command -v k3s >/dev/null 2>&1; then timeout 60 k3s check-config 2>&1 "
                 + "| grep -E 'STATUS:|: bad|missing|cannot find' | tail -n 12; fi\n");

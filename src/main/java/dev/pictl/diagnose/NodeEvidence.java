@@ -87,16 +87,21 @@ public record NodeEvidence(String node, String sshError, Double clockOffset, dou
         return c.isEmpty() ? List.of() : List.of(c.split("\\s+"));
     }
 
-    /** {@code systemctl show} of a k3s unit as a map; empty when the section is missing. */
+    /** {@code systemctl show} of a k3s unit as a map (its block in {@code units}); empty when it is not there. */
     public Map<String, String> unit(String unit) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String l : section("unit " + unit).split("\n")) {
-            int eq = l.indexOf('=');
-            if (eq > 0) {
-                out.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+        for (String block : section("units").split("\n\\s*\n")) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String l : block.split("\n")) {
+                int eq = l.indexOf('=');
+                if (eq > 0) {
+                    out.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+                }
+            }
+            if ((unit + ".service").equals(out.get("Id")) || unit.equals(out.get("Id"))) {
+                return out;
             }
         }
-        return out;
+        return Map.of();
     }
 
     /** The k3s unit installed on the node ({@code k3s} before {@code k3s-agent}), or null. */
@@ -116,7 +121,7 @@ public record NodeEvidence(String node, String sshError, Double clockOffset, dou
      */
     public List<String> journalSinceStart(String unit) {
         String text = section("journal " + unit);
-        if (text.isBlank()) {
+        if (text.isBlank() || text.strip().equals("-- No entries --")) {
             return List.of();
         }
         List<String> lines = List.of(text.split("\n"));

@@ -116,6 +116,8 @@ class DiagnoserTest {
             s.put("kernel-errors", "");
             s.put("unit k3s", server ? unit("active", "running", 0) : "LoadState=not-found\nActiveState=inactive\nSubState=dead");
             s.put("unit k3s-agent", server ? "LoadState=not-found\nActiveState=inactive\nSubState=dead" : unit("active", "running", 0));
+            s.put("journal k3s", "-- No entries --");
+            s.put("journal k3s-agent", "-- No entries --");
             s.put(server ? "journal k3s" : "journal k3s-agent", String.join("\n", START, STARTED));
             s.put("check-config", "STATUS: pass");
             if (!server) {
@@ -146,7 +148,13 @@ class DiagnoserTest {
             StringBuilder b = new StringBuilder();
             double sent = 1_800_000_000.0;
             s.put("date", String.format(java.util.Locale.ROOT, "%.9f", sent + 0.05 + offset));
-            s.forEach((k, v) -> b.append('\n').append(DiagnoseScript.MARK).append(k).append('\n').append(v).append('\n'));
+            String units = "Id=k3s.service\n" + s.get("unit k3s") + "\n\nId=k3s-agent.service\n" + s.get("unit k3s-agent");
+            s.forEach((k, v) -> {
+                if (!k.startsWith("unit ")) {
+                    b.append('\n').append(DiagnoseScript.MARK).append(k).append('\n').append(v).append('\n');
+                }
+            });
+            b.append('\n').append(DiagnoseScript.MARK).append("units\n").append(units).append('\n');
             b.append(DiagnoseScript.MARK).append("end\n");
             return NodeEvidence.of(name, b.toString(), sent, sent + 0.1);
         }
