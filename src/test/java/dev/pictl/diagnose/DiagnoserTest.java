@@ -434,6 +434,31 @@ class DiagnoserTest {
         assertNull(Signatures.match(since).get(Signatures.TOKEN_401), "the token line is from before the last start");
     }
 
+    /** Every code the Diagnoser can emit is in the schema's enum and in docs/diagnose.md's table, and nothing more. */
+    @Test
+    void everyFindingCode_isInTheSchemaAndTheDocs() throws Exception {
+        String src = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java/dev/pictl/diagnose/Diagnoser.java"));
+        java.util.Set<String> emitted = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:root|add|journalRoot)\\(\\s*(?:Signatures\\.\\w+,\\s*)?\"([a-z0-9_]+)\"|new Finding\\(name, \"([a-z0-9_]+)\"")
+                .matcher(src);
+        while (m.find()) {
+            emitted.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        java.util.Set<String> schema = new java.util.TreeSet<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Files.readString(
+                java.nio.file.Path.of("schema/diagnose.schema.json"))).at("/$defs/finding/properties/code/enum")
+                .forEach(c -> schema.add(c.asText()));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("(?m)^\\| `([a-z0-9_]+)` \\|").matcher(
+                java.nio.file.Files.readString(java.nio.file.Path.of("docs/diagnose.md")));
+        while (d.find()) {
+            documented.add(d.group(1));
+        }
+        assertEquals(22, emitted.size(), emitted.toString());
+        assertEquals(emitted, schema);
+        assertEquals(emitted, documented);
+    }
+
     @Test
     void report_redactsSecrets_andTheTextViewShowsOneLinePerNode() {
         Node w = new Node("pi-worker-1").agentUnit("activating", "start", 0).journal(TOKEN.replace("401", "s3cret 401"));
