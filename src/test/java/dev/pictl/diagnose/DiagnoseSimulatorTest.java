@@ -83,7 +83,7 @@ class DiagnoseSimulatorTest {
 
     @Test
     void everySignature_causedFromOutside_isNamedFirst_withItsRemedy() throws Exception {
-        f = PlanFixture.start(dir, PlanFixture.resource("seed.hcl"), PlanFixture.seedBoards("127.0.131.", PORT, true), ENV);
+        f = PlanFixture.start(dir, PlanFixture.resource("seed.hcl"), PlanFixture.seedBoards("127.0.216.", PORT, true), ENV);
         try {
             awaitReady("pi-server-1", "pi-worker-1", "pi-worker-2", "pi-worker-3");
 
