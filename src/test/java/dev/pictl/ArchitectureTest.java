@@ -66,6 +66,8 @@ class ArchitectureTest {
             Map.entry("apply", Set.of("addr", "config", "diag", "plan", "plan.kind", "resource", "state",
                     "transport")),
             Map.entry("drift", Set.of("addr", "config", "diag", "plan", "probe", "resource", "state")),
+            // pictl diagnose: its own node script, the signatures and the ranking; reaches nodes through transport.
+            Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
             Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
                     "types.k3s", "types.storage")),
@@ -75,17 +77,18 @@ class ArchitectureTest {
             Map.entry("types.storage", typePackage("types.k3s")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
-            Map.entry("engine", Set.of("addr", "apply", "config", "diag", "drift", "graph", "io", "kubeconfig", "plan",
-                    "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types")),
+            Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",
+                    "plan", "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types")),
             // The simulator as a TargetResolver, and a simulated fleet made from a description; the CLI chooses it.
             // It provisions a described board in the simulator, naming the types it provisions by their NAME.
             Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport",
                     "types.host", "types.k3s")),
             // The views ask the registry where a type's objects live (a node, or the cluster as a whole).
-            Map.entry("cli.view", Set.of("addr", "apply", "diag", "drift", "plan", "types")),
+            Map.entry("cli.view", Set.of("addr", "apply", "diag", "diagnose", "drift", "plan", "types")),
             // config.hcl: fmt lays out the files' tokens (it has no meaning to evaluate, so no engine call).
-            Map.entry("cli", Set.of("addr", "apply", "cli.view", "config", "config.hcl", "diag", "drift", "engine",
-                    "graph", "io", "plan", "resource", "sim", "simbridge", "state", "state.pg", "transport", "types")),
+            Map.entry("cli", Set.of("addr", "apply", "cli.view", "config", "config.hcl", "diag", "diagnose", "drift",
+                    "engine", "graph", "io", "plan", "resource", "sim", "simbridge", "state", "state.pg", "transport",
+                    "types")),
             // The build-time generator of schema/ and docs/resources.md.
             Map.entry("schema", Set.of("cli.view", "config", "resource", "types")),
             // The simulated fleet stands alone: it plays real boards, so it knows nothing of pictl.

@@ -199,6 +199,61 @@ public final class Pictl {
     }
 
     /**
+     * Diagnoses nodes ({@code pictl diagnose}): validates the description (variables need no values), then runs the
+     * diagnose script on the nodes asked for and on the server (one round trip each, in parallel) and ranks what it
+     * finds. Read-only: no lock, the state is neither read nor written, and a server that cannot be reached leaves
+     * the Node conditions unknown while the nodes are still checked. Never throws for bad input or unreachable nodes.
+     */
+    public DiagnoseRunResult diagnose(DiagnoseRunRequest request) {
+        PlanRunRequest run = request.run();
+        Validated v = validated(new ValidateRequest(run.config(), run.variables()));
+        dev.pictl.diagnose.DiagnoseReport report = v.ok() ? diagnoseValidated(request, v) : null;
+        return new DiagnoseRunResult(report, v.config(), v.scrubbed(), v.sources());
+    }
+
+    private dev.pictl.diagnose.DiagnoseReport diagnoseValidated(DiagnoseRunRequest request, Validated v) {
+        Config config = v.config();
+        NodeTargets targets = request.run().targets().resolve(config);
+        v.diagnostics().addAll(targets.diagnostics());
+        if (!targets.ok()) {
+            return null;
+        }
+        Map<String, dev.pictl.transport.NodeTarget> all = targets.byNode();
+        List<String> asked = request.nodes().isEmpty() ? new ArrayList<>(all.keySet()) : request.nodes();
+        for (String n : asked) {
+            if (!all.containsKey(n)) {
+                v.diagnostics().add(dev.pictl.diag.Diagnostic.error(null, "no node \"" + n + "\" in the description",
+                        "The description's nodes are: " + String.join(", ", all.keySet()) + "."));
+            }
+        }
+        if (v.diagnostics().hasErrors()) {
+            return null;
+        }
+        java.util.Optional<ClusterEndpoint> endpoint = types.endpoint(config);
+        String server = endpoint.map(ClusterEndpoint::node).filter(all::containsKey).orElse(null);
+        String host = endpoint.map(ClusterEndpoint::address).orElse(null);
+        int port = endpoint.map(ClusterEndpoint::port).orElse(6443);
+        Map<String, dev.pictl.transport.NodeTarget> read = new java.util.LinkedHashMap<>();
+        for (String n : asked) {
+            read.put(n, all.get(n));
+        }
+        if (server != null) {
+            read.putIfAbsent(server, all.get(server));
+        }
+        Map<String, dev.pictl.diagnose.NodeEvidence> evidence;
+        try (Transport transport = new SshTransport(transportSettings(request.run()))) {
+            evidence = dev.pictl.diagnose.Gatherer.gather(transport, read, server, host, port,
+                    request.run().parallelism(), dev.pictl.diagnose.Gatherer.DEFAULT_TIMEOUT);
+        }
+        dev.pictl.diagnose.ClusterView view = server == null
+                ? dev.pictl.diagnose.ClusterView.unavailable("the description has no k3s server")
+                : dev.pictl.diagnose.ClusterView.of(evidence.get(server));
+        return dev.pictl.diagnose.Diagnoser.diagnose(config.clusterName(), asked, evidence, server,
+                host == null ? null : (host.contains(":") ? "[" + host + "]" : host) + ":" + port, view)
+                .redacted(config.redactor()::redact);
+    }
+
+    /**
      * Makes a kubeconfig for the cluster: validates the description (no variable values required), reads the
      * kubeconfig k3s wrote on the k3s_server's node (one SSH command, as root), points it at the node's address and
      * names it after the cluster, then writes or merges it into the request's file (or returns it only). Read-only

@@ -192,6 +192,7 @@ final class ControlServer implements AutoCloseable {
             case "reboot", "poweroff", "halt" -> power(node, verb, rest, root, reply);
             case "shutdown" -> shutdown(node, rest, root, reply);
             case "kubectl" -> kubectl(node, req, rest, reply);
+            case "net-connect" -> cluster.trouble().netConnect(node, rest, reply);
             default -> { reply.err("pictl-sim: unknown request " + verb + "\n"); yield 2; }
         };
     }

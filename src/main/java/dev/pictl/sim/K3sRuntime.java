@@ -328,6 +328,7 @@ final class K3sRuntime {
         String perms = "rw-------";
         if (mode != null && mode.matches("0?[0-7]{3}")) perms = posix(mode.length() == 4 ? mode.substring(1) : mode);
         Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString(perms));
+        cluster.trouble().certificatesRenewedAtStart(node);
         Set<String> disable = new LinkedHashSet<>(s.list("disable"));
         KubeApi api = cluster.kubeApi(node, true);
         api.serverStarted(rec.version, disable, port);
@@ -428,12 +429,14 @@ final class K3sRuntime {
         if (compareVersions(nodeVersion, serverVersion) > 0) {
             lines.add(logLine("warning", "Agent version " + nodeVersion + " is newer than the server's " + serverVersion + "; the version skew policy does not allow this"));
         }
-        if (!api.register(rec)) {
+        // The agent sends its node password (made on first start); the server keeps the one a name first came with.
+        Path pwFile = node.root().resolve("etc/rancher/node/password");
+        if (!Files.exists(pwFile)) NodeFs.writeSecret(pwFile, HexFormat.of().formatHex(randomBytes(16)) + "\n");
+        String pwHash = SimNode.sha256(Files.readString(pwFile).trim());
+        if (!api.register(rec, pwHash)) {
             lines.add(logLine("error", "Waiting to retrieve agent configuration; server is not ready: Node password rejected, duplicate hostname or contents of '/etc/rancher/node/password' may not match server node-passwd entry, try enabling a unique node name with the --with-node-id flag"));
             return new Outcome(Kind.RETRY, lines, 0, "k3s", null, null);
         }
-        Path pwFile = node.root().resolve("etc/rancher/node/password");
-        if (!Files.exists(pwFile)) NodeFs.writeSecret(pwFile, HexFormat.of().formatHex(randomBytes(16)) + "\n");
         lines.add(logLine("info", "Connecting to proxy url=\"wss://" + hostPort + "/v1-k3s/connect\""));
         lines.add(logLine("info", "k3s agent is up and running"));
         return new Outcome(Kind.OK, lines, 0, "k3s", server.name(), rec);

@@ -79,6 +79,7 @@ public final class SimCluster implements AutoCloseable {
     private final Map<String, KubeApi> apis = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> shutdowns = new ConcurrentHashMap<>();
     private final K3sRuntime k3s = new K3sRuntime(this);
+    private final Trouble trouble = new Trouble(this);
     private KeyPair userKey;
     private ControlServer control;
     private Duration startupTime = Duration.ZERO;
@@ -214,6 +215,7 @@ public final class SimCluster implements AutoCloseable {
     Path libexecDir() { return stateDir.resolve("libexec"); }
     Path hostBinDir() { return stateDir.resolve("hostbin"); }
     K3sRuntime k3s() { return k3s; }
+    Trouble trouble() { return trouble; }
     void onAdminStop(Runnable r) { onAdminStop = r; }
 
     void event(String node, String message) {
@@ -234,7 +236,13 @@ public final class SimCluster implements AutoCloseable {
         if (create) {
             KubeApi existing = apis.get(server.name());
             if (existing != null && Files.exists(db)) return existing;
-            KubeApi api = new KubeApi(db, this::kubeletReady);
+            KubeApi api = new KubeApi(db, new KubeApi.Kubelets() {
+                @Override public boolean ready(String hostNode) { return kubeletReady(hostNode); }
+                @Override public boolean diskPressure(String hostNode) {
+                    SimNode n = nodes.get(hostNode);
+                    return n != null && trouble.diskPressure(n);
+                }
+            });
             apis.put(server.name(), api);
             return api;
         }
@@ -243,7 +251,7 @@ public final class SimCluster implements AutoCloseable {
 
     private boolean kubeletReady(String hostNode) {
         SimNode n = nodes.get(hostNode);
-        if (n == null || !n.isReachable()) return false;
+        if (n == null || !n.isReachable() || trouble.kubeletBlocked(n)) return false;
         return n.units.state("k3s.service") == Units.State.ACTIVE || n.units.state("k3s-agent.service") == Units.State.ACTIVE;
     }
 
@@ -476,6 +484,19 @@ public final class SimCluster implements AutoCloseable {
             case "model" -> n.setModel(String.join(" ", a.subList(1, a.size())));
             case "arch32" -> n.setArch32(v == null || Boolean.parseBoolean(v));
             case "firmware-cgroup-disable" -> n.setFirmwareDisablesMemoryCgroup(v == null || Boolean.parseBoolean(v));
+            case "clock" -> n.cluster().trouble().setClock(n, v == null ? -600 : Long.parseLong(v));
+            case "disk" -> n.cluster().trouble().setDisk(n, v == null ? 97 : Integer.parseInt(v));
+            case "disk-full" -> n.cluster().trouble().setDisk(n, 97);
+            case "cert-expired" -> n.cluster().trouble().expireCert(n);
+            case "cut", "uncut" -> {
+                SimNode other = v == null ? null : n.cluster().node(v);
+                if (v != null && other == null) return fail(reply, kind + ": unknown node " + v);
+                if (kind.equals("cut")) {
+                    if (other == null) return fail(reply, "cut: which node? (cut OTHER_NODE)");
+                    n.cluster().trouble().cut(n, other);
+                } else n.cluster().trouble().uncut(n, other);
+            }
+            case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
             case "clear" -> n.clearFaults();
             default -> { return fail(reply, "unknown fault " + kind); }
         }

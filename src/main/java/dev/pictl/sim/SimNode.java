@@ -597,6 +597,23 @@ public final class SimNode {
     /** The firmware appends {@code cgroup_disable=memory} after cmdline.txt from the next boot on. */
     public synchronized void setFirmwareDisablesMemoryCgroup(boolean v) { firmwareDisablesMemory = v; }
 
+    /** The board's clock runs {@code seconds} ahead (negative: behind); see {@link Trouble}. */
+    public void setClockOffset(long seconds) throws IOException { cluster.trouble().setClock(this, seconds); }
+
+    /** The root filesystem is {@code percent} full (96 and more: the kubelet's DiskPressure). */
+    public void setDiskUsedPercent(int percent) throws IOException { cluster.trouble().setDisk(this, percent); }
+
+    /** On a server: its serving certificate expired a day ago (k3s renews it at its next start). */
+    public void expireServerCertificate() throws IOException { cluster.trouble().expireCert(this); }
+
+    /** No packet passes between this board and {@code other} (null on {@link #uncut}: every cut of this board). */
+    public void cut(String other) { cluster.trouble().cut(this, cluster.node(other)); }
+
+    public void uncut(String other) { cluster.trouble().uncut(this, other == null ? null : cluster.node(other)); }
+
+    /** The kubelet on this board fails to pull {@code image}. */
+    public void failImagePull(String image) { cluster.trouble().imagePullFailure(this, image); }
+
     synchronized boolean arch32() { return arch32; }
     synchronized String model() { return model; }
     synchronized long memoryKb() { return memoryKb; }
@@ -616,6 +633,7 @@ public final class SimNode {
             if (up) writeHardware();
         }
         setUnreachable(null);
+        cluster.trouble().clear(this);
     }
 
     @Override

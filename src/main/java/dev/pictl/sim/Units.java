@@ -423,7 +423,7 @@ final class Units {
                 if (!root) return interactive(o, verb, names.isEmpty() ? "" : names.get(0));
                 for (String u : names) {
                     if (!exists(u) && state(u) == State.INACTIVE) { o.err("Failed to stop " + u + ": Unit " + u + " not loaded.\n"); return 5; }
-                    stop(u);
+                    if (stop(u) && u.equals("k3s.service") && isK3s(u)) node.cluster().trouble().serverStopped(node);
                 }
                 return 0;
             }

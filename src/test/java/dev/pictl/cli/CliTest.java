@@ -71,7 +71,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "validate", "graph", "version", "kubeconfig"})
+    @ValueSource(strings = {"", "validate", "graph", "version", "kubeconfig", "diagnose"})
     void help_onEveryCommand(String command) {
         String[] argv = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
         CliRunner.Result r = CliRunner.run(argv);
@@ -80,7 +80,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plan", "drift", "kubeconfig"})
+    @ValueSource(strings = {"plan", "drift", "kubeconfig", "diagnose"})
     void simOption_andPictlSimDir_reachTheEngine(String command) {
         // --sim=DIR and PICTL_SIM_DIR name the simulator; here one that was never started.
         CliRunner.Result flag = CliRunner.run(dir, Map.of(), command, "-c", Path.of("examples/seed").toAbsolutePath()
@@ -91,6 +91,17 @@ class CliTest {
                 Path.of("examples/seed").toAbsolutePath().toString(), "--no-color");
         assertEquals(1, env.exitCode(), env.all());
         assertTrue(env.err().startsWith("Error: no simulator in " + dir.resolve("elsewhere") + "\n"), env.err());
+    }
+
+    @Test
+    void diagnose_anUnknownNode_isAnError_beforeAnyNodeIsContacted() {
+        CliRunner.Result r = CliRunner.run(dir, Map.of(), "diagnose", "-c", Path.of("examples/seed").toAbsolutePath().toString(),
+                "--no-color", "pi-worker-9");
+        assertEquals(1, r.exitCode(), r.all());
+        assertTrue(r.err().contains("Error: no node \"pi-worker-9\" in the description"), r.err());
+        assertTrue(r.err().contains("pi-server-1, pi-worker-1, pi-worker-2, pi-worker-3"), r.err());
+        assertTrue(r.err().contains("No diagnosis: "), r.err());
+        assertEquals("", r.out());
     }
 
     @Test

@@ -34,6 +34,9 @@ public final class KubeApi {
     public interface Kubelets {
         /** True when the kubelet of {@code hostNode} (a simulated board) is posting Ready status. */
         boolean ready(String hostNode);
+
+        /** True when the kubelet of {@code hostNode} reports DiskPressure (nodefs.available under k3s's 5%). */
+        default boolean diskPressure(String hostNode) { return false; }
     }
 
     /** A registered Node. Mutable, guarded by the KubeApi lock. */
@@ -63,6 +66,8 @@ public final class KubeApi {
     private final Kubelets kubelets;
     private final Map<String, NodeRec> nodes = new TreeMap<>();
     private final Map<String, String> nodePasswords = new TreeMap<>();
+    /** The node password each name registered with (k3s's {@code <name>.node-password.k3s} Secret), as a hash. */
+    private final Map<String, String> nodePasswordHashes = new TreeMap<>();
     private final Map<String, Map<String, Object>> storageClasses = new TreeMap<>();
     private final Map<String, Map<String, Object>> pvs = new TreeMap<>();
     private final Set<String> disabled = new TreeSet<>();
@@ -80,8 +85,19 @@ public final class KubeApi {
 
     /** Registers (or refreshes) a node; false with nothing changed when another board owns the name. */
     public synchronized boolean register(NodeRec n) {
+        return register(n, null);
+    }
+
+    /**
+     * Registers with the node password an agent sends ({@code /etc/rancher/node/password}; null: not checked): a
+     * name first registered with another password is refused, as k3s refuses a reinstalled board that kept its name.
+     */
+    public synchronized boolean register(NodeRec n, String passwordHash) {
         String owner = nodePasswords.get(n.name);
         if (owner != null && !owner.equals(n.hostNode)) return false;
+        String known = nodePasswordHashes.get(n.name);
+        if (passwordHash != null && known != null && !known.equals(passwordHash)) return false;
+        if (passwordHash != null) nodePasswordHashes.put(n.name, passwordHash);
         nodePasswords.put(n.name, n.hostNode);
         NodeRec old = nodes.get(n.name);
         if (old != null) {
@@ -112,8 +128,11 @@ public final class KubeApi {
 
     public synchronized boolean ready(NodeRec n) { return kubelets.ready(n.hostNode); }
 
+    public synchronized boolean diskPressure(NodeRec n) { return kubelets.diskPressure(n.hostNode); }
+
     public synchronized boolean deleteNode(String name) {
         nodePasswords.remove(name);
+        nodePasswordHashes.remove(name);
         boolean removed = nodes.remove(name) != null;
         save();
         return removed;
@@ -274,6 +293,7 @@ public final class KubeApi {
                 nodes.put(n.name, n);
             }
             nodePasswords.putAll((Map<String, String>) db.getOrDefault("nodePasswords", Map.of()));
+            nodePasswordHashes.putAll((Map<String, String>) db.getOrDefault("nodePasswordHashes", Map.of()));
             for (Object o : (List<Object>) db.getOrDefault("storageClasses", List.of())) {
                 Map<String, Object> m = (Map<String, Object>) o;
                 storageClasses.put((String) ((Map<String, Object>) m.get("metadata")).get("name"), m);
@@ -314,6 +334,7 @@ public final class KubeApi {
         }
         db.put("nodes", ns);
         db.put("nodePasswords", nodePasswords);
+        db.put("nodePasswordHashes", nodePasswordHashes);
         db.put("storageClasses", new ArrayList<>(storageClasses.values()));
         db.put("persistentVolumes", new ArrayList<>(pvs.values()));
         db.put("resourceVersion", resourceVersion.get());

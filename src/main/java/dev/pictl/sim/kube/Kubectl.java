@@ -310,6 +310,8 @@ public final class Kubectl {
             spec.put("unschedulable", true);
             taints.add(taint("node.kubernetes.io/unschedulable", "NoSchedule", n.unschedulableSince));
         }
+        boolean diskPressure = ready && api.diskPressure(n);
+        if (diskPressure) taints.add(taint("node.kubernetes.io/disk-pressure", "NoSchedule", null));
         if (!ready) {
             taints.add(taint("node.kubernetes.io/unreachable", "NoSchedule", null));
             taints.add(taint("node.kubernetes.io/unreachable", "NoExecute", null));
@@ -333,9 +335,10 @@ public final class Kubectl {
             Map<String, Object> cond = new LinkedHashMap<>();
             cond.put("lastHeartbeatTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             cond.put("lastTransitionTime", n.created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            cond.put("message", ready ? c[2] : "Kubelet stopped posting node status.");
-            cond.put("reason", ready ? c[1] : "NodeStatusUnknown");
-            cond.put("status", ready ? (c[0].equals("Ready") ? "True" : "False") : "Unknown");
+            boolean pressure = diskPressure && c[0].equals("DiskPressure");
+            cond.put("message", !ready ? "Kubelet stopped posting node status." : pressure ? "kubelet has disk pressure" : c[2]);
+            cond.put("reason", !ready ? "NodeStatusUnknown" : pressure ? "KubeletHasDiskPressure" : c[1]);
+            cond.put("status", ready ? (c[0].equals("Ready") || pressure ? "True" : "False") : "Unknown");
             cond.put("type", c[0]);
             conds.add(cond);
         }
