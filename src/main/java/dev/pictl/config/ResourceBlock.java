@@ -43,6 +43,14 @@ public interface ResourceBlock {
     default void check(Config config, Diagnostics diags) {
     }
 
+    /**
+     * Advice that only {@code pictl validate} gives, on a description without errors, because plan gives it better
+     * from the probe (a small board running the server with no memory reserved): warnings. Not called by plan,
+     * apply, drift or kubeconfig.
+     */
+    default void advise(Config config, Diagnostics diags) {
+    }
+
     /** The node an attribute that refers to a node names, or null: the usual {@link #instanceNode}. */
     static String referencedNode(Map<String, Value> attributes, String attribute) {
         return attributes.get(attribute) instanceof Value.Ref r ? r.target().name() : null;

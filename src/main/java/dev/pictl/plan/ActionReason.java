@@ -7,6 +7,7 @@ public enum ActionReason {
     ATTRIBUTE_CHANGED("attribute_changed", "attributes differ from the description"),
     REBOOT_PENDING("reboot_pending", "cmdline.txt holds the change but the running kernel does not: reboot pending"),
     SERVICE_STOPPED("service_stopped", "the service is not running"),
+    K3S_RESTART("k3s_restart", "k3s restarts to take the new settings, one node at a time"),
     UNCORDON_PENDING("uncordon_pending", "an apply that did not finish left the node cordoned: uncordon pending"),
     CANNOT_UPDATE_IN_PLACE("cannot_update_in_place", "an attribute that cannot change in place differs"),
     REPLACE_REQUESTED("replace_requested", "replacement requested with --replace"),
