@@ -112,6 +112,36 @@ final class K3sValues {
     }
 
     /**
+     * A {@code kube_node}'s values; canonical order {@code labels, taints}.
+     *
+     * @param labels the labels pictl keeps on the Node (desired), or the Node's labels of the keys pictl manages
+     *               (observed: declared or recorded), sorted
+     * @param taints likewise, as {@code key[=value]:Effect} texts, sorted
+     */
+    record KubeNode(Map<String, Object> labels, java.util.List<String> taints) {
+        KubeNode {
+            labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+            taints = taints == null ? java.util.List.of() : taints.stream().sorted().toList();
+        }
+
+        static KubeNode of(Map<String, Object> attributes) {
+            Map<String, Object> a = attributes == null ? Map.of() : attributes;
+            java.util.List<String> t = a.get("taints") instanceof java.util.List<?> l
+                    ? l.stream().map(String::valueOf).toList() : java.util.List.of();
+            Map<String, Object> labels = new TreeMap<>();
+            Map<String, Object> declared = map(a.get("labels"));
+            if (declared != null) {
+                declared.forEach((k, v) -> labels.put(k, String.valueOf(v)));
+            }
+            return new KubeNode(labels, t);
+        }
+
+        Map<String, Object> canonical() {
+            return Canon.ordered("labels", new TreeMap<>(labels), "taints", new java.util.ArrayList<>(taints));
+        }
+    }
+
+    /**
      * registries.yaml for the executor to write: null to leave the file alone (pictl does not manage it), empty text
      * to remove it, else the file. {@code auth} must be revealed (a map in clear; see {@link #unrevealed}).
      */
