@@ -198,6 +198,13 @@ final class Registries {
                                         + "(the value is not shown: registry_auth is sensitive).");
                         continue;
                     }
+                    Value password = ((Value.ListVal) v).items().get(1);
+                    if (password instanceof Value.Str && !password.sensitive()) {
+                        diags.warning(config.located(password.range(), keyAt), "a registry password written in clear "
+                                        + "text in " + i.address().block(),
+                                "pictl never shows it in plans, state or output, but it sits in the file for anyone who "
+                                        + "reads it. Declare a sensitive variable and write [\"user\", var.NAME].");
+                    }
                     for (Value x : ((Value.ListVal) v).items()) {
                         if (x instanceof Value.Str s && NodeText.firstUnwritable(s.value(), true) >= 0) {
                             diags.error(config.located(x.range(), keyAt), "a registry credential holds a control "

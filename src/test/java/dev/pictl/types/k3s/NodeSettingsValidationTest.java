@@ -139,6 +139,9 @@ class NodeSettingsValidationTest {
                                 "nodes  = []\n  server"),
                         List.of("error 8:12 node \"pi-2\" sets labels or taints but runs no k3s",
                                 "error 20:12 nodes of k3s_agent \"workers\" is empty")),
+                Arguments.of("a password written in clear text: a warning",
+                        hcl(RESERVED, "  registry_auth = { \"10.0.0.9:5000\" = [\"pi\", \"hunter2-NEVER-shown\"] }", ""),
+                        List.of("warning 22:46 a registry password written in clear text in k3s_agent.workers")),
                 Arguments.of("credentials that are not a pair; the password is never quoted",
                         hcl(RESERVED, "  registry_auth = { \"10.0.0.9:5000\" = [var.reg_pw] }", ""),
                         List.of("error 22:39 registry_auth needs [username, password] for each host")));
