@@ -105,6 +105,8 @@ class KubeNodeTableTest {
                                 new K3sProbe.K3sInstall(V, null, null, null)).with(NodeProbe.KUBE,
                                 new NodeObservation.KubeSnapshot(List.of(), List.of(), List.of(), "refused")), recorded,
                         new Observed.Present(recorded, "not verified: kubectl on pi-1 failed")),
+                Arguments.of("a bare server (no k3s yet): absent, so a bare board gets its labels in the same apply",
+                        NodeObservation.of("pi-1", server(List.of()).facts()), null, new Observed.Absent()),
                 Arguments.of("the server not probed: unknown", null, null, new Observed.Unknown("pi-1: not probed")));
     }
 
