@@ -10,7 +10,13 @@ kernel_params "cgroups" {
   add   = ["cgroup_enable=memory"]
 }
 
+# On a board of 4 GB or less, keep memory back for the system and k3s, and evict pods before
+# the kernel's OOM killer starts on the control plane (docs/node-settings.md).
 k3s_server "main" {
   node    = node.pi
   version = "v1.31.4+k3s1"
+
+  system_reserved = { memory = "256Mi" }
+  kube_reserved   = { memory = "256Mi" }
+  eviction_hard   = { "memory.available" = "200Mi", "nodefs.available" = "5%", "imagefs.available" = "5%" }
 }

@@ -35,9 +35,12 @@ public final class Catalog {
         return List.copyOf(byName.keySet());
     }
 
-    /** The resource types' schemas, in domain order. */
+    /**
+     * The schemas of the resource types a description declares, in domain order (a type whose instances are only
+     * derived from other blocks is left out: {@link ResourceBlock#declarable()}).
+     */
     public List<BlockSchema> resources() {
-        return byName.values().stream().map(ResourceBlock::schema).toList();
+        return byName.values().stream().filter(ResourceBlock::declarable).map(ResourceBlock::schema).toList();
     }
 
     /** The resource type of this name. */
@@ -50,8 +53,9 @@ public final class Catalog {
         return block(type).map(ResourceBlock::labelRule).orElse(null);
     }
 
+    /** The schema of a resource type a description declares ({@link ResourceBlock#declarable()}). */
     public Optional<BlockSchema> resource(String type) {
-        return Optional.ofNullable(byName.get(type)).map(ResourceBlock::schema);
+        return Optional.ofNullable(byName.get(type)).filter(ResourceBlock::declarable).map(ResourceBlock::schema);
     }
 
     /** Every top-level block: the language's own, then the resource types. */

@@ -94,6 +94,8 @@ final class Decoder {
                 instances.addAll(expand(block, schema, d, evaluator.takeAttributeRefs()));
             }
         }
+        List<ResourceInstance> declaredInstances = List.copyOf(instances);
+        catalog.types().forEach(t -> instances.addAll(t.derive(declaredInstances)));
         Config config = new Config(location, sources, variables, sshDefaults, instances, clusterName, drift, state);
         // Each type's own rules, in the registry's order (the diagnostics are shown sorted by position).
         catalog.types().forEach(t -> t.check(config, diags));

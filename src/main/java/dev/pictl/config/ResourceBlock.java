@@ -37,10 +37,36 @@ public interface ResourceBlock {
     }
 
     /**
+     * Whether a description declares this type's blocks. A type that is not declared has no block keyword, no
+     * entry in the generated schema and reference, and cannot be referred to: its instances are {@linkplain #derive
+     * derived} from other blocks' attributes (the {@code kube_node} of a node that declares {@code labels}).
+     */
+    default boolean declarable() {
+        return true;
+    }
+
+    /**
+     * The instances this type derives from the declared ones (run after decoding, in the registry's order, before
+     * the types' checks); none by default. A derived instance points its ranges at the attributes it comes from.
+     */
+    default java.util.List<dev.pictl.resource.ResourceInstance> derive(
+            java.util.List<dev.pictl.resource.ResourceInstance> declared) {
+        return java.util.List.of();
+    }
+
+    /**
      * Checks the decoded description against this type's own rules, reporting each problem at its position. Runs
      * after every block is decoded, for each type in the registry's order.
      */
     default void check(Config config, Diagnostics diags) {
+    }
+
+    /**
+     * Advice that only {@code pictl validate} gives, on a description without errors, because plan gives it better
+     * from the probe (a small board running the server with no memory reserved): warnings. Not called by plan,
+     * apply, drift or kubeconfig.
+     */
+    default void advise(Config config, Diagnostics diags) {
     }
 
     /** The node an attribute that refers to a node names, or null: the usual {@link #instanceNode}. */

@@ -65,6 +65,13 @@ public final class Pictl {
      */
     public ValidateResult validate(ValidateRequest request) {
         Validated v = validated(request);
+        if (v.config() != null && !v.diagnostics().hasErrors()) {
+            // Advice only validate gives, on a valid description: plan gives it from the probe instead.
+            Diagnostics advice = new Diagnostics();
+            types.all().forEach(t -> t.advise(v.config(), advice));
+            advice.redact(v.config().redactor());
+            v.diagnostics().addAll(advice);
+        }
         return new ValidateResult(v.config(), v.graph(), v.diagnostics(), v.sources());
     }
 

@@ -55,6 +55,52 @@ public final class SimpleYaml {
         return b.toString();
     }
 
+    /**
+     * Writes a tree of maps, lists and scalars in block style (the nested YAML of {@code registries.yaml}): map keys
+     * sorted, every key and string double-quoted as {@link #write} does, booleans as YAML booleans, two spaces per
+     * level, list items as {@code - } lines (a list of maps is not needed and refused).
+     */
+    public static String writeTree(Map<String, ?> values) {
+        StringBuilder b = new StringBuilder();
+        tree(b, values, "");
+        return b.toString();
+    }
+
+    private static void tree(StringBuilder b, Map<String, ?> values, String indent) {
+        for (Map.Entry<String, ?> e : new TreeMap<String, Object>(values).entrySet()) {
+            b.append(indent).append(quote(e.getKey())).append(':');
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> m) {
+                if (m.isEmpty()) {
+                    b.append(" {}\n");
+                    continue;
+                }
+                b.append('\n');
+                Map<String, Object> sub = new TreeMap<>();
+                m.forEach((k, x) -> sub.put(String.valueOf(k), x));
+                tree(b, sub, indent + "  ");
+            } else if (v instanceof List<?> l) {
+                if (l.isEmpty()) {
+                    b.append(" []\n");
+                    continue;
+                }
+                b.append('\n');
+                for (Object item : l) {
+                    if (item instanceof Map<?, ?> || item instanceof List<?>) {
+                        throw new IllegalArgumentException("writeTree writes lists of scalars only");
+                    }
+                    b.append(indent).append("  - ").append(scalarText(item)).append('\n');
+                }
+            } else {
+                b.append(' ').append(scalarText(v)).append('\n');
+            }
+        }
+    }
+
+    private static String scalarText(Object v) {
+        return v instanceof Boolean ? v.toString() : quote(String.valueOf(v));
+    }
+
     /** {@code s} as a double-quoted YAML scalar that holds only printable characters. */
     public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
@@ -128,6 +174,79 @@ public final class SimpleYaml {
             }
         }
         return out;
+    }
+
+    /**
+     * Reads a tree of block mappings, block lists ({@code - item}) and flow lists ({@code [a, b]}) of scalars, as
+     * {@link #writeTree} writes it and people write registries.yaml by hand: nesting by indentation, keys and
+     * scalars plain or quoted, {@code #} comments. Scalars are strings (a {@code true} is the text "true"); an
+     * empty value is an empty map; flow mappings and anything else it does not know are skipped.
+     */
+    public static Map<String, Object> readTree(String text) {
+        List<String[]> lines = new ArrayList<>(); // {indent, content}
+        if (text != null) {
+            for (String raw : text.split("\n")) {
+                String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+                String content = stripComment(line).strip();
+                if (content.isEmpty() || content.equals("---")) {
+                    continue;
+                }
+                int indent = 0;
+                while (indent < line.length() && line.charAt(indent) == ' ') {
+                    indent++;
+                }
+                lines.add(new String[] {String.valueOf(indent), content});
+            }
+        }
+        Map<String, Object> out = new TreeMap<>();
+        treeMap(lines, new int[] {0}, 0, out);
+        return out;
+    }
+
+    /** Reads the mapping whose keys are at {@code indent} into {@code out}, from {@code at[0]}. */
+    private static void treeMap(List<String[]> lines, int[] at, int indent, Map<String, Object> out) {
+        while (at[0] < lines.size()) {
+            int ind = Integer.parseInt(lines.get(at[0])[0]);
+            String content = lines.get(at[0])[1];
+            if (ind < indent) {
+                return;
+            }
+            at[0]++;
+            Scalar key = ind == indent ? key(content) : null;
+            if (key == null) {
+                continue; // deeper than expected, or no key: skipped
+            }
+            String value = content.substring(key.end() + 1).strip();
+            if (!value.isEmpty()) {
+                if (value.startsWith("[") && value.endsWith("]")) {
+                    out.put(key.value(), flowList(value.substring(1, value.length() - 1)));
+                } else if (value.equals("{}")) {
+                    out.put(key.value(), new TreeMap<String, Object>());
+                } else if (!value.startsWith("{")) {
+                    Scalar v = scalar(value, 0);
+                    out.put(key.value(), v == null ? value : v.value());
+                }
+                continue;
+            }
+            if (at[0] < lines.size() && lines.get(at[0])[1].startsWith("-")
+                    && Integer.parseInt(lines.get(at[0])[0]) >= indent) {
+                List<String> list = new ArrayList<>();
+                int itemIndent = Integer.parseInt(lines.get(at[0])[0]);
+                while (at[0] < lines.size() && Integer.parseInt(lines.get(at[0])[0]) == itemIndent
+                        && (lines.get(at[0])[1].startsWith("- ") || lines.get(at[0])[1].equals("-"))) {
+                    Scalar item = scalar(lines.get(at[0])[1].substring(1).strip(), 0);
+                    list.add(item == null ? "" : item.value());
+                    at[0]++;
+                }
+                out.put(key.value(), list);
+            } else if (at[0] < lines.size() && Integer.parseInt(lines.get(at[0])[0]) > indent) {
+                Map<String, Object> sub = new TreeMap<>();
+                treeMap(lines, at, Integer.parseInt(lines.get(at[0])[0]), sub);
+                out.put(key.value(), sub);
+            } else {
+                out.put(key.value(), new TreeMap<String, Object>());
+            }
+        }
     }
 
     /** A decoded scalar and the index just past it. */

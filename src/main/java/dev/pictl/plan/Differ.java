@@ -73,6 +73,7 @@ public final class Differ {
                 if (!scope.contains(addr)) {
                     continue;
                 }
+                kind.advise(inst, ctx);
                 if (observed instanceof Observed.Unknown u) {
                     unknown.add(new Plan.Unknown(addr, inst.node(), ctx.redactor().redact(u.reason())));
                     continue;
@@ -186,7 +187,8 @@ public final class Differ {
         } else {
             action = Action.UPDATE;
             ActionReason pending = diffs.size() == 1 ? kind.pendingReason(diffs.get(0).name()) : null;
-            reason = pending != null ? pending : ActionReason.ATTRIBUTE_CHANGED;
+            ActionReason update = pending != null ? pending : kind.updateReason(p.attributes(), diffs);
+            reason = update != null ? update : ActionReason.ATTRIBUTE_CHANGED;
         }
         boolean reboot = action != Action.NO_OP && kind.reboots(diffs.isEmpty() ? List.of(new AttributeChange(
                 "booted", false, true, false, false)) : diffs);

@@ -79,7 +79,8 @@ public final class SchemaGenerator {
             defs.set(refDefName(target), reference(target));
         }
         ObjectNode any = defs.putObject("resource_reference");
-        String types = String.join("|", catalog.names());
+        // Only declared types can be referred to (a derived kube_node cannot).
+        String types = String.join("|", catalog.resources().stream().map(BlockSchema::type).toList());
         String ref = "(" + types + ")\\." + NAME + "(\\[\"[^\"]+\"\\])?";
         any.put("description", "A reference to a resource: TYPE.NAME, or one instance of a per-node block such as "
                 + "kernel_params.cgroups[\"pi-1\"]; bare or as \"${...}\".");

@@ -229,12 +229,47 @@ final class K3sRuntime {
         rec.kernel = node.arch32() ? "6.6.51+rpt-rpi-v7l" : "6.6.51+rpt-rpi-v8";
         rec.osImage = node.spec().os().equals("bookworm") ? "Debian GNU/Linux 12 (bookworm)" : "Raspbian GNU/Linux 11 (bullseye)";
         rec.labels = new ArrayList<>(s.list("node-label"));
+        if (Files.isRegularFile(root.resolve("etc/rancher/k3s/registries.yaml"))) {
+            lines.add(logLine("info", "Using private registry config file at /etc/rancher/k3s/registries.yaml"));
+        }
+        lines.add(logLine("info", "Running kubelet " + String.join(" ", kubeletArgs(s, nodeName))));
         try {
             return role.equals("server") ? startServer(node, s, rec, lines) : startAgent(node, s, rec, lines);
         } catch (IOException e) {
             lines.add(logLine("fatal", "Error: " + e.getMessage()));
             return Outcome.fatal(1, lines);
         }
+    }
+
+    /**
+     * The kubelet's command line as k3s logs it once at start ({@code Running kubelet --address=0.0.0.0 ...}): k3s's
+     * own flags (a subset; among them the eviction thresholds k3s replaces the kubelet's defaults with), each
+     * {@code kubelet-arg} entry overriding the flag of its name, sorted by flag name as k3s sorts them. A
+     * {@code kubelet-arg} entry is one argument even with commas in it ({@code system-reserved=cpu=1,memory=1Gi}).
+     */
+    static List<String> kubeletArgs(Settings s, String nodeName) {
+        Map<String, String> flags = new java.util.TreeMap<>();
+        flags.put("address", "0.0.0.0");
+        flags.put("anonymous-auth", "false");
+        flags.put("cgroup-driver", "systemd");
+        flags.put("eviction-hard", "imagefs.available<5%,nodefs.available<5%");
+        flags.put("eviction-minimum-reclaim", "imagefs.available=10%,nodefs.available=10%");
+        flags.put("fail-swap-on", "false");
+        flags.put("hostname-override", nodeName);
+        flags.put("kubeconfig", "/var/lib/rancher/k3s/agent/kubelet.kubeconfig");
+        flags.put("read-only-port", "0");
+        Object v = s.values.get("kubelet-arg");
+        List<String> args = new ArrayList<>();
+        if (v instanceof List<?> l) for (Object x : l) args.add(String.valueOf(x));
+        else if (v != null) args.add(String.valueOf(v));
+        for (String a : args) {
+            String f = a.startsWith("--") ? a.substring(2) : a;
+            int eq = f.indexOf('=');
+            flags.put(eq < 0 ? f : f.substring(0, eq), eq < 0 ? "true" : f.substring(eq + 1));
+        }
+        List<String> out = new ArrayList<>();
+        flags.forEach((k, x) -> out.add("--" + k + "=" + x));
+        return out;
     }
 
     private static String kernelHostname(Path root) {

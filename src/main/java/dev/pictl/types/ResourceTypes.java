@@ -16,6 +16,7 @@ import dev.pictl.types.host.NodeType;
 import dev.pictl.types.host.RuntimeType;
 import dev.pictl.types.k3s.K3sAgentType;
 import dev.pictl.types.k3s.K3sServerType;
+import dev.pictl.types.k3s.KubeNodeType;
 import dev.pictl.types.storage.PvType;
 import dev.pictl.types.storage.StorageClassType;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class ResourceTypes {
                 new RuntimeType(),
                 new K3sServerType(),
                 new K3sAgentType(),
+                new KubeNodeType(),
                 new StorageClassType(),
                 new PvType()));
     }

@@ -27,7 +27,9 @@ class ConfigSchemaTest {
             {
               "node": { "pi": { "address": "192.168.1.50" } },
               "kernel_params": { "cgroups": { "nodes": ["node.pi"], "add": ["cgroup_enable=memory"] } },
-              "k3s_server": { "main": { "node": "node.pi", "version": "v1.31.4+k3s1" } }
+              "k3s_server": { "main": { "node": "node.pi", "version": "v1.31.4+k3s1",
+                "system_reserved": { "memory": "256Mi" }, "kube_reserved": { "memory": "256Mi" },
+                "eviction_hard": { "memory.available": "200Mi", "nodefs.available": "5%", "imagefs.available": "5%" } } }
             }
             """;
 

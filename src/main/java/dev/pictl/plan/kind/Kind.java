@@ -88,6 +88,14 @@ public interface Kind {
     }
 
     /**
+     * The reason a plan gives for an update with these changes when it is more than "attributes differ" (k3s
+     * restarts for a config change); null otherwise. {@link #pendingReason} wins for a single pending attribute.
+     */
+    default dev.pictl.plan.ActionReason updateReason(Map<String, Object> before, List<AttributeChange> changes) {
+        return null;
+    }
+
+    /**
      * What data a delete or replace of the resource would lose, from the observation's note (a volume's directory
      * that holds files); null when nothing would be lost, which is the default.
      */
@@ -142,5 +150,12 @@ public interface Kind {
      */
     default void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
                        PlanContext ctx) {
+    }
+
+    /**
+     * Advice about a described resource from what the probe saw, whatever its action (a small board running the
+     * server with no memory reserved): warnings to the context's diagnostics. Called once per resource per plan.
+     */
+    default void advise(ResourceInstance instance, PlanContext ctx) {
     }
 }

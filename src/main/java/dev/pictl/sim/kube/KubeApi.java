@@ -58,6 +58,11 @@ public final class KubeApi {
         public List<String> labels = new ArrayList<>();
         /** Annotations set with {@code kubectl annotate} (k3s's own are added when the object is shown). */
         public Map<String, String> annotations = new TreeMap<>();
+        /**
+         * Taints set with {@code kubectl taint}, each {@code {key, value, effect}} (value may be absent), in the order
+         * added (the cordon and unreachable taints are added when the object is shown).
+         */
+        public List<Map<String, String>> taints = new ArrayList<>();
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -107,6 +112,7 @@ public final class KubeApi {
             n.unschedulableSince = old.unschedulableSince;
             n.labels = old.labels; // labels are applied only when a node registers
             n.annotations = old.annotations; // the Node object outlives its kubelet
+            n.taints = old.taints;
         } else {
             n.created = Instant.now();
             n.uid = UUID.randomUUID().toString();
@@ -141,6 +147,26 @@ public final class KubeApi {
     /** Sets ({@code value} non-null) or removes an annotation of a Node. */
     public synchronized void setAnnotation(NodeRec n, String key, String value) {
         if (value == null) n.annotations.remove(key); else n.annotations.put(key, value);
+        save();
+    }
+
+    /** Sets ({@code value} non-null) or removes a label of a Node ({@code kubectl label}): labels are KEY=VALUE texts. */
+    public synchronized void setLabel(NodeRec n, String key, String value) {
+        n.labels.removeIf(l -> (l.contains("=") ? l.substring(0, l.indexOf('=')) : l).equals(key));
+        if (value != null) n.labels.add(key + "=" + value);
+        save();
+    }
+
+    /** Adds (replacing one of the same key and effect) or removes ({@code add} false) a taint of a Node. */
+    public synchronized void setTaint(NodeRec n, String key, String value, String effect, boolean add) {
+        n.taints.removeIf(t -> t.get("key").equals(key) && (effect == null || t.get("effect").equals(effect)));
+        if (add) {
+            Map<String, String> t = new LinkedHashMap<>();
+            t.put("effect", effect);
+            t.put("key", key);
+            if (value != null && !value.isEmpty()) t.put("value", value);
+            n.taints.add(t);
+        }
         save();
     }
 
@@ -290,6 +316,9 @@ public final class KubeApi {
                 n.uid = (String) m.get("uid");
                 n.labels = new ArrayList<>((List<String>) m.getOrDefault("labels", List.of()));
                 n.annotations = new TreeMap<>((Map<String, String>) m.getOrDefault("annotations", Map.of()));
+                for (Object t : (List<Object>) m.getOrDefault("taints", List.of())) {
+                    n.taints.add(new LinkedHashMap<>((Map<String, String>) t));
+                }
                 nodes.put(n.name, n);
             }
             nodePasswords.putAll((Map<String, String>) db.getOrDefault("nodePasswords", Map.of()));
@@ -330,6 +359,7 @@ public final class KubeApi {
             m.put("uid", n.uid);
             m.put("labels", n.labels);
             m.put("annotations", n.annotations);
+            m.put("taints", n.taints);
             ns.add(m);
         }
         db.put("nodes", ns);

@@ -96,6 +96,8 @@ public final class Kubectl {
             case "delete" -> delete(o, stdin, cwd);
             case "cordon" -> cordon(o, true);
             case "annotate" -> annotate(o);
+            case "label" -> label(o);
+            case "taint" -> taint(o);
             case "uncordon" -> cordon(o, false);
             case "drain" -> drain(o);
             case "version" -> version(o);
@@ -305,7 +307,7 @@ public final class Kubectl {
         spec.put("podCIDR", "10.42." + (Math.abs(n.name.hashCode()) % 250) + ".0/24");
         spec.put("podCIDRs", List.of("10.42." + (Math.abs(n.name.hashCode()) % 250) + ".0/24"));
         spec.put("providerID", "k3s://" + n.name);
-        List<Object> taints = new ArrayList<>();
+        List<Object> taints = new ArrayList<>(n.taints);
         if (n.unschedulable) {
             spec.put("unschedulable", true);
             taints.add(taint("node.kubernetes.io/unschedulable", "NoSchedule", n.unschedulableSince));
@@ -1022,6 +1024,121 @@ public final class Kubectl {
             else api.setAnnotation(rec, a.substring(0, a.length() - 1), null);
         }
         sink.out("node/" + name + " annotated\n");
+        return 0;
+    }
+
+    /** The node a {@code label}/{@code taint} command names ({@code node NAME} or {@code node/NAME}), or null. */
+    private KubeApi.NodeRec nodeArg(List<String> p, String verb) {
+        if (p.isEmpty()) {
+            sink.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+            return null;
+        }
+        String name;
+        String type = p.remove(0);
+        if (type.contains("/")) {
+            name = type.substring(type.indexOf('/') + 1);
+            type = type.substring(0, type.indexOf('/'));
+        } else if (!p.isEmpty()) {
+            name = p.remove(0);
+        } else {
+            sink.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+            return null;
+        }
+        if (!List.of("node", "nodes", "no").contains(type)) {
+            sink.err("error: the simulator " + verb + "s nodes only, not " + type + "\n");
+            return null;
+        }
+        KubeApi.NodeRec rec = api.node(name);
+        if (rec == null) {
+            sink.err("Error from server (NotFound): nodes \"" + name + "\" not found\n");
+        }
+        return rec;
+    }
+
+    /**
+     * {@code kubectl label node NAME KEY=VALUE... KEY-... [--overwrite]}, worded as kubectl words it ("node/NAME
+     * labeled", "unlabeled", "not labeled"; a changed value without --overwrite is refused).
+     */
+    private int label(Opts o) {
+        List<String> p = new ArrayList<>(o.positional);
+        KubeApi.NodeRec rec = nodeArg(p, "label");
+        if (rec == null) return 1;
+        if (p.isEmpty()) {
+            sink.err("error: at least one label update is required\n");
+            return 1;
+        }
+        boolean overwrite = o.has("--overwrite") && !"false".equals(o.get("--overwrite"));
+        Map<String, String> current = new LinkedHashMap<>();
+        for (String l : rec.labels) current.put(l.contains("=") ? l.substring(0, l.indexOf('=')) : l, l.contains("=") ? l.substring(l.indexOf('=') + 1) : "");
+        for (String a : p) {
+            int eq = a.indexOf('=');
+            if (eq < 0 && !a.endsWith("-")) {
+                sink.err("error: invalid label spec: " + a + "\n");
+                return 1;
+            }
+            if (eq > 0 && !overwrite && current.containsKey(a.substring(0, eq)) && !current.get(a.substring(0, eq)).equals(a.substring(eq + 1))) {
+                sink.err("error: '" + a.substring(0, eq) + "' already has a value (" + current.get(a.substring(0, eq)) + "), and --overwrite is false\n");
+                return 1;
+            }
+        }
+        boolean added = false, removed = false;
+        for (String a : p) {
+            int eq = a.indexOf('=');
+            if (eq > 0) { api.setLabel(rec, a.substring(0, eq), a.substring(eq + 1)); added = true; }
+            else if (current.containsKey(a.substring(0, a.length() - 1))) { api.setLabel(rec, a.substring(0, a.length() - 1), null); removed = true; }
+        }
+        sink.out("node/" + rec.name + " " + (added ? "labeled" : removed ? "unlabeled" : "not labeled") + "\n");
+        return 0;
+    }
+
+    /**
+     * {@code kubectl taint node NAME KEY[=VALUE]:EFFECT... KEY[:EFFECT]-... [--overwrite]}, worded as kubectl words it
+     * ("node/NAME tainted", "untainted"; an existing key and effect without --overwrite, or removing a taint the node
+     * does not have, is refused).
+     */
+    private int taint(Opts o) {
+        List<String> p = new ArrayList<>(o.positional);
+        KubeApi.NodeRec rec = nodeArg(p, "taint");
+        if (rec == null) return 1;
+        if (p.isEmpty()) {
+            sink.err("error: at least one taint update is required\n");
+            return 1;
+        }
+        boolean overwrite = o.has("--overwrite") && !"false".equals(o.get("--overwrite"));
+        List<String[]> adds = new ArrayList<>();
+        List<String[]> removes = new ArrayList<>();
+        for (String a : p) {
+            boolean remove = a.endsWith("-");
+            String spec = remove ? a.substring(0, a.length() - 1) : a;
+            int colon = spec.lastIndexOf(':');
+            String kv = colon < 0 ? spec : spec.substring(0, colon);
+            String effect = colon < 0 ? null : spec.substring(colon + 1);
+            if (!remove && (effect == null || !List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect))) {
+                sink.err("error: invalid taint spec: " + a + ", unsupported taint effect\n");
+                return 1;
+            }
+            int eq = kv.indexOf('=');
+            String key = eq < 0 ? kv : kv.substring(0, eq);
+            String value = eq < 0 ? "" : kv.substring(eq + 1);
+            (remove ? removes : adds).add(new String[] {key, value, effect});
+        }
+        for (String[] r : removes) {
+            boolean has = rec.taints.stream().anyMatch(t -> t.get("key").equals(r[0]) && (r[2] == null || t.get("effect").equals(r[2])));
+            if (!has) {
+                sink.err("error: taint \"" + r[0] + (r[2] == null ? "" : ":" + r[2]) + "\" not found\n");
+                return 1;
+            }
+        }
+        for (String[] t : adds) {
+            boolean exists = rec.taints.stream().anyMatch(x -> x.get("key").equals(t[0]) && x.get("effect").equals(t[2]));
+            if (exists && !overwrite) {
+                sink.err("error: node " + rec.name + " already has " + t[0] + " taint(s) with same effect(s) and --overwrite is false\n");
+                return 1;
+            }
+        }
+        removes.forEach(r -> api.setTaint(rec, r[0], null, r[2], false));
+        adds.forEach(t -> api.setTaint(rec, t[0], t[1], t[2], true));
+        sink.out("node/" + rec.name + " " + (adds.isEmpty() ? "untainted" : "tainted") + "\n");
         return 0;
     }
 

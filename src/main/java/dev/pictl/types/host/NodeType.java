@@ -26,6 +26,17 @@ public final class NodeType implements ResourceType {
             attr("address", AttrType.STRING).required().check(Check.ADDRESS)
                     .doc("IP address or DNS name pictl connects to (not `0.0.0.0` or `::`; an IPv6 zone names an "
                             + "interface: `fe80::2%eth0`)."),
+            attr("labels", AttrType.MAP)
+                    .doc("Kubernetes labels kept on the node's Node object, e.g. `{ \"disk\" = \"ssd\" }`. Set, changed "
+                            + "and removed live through the API server (`kubectl label`, no k3s restart) at any time "
+                            + "after the node joined; pictl touches only the labels it set (the `kube_node` resource "
+                            + "in plans and state), never those of k3s or other tools. Keys and values follow "
+                            + "Kubernetes' label syntax; `kubernetes.io`, `k8s.io` and `k3s.io` keys are refused except "
+                            + "`node-role.kubernetes.io/NAME`. Needs k3s on the node."),
+            attr("taints", AttrType.STRING_LIST)
+                    .doc("Kubernetes taints kept on the node's Node object, `KEY[=VALUE]:EFFECT` with EFFECT "
+                            + "`NoSchedule`, `PreferNoSchedule` or `NoExecute`, e.g. `[\"dedicated=db:NoSchedule\"]`; "
+                            + "kept live like `labels` (`kubectl taint`), one taint per key and effect."),
             Schemas.DEPENDS_ON),
             List.of(Schemas.SSH),
             "A Raspberry Pi. pictl sets its hostname to the block's name (k3s node names and PV node affinity "

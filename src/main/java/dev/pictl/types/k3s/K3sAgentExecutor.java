@@ -108,7 +108,8 @@ public final class K3sAgentExecutor implements Executor {
         LOG.debug("{}: k3s agent {} for {} (installed: {}, unit {}, url {}, {}): {}", node, version, url,
                 seen.version(), seen.unitPresent() ? "present" : "absent", seen.envUrl(), seen.active(),
                 install ? "run the install script" : "keep");
-        K3sNode.Converged done = K3sNode.converge(ctx, node, UNIT, config, !install ? null : new K3sNode.Install(
+        String registries = K3sNode.registries(ctx, change, node, planned.registryMirrors(), planned.registryAuth());
+        K3sNode.Converged done = K3sNode.converge(ctx, node, UNIT, config, registries, !install ? null : new K3sNode.Install(
                 seen.version() == null ? "install k3s agent" : "upgrade k3s agent", version, "agent", url, token));
         if (done.started()) {
             ctx.step(change.address(), "wait for k3s-agent to be active (" + done.action() + ")");

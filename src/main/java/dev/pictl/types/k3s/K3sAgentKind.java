@@ -26,7 +26,7 @@ public final class K3sAgentKind implements Kind {
 
     @Override
     public Set<String> sensitive() {
-        return Set.of("token");
+        return Set.of("token", Registries.AUTH);
     }
 
     /** {@code version} and {@code server_url} come from the k3s_server and its node: sensitive when they are there. */
@@ -42,6 +42,7 @@ public final class K3sAgentKind implements Kind {
                 out.add("server_url");
             }
         }
+        K3sServerKind.registriesSensitive(instance, out);
         return out;
     }
 
@@ -57,7 +58,8 @@ public final class K3sAgentKind implements Kind {
                     .orElse(null);
         }
         return new K3sValues.Agent(version, true, url, K3sServerKind.config(instance, instance.node(), ctx, false),
-                token == null ? null : ctx.hash(K3sToken.password(token))).canonical();
+                token == null ? null : ctx.hash(K3sToken.password(token)))
+                .withRegistries(K3sServerKind.desiredRegistries(instance, ctx)).canonical();
     }
 
     @Override
@@ -77,7 +79,8 @@ public final class K3sAgentKind implements Kind {
         Object token = raw.get("token");
         return new Observed.Present(new K3sValues.Agent(k3s.version(), unit.active(), url,
                 K3sServerKind.observedConfig(k3s.configYaml()),
-                token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token)))).canonical());
+                token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token))))
+                .withRegistries(K3sServerKind.observedRegistries(instance, prior, k3s)).canonical());
     }
 
     @Override
@@ -95,6 +98,12 @@ public final class K3sAgentKind implements Kind {
     @Override
     public dev.pictl.plan.ActionReason pendingReason(String attribute) {
         return attribute.equals("running") ? dev.pictl.plan.ActionReason.SERVICE_STOPPED : null;
+    }
+
+    /** A running agent whose settings change restarts: say so. */
+    @Override
+    public dev.pictl.plan.ActionReason updateReason(Map<String, Object> before, List<AttributeChange> changes) {
+        return K3sNode.restartsForSettings(before, changes) ? dev.pictl.plan.ActionReason.K3S_RESTART : null;
     }
 
     /** Removing k3s from a node in the cluster drains it first. */

@@ -28,6 +28,11 @@ public final class K3sAgentType implements ResourceType {
                     .doc("The server the agents join; they install its version and use its token."),
             attr("config", AttrType.MAP).defaultValue(java.util.Map.of())
                     .doc("Further agent `config.yaml` keys, passed through; the same rules as k3s_server's `config`."),
+            KubeletReservations.SYSTEM_RESERVED_ATTR,
+            KubeletReservations.KUBE_RESERVED_ATTR,
+            KubeletReservations.EVICTION_HARD_ATTR,
+            Registries.MIRRORS_ATTR,
+            Registries.AUTH_ATTR,
             Schemas.DEPENDS_ON),
             List.of(),
             "k3s agents (workers) joined to the server. Removal drains the node, uninstalls k3s and deletes the "
@@ -61,6 +66,8 @@ public final class K3sAgentType implements ResourceType {
             }
         }
         new K3sConfigKeys(config, diags).check(agents);
+        KubeletReservations.check(config, agents, diags);
+        Registries.check(config, agents, diags);
         new K3sRules(config, diags).memoryCgroup(agents);
     }
 

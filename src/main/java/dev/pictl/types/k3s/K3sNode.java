@@ -83,17 +83,53 @@ final class K3sNode {
      */
     static Converged converge(ApplyContext ctx, String node, String unit, Map<String, Object> config,
                               Install install) throws ApplyException {
+        return converge(ctx, node, unit, config, null, install);
+    }
+
+    /**
+     * As above, and registries.yaml with it when {@code registries} is not null (empty: remove the file). Both files
+     * travel on stdin, config.yaml first: the script keeps stdin in a 0600 file and cuts it at config.yaml's length
+     * ({@code head -c}/{@code tail -c} on a file read exactly; on a pipe {@code head} may read ahead). A change of
+     * either restarts k3s, which reads both only when it starts.
+     */
+    static Converged converge(ApplyContext ctx, String node, String unit, Map<String, Object> config,
+                              String registries, Install install) throws ApplyException {
         String yaml = SimpleYaml.write(new TreeMap<>(config));
         int yamlBytes = yaml.getBytes(StandardCharsets.UTF_8).length;
+        int regBytes = registries == null ? 0 : registries.getBytes(StandardCharsets.UTF_8).length;
         StringBuilder s = new StringBuilder("trap '' HUP PIPE\n");
         if (install != null && install.token() != null) {
             s.append("IFS= read -r K3S_TOKEN || { echo failed=config; exit 1; }\nexport K3S_TOKEN\n");
         }
         s.append("f=").append(Shell.nodePath(CONFIG)).append("\n")
                 .append("mkdir -p \"$(dirname \"$f\")\" || { echo failed=config; exit 1; }\n")
-                .append("umask 077\n")
-                .append("cat > \"$f.pictl-new\" && chmod 600 \"$f.pictl-new\" || { rm -f \"$f.pictl-new\";"
-                        + " echo failed=config; exit 1; }\n")
+                .append("umask 077\n");
+        if (registries == null) {
+            s.append("cat > \"$f.pictl-new\" && chmod 600 \"$f.pictl-new\" || { rm -f \"$f.pictl-new\";"
+                    + " echo failed=config; exit 1; }\n");
+        } else {
+            s.append("g=").append(Shell.nodePath(Registries.PATH)).append("\n")
+                    .append("cat > \"$f.pictl-in\" && chmod 600 \"$f.pictl-in\" || { rm -f \"$f.pictl-in\";"
+                            + " echo failed=config; exit 1; }\n")
+                    .append("[ \"$(wc -c < \"$f.pictl-in\")\" -eq ").append(yamlBytes + regBytes)
+                    .append(" ] || { rm -f \"$f.pictl-in\"; echo failed=config; echo 'the k3s files arrived incomplete'"
+                            + " >&2; exit 1; }\n")
+                    .append("head -c ").append(yamlBytes).append(" \"$f.pictl-in\" > \"$f.pictl-new\" && tail -c +")
+                    .append(yamlBytes + 1).append(" \"$f.pictl-in\" > \"$g.pictl-new\" && rm -f \"$f.pictl-in\" ||"
+                            + " { rm -f \"$f.pictl-in\" \"$f.pictl-new\" \"$g.pictl-new\"; echo failed=config; exit 1; }\n")
+                    .append("[ \"$(wc -c < \"$g.pictl-new\")\" -eq ").append(regBytes)
+                    .append(" ] || { rm -f \"$f.pictl-new\" \"$g.pictl-new\"; echo failed=config; exit 1; }\n")
+                    .append("regchanged=0\n");
+            if (regBytes == 0) {
+                s.append("rm -f \"$g.pictl-new\"; if [ -e \"$g\" ]; then rm -f \"$g\" || { echo failed=config;"
+                        + " exit 1; }; regchanged=1; fi\n");
+            } else {
+                s.append("if [ -f \"$g\" ] && cmp -s \"$g\" \"$g.pictl-new\"; then rm -f \"$g.pictl-new\";"
+                        + " chmod 600 \"$g\"; else mv -f \"$g.pictl-new\" \"$g\" || { echo failed=config; exit 1; };"
+                        + " regchanged=1; fi\n");
+            }
+        }
+        s.append("")
                 // A connection lost while stdin was on its way ends cat early: never install a truncated file.
                 .append("[ \"$(wc -c < \"$f.pictl-new\")\" -eq ").append(yamlBytes)
                 .append(" ] || { rm -f \"$f.pictl-new\"; echo failed=config; echo 'config.yaml arrived incomplete'"
@@ -101,6 +137,7 @@ final class K3sNode {
                 .append("if [ -f \"$f\" ] && cmp -s \"$f\" \"$f.pictl-new\"; then rm -f \"$f.pictl-new\";"
                         + " chmod 600 \"$f\"; changed=0; else mv -f \"$f.pictl-new\" \"$f\" ||"
                         + " { echo failed=config; exit 1; }; changed=1; fi\n")
+                .append(registries == null ? "" : "[ $regchanged = 1 ] && changed=1\n")
                 .append("echo config=$changed\n")
                 .append("installed=0\n");
         if (install != null) {
@@ -122,7 +159,8 @@ final class K3sNode {
                 .append(" || { echo failed=start; exit 1; }\n")
                 .append("  echo action=$v; echo oldpid=$p\n")
                 .append("else echo action=none; fi\n");
-        byte[] in = (install != null && install.token() != null ? install.token() + "\n" + yaml : yaml)
+        String files = registries == null ? yaml : yaml + registries;
+        byte[] in = (install != null && install.token() != null ? install.token() + "\n" + files : files)
                 .getBytes(StandardCharsets.UTF_8);
         String step = install != null ? install.step() : "write k3s config";
         ExecResult r = exec(ctx, node, step, s.toString(), in, ctx.options().commandTimeout());
@@ -147,6 +185,25 @@ final class K3sNode {
         }
         return new Converged("1".equals(kv.get("config")), "1".equals(kv.get("installed")),
                 kv.getOrDefault("action", "none"), kv.getOrDefault("oldpid", "0"));
+    }
+
+    /**
+     * registries.yaml as the change asks for it (see {@link K3sValues#registriesToWrite}), reporting the step; null
+     * when pictl does not manage the file. Fails when the credentials are a hash still: the description apply runs
+     * with does not give them (a saved plan applied without its variables).
+     */
+    static String registries(ApplyContext ctx, ResourceChange change, String node, Map<String, Object> mirrors,
+                             Object auth) throws ApplyException {
+        if (K3sValues.unrevealed(auth)) {
+            throw new ApplyException(node, "write " + Registries.PATH, "the plan asks for registry credentials that "
+                    + "the description apply runs with does not give", "apply with the variables the plan was made "
+                    + "with, or plan again");
+        }
+        String text = K3sValues.registriesToWrite(mirrors, auth);
+        if (text != null) {
+            ctx.step(change.address(), (text.isEmpty() ? "remove " : "write ") + Registries.PATH);
+        }
+        return text;
     }
 
     static void awaitActive(ApplyContext ctx, String node, String unit, String oldPid, String step)
@@ -298,9 +355,22 @@ final class K3sNode {
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** Whether the change upgrades a k3s that is running (which restarts it): {@code wasRunning} from its before. */
+    /**
+     * Whether the change restarts a k3s that is running: an upgrade, or new settings (config.yaml, registries.yaml);
+     * {@code wasRunning} from its before. Such a change takes the node out of service, so the walker runs it within
+     * {@code max_unavailable}: one node at a time by default, the server before its agents.
+     */
     static boolean upgradesRunning(ResourceChange c, boolean wasRunning) {
         return c.action() == dev.pictl.plan.Action.UPDATE && c.before() != null && wasRunning
-                && c.changes().stream().anyMatch(a -> a.name().equals("version"));
+                && c.changes().stream().anyMatch(a -> a.name().equals("version") || RESTARTING.contains(a.name()));
+    }
+
+    /** The attributes whose change restarts k3s beyond an upgrade: the files it reads only at start. */
+    static final java.util.Set<String> RESTARTING = java.util.Set.of("config", "registry_mirrors", "registry_auth");
+
+    /** Whether an update of a running k3s changes settings it reads only at start (so it restarts). */
+    static boolean restartsForSettings(Map<String, Object> before, java.util.List<dev.pictl.plan.AttributeChange> changes) {
+        return before != null && Boolean.TRUE.equals(before.get("running"))
+                && changes.stream().anyMatch(a -> RESTARTING.contains(a.name()));
     }
 }

@@ -26,6 +26,8 @@ public final class K3sProbe {
             sec k3s-version;        k3s --version 2>/dev/null | head -n 1
             k="$R/etc/rancher/k3s/config.yaml"
             [ -f "$k" ] && { sec k3s-config; cat "$k" 2>/dev/null; }
+            k="$R/etc/rancher/k3s/registries.yaml"
+            [ -f "$k" ] && { sec k3s-registries; cat "$k" 2>/dev/null; }
             sec agent-env;          grep '^K3S_URL=' "$R/etc/systemd/system/k3s-agent.service.env" 2>/dev/null
             """;
 
@@ -36,7 +38,7 @@ public final class K3sProbe {
 
     /** The k3s installation; null when there is no binary, config, token or agent env at all. */
     public static final ProbeFragment<K3sInstall> INSTALL = NodeProbe.fragment("k3s",
-            List.of("k3s-version", "k3s-config", "agent-env", "server-token"), List.of("k3s", "k3s-agent"),
+            List.of("k3s-version", "k3s-config", "k3s-registries", "agent-env", "server-token"), List.of("k3s", "k3s-agent"),
             request -> request.asked(SERVER_TOKEN_ASK) ? TEXT + TOKEN_TEXT : TEXT, K3sProbe::k3s);
 
     /**
@@ -47,12 +49,19 @@ public final class K3sProbe {
      * @param serverPassword  the password part of the server's {@code /var/lib/rancher/k3s/server/token}
      *                        ({@code K10<hash>::server:<password>}); null unless a server token exists. Secret.
      * @param agentUrl        {@code K3S_URL} from the agent's env file, or null
+     * @param registriesYaml  {@code /etc/rancher/k3s/registries.yaml}, null if absent. May hold credentials.
      */
-    public record K3sInstall(String version, String configYaml, String serverPassword, String agentUrl) {
+    public record K3sInstall(String version, String configYaml, String serverPassword, String agentUrl,
+                             String registriesYaml) {
+        public K3sInstall(String version, String configYaml, String serverPassword, String agentUrl) {
+            this(version, configYaml, serverPassword, agentUrl, null);
+        }
+
         @Override
         public String toString() {
             return "K3sInstall[version=" + version + ", configYaml=" + (configYaml == null ? null : "...")
-                    + ", serverPassword=" + (serverPassword == null ? null : "(sensitive)") + ", agentUrl=" + agentUrl + "]";
+                    + ", serverPassword=" + (serverPassword == null ? null : "(sensitive)") + ", agentUrl=" + agentUrl
+                    + ", registriesYaml=" + (registriesYaml == null ? null : "...") + "]";
         }
     }
 
@@ -67,7 +76,7 @@ public final class K3sProbe {
         if (version == null && config == null && password == null && agentUrl == null) {
             return null;
         }
-        return new K3sInstall(version, config, password, agentUrl);
+        return new K3sInstall(version, config, password, agentUrl, s.get("k3s-registries"));
     }
 
     /**

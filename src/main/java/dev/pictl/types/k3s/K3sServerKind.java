@@ -32,17 +32,29 @@ public final class K3sServerKind implements Kind {
 
     @Override
     public Set<String> sensitive() {
-        return Set.of("token");
+        return Set.of("token", Registries.AUTH);
     }
 
-    /** {@code disable} is written into config.yaml, so a sensitive one makes {@code config} sensitive. */
+    /**
+     * {@code disable} is written into config.yaml, so a sensitive one makes {@code config} sensitive; registry
+     * credentials always are, and mirrors made from a secret.
+     */
     @Override
     public Set<String> sensitive(ResourceInstance instance, PlanContext ctx) {
         Set<String> out = Kind.super.sensitive(instance, ctx);
         if (instance != null && instance.value("disable").map(v -> v.holdsSensitive()).orElse(false)) {
             out.add("config");
         }
+        registriesSensitive(instance, out);
         return out;
+    }
+
+    /** {@code registry_auth} is always sensitive; {@code registry_mirrors} when made from a secret. */
+    static void registriesSensitive(ResourceInstance instance, Set<String> out) {
+        out.add(Registries.AUTH);
+        if (instance != null && instance.value(Registries.MIRRORS).map(v -> v.holdsSensitive()).orElse(false)) {
+            out.add(Registries.MIRRORS);
+        }
     }
 
     @Override
@@ -63,7 +75,28 @@ public final class K3sServerKind implements Kind {
         if (dockerOn(ctx.config(), node)) {
             c.put("docker", "true");
         }
+        KubeletReservations.addTo(c, i);
         return c;
+    }
+
+    /**
+     * The registries.yaml a k3s resource asks for, {mirrors, auth in clear}, when pictl manages the file (declared, or
+     * recorded by an earlier apply: then a description without them asks for no file); else null.
+     */
+    static Map<String, Object>[] desiredRegistries(ResourceInstance instance, PlanContext ctx) {
+        ResourceState prior = ctx.state().resource(instance.address()).orElse(null);
+        if (!Registries.managed(instance, prior)) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object>[] out = new Map[] {Registries.mirrors(instance), Registries.auth(instance)};
+        return out;
+    }
+
+    /** The registries.yaml the node has, as {mirrors, auth in clear}, when pictl manages the file; else null. */
+    static Map<String, Object>[] observedRegistries(ResourceInstance instance, ResourceState prior,
+                                                    K3sProbe.K3sInstall k3s) {
+        return Registries.managed(instance, prior) ? Registries.read(k3s.registriesYaml()) : null;
     }
 
     /** What a server's config.yaml shows in place of a token that is not the server's own (never the token). */
@@ -98,7 +131,8 @@ public final class K3sServerKind implements Kind {
         String token = PlanContext.secret(instance, "token");
         return new K3sValues.Server(instance.node(), instance.string("version"), true,
                 config(instance, instance.node(), ctx, true),
-                token == null ? null : ctx.hash(K3sToken.password(token))).canonical();
+                token == null ? null : ctx.hash(K3sToken.password(token)))
+                .withRegistries(desiredRegistries(instance, ctx)).canonical();
     }
 
     @Override
@@ -117,7 +151,8 @@ public final class K3sServerKind implements Kind {
         }
         String password = k3s.serverPassword();
         return new Observed.Present(new K3sValues.Server(where, k3s.version(), unit.active(),
-                observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password)).canonical());
+                observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password))
+                .withRegistries(observedRegistries(instance, prior, k3s)).canonical());
     }
 
     @Override
@@ -158,6 +193,29 @@ public final class K3sServerKind implements Kind {
     @Override
     public dev.pictl.plan.ActionReason pendingReason(String attribute) {
         return attribute.equals("running") ? dev.pictl.plan.ActionReason.SERVICE_STOPPED : null;
+    }
+
+    /** A running server whose settings change restarts: say so. */
+    @Override
+    public dev.pictl.plan.ActionReason updateReason(Map<String, Object> before, List<AttributeChange> changes) {
+        return K3sNode.restartsForSettings(before, changes) ? dev.pictl.plan.ActionReason.K3S_RESTART : null;
+    }
+
+    /**
+     * A board of 4 GB or less (from the probe) that runs the server with no memory reserved: the advisory, with the
+     * suggested setting and why.
+     */
+    @Override
+    public void advise(ResourceInstance instance, PlanContext ctx) {
+        if (instance.node() == null || KubeletReservations.reservesMemory(instance)) {
+            return;
+        }
+        ctx.observation(instance.node()).map(NodeObservation::facts).filter(f -> f.memTotalKb() > 0
+                && f.memTotalKb() <= KubeletReservations.SMALL_BOARD_KB).ifPresent(f -> {
+                    String[] a = KubeletReservations.advice(instance, String.format(java.util.Locale.ROOT, "%.1f GB",
+                            f.memTotalKb() / 1024.0 / 1024.0));
+                    ctx.diagnostics().warning(instance.headerRange(), a[0], a[1]);
+                });
     }
 
     /** Removing k3s from a node in the cluster drains it first. */

@@ -41,6 +41,11 @@ public final class K3sServerType implements ResourceType {
                             + "Keys are k3s flag names without `--` (lower-case letters, digits and `-`, e.g. `node-label`); "
                             + "`node-name`, `token`, `server`, `docker` and `disable` are pictl's own, in any spelling. "
                             + "Keys and values are written as quoted YAML strings; a value may not hold a NUL character."),
+            KubeletReservations.SYSTEM_RESERVED_ATTR,
+            KubeletReservations.KUBE_RESERVED_ATTR,
+            KubeletReservations.EVICTION_HARD_ATTR,
+            Registries.MIRRORS_ATTR,
+            Registries.AUTH_ATTR,
             Schemas.DEPENDS_ON),
             List.of(),
             "The k3s server (control plane). Installed with the official script, configured through "
@@ -78,12 +83,28 @@ public final class K3sServerType implements ResourceType {
                             + server.address() + " is declared at " + server.headerRange().location() + ".");
         }
         new K3sConfigKeys(config, diags).check(servers);
+        KubeletReservations.check(config, servers, diags);
+        Registries.check(config, servers, diags);
         K3sRules rules = new K3sRules(config, diags);
         rules.disableEntries(server);
         if (server != null) {
             rules.memoryCgroup(List.of(server));
         }
         rules.clearTextToken(server);
+    }
+
+    /**
+     * Validate's advice (it cannot see the board): the server with no memory reserved. Plan gives the same advice
+     * only for a board of 4 GB or less, from the probe ({@link K3sServerKind#advise}).
+     */
+    @Override
+    public void advise(Config config, Diagnostics diags) {
+        for (ResourceInstance server : config.ofType(NAME)) {
+            if (server.node() != null && !KubeletReservations.reservesMemory(server)) {
+                String[] a = KubeletReservations.advice(server, null);
+                diags.warning(server.headerRange(), a[0], a[1]);
+            }
+        }
     }
 
     /** The server after the runtime (or the kernel parameters) on its node. */

@@ -18,29 +18,44 @@ final class K3sValues {
     }
 
     /**
-     * A server's values; canonical order {@code node, version, running, config, token}.
+     * A server's values; canonical order {@code node, version, running, config, token, registry_mirrors,
+     * registry_auth}.
      *
      * @param node    the node it runs on
      * @param version the k3s release
      * @param running whether the {@code k3s} unit is active (desired: always)
      * @param config  config.yaml's passthrough keys (and {@code disable}, {@code docker}, {@code node-name}), sorted
      * @param token   the keyed hash of the token's password part
+     * @param registryMirrors registries.yaml's mirrors, registry → endpoints; null when pictl does not manage the file
+     * @param registryAuth    registries.yaml's credentials, host → [username, password]: a keyed hash in the plan
+     *                        and the state, the map in clear only as apply reveals it to the executor; null as above
      */
-    record Server(String node, String version, boolean running, Map<String, Object> config, String token) {
+    record Server(String node, String version, boolean running, Map<String, Object> config, String token,
+                  Map<String, Object> registryMirrors, Object registryAuth) {
         Server {
             config = sorted(config);
+            registryMirrors = sorted(registryMirrors);
+        }
+
+        Server(String node, String version, boolean running, Map<String, Object> config, String token) {
+            this(node, version, running, config, token, null, null);
+        }
+
+        Server withRegistries(Map<String, Object>[] registries) {
+            return registries == null ? this
+                    : new Server(node, version, running, config, token, registries[0], registries[1]);
         }
 
         /** From the plan's attributes (missing ones are {@code null}; {@code running} false). */
         static Server of(Map<String, Object> attributes) {
             Map<String, Object> a = attributes == null ? Map.of() : attributes;
             return new Server(text(a, "node"), text(a, "version"), Boolean.TRUE.equals(a.get("running")),
-                    map(a.get("config")), text(a, "token"));
+                    map(a.get("config")), text(a, "token"), map(a.get(Registries.MIRRORS)), a.get(Registries.AUTH));
         }
 
         Map<String, Object> canonical() {
             return Canon.ordered("node", node, "version", version, "running", running, "config", copy(config),
-                    "token", token);
+                    "token", token, Registries.MIRRORS, copy(registryMirrors), Registries.AUTH, registryAuth);
         }
 
         /** The node it runs on, {@code otherwise} when the attributes name none (a change always does). */
@@ -50,28 +65,43 @@ final class K3sValues {
     }
 
     /**
-     * An agent's values; canonical order {@code version, running, server_url, config, token}.
+     * An agent's values; canonical order {@code version, running, server_url, config, token, registry_mirrors,
+     * registry_auth}.
      *
      * @param version   the server's k3s release, which the agent installs
      * @param running   whether the {@code k3s-agent} unit is active (desired: always)
      * @param serverUrl where it joins: the server's address and API port ({@code https-listen-port})
      * @param config    config.yaml's passthrough keys (and {@code docker}, {@code node-name}), sorted
      * @param token     the keyed hash of the join token's password part
+     * @param registryMirrors as the server's
+     * @param registryAuth    as the server's
      */
-    record Agent(String version, boolean running, String serverUrl, Map<String, Object> config, String token) {
+    record Agent(String version, boolean running, String serverUrl, Map<String, Object> config, String token,
+                 Map<String, Object> registryMirrors, Object registryAuth) {
         Agent {
             config = sorted(config);
+            registryMirrors = sorted(registryMirrors);
+        }
+
+        Agent(String version, boolean running, String serverUrl, Map<String, Object> config, String token) {
+            this(version, running, serverUrl, config, token, null, null);
+        }
+
+        Agent withRegistries(Map<String, Object>[] registries) {
+            return registries == null ? this
+                    : new Agent(version, running, serverUrl, config, token, registries[0], registries[1]);
         }
 
         static Agent of(Map<String, Object> attributes) {
             Map<String, Object> a = attributes == null ? Map.of() : attributes;
             return new Agent(text(a, "version"), Boolean.TRUE.equals(a.get("running")), text(a, "server_url"),
-                    map(a.get("config")), text(a, "token"));
+                    map(a.get("config")), text(a, "token"), map(a.get(Registries.MIRRORS)), a.get(Registries.AUTH));
         }
 
         Map<String, Object> canonical() {
             return Canon.ordered("version", version, "running", running, "server_url", serverUrl,
-                    "config", copy(config), "token", token);
+                    "config", copy(config), "token", token, Registries.MIRRORS, copy(registryMirrors),
+                    Registries.AUTH, registryAuth);
         }
 
         /** The node name the agent registers with: its config's {@code node-name}, else the node's. */
@@ -79,6 +109,52 @@ final class K3sValues {
             Object name = config == null ? null : config.get("node-name");
             return name instanceof String s && !s.isBlank() ? s : node;
         }
+    }
+
+    /**
+     * A {@code kube_node}'s values; canonical order {@code labels, taints}.
+     *
+     * @param labels the labels pictl keeps on the Node (desired), or the Node's labels of the keys pictl manages
+     *               (observed: declared or recorded), sorted
+     * @param taints likewise, as {@code key[=value]:Effect} texts, sorted
+     */
+    record KubeNode(Map<String, Object> labels, java.util.List<String> taints) {
+        KubeNode {
+            labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+            taints = taints == null ? java.util.List.of() : taints.stream().sorted().toList();
+        }
+
+        static KubeNode of(Map<String, Object> attributes) {
+            Map<String, Object> a = attributes == null ? Map.of() : attributes;
+            java.util.List<String> t = a.get("taints") instanceof java.util.List<?> l
+                    ? l.stream().map(String::valueOf).toList() : java.util.List.of();
+            Map<String, Object> labels = new TreeMap<>();
+            Map<String, Object> declared = map(a.get("labels"));
+            if (declared != null) {
+                declared.forEach((k, v) -> labels.put(k, String.valueOf(v)));
+            }
+            return new KubeNode(labels, t);
+        }
+
+        Map<String, Object> canonical() {
+            return Canon.ordered("labels", new TreeMap<>(labels), "taints", new java.util.ArrayList<>(taints));
+        }
+    }
+
+    /**
+     * registries.yaml for the executor to write: null to leave the file alone (pictl does not manage it), empty text
+     * to remove it, else the file. {@code auth} must be revealed (a map in clear; see {@link #unrevealed}).
+     */
+    static String registriesToWrite(Map<String, Object> mirrors, Object auth) {
+        if (mirrors == null && auth == null) {
+            return null;
+        }
+        return Registries.file(mirrors, map(auth));
+    }
+
+    /** Whether credentials are still a keyed hash: the description apply runs with does not give them. */
+    static boolean unrevealed(Object auth) {
+        return auth != null && !(auth instanceof Map<?, ?>);
     }
 
     /** config.yaml's keys for a k3s node to write: a mutable copy (empty when the plan holds none). */

@@ -407,8 +407,8 @@ class K3sKindTableTest {
     void kindRules_replaceDrainAndTheAlwaysSensitiveToken() {
         assertEquals(Set.of("node"), new K3sServerKind().replacing());
         assertEquals(Set.of(), new K3sAgentKind().replacing());
-        assertEquals(Set.of("token"), new K3sServerKind().sensitive());
-        assertEquals(Set.of("token"), new K3sAgentKind().sensitive());
+        assertEquals(Set.of("token", "registry_auth"), new K3sServerKind().sensitive());
+        assertEquals(Set.of("token", "registry_auth"), new K3sAgentKind().sensitive());
         assertTrue(new K3sServerKind().drainsBeforeDelete());
         assertTrue(new K3sAgentKind().drainsBeforeDelete());
         assertEquals(K3sServerType.NAME, new K3sServerKind().type());
@@ -419,20 +419,20 @@ class K3sKindTableTest {
 
     static Stream<Arguments> sensitiveRows() {
         return Stream.of(
-                Arguments.of("plain", hcl("", "", SECRET_VARS), Set.of("token"), Set.of("token")),
+                Arguments.of("plain", hcl("", "", SECRET_VARS), Set.of("token", "registry_auth"), Set.of("token", "registry_auth")),
                 Arguments.of("token from a sensitive variable", hcl("token = var.tok", "", SECRET_VARS),
-                        Set.of("token"), Set.of("token")),
+                        Set.of("token", "registry_auth"), Set.of("token", "registry_auth")),
                 Arguments.of("disable from a sensitive variable makes the server's config sensitive",
-                        hcl("disable = var.off", "", SECRET_VARS), Set.of("config", "disable", "token"),
-                        Set.of("token")),
+                        hcl("disable = var.off", "", SECRET_VARS), Set.of("config", "disable", "token", "registry_auth"),
+                        Set.of("token", "registry_auth")),
                 Arguments.of("a sensitive server address: the agent's server_url",
-                        hcl("var.addr", "", "", SECRET_VARS), Set.of("token"), Set.of("server_url", "token")),
+                        hcl("var.addr", "", "", SECRET_VARS), Set.of("token", "registry_auth"), Set.of("server_url", "token", "registry_auth")),
                 Arguments.of("a sensitive server version: the agent's version",
                         hcl("", "", SECRET_VARS).replace("version = \"" + V + "\"", "version = var.ver"),
-                        Set.of("token", "version"), Set.of("token", "version")),
+                        Set.of("token", "version", "registry_auth"), Set.of("token", "version", "registry_auth")),
                 Arguments.of("a sensitive value in the agent's own config",
-                        hcl("", "config = { \"node-label\" = var.tok }", SECRET_VARS), Set.of("token"),
-                        Set.of("config", "token")));
+                        hcl("", "config = { \"node-label\" = var.tok }", SECRET_VARS), Set.of("token", "registry_auth"),
+                        Set.of("config", "token", "registry_auth")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -161,9 +161,9 @@ class K3sProbeTableTest {
     @Test
     void toString_showsWhatIsThere_andHidesTokenAndConfig() {
         assertEquals("K3sInstall[version=v1.31.4+k3s1, configYaml=..., serverPassword=(sensitive), "
-                + "agentUrl=https://a:6443]", k3s("v1.31.4+k3s1", "token: K10x::server:pw", "pw",
+                + "agentUrl=https://a:6443, registriesYaml=null]", k3s("v1.31.4+k3s1", "token: K10x::server:pw", "pw",
                 "https://a:6443").toString());
-        assertEquals("K3sInstall[version=null, configYaml=null, serverPassword=null, agentUrl=null]",
+        assertEquals("K3sInstall[version=null, configYaml=null, serverPassword=null, agentUrl=null, registriesYaml=null]",
                 k3s(null, null, null, null).toString());
     }
 
@@ -183,7 +183,8 @@ class K3sProbeTableTest {
                 && script.contains("sec k3s-config;"), script);
         assertEquals(readsToken, script.contains("sec server-token;"), script);
         assertEquals(readsToken, script.contains("/var/lib/rancher/k3s/server/token"), script);
-        assertEquals(List.of("k3s-version", "k3s-config", "agent-env", "server-token"), K3sProbe.INSTALL.sections());
+        assertEquals(List.of("k3s-version", "k3s-config", "k3s-registries", "agent-env", "server-token"),
+                K3sProbe.INSTALL.sections());
         assertEquals(List.of("k3s", "k3s-agent"), K3sProbe.INSTALL.units());
     }
 
