@@ -57,6 +57,18 @@ final class HelpExamples {
             Map.entry("pictl state rm", List.of(
                     "pictl state rm --dry-run node.pi-3  # what would be forgotten",
                     "pictl state rm 'kernel_params.cgroups[\"pi-3\"]'")),
+            Map.entry("pictl state push", List.of(
+                    "pictl state push pictl.state.json  # move a local state into PostgreSQL",
+                    "pictl state push pictl.state.rescue.json  # after an apply lost the database")),
+            Map.entry("pictl state pull", List.of(
+                    "pictl state pull pictl.state.json  # back to a local file",
+                    "pictl state pull --serial 41 > old.json  # an earlier version")),
+            Map.entry("pictl state list-versions", List.of(
+                    "pictl state list-versions")),
+            Map.entry("pictl diagnose", List.of(
+                    "pictl diagnose  # every node",
+                    "pictl diagnose pi-worker-2  # one node (and the server)",
+                    "pictl diagnose --json")),
             Map.entry("pictl drift", List.of(
                     "pictl drift -q  # for cron: quiet unless drift",
                     "pictl drift --json --fail-on-health  # health findings count too",

@@ -80,8 +80,8 @@ final class StatePgCommands {
     @Command(name = "pull", mixinStandardHelpOptions = true,
             description = {"Copy the state from PostgreSQL: to FILE exactly as stored (mode 0600, with the key as "
                     + "FILE's .key beside it), or to standard output without FILE.",
-                    "Refuses to overwrite a file of another lineage or a later serial. --version takes an earlier "
-                            + "version from the history (pictl state list-versions)."})
+                    "Refuses to overwrite a file of another lineage or a later serial. --serial takes an earlier "
+                            + "version from the history (pictl state list-versions; --serial)."})
     static final class PullCommand implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -91,7 +91,7 @@ final class StatePgCommands {
         @Parameters(paramLabel = "FILE", arity = "0..1", description = "Where to write it (default: standard output).")
         Path file;
 
-        @Option(names = "--version", paramLabel = "SERIAL", description = "An earlier version, by its serial.")
+        @Option(names = "--serial", paramLabel = "SERIAL", description = "An earlier version, by its serial.")
         Long version;
 
         PullCommand(CliContext ctx) {
@@ -170,7 +170,7 @@ final class StatePgCommands {
 
     @Command(name = "list-versions", mixinStandardHelpOptions = true,
             description = "List the versions of the state PostgreSQL keeps (the state block's history, newest first): "
-                    + "serial, when, and who wrote it. pictl state pull --version SERIAL FILE fetches one.")
+                    + "serial, when, and who wrote it. pictl state pull --serial SERIAL FILE fetches one.")
     static final class ListVersionsCommand implements Callable<Integer> {
         private final CliContext ctx;
 

@@ -376,7 +376,7 @@ class PgStateTest {
                 lines.get(0));
         assertTrue(lines.get(1).startsWith("2 ") && lines.get(1).contains("pictl state push pictl.state.json"),
                 lines.get(1));
-        dev.pictl.cli.CliRunner.Result old = dev.pictl.cli.CliRunner.run(dir, env, "state", "pull", "--version", "2");
+        dev.pictl.cli.CliRunner.Result old = dev.pictl.cli.CliRunner.run(dir, env, "state", "pull", "--serial", "2");
         assertEquals(new String(state, StandardCharsets.UTF_8), old.out());
         // The pulled file is behind the database now: push refuses it.
         dev.pictl.cli.CliRunner.Result behind = dev.pictl.cli.CliRunner.run(dir, env, "state", "push", "back.json");
