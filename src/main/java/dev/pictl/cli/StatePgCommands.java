@@ -81,7 +81,7 @@ final class StatePgCommands {
             description = {"Copy the state from PostgreSQL: to FILE exactly as stored (mode 0600, with the key as "
                     + "FILE's .key beside it), or to standard output without FILE.",
                     "Refuses to overwrite a file of another lineage or a later serial. --serial takes an earlier "
-                            + "version from the history (pictl state list-versions; --serial)."})
+                            + "version from the history (pictl state list-versions lists them)."})
     static final class PullCommand implements Callable<Integer> {
         private final CliContext ctx;
 
