@@ -33,6 +33,14 @@ final class ShowCommand implements Callable<Integer> {
             description = "The state file (default: pictl.state.json beside the configuration).")
     Path state;
 
+    /**
+     * What {@code show --json} prints when there is no state yet: a document of the state's format with serial 0, no
+     * lineage and no resources (schema/state.schema.json's "no state" form; never a file), rather than a bare
+     * {@code {}} that a reader of the schema cannot take.
+     */
+    static final String NO_STATE = "{\n  \"format_version\": 1,\n  \"pictl_version\": \"" + Version.current()
+            + "\",\n  \"serial\": 0,\n  \"lineage\": null,\n  \"resources\": []\n}\n";
+
     @Option(names = "--json", description = "JSON: a plan as schema/plan.schema.json, the state as schema/state.schema.json.")
     boolean json;
 
@@ -65,9 +73,9 @@ final class ShowCommand implements Callable<Integer> {
             StateBackend backend = StateBackends.of(ctx, common.configPath(ctx), state == null ? null : path);
             State read = backend.read(); // refuses a corrupt or newer state before anything is shown
             if (json && backend instanceof PgBackend pg) {
-                ctx.out().print(read.exists() ? pg.pull().map(PgBackend.Pulled::text).orElse("{}\n") : "{}\n");
+                ctx.out().print(read.exists() ? pg.pull().map(PgBackend.Pulled::text).orElse(NO_STATE) : NO_STATE);
             } else if (json) {
-                ctx.out().print(read.exists() ? BoundedFiles.readString(path, BoundedFiles.Kind.STATE) : "{}\n");
+                ctx.out().print(read.exists() ? BoundedFiles.readString(path, BoundedFiles.Kind.STATE) : NO_STATE);
             } else {
                 State s = read;
                 if (s.resources().isEmpty()) {

@@ -84,6 +84,31 @@ class StateCliTest {
         Golden.assertMatches(GOLDEN.resolve("show-kernel-params-in-progress.txt"), r.out());
     }
 
+    /** show --json of a state prints the file; with no state yet, a document of the same schema (issue 19). */
+    @Test
+    void showJson_withAndWithoutAState_validatesAgainstTheStateSchema() throws Exception {
+        CliRunner.Result with = pictl("show", "--json");
+        assertEquals(0, with.exitCode(), with.all());
+        assertEquals(original, with.out());
+        assertEquals(List.of(), StateTesting.violations(with.out()));
+
+        Files.delete(state);
+        CliRunner.Result none = pictl("show", "--json");
+        assertEquals(0, none.exitCode(), none.all());
+        assertEquals(List.of(), StateTesting.violations(none.out()), none.out());
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(none.out());
+        assertEquals(0, doc.get("serial").intValue());
+        assertTrue(doc.get("lineage").isNull());
+        assertEquals(0, doc.get("resources").size());
+        assertFalse(Files.exists(state), "show writes nothing");
+
+        // The schema keeps the no-state form apart: serial 0 only with no lineage and no resources, and a real
+        // state (serial 1 and up) always with a lineage.
+        assertFalse(StateTesting.violations(none.out().replace("\"lineage\": null",
+                "\"lineage\": \"6b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\"")).isEmpty());
+        assertFalse(StateTesting.violations(none.out().replace("\"serial\": 0", "\"serial\": 1")).isEmpty());
+    }
+
     @Test
     void show_ofAnUnknownAddress_failsWithDidYouMean() {
         CliRunner.Result r = pictl("state", "show", "node.pi-wroker-1");
