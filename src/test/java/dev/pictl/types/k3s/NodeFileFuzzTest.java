@@ -130,7 +130,9 @@ class NodeFileFuzzTest {
             }
             accepted++;
             assertFalse(shouldRefuse, () -> label + ": accepted a map the rules refuse\n" + c);
-            assertTrue(v.diagnostics().sorted().isEmpty(), () -> label + ": " + v.diagnostics().sorted());
+            // Nothing to say but validate's small-board advice (the generated server reserves no memory; issue 20).
+            var said = v.diagnostics().sorted().stream().filter(d -> !d.summary().contains("reserves no memory")).toList();
+            assertTrue(said.isEmpty(), () -> label + ": " + said);
             landsAsDeclared(label, v, entries, c);
         }
         assertTrue(refused > 100 && accepted > 100, "both outcomes well covered: " + refused + " refused, "
