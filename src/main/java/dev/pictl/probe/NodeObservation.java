@@ -182,8 +182,8 @@ public record NodeObservation(String node, Map<String, Object> parts) {
      * A systemd unit.
      *
      * @param unitExists  whether the unit file exists
-     * @param activeState {@code systemctl is-active} output ({@code active}, {@code activating}, {@code inactive},
-     *                    {@code failed}, ...); {@code unknown} when not reported
+     * @param activeState the unit's ActiveState, what {@code systemctl is-active} prints ({@code active},
+     *                    {@code activating}, {@code inactive}, {@code failed}, ...); {@code unknown} when not reported
      */
     public record ServiceState(String name, boolean unitExists, String activeState) {
         public boolean active() {

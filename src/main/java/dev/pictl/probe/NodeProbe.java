@@ -34,7 +34,7 @@ public final class NodeProbe {
     /** The ask that makes a node's probe read the cluster's objects with kubectl (the server's). */
     public static final String KUBE_ASK = "kube";
 
-    /** Each kubectl call gets its own limit so a hung API server costs the kube sections, not the whole probe. */
+    /** The kubectl call gets its own limit so a hung API server costs the kube sections, not the whole probe. */
     public static final int KUBECTL_TIMEOUT_SECONDS = 20;
 
     /** What a unit name may hold: it goes into the script unquoted. */
@@ -45,26 +45,30 @@ public final class NodeProbe {
     }
 
     // Each line prints one section; stderr is dropped where a failure just means "unknown" (no vcgencmd on a
-    // non-Pi, no dpkg, no findmnt, ...).
+    // non-Pi, no dpkg, no findmnt, ...). Files are read with the prelude's rd/gr (no process); tools run only for
+    // what no file tells reliably: uname's machine (one call for both uname facts), dpkg's architecture, the root
+    // device (findmnt resolves /dev/root), vcgencmd, systemd's state. The kernel's hostname is
+    // /proc/sys/kernel/hostname, which is what hostname(1) prints.
     private static final String NODE_TEXT = """
-            sec model;              tr -d '\\000' <"$R/sys/firmware/devicetree/base/model" 2>/dev/null
-            sec arch;               uname -m 2>/dev/null
+            sec model;              rd "$R/sys/firmware/devicetree/base/model" 2>/dev/null
+            u=$(uname -r -m 2>/dev/null)
+            sec arch;               printf '%s\\n' "${u##* }"
             sec dpkg-arch;          dpkg --print-architecture 2>/dev/null
-            sec meminfo;            grep -E '^(MemTotal|MemAvailable):' "$R/proc/meminfo" 2>/dev/null
-            sec os-release;         grep -E '^(ID|VERSION_ID|VERSION_CODENAME)=' "$R/etc/os-release" 2>/dev/null
-            sec kernel;             uname -r 2>/dev/null
+            sec meminfo;            gr "$R/proc/meminfo" 'MemTotal:*' 'MemAvailable:*' 2>/dev/null
+            sec os-release;         gr "$R/etc/os-release" 'ID=*' 'VERSION_ID=*' 'VERSION_CODENAME=*' 2>/dev/null
+            sec kernel;             printf '%s\\n' "${u%% *}"
             sec root-source;        findmnt -n -o SOURCE / 2>/dev/null
             sec throttled;          vcgencmd get_throttled 2>/dev/null
             sec temp;               vcgencmd measure_temp 2>/dev/null
-            sec boot-id;            cat "$R/proc/sys/kernel/random/boot_id" 2>/dev/null
+            sec boot-id;            rd "$R/proc/sys/kernel/random/boot_id" 2>/dev/null
             # A board shutting down still answers for a while; pictl must not start a change on it.
-            sec lifecycle;          printf 'state=%s\n' "$(systemctl is-system-running 2>/dev/null)"
+            sec lifecycle;          printf 'state=%s\\n' "$(systemctl is-system-running 2>/dev/null)"
                                     [ -e "$R/run/nologin" ] && echo nologin=yes
                                     p=; [ -f "$R/run/pictl/reboot" ] && read -r p <"$R/run/pictl/reboot"
-                                    printf 'pictl-reboot=%s\n' "$p"
-            sec hostname;           cat "$R/etc/hostname" 2>/dev/null
-            sec kernel-hostname;    hostname 2>/dev/null
-            sec hosts;              grep '^127\\.0\\.1\\.1[[:space:]]' "$R/etc/hosts" 2>/dev/null
+                                    printf 'pictl-reboot=%s\\n' "$p"
+            sec hostname;           rd "$R/etc/hostname" 2>/dev/null
+            sec kernel-hostname;    rd "$R/proc/sys/kernel/hostname" 2>/dev/null
+            sec hosts;              gr "$R/etc/hosts" '127.0.1.1[[:space:]]*' 2>/dev/null
             """;
 
     /** Hardware, OS and lifecycle facts: every node, every probe. */
@@ -79,14 +83,14 @@ public final class NodeProbe {
             # cmdline.txt: Bookworm's /boot/firmware/cmdline.txt; else /boot/cmdline.txt unless it is
             # Bookworm's "has moved to /boot/firmware" stub; else none (never the stub).
             if [ -f "$R/boot/firmware/cmdline.txt" ]; then c=/boot/firmware/cmdline.txt
-            elif [ -f "$R/boot/cmdline.txt" ] && ! grep -q 'has moved to /boot/firmware' "$R/boot/cmdline.txt"
+            elif [ -f "$R/boot/cmdline.txt" ] && ! gr "$R/boot/cmdline.txt" '*has moved to /boot/firmware*' >/dev/null 2>&1
             then c=/boot/cmdline.txt
             else c=
             fi
             sec cmdline-path;       printf '%s' "$c"
-            [ -n "$c" ] && { sec cmdline-file; cat "$R$c" 2>/dev/null; }
-            sec proc-cmdline;       cat "$R/proc/cmdline" 2>/dev/null
-            sec cgroup-controllers; cat "$R/sys/fs/cgroup/cgroup.controllers" 2>/dev/null
+            [ -n "$c" ] && { sec cmdline-file; rd "$R$c" 2>/dev/null; }
+            sec proc-cmdline;       rd "$R/proc/cmdline" 2>/dev/null
+            sec cgroup-controllers; rd "$R/sys/fs/cgroup/cgroup.controllers" 2>/dev/null
             """;
 
     /**
@@ -120,19 +124,16 @@ public final class NodeProbe {
 
         UnitsFragment(List<String> units) {
             names = List.copyOf(units);
-            StringBuilder text = new StringBuilder("sec units\nfor u in");
+            // One systemctl for all units: show prints a block of KEY=VALUE lines per unit, in the order asked,
+            // with a blank line between blocks (ProbeParser.services).
+            StringBuilder text = new StringBuilder("sec units\nsystemctl show -p Id -p LoadState -p ActiveState");
             for (String u : names) {
                 if (!UNIT_NAME.matcher(u).matches()) {
                     throw new IllegalArgumentException("not a systemd unit name: " + u);
                 }
                 text.append(' ').append(u);
             }
-            text.append("""
-                    ; do
-                      printf '%s load=%s active=%s\\n' "$u" "$(systemctl show -p LoadState --value "$u" 2>/dev/null)" \\
-                        "$(systemctl is-active "$u" 2>/dev/null)"
-                    done
-                    """);
+            text.append(" 2>/dev/null\n");
             script = names.isEmpty() ? "" : text.toString();
         }
 
@@ -162,15 +163,13 @@ public final class NodeProbe {
         }
     }
 
-    // The API objects. kubectl's JSON goes straight to stdout (fd 3) while its stderr is captured, so an error (k3s
-    // stopped) is kept apart from the JSON with its exit status. One `get` per type, each a JSON List: the
-    // simulator's kubectl reads only the first type of `get nodes,storageclasses,persistentvolumes` (a real one
-    // reads all three, in one List; the parser takes either).
+    // The API objects, in ONE kubectl call: `get nodes,storageclasses,persistentvolumes -o json` prints one List
+    // of all three types, as the real kubectl does (the parser also takes one List per type). Its JSON goes straight
+    // to stdout (fd 3) while its stderr is captured, so an error (k3s stopped) is kept apart from the JSON with its
+    // exit status.
     private static final String KUBE_TEXT = """
             sec kube
-            { ke=$(for t in nodes storageclasses persistentvolumes; do
-                     timeout %d k3s kubectl get "$t" -o json || exit
-                   done 2>&1 >&3); kx=$?; } 3>&1
+            { ke=$(timeout %d k3s kubectl get nodes,storageclasses,persistentvolumes -o json 2>&1 >&3); kx=$?; } 3>&1
             sec kube-status;        printf '%%s\\n%%s' "$kx" "$ke"
             """.formatted(KUBECTL_TIMEOUT_SECONDS);
 

@@ -184,22 +184,62 @@ public final class ProbeParser {
     // ---- units ---------------------------------------------------------------------------------------------
 
     /**
-     * Lines {@code k3s load=loaded active=active}. A unit file exists when systemd could find it (any LoadState
-     * but {@code not-found}: {@code loaded}, {@code masked}, {@code bad-setting}, {@code error}); an empty
-     * active state is {@code unknown}. Units not reported at all are unknown and not present.
+     * The units section: {@code systemctl show -p Id -p LoadState -p ActiveState UNIT...}, one block of
+     * {@code KEY=VALUE} lines per unit in the order asked, blocks separated by a blank line (a block is matched to
+     * its unit by {@code Id}, {@code k3s.service} for {@code k3s}, else by its place); or lines
+     * {@code k3s load=loaded active=active} (the probe's older form). A unit file exists when systemd could find it
+     * (any LoadState but {@code not-found}: {@code loaded}, {@code masked}, {@code bad-setting}, {@code error}); an
+     * empty active state is {@code unknown}. Units not reported at all are unknown and not present.
      */
     static Map<String, ServiceState> services(List<String> units, String text) {
         Map<String, ServiceState> out = new LinkedHashMap<>();
         for (String name : units) {
             out.put(name, new ServiceState(name, false, "unknown"));
         }
+        List<Map<String, String>> blocks = new ArrayList<>();
+        Map<String, String> block = null;
         for (String line : lines(text)) {
             Matcher m = UNIT_LINE.matcher(line);
             if (m.matches()) {
                 String load = m.group(2);
                 String active = m.group(3).isEmpty() ? "unknown" : m.group(3);
                 out.put(m.group(1), new ServiceState(m.group(1), !load.isEmpty() && !load.equals("not-found"), active));
+                continue;
             }
+            String l = line.strip();
+            int eq = l.indexOf('=');
+            if (l.isEmpty()) {
+                block = null;
+            } else if (eq > 0) {
+                if (block == null) {
+                    block = new LinkedHashMap<>();
+                    blocks.add(block);
+                }
+                block.put(l.substring(0, eq), l.substring(eq + 1));
+            }
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            Map<String, String> b = blocks.get(i);
+            String id = b.get("Id");
+            String name = null;
+            if (id != null) {
+                for (String u : units) {
+                    if (id.equals(u) || id.equals(u + ".service")) {
+                        name = u;
+                        break;
+                    }
+                }
+            }
+            if (name == null && (id == null || i < units.size())) {
+                name = i < units.size() ? units.get(i) : null;
+            }
+            if (name == null) {
+                continue;
+            }
+            String load = b.getOrDefault("LoadState", "");
+            String active = b.getOrDefault("ActiveState", "");
+            out.put(name, new ServiceState(name, !load.isEmpty() && !load.equals("not-found"),
+                    active.isEmpty() ? "unknown" : active));
         }
         return Map.copyOf(out);
     }

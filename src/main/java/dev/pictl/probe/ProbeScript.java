@@ -38,10 +38,20 @@ public final class ProbeScript {
     /** The last section: an output without it was cut short. */
     public static final String END_SECTION = "end";
 
-    // $R and sec(), which every fragment's text uses.
-    private static final String PRELUDE = """
+    // $R, sec() and the file readers, which every fragment's text may use. rd and gr read a text file with the
+    // shell's own read (no process per file: the probe budget, docs/benchmarks.md): rd FILE prints it as cat does
+    // (NUL bytes dropped), gr FILE PATTERN... prints its lines that match one of the case patterns, as grep does,
+    // and fails when none does. A file that cannot be opened fails both (the message goes to stderr).
+    static final String PRELUDE = """
             R="${PICTL_ROOT:-}"
             sec() { printf '\\n%s%s\\n' '@@pictl-probe:' "$1"; }
+            rd() { _l=; while IFS= read -r _l; do printf '%s\\n' "$_l"; done <"$1" && { [ -z "$_l" ] || printf '%s' "$_l"; }; }
+            gr() {
+              _f=$1; shift; _l=; _m=1
+              while IFS= read -r _l || [ -n "$_l" ]; do
+                for _p; do case $_l in $_p) printf '%s\\n' "$_l"; _m=0; break ;; esac; done
+              done <"$_f" && return $_m
+            }
             """;
 
     private static final String END = """

@@ -37,7 +37,7 @@ public final class Prober {
 
     /**
      * A time limit that fits a healthy node with room to spare: the facts take well under a second, and on the
-     * server each of the three kubectl calls has its own {@value NodeProbe#KUBECTL_TIMEOUT_SECONDS} s limit, so
+     * server the one kubectl call has its own {@value NodeProbe#KUBECTL_TIMEOUT_SECONDS} s limit, so
      * a hung API server costs the kube snapshot (an error in it), not the node's whole observation.
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);

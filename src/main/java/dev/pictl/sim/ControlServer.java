@@ -3,10 +3,8 @@ package dev.pictl.sim;
 import dev.pictl.sim.kube.KubeApi;
 import dev.pictl.sim.kube.Kubectl;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,6 +36,12 @@ import java.util.concurrent.TimeUnit;
  *   answer:   out B64 | err B64 (any number, in order)  then  exit N
  * </pre>
  *
+ * The stand-ins' {@code sim_call} saves a {@code base64} process per word (the simulator's own cost, which the
+ * probe budget counts): {@code cwdr LEN} and {@code argr LEN} carry LEN raw bytes on the next line(s) instead of
+ * a B64 word, and {@code reply raw} asks for {@code out LEN} / {@code err LEN} followed by LEN raw bytes (no
+ * newline after them), which bash reads with {@code read -N}; text holding a NUL byte, which bash cannot hold,
+ * still comes as {@code out64 B64} / {@code err64 B64}.
+ *
  * No answer at all means the caller's node went down under it (reboot). Admin requests ({@code arg admin ...})
  * need the key from the state directory's {@code control.key} (mode 0600): they can run commands on nodes.
  */
@@ -57,17 +61,25 @@ final class ControlServer implements AutoCloseable {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
+        private final boolean raw;
 
-        Reply(Socket socket, InputStream in) throws IOException {
+        Reply(Socket socket, InputStream in, boolean raw) throws IOException {
             this.socket = socket;
             this.out = socket.getOutputStream();
             this.in = in;
+            this.raw = raw;
         }
 
         private synchronized void line(String kind, String text) {
             if (text == null || text.isEmpty()) return;
             try {
-                out.write((kind + " " + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                if (raw && text.indexOf('\0') < 0) {
+                    out.write((kind + " " + bytes.length + "\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(bytes);
+                } else {
+                    out.write((kind + (raw ? "64 " : " ") + Base64.getEncoder().encodeToString(bytes) + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
                 out.flush();
             } catch (IOException e) {
                 // caller gone
@@ -131,12 +143,12 @@ final class ControlServer implements AutoCloseable {
 
     private void handle(Socket s) {
         try (s) {
-            InputStream in = s.getInputStream();
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
             Request req = new Request();
             String line;
             boolean complete = false;
-            while ((line = r.readLine()) != null) {
+            boolean raw = false;
+            while ((line = readLine(in)) != null) {
                 int sp = line.indexOf(' ');
                 String k = sp < 0 ? line : line.substring(0, sp);
                 String v = sp < 0 ? "" : line.substring(sp + 1);
@@ -145,6 +157,9 @@ final class ControlServer implements AutoCloseable {
                     case "uid" -> req.uid = Integer.parseInt(v.trim());
                     case "cwd" -> req.cwd = Path.of(decode(v));
                     case "arg" -> req.args.add(decode(v));
+                    case "cwdr" -> req.cwd = Path.of(rawValue(in, v));
+                    case "argr" -> req.args.add(rawValue(in, v));
+                    case "reply" -> raw = v.trim().equals("raw");
                     case "stdin" -> req.stdin = Base64.getDecoder().decode(v.trim());
                     case "key" -> req.key = v.trim();
                     case "end" -> complete = true;
@@ -154,7 +169,7 @@ final class ControlServer implements AutoCloseable {
             }
             if (!complete) return;
             // Whatever was buffered past "end" is not expected; the raw stream is used for liveness checks.
-            Reply reply = new Reply(s, in);
+            Reply reply = new Reply(s, in, raw);
             int code;
             try {
                 code = dispatch(req, reply);
@@ -169,6 +184,24 @@ final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             // caller went away
         }
+    }
+
+    /** One request line (up to LF, without it; bytes as UTF-8), or null at the end of the stream. */
+    private static String readLine(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') b.write(c);
+        return c < 0 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The LEN raw bytes after a {@code cwdr LEN} / {@code argr LEN} line, and the newline that ends them. */
+    private static String rawValue(InputStream in, String len) throws IOException {
+        int n = Integer.parseInt(len.trim());
+        if (n < 0 || n > (1 << 24)) throw new IOException("bad length " + n);
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) throw new IOException("request cut short");
+        if (in.read() != '\n') throw new IOException("no newline after a raw value");
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static String decode(String b64) {

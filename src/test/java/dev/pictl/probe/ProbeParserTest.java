@@ -594,6 +594,45 @@ class ProbeParserTest {
     }
 
     @Test
+    void services_fromOneSystemctlShow_blocksInOrderMatchedById() {
+        List<String> units = List.of("docker", "k3s", "k3s-agent");
+        // systemd's own property order (Id, LoadState, ActiveState), a blank line between units
+        Map<String, ServiceState> s = ProbeParser.services(units, """
+                Id=docker.service
+                LoadState=masked
+                ActiveState=inactive
+
+                Id=k3s.service
+                LoadState=loaded
+                ActiveState=activating
+
+                Id=k3s-agent.service
+                LoadState=not-found
+                ActiveState=inactive
+                """);
+        assertEquals(Map.of("docker", new ServiceState("docker", true, "inactive"),
+                "k3s", new ServiceState("k3s", true, "activating"),
+                "k3s-agent", new ServiceState("k3s-agent", false, "inactive")), s);
+        // keys in another order, no Id: by place; a missing block leaves its unit unknown
+        Map<String, ServiceState> byPlace = ProbeParser.services(units, """
+                ActiveState=active
+                LoadState=loaded
+
+                ActiveState=failed
+                LoadState=bad-setting
+                """);
+        assertEquals(new ServiceState("docker", true, "active"), byPlace.get("docker"));
+        assertEquals(new ServiceState("k3s", true, "failed"), byPlace.get("k3s"));
+        assertEquals(new ServiceState("k3s-agent", false, "unknown"), byPlace.get("k3s-agent"));
+        // an alias resolves to another Id: its place decides
+        assertEquals(new ServiceState("k3s", true, "active"), ProbeParser.services(List.of("docker", "k3s"),
+                "Id=docker.service\nLoadState=loaded\nActiveState=inactive\n\nId=k3s-server.service\nLoadState=loaded\n"
+                        + "ActiveState=active\n").get("k3s"));
+        // systemctl failed (no systemd): everything unknown, as before
+        assertEquals(new ServiceState("docker", false, "unknown"), ProbeParser.services(units, "").get("docker"));
+    }
+
+    @Test
     void sections_keepTextExactlyAndTolerateOddOutput() {
         String out = "junk before the first marker\n"
                 + "\n@@pictl-probe:cmdline-path\n/boot/firmware/cmdline.txt"

@@ -143,6 +143,44 @@ class ProbeScriptTest {
                 "/mnt/`reboot`", new PathState(false, false)), o.part(PvProbe.PATHS));
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> oddFiles() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("one line", "raspberrypi\n"),
+                org.junit.jupiter.params.provider.Arguments.of("no final newline", "console=tty1 rootwait"),
+                org.junit.jupiter.params.provider.Arguments.of("blank lines and backslashes", "a\\b\n\n  indented  \n\t tab\n"),
+                org.junit.jupiter.params.provider.Arguments.of("CRLF", "ID=debian\r\nVERSION_ID=12\r\n"),
+                org.junit.jupiter.params.provider.Arguments.of("empty", ""),
+                org.junit.jupiter.params.provider.Arguments.of("only a newline", "\n"),
+                org.junit.jupiter.params.provider.Arguments.of("NUL at the end", "Raspberry Pi 4 Model B Rev 1.4\0"));
+    }
+
+    /** The prelude's rd and gr print what cat and grep print, for the files the probe reads and odd ones. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("oddFiles")
+    void fileReaders_printWhatCatAndGrepPrint(String name, String content) throws Exception {
+        write("f", content);
+        String f = root.resolve("f").toString();
+        assertEquals(sh("cat \"$1\"", f), sh("rd \"$1\"", f), "rd");
+        assertEquals(sh("grep -E '^(ID|VERSION_ID|console|ra)' \"$1\"; echo \"rc=$?\"", f),
+                sh("gr \"$1\" 'ID*' 'VERSION_ID*' 'console*' 'ra*'; echo \"rc=$?\"", f), "gr");
+        assertEquals(sh("grep -q tab \"$1\"; echo $?", f), sh("gr \"$1\" '*tab*' >/dev/null; echo $?", f), "gr's status");
+        String missing = root.resolve("missing").toString();
+        assertEquals("1", sh("rd \"$1\" 2>/dev/null && echo 0 || echo 1", missing).strip());
+        assertEquals("1", sh("gr \"$1\" '*' 2>/dev/null && echo 0 || echo 1", missing).strip());
+    }
+
+    /** Runs the prelude and then the command (with $1) in the host's /bin/sh; returns stdout. */
+    private String sh(String command, String arg) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", ProbeScript.PRELUDE + command, "sh", arg);
+        pb.environment().put("PATH", bin.toString());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new String(out, StandardCharsets.ISO_8859_1).replace("\0", "");
+    }
+
     @Test
     void aRelativeOrMultiLinePvPath_isRefused() {
         for (String bad : List.of("mnt/x", "/mnt/a\nb")) {

@@ -83,6 +83,33 @@ class KubectlTest extends SimTestSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void getSeveralTypes_readsEveryType_oneListInTheirOrder() throws Exception {
+        try (ClientSession s2 = session(client, cluster.node("s2"))) {
+            Result j = exec(s2, "sudo k3s kubectl get nodes,storageclasses,persistentvolumes -o json", null, Duration.ofSeconds(10));
+            assertEquals(0, j.exit(), j.err());
+            Map<String, Object> list = (Map<String, Object>) Json.parse(j.out());
+            assertEquals("List", list.get("kind"));
+            assertEquals("v1", list.get("apiVersion"));
+            List<String> kinds = ((List<Map<String, Object>>) list.get("items")).stream().map(i -> (String) i.get("kind")).toList();
+            assertEquals(List.of("Node", "StorageClass", "PersistentVolume"), kinds);
+            Result names = exec(s2, "sudo kubectl get pv,sc,no -o name", null, Duration.ofSeconds(10));
+            assertEquals("persistentvolume/pv-a\nstorageclass.storage.k8s.io/local-storage\nnode/s2\n", names.out());
+            Result table = exec(s2, "sudo kubectl get sc,pv", null, Duration.ofSeconds(10));
+            List<String> lines = table.out().lines().toList();
+            assertTrue(lines.get(1).startsWith("storageclass.storage.k8s.io/local-storage   kubernetes.io/no-provisioner"), table.out());
+            assertEquals("", lines.get(2), "a blank line between the types' tables");
+            assertTrue(lines.get(4).startsWith("persistentvolume/pv-a   10Gi"), table.out());
+        }
+        Result empty = kubectl("get pv,sc -o json", null);
+        List<Map<String, Object>> items = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(empty.out())).get("items");
+        assertEquals(List.of("StorageClass"), items.stream().map(i -> i.get("kind")).distinct().toList(), "s1 has no PVs");
+        Result unknown = kubectl("get nodes,pods -o json", null);
+        assertEquals(1, unknown.exit());
+        assertEquals("error: the server doesn't have a resource type \"pods\"\n", unknown.err());
+    }
+
+    @Test
     void getNodes_jsonAndYaml() throws Exception {
         Result j = kubectl("get nodes -o json", null);
         @SuppressWarnings("unchecked")

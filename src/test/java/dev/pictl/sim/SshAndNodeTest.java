@@ -61,6 +61,19 @@ class SshAndNodeTest extends SimTestSupport {
         assertEquals(n1.root() + "|pi-a|" + n1.root().resolve("home/pi") + "\n123", r.out());
     }
 
+    /** sim_call frames words and answers by their length in bytes: newlines, UTF-8, and quotes pass as they are. */
+    @Test
+    void standIns_carryWordsAndAnswersByteForByte() throws IOException {
+        Result odd = ssh(client, n1, "cd /tmp && systemctl 'odd verb\n  \u00e9 \u2713 \\ $x \"q\"'; echo \"rc=$?\"");
+        assertEquals("rc=1\n", odd.out());
+        assertEquals("Unknown command verb odd verb\n  \u00e9 \u2713 \\ $x \"q\".\n", odd.err());
+        Result show = ssh(client, n1, "systemctl show -p Id -p LoadState -p ActiveState ssh no-such-unit");
+        assertEquals("Id=ssh.service\nLoadState=loaded\nActiveState=active\n\n"
+                + "Id=no-such-unit.service\nLoadState=not-found\nActiveState=inactive\n", show.out());
+        Result many = ssh(client, n1, "for i in $(seq 40); do systemctl show -p Id ssh; done | wc -c");
+        assertEquals("600\n", many.out(), "40 answers of 15 bytes each, none lost or cut");
+    }
+
     @Test
     void exec_forwardsStdin() throws IOException {
         try (ClientSession s = session(client, n1)) {

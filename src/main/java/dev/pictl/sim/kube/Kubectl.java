@@ -176,27 +176,57 @@ public final class Kubectl {
                     + "See 'kubectl get -h' for help and examples\n");
             return 1;
         }
-        Target t = target(o.positional);
-        if (t == null) return 1;
+        // "get a,b,c [NAME...]" reads every type, in that order (one List for -o json/yaml, a table per type).
+        List<Target> targets = new ArrayList<>();
+        String first = o.positional.get(0);
+        if (first.contains(",") && !first.contains("/")) {
+            for (String type : first.split(",")) {
+                Kind k = Kind.of(type);
+                if (k == null) { unknownType(type); return 1; }
+                targets.add(new Target(k, o.positional.subList(1, o.positional.size())));
+            }
+        } else {
+            Target t = target(o.positional);
+            if (t == null) return 1;
+            targets.add(t);
+        }
+        boolean several = targets.size() > 1;
+        Target t = targets.get(0);
         String output = o.get("-o", "--output");
         List<Map<String, Object>> found = new ArrayList<>();
+        List<List<Map<String, Object>>> foundByType = new ArrayList<>();
         int rc = 0;
         StringBuilder notFound = new StringBuilder();
-        if (t.names().isEmpty()) {
-            found.addAll(all(t.kind()));
-        } else {
-            for (String n : t.names()) {
-                Map<String, Object> obj = one(t.kind(), n);
-                if (obj == null) {
-                    notFound.append("Error from server (NotFound): ").append(t.kind().qualified()).append(" \"").append(n).append("\" not found\n");
-                    rc = 1;
-                } else found.add(obj);
+        for (Target each : targets) {
+            List<Map<String, Object>> these = new ArrayList<>();
+            if (each.names().isEmpty()) {
+                these.addAll(all(each.kind()));
+            } else {
+                for (String n : each.names()) {
+                    Map<String, Object> obj = one(each.kind(), n);
+                    if (obj == null) {
+                        notFound.append("Error from server (NotFound): ").append(each.kind().qualified()).append(" \"").append(n).append("\" not found\n");
+                        rc = 1;
+                    } else these.add(obj);
+                }
             }
+            foundByType.add(these);
+            found.addAll(these);
         }
         boolean single = t.names().size() == 1 && !o.positional.get(0).contains(",");
         if (output == null || output.equals("wide")) {
             if (found.isEmpty() && t.names().isEmpty()) sink.err("No resources found\n");
-            else if (!found.isEmpty()) sink.out(table(t.kind(), found, "wide".equals(output), o.has("--no-headers")));
+            else if (!several && !found.isEmpty()) sink.out(table(t.kind(), found, "wide".equals(output), o.has("--no-headers"), false));
+            else if (several) {
+                // kubectl prints one table per type that has objects, names as TYPE/NAME, a blank line between
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < targets.size(); i++) {
+                    if (foundByType.get(i).isEmpty()) continue;
+                    if (b.length() > 0) b.append('\n');
+                    b.append(table(targets.get(i).kind(), foundByType.get(i), "wide".equals(output), o.has("--no-headers"), true));
+                }
+                sink.out(b.toString());
+            }
         } else if (output.equals("json") || output.equals("yaml")) {
             Object doc;
             if (single && found.size() == 1) doc = found.get(0);
@@ -212,7 +242,9 @@ public final class Kubectl {
             if (doc != null) sink.out(output.equals("json") ? Json.pretty(doc) : Yaml.dump(doc));
         } else if (output.equals("name")) {
             StringBuilder b = new StringBuilder();
-            for (Map<String, Object> f : found) b.append(t.kind().nameRef()).append('/').append(name(f)).append('\n');
+            for (int i = 0; i < targets.size(); i++) {
+                for (Map<String, Object> f : foundByType.get(i)) b.append(targets.get(i).kind().nameRef()).append('/').append(name(f)).append('\n');
+            }
             sink.out(b.toString());
         } else if (output.startsWith("jsonpath=") || output.startsWith("jsonpath:")) {
             Object doc;
@@ -370,7 +402,7 @@ public final class Kubectl {
     }
 
     @SuppressWarnings("unchecked")
-    private String table(Kind k, List<Map<String, Object>> objs, boolean wide, boolean noHeaders) {
+    private String table(Kind k, List<Map<String, Object>> objs, boolean wide, boolean noHeaders, boolean typedNames) {
         List<List<String>> rows = new ArrayList<>();
         switch (k) {
             case NODE -> {
@@ -423,6 +455,13 @@ public final class Kubectl {
                             str(spec.getOrDefault("storageClassName", "")), "<unset>", str(st.getOrDefault("reason", "")),
                             age(Instant.parse((String) md.get("creationTimestamp")))));
                 }
+            }
+        }
+        if (typedNames) {
+            for (int i = 1; i < rows.size(); i++) {
+                List<String> r = new ArrayList<>(rows.get(i));
+                r.set(0, k.nameRef() + "/" + r.get(0));
+                rows.set(i, r);
             }
         }
         if (noHeaders) rows.remove(0);

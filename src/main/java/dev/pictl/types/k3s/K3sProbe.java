@@ -23,17 +23,18 @@ public final class K3sProbe {
     public static final String SERVER_TOKEN_ASK = "server-token";
 
     private static final String TEXT = """
-            sec k3s-version;        k3s --version 2>/dev/null | head -n 1
+            sec k3s-version;        k3s --version 2>/dev/null
             k="$R/etc/rancher/k3s/config.yaml"
-            [ -f "$k" ] && { sec k3s-config; cat "$k" 2>/dev/null; }
+            [ -f "$k" ] && { sec k3s-config; rd "$k" 2>/dev/null; }
             k="$R/etc/rancher/k3s/registries.yaml"
-            [ -f "$k" ] && { sec k3s-registries; cat "$k" 2>/dev/null; }
-            sec agent-env;          grep '^K3S_URL=' "$R/etc/systemd/system/k3s-agent.service.env" 2>/dev/null
+            [ -f "$k" ] && { sec k3s-registries; rd "$k" 2>/dev/null; }
+            sec agent-env;          gr "$R/etc/systemd/system/k3s-agent.service.env" 'K3S_URL=*' 2>/dev/null
             """;
 
     // First line only; the parser keeps the password.
     private static final String TOKEN_TEXT = """
-            sec server-token;       head -n 1 "$R/var/lib/rancher/k3s/server/token" 2>/dev/null
+            sec server-token;       _l=; IFS= read -r _l 2>/dev/null <"$R/var/lib/rancher/k3s/server/token"
+                                    [ -z "$_l" ] || printf '%s\\n' "$_l"
             """;
 
     /** The k3s installation; null when there is no binary, config, token or agent env at all. */

@@ -36,7 +36,11 @@ public final class PvProbe {
         if (paths.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("sec paths\n");
+        // A directory holds something when one of its globs (dot files included, as ls -A) names an entry.
+        StringBuilder sb = new StringBuilder("""
+                held() { for _e in "$1"/* "$1"/.[!.]* "$1"/..?*; do [ -e "$_e" ] || [ -L "$_e" ] && return 0; done; return 1; }
+                sec paths
+                """);
         sb.append("for p in");
         for (String p : paths) {
             sb.append(' ').append(Shell.quote(checkPath(p)));
@@ -44,7 +48,7 @@ public final class PvProbe {
         sb.append("; do\n");
         sb.append("""
                   if [ ! -d "$R$p" ]; then printf 'absent %s\\n' "$p"
-                  elif [ -n "$(ls -A "$R$p" 2>/dev/null)" ]; then printf 'data %s\\n' "$p"
+                  elif held "$R$p"; then printf 'data %s\\n' "$p"
                   else printf 'empty %s\\n' "$p"
                   fi
                 done
