@@ -220,6 +220,18 @@ public final class Pictl {
 
     private dev.pictl.diagnose.DiagnoseReport diagnoseValidated(DiagnoseRunRequest request, Validated v) {
         Config config = v.config();
+        // The names asked for are checked against the description before anything else (key files, targets).
+        List<String> described = config.ofType(dev.pictl.resource.Schemas.NODE_TYPE).stream()
+                .map(n -> n.address().name()).toList();
+        for (String n : request.nodes()) {
+            if (!described.contains(n)) {
+                v.diagnostics().add(dev.pictl.diag.Diagnostic.error(null, "no node \"" + n + "\" in the description",
+                        "The description's nodes are: " + String.join(", ", described) + "."));
+            }
+        }
+        if (v.diagnostics().hasErrors()) {
+            return null;
+        }
         NodeTargets targets = request.run().targets().resolve(config);
         v.diagnostics().addAll(targets.diagnostics());
         if (!targets.ok()) {
@@ -227,15 +239,6 @@ public final class Pictl {
         }
         Map<String, dev.pictl.transport.NodeTarget> all = targets.byNode();
         List<String> asked = request.nodes().isEmpty() ? new ArrayList<>(all.keySet()) : request.nodes();
-        for (String n : asked) {
-            if (!all.containsKey(n)) {
-                v.diagnostics().add(dev.pictl.diag.Diagnostic.error(null, "no node \"" + n + "\" in the description",
-                        "The description's nodes are: " + String.join(", ", all.keySet()) + "."));
-            }
-        }
-        if (v.diagnostics().hasErrors()) {
-            return null;
-        }
         java.util.Optional<ClusterEndpoint> endpoint = types.endpoint(config);
         String server = endpoint.map(ClusterEndpoint::node).filter(all::containsKey).orElse(null);
         String host = endpoint.map(ClusterEndpoint::address).orElse(null);

@@ -63,7 +63,9 @@ class FailedCreateE2eTest {
                 assertNotContains(drift.out(), "changed outside pictl");
                 assertNotContains(drift.out(), "null -> null");
                 assertContains(drift.out(), AGENT);
-                assertEquals(0, drift.exitCode(), drift.all());
+                // Not drift from outside pictl, but unfinished: the failed creates count (issue 19).
+                assertContains(drift.out(), "Unfinished: the last apply did not finish these");
+                assertEquals(2, drift.exitCode(), drift.all());
             }
 
             f.node("pi-worker-3").clearFaults();

@@ -80,7 +80,7 @@ class NodeSettingsE2eTest {
             CliRunner.Result plan = f.plan();
             assertContains(plan.out(), "# kube_node.pi-worker-1 will be updated in-place");
             assertContains(plan.out(), "~ labels = {} -> { \"disk\" = \"ssd\" }");
-            assertContains(plan.out(), "~ taints = [] -> [\"dedicated=db:NoSchedule\"]");
+            assertContains(plan.out(), "~ taints = [\n          + \"dedicated=db:NoSchedule\",\n        ]\n");
             int from = f.events().size();
             CliRunner.Result add = f.apply();
             assertEquals(0, add.exitCode(), add.all());
