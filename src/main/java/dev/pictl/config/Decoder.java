@@ -283,8 +283,11 @@ final class Decoder {
             return out;
         }
         sources.put(file.toString(), text);
-        HclFile parsed = Parser.parse(file.toString(), text, diags);
-        Evaluator literal = Evaluator.literalOnly(new Functions(baseDir), diags, "a value in .pivars");
+        // Its values may be secrets: what parsing and evaluating it has to say is said without quoting them (the
+        // excerpt is left out too: DiagnosticsView never quotes a .pivars file).
+        Diagnostics local = new Diagnostics();
+        HclFile parsed = Parser.parse(file.toString(), text, local);
+        Evaluator literal = Evaluator.literalOnly(new Functions(baseDir), local, "a value in .pivars");
         for (Body.Block b : parsed.body().blocks()) {
             diags.error(b.typeRange(), "unexpected block in .pivars", "A .pivars file holds name = value lines only.");
         }
@@ -296,7 +299,32 @@ final class Decoder {
             }
             out.put(a.name(), literal.eval(a.value()));
         }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        parsed.body().attributes().forEach(a -> names.add(a.name()));
+        local.sorted().forEach(d -> diags.add(unquoted(d, text, names)));
         return out;
+    }
+
+    /**
+     * A diagnostic about a variable-values file that quotes none of its values: the parser and the evaluator name
+     * the text they stumbled on, and in .pivars that text may be a secret. Quoted fragments go, and so does every
+     * word of the file that is not a variable's name.
+     */
+    static Diagnostic unquoted(Diagnostic d, String fileText, java.util.Set<String> names) {
+        String hidden = "(text not shown: .pivars may hold secrets)";
+        String summary = d.summary().replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", hidden).replaceAll("'[^']*'", hidden);
+        java.util.List<String> words = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[^\\s\"'{}\\[\\](),=$<>#]{2,}").matcher(fileText);
+        while (m.find()) {
+            if (!names.contains(m.group())) {
+                words.add(m.group());
+            }
+        }
+        words.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String w : words) {
+            summary = summary.replace(w, hidden);
+        }
+        return new Diagnostic(d.severity(), summary, d.detail(), d.subject());
     }
 
     /**

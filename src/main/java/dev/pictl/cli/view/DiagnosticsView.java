@@ -28,8 +28,14 @@ public final class DiagnosticsView {
         if (list.isEmpty()) {
             return;
         }
-        err.print(new DiagnosticRenderer(sources::get, color).render(list));
+        // A variable-values file is never quoted: its lines may hold secrets (a syntax error in one is shown by its
+        // position and message only).
+        err.print(new DiagnosticRenderer(f -> isVariableValues(f) ? null : sources.get(f), color).render(list));
         err.flush();
+    }
+
+    static boolean isVariableValues(String file) {
+        return file != null && (file.equals(".pivars") || file.endsWith("/.pivars") || file.endsWith("\\.pivars"));
     }
 
     /** One-line count: "2 errors, 1 warning." */
