@@ -243,6 +243,10 @@ public final class PlanView {
             list(sym, before, after, forces, out);
             return;
         }
+        if (!sensitive && mapped(before, after)) {
+            map(sym, before, after, forces, out);
+            return;
+        }
         if (sym.equals("+")) {
             out.append(value(after, sensitive));
         } else if (sym.equals("-")) {
@@ -294,13 +298,66 @@ public final class PlanView {
         out.append('\n');
     }
 
+    /** Whether a change is shown as a map, one entry per line: a map on either side, not both empty. */
+    private static boolean mapped(Object before, Object after) {
+        boolean maps = (before == null || before instanceof Map<?, ?>) && (after == null || after instanceof Map<?, ?>)
+                && (before != null || after != null);
+        return maps && !((before == null || ((Map<?, ?>) before).isEmpty()) && (after == null || ((Map<?, ?>) after).isEmpty()));
+    }
+
+    /**
+     * A map change as Terraform shows it, one entry per line: {@code +} added, {@code -} removed, {@code ~} changed
+     * ({@code old -> new}); in an update, the entries that stay the same are counted, not shown.
+     */
+    private void map(String sym, Object before, Object after, boolean forces, StringBuilder out) {
+        Map<?, ?> was = before instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> is = after instanceof Map<?, ?> m ? m : Map.of();
+        out.append('{');
+        if (forces) {
+            out.append(color ? " " + RED + "# forces replacement" + RESET : " # forces replacement");
+        }
+        out.append('\n');
+        int same = 0;
+        for (Map.Entry<?, ?> e : is.entrySet()) {
+            String key = TerminalText.quote(String.valueOf(e.getKey()));
+            if (sym.equals("+") || !was.containsKey(e.getKey())) {
+                element("+", key + " = " + value(e.getValue(), false), out, true);
+            } else if (!java.util.Objects.equals(was.get(e.getKey()), e.getValue())) {
+                element("~", key + " = " + value(was.get(e.getKey()), false) + " -> " + value(e.getValue(), false),
+                        out, true);
+            } else {
+                same++;
+            }
+        }
+        for (Map.Entry<?, ?> e : was.entrySet()) {
+            if (!is.containsKey(e.getKey())) {
+                element("-", TerminalText.quote(String.valueOf(e.getKey())) + " = " + value(e.getValue(), false)
+                        + (sym.equals("-") ? "" : " -> null"), out, true);
+            }
+        }
+        if (same > 0) {
+            out.append("            # (").append(same).append(same == 1 ? " unchanged element hidden)\n"
+                    : " unchanged elements hidden)\n");
+        }
+        out.append("        }");
+        if (sym.equals("-")) {
+            out.append(" -> null");
+        }
+        out.append('\n');
+    }
+
     private void element(String mark, Object value, StringBuilder out) {
+        element(mark, value(value, false), out, false);
+    }
+
+    private void element(String mark, String text, StringBuilder out, boolean entry) {
         String m = switch (mark) {
             case "+" -> color ? GREEN + "+" + RESET : "+";
             case "-" -> color ? RED + "-" + RESET : "-";
+            case "~" -> color ? YELLOW + "~" + RESET : "~";
             default -> " ";
         };
-        out.append("          ").append(m).append(' ').append(value(value, false)).append(",\n");
+        out.append("          ").append(m).append(' ').append(text).append(entry ? "\n" : ",\n");
     }
 
     /** A value as HCL-ish text; secrets never. */
