@@ -46,6 +46,8 @@ class ApplierTest {
         final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
         volatile Runnable during = () -> { };
+        /** When set, each run counts down and waits (up to 10 s) until the gate opens: runs are then known to overlap. */
+        volatile java.util.concurrent.CountDownLatch gate;
 
         @Override
         public String type() {
@@ -69,6 +71,11 @@ class ApplierTest {
             events.add("start " + name);
             try {
                 during.run();
+                java.util.concurrent.CountDownLatch g = gate;
+                if (g != null) {
+                    g.countDown();
+                    g.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 Thread.sleep(60); // the fake executor's work: the time is what lets runs overlap
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -142,6 +149,8 @@ class ApplierTest {
     @Test
     void walk_runsIndependentResourcesInParallelUpToTheLimit() throws Exception {
         Script s = new Script();
+        // The first three wait for each other (a condition, not a timing): three must run at once, never a fourth.
+        s.gate = new java.util.concurrent.CountDownLatch(3);
         run(fixture("a\nb\nc\nd\ne\nf", Action.CREATE), s, ApplyOptions.defaults().withParallelism(3), new AtomicBoolean());
         assertEquals(3, s.maxConcurrent.get());
     }
