@@ -317,9 +317,17 @@ public final class PlanView {
             out.append(color ? " " + RED + "# forces replacement" + RESET : " # forces replacement");
         }
         out.append('\n');
+        // Keys padded to one width, as Terraform aligns the = of a map's entries.
+        int width = 0;
+        for (Object k : is.keySet()) {
+            width = Math.max(width, TerminalText.quote(String.valueOf(k)).length());
+        }
+        for (Object k : was.keySet()) {
+            width = Math.max(width, TerminalText.quote(String.valueOf(k)).length());
+        }
         int same = 0;
         for (Map.Entry<?, ?> e : is.entrySet()) {
-            String key = TerminalText.quote(String.valueOf(e.getKey()));
+            String key = padRight(TerminalText.quote(String.valueOf(e.getKey())), width);
             if (sym.equals("+") || !was.containsKey(e.getKey())) {
                 element("+", key + " = " + value(e.getValue(), false), out, true);
             } else if (!java.util.Objects.equals(was.get(e.getKey()), e.getValue())) {
@@ -331,7 +339,7 @@ public final class PlanView {
         }
         for (Map.Entry<?, ?> e : was.entrySet()) {
             if (!is.containsKey(e.getKey())) {
-                element("-", TerminalText.quote(String.valueOf(e.getKey())) + " = " + value(e.getValue(), false)
+                element("-", padRight(TerminalText.quote(String.valueOf(e.getKey())), width) + " = " + value(e.getValue(), false)
                         + (sym.equals("-") ? "" : " -> null"), out, true);
             }
         }
@@ -443,6 +451,11 @@ public final class PlanView {
 
     private static String pad(String s, int w) {
         return s.length() >= w ? s : " ".repeat(w - s.length()) + s;
+    }
+
+    /** {@code s} padded on the right to {@code w} columns. */
+    private static String padRight(String s, int w) {
+        return s.length() >= w ? s : s + " ".repeat(w - s.length());
     }
 
     private String colored(Action a, String text) {
