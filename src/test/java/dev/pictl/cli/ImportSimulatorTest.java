@@ -64,6 +64,10 @@ class ImportSimulatorTest {
             assertTrue(plan.out().contains("Not managed: these exist but are not in the state"), plan.out());
             assertTrue(plan.out().contains("  # " + docker + " (on pi-2)\n"), plan.out());
             assertTrue(plan.out().contains("To manage one again: pictl import --sim ADDR."), plan.out());
+            String doc = Files.readString(Path.of("docs/plan.md"));
+            String shown = plan.out().substring(plan.out().indexOf("No changes."));
+            assertTrue(doc.contains("```\n" + shown + "```\n"), "docs/plan.md shows this plan as pictl prints it:\n"
+                    + shown);
             CliRunner.Result json = pictl("plan", "--sim", "--json");
             assertTrue(json.out().contains("\"action_reason\" : \"not_managed\""), json.out());
 
@@ -87,6 +91,8 @@ class ImportSimulatorTest {
             assertEquals(0, imported.exitCode(), imported.all());
             assertTrue(imported.out().startsWith("# " + docker + ":\nruntime \"docker\" {\n"), imported.out());
             assertTrue(imported.out().contains("Import successful! 1 resource instance(s) recorded"), imported.out());
+            assertTrue(doc.contains("$ pictl import --sim 'runtime.docker[\"pi-2\"]'\n" + imported.out() + "```\n"),
+                    "docs/plan.md shows the import as pictl prints it:\n" + imported.out());
             assertFalse(Files.readString(state).contains("\"unmanaged\""), Files.readString(state));
             assertTrue(pictl("state", "list").out().contains(docker));
 

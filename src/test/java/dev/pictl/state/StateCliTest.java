@@ -137,6 +137,8 @@ class StateCliTest {
                 + "Successfully removed 2 resource instance(s).\n"
                 + "pictl no longer manages them: plan shows them as not managed and apply leaves them alone. To manage"
                 + " one again: pictl import ADDR (with the options you plan with).\n", r.out());
+        assertTrue(Files.readString(Path.of("docs/state.md")).contains("```\n" + r.out() + "```\n"),
+                "docs/state.md shows this output as pictl prints it");
         assertEquals("", r.err());
         State after = StateTesting.store(dir).read();
         assertEquals(List.of("kernel_params.cgroups[\"pi-worker-1\"]", "node.pi-server-1"),
