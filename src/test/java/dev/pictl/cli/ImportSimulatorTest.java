@@ -69,7 +69,16 @@ class ImportSimulatorTest {
             assertTrue(doc.contains("```\n" + shown + "```\n"), "docs/plan.md shows this plan as pictl prints it:\n"
                     + shown);
             CliRunner.Result json = pictl("plan", "--sim", "--json");
-            assertTrue(json.out().contains("\"action_reason\" : \"not_managed\""), json.out());
+            com.fasterxml.jackson.databind.JsonNode doc2 = dev.pictl.plan.PlanFixture.assertValidPlanJson(json.out());
+            com.fasterxml.jackson.databind.JsonNode change = null;
+            for (com.fasterxml.jackson.databind.JsonNode c : doc2.get("resource_changes")) {
+                change = c.get("address").asText().equals(docker) ? c : change;
+            }
+            assertTrue(change != null, json.out());
+            assertEquals("not_managed", change.get("action_reason").asText(), json.out());
+            assertEquals("no-op", change.get("action").asText());
+            assertTrue(change.at("/change/after").isNull(), change.toString());
+            assertEquals(0, doc2.at("/summary/add").intValue());
 
             // Apply neither changes nor records it.
             CliRunner.Result again = pictl("apply", "--sim", "--auto-approve");
