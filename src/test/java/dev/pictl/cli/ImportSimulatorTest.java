@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19: {@code state rm} means "stop managing", and adoption is deliberate. On a simulated fleet: apply, then
  * {@code state rm} a resource; plan says it exists but is not managed (and how to adopt it) instead of adopting it,
  * apply leaves it out of the state, {@code pictl import} records it (holding the lock, refusing what the description
- * lacks or the state already has), and the plan is "No changes" again. The real CLI in-process.
+ * lacks or the state already has), and the plan is "No changes" again. Then: one that differs from the description is
+ * imported as found (the next plan shows the update), and one gone from its node is refused (the plan creates it).
+ * The real CLI in-process; docs/plan.md's examples are checked against what it prints.
  */
 class ImportSimulatorTest {
     @TempDir
@@ -109,6 +111,30 @@ class ImportSimulatorTest {
             assertEquals(0, clean.exitCode(), clean.all());
             assertTrue(clean.out().contains("No changes. Your cluster matches the configuration."), clean.out());
             assertFalse(clean.out().contains("Not managed"), clean.out());
+
+            // One that differs is recorded as found: the next plan shows the difference.
+            String docker1 = "runtime.docker[\"pi-1\"]";
+            assertEquals(0, pictl("state", "rm", docker1).exitCode());
+            CliRunner.Result stop = pictl("sim", "exec", "pi-1", "--", "sudo systemctl stop docker");
+            assertEquals(0, stop.exitCode(), stop.all());
+            CliRunner.Result differs = pictl("import", "--sim", docker1);
+            assertEquals(0, differs.exitCode(), differs.all());
+            assertTrue(differs.out().contains("    docker_running   = false\n"), differs.out());
+            CliRunner.Result update = pictl("plan", "--sim", "--detailed-exitcode");
+            assertEquals(2, update.exitCode(), update.all());
+            assertTrue(update.out().contains("  # " + docker1 + " will be updated in-place\n"), update.out());
+            assertTrue(update.out().contains("      ~ docker_running = false -> true\n"), update.out());
+
+            // One gone from its node cannot be imported; the plan creates it, as Terraform would.
+            assertEquals(0, pictl("state", "rm", docker).exitCode());
+            CliRunner.Result remove = pictl("sim", "exec", "pi-2", "--", "sudo apt-get remove -y docker.io");
+            assertEquals(0, remove.exitCode(), remove.all());
+            CliRunner.Result gone = pictl("import", "--sim", docker);
+            assertEquals(1, gone.exitCode(), gone.all());
+            assertTrue(gone.err().contains("cannot import " + docker + ": it is not on pi-2"), gone.err());
+            CliRunner.Result create = pictl("plan", "--sim");
+            assertTrue(create.out().contains("  # " + docker + " will be created\n"), create.out());
+            assertFalse(create.out().contains("Not managed"), create.out());
         } finally {
             assertEquals(0, pictl("sim", "stop").exitCode());
         }
