@@ -63,6 +63,26 @@ class DocsCommandsTest {
         NOT_HERE.put("echo \"pictl: k3s is not installed\"", "the node-side kubeconfig script (as above)");
     }
 
+    /**
+     * What a page says a command prints, beyond its exit code (key: the page and the command as run, see the failure
+     * message; value: text its output must contain), with the page's words in a comment.
+     */
+    private static final Map<String, List<String>> CLAIMS = Map.of(
+            // README: "The closing `plan` then finds "No changes"."
+            "README.md: plan -c examples/seed --sim", List.of("No changes."),
+            // README: "applies the plan: hostnames, cgroup flags ..., Docker, the k3s server, three agents joined,
+            // the StorageClass and the PersistentVolume"
+            "README.md: apply -c examples/seed --sim --auto-approve", List.of("Apply complete!",
+                    "k3s_agent.workers[\"pi-worker-3\"]", "pv.local-pv-1"),
+            // simulator.md: "the boards: SSH endpoint, advertised address, power, k3s, ..."
+            "docs/simulator.md: sim status -c examples/seed", List.of("pi-worker-3", "192.168.1.13"),
+            // simulator.md: "a command on a board" (hostname -I: the board's advertised address)
+            "docs/simulator.md: sim exec -c examples/seed pi-worker-1 -- hostname -I", List.of("192.168.1.11"),
+            // simulator.md: "boots, reboots, k3s starts and failures, faults" (after the reboot fault above)
+            "docs/simulator.md: sim events -c examples/seed", List.of("pi-worker-2"),
+            // apply.md: "record changes made outside pictl; touch no node"
+            "docs/apply.md: apply --sim --refresh-only", List.of("No changes."));
+
     /** Commands that reach nodes: never run here without --sim. */
     private static final List<String> REACH_NODES = List.of("plan", "apply", "drift", "diagnose", "kubeconfig", "import");
 
@@ -120,7 +140,12 @@ class DocsCommandsTest {
                         rewrite(args);
                         Path cwd = args.contains("-c") || !needsDescription(command) ? work : seed;
                         CliRunner.Result r = CliRunner.run(cwd, ENV, args.toArray(String[]::new));
-                        ran.add(page + ": " + String.join(" ", args));
+                        String key = page + ": " + String.join(" ", args);
+                        ran.add(key);
+                        for (String claim : CLAIMS.getOrDefault(key, List.of())) {
+                            assertTrue(r.out().contains(claim), key + ": the page says its output has " + claim
+                                    + "\n" + r.all());
+                        }
                         assertEquals(expected, r.exitCode(), page + ": " + text + "\n(ran: pictl " + String.join(" ",
                                 args) + " in " + work.relativize(cwd) + ")\n" + r.all());
                     }
@@ -132,6 +157,12 @@ class DocsCommandsTest {
                 assertEquals(0, stop.exitCode(), stop.all());
             }
         }
+        assertTrue(ran.containsAll(CLAIMS.keySet()), "every claim's command ran: " + ran);
+        // README: "saving examples/seed/pictl.state.json"; simulator.md: "The simulator's state lives in
+        // examples/seed/.pictl-sim" and "the state stays" when it stops; kubeconfig.md: writes ./kubeconfig.
+        assertTrue(Files.isRegularFile(seed.resolve("pictl.state.json")));
+        assertTrue(Files.isRegularFile(seed.resolve(".pictl-sim/cluster.json")));
+        assertTrue(Files.isRegularFile(work.resolve("kubeconfig")));
         assertTrue(started, "the README starts the simulator");
         assertTrue(stops.size() >= 1, "the docs stop the simulator they start: " + stops);
         assertTrue(ran.size() >= 15, "the docs' commands ran: " + ran);
