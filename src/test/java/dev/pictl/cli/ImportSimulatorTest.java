@@ -59,6 +59,10 @@ class ImportSimulatorTest {
             assertTrue(rm.out().contains("pictl import ADDR"), rm.out());
             assertTrue(Files.readString(state).contains("\"unmanaged\": [\n    \"" + inJson + "\"\n  ]"), Files.readString(state));
 
+            CliRunner.Result show = pictl("show");
+            assertTrue(show.out().endsWith("# Not managed (pictl state rm; pictl import manages one again):\n#   "
+                    + docker + "\n"), show.out());
+
             // The next plan does not adopt it silently: it says so, and how to manage it again.
             CliRunner.Result plan = pictl("plan", "--sim", "--detailed-exitcode");
             assertEquals(0, plan.exitCode(), plan.all());
