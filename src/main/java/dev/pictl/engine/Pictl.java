@@ -386,112 +386,16 @@ public final class Pictl {
         List<dev.pictl.state.ResourceState> imported = List.of();
         if (v.ok()) {
             try {
-                imported = importLocked(request, pr, v, stateBackend(v.config(), pr));
+                Config config = v.config();
+                imported = ImportOperation.run(request, config, v.graph(), v.diagnostics(), types,
+                        stateBackend(config, pr), () -> new SshTransport(transportSettings(pr)),
+                        (targets, transport, state) -> probe(config, targets, pr, transport, state, false,
+                                new AtomicBoolean()));
             } catch (StateException e) {
                 v.diagnostics().add(e.diagnostic());
             }
         }
         return new ImportRunResult(v.diagnostics().hasErrors() ? List.of() : imported, v.scrubbed(), v.sources());
-    }
-
-    private List<dev.pictl.state.ResourceState> importLocked(ImportRunRequest request, PlanRunRequest pr, Validated v,
-                                                            StateBackend store) throws StateException {
-        Diagnostics diags = v.diagnostics();
-        Config config = v.config();
-        List<dev.pictl.addr.ResourceAddress> wanted = new ArrayList<>();
-        List<String> described = config.instances().stream().map(i -> i.address().toString()).toList();
-        for (dev.pictl.addr.ResourceAddress a : request.addresses()) {
-            List<dev.pictl.addr.ResourceAddress> m = config.instances().stream().map(i -> i.address())
-                    .filter(x -> x.equals(a) || (!a.hasKey() && x.block().equals(a))).toList();
-            if (m.isEmpty()) {
-                String near = dev.pictl.diag.Suggest.closest(a.toString(), described);
-                diags.add(Diagnostic.error(null, "no resource " + a + " in the description" + (near == null ? ""
-                        : "; did you mean " + near + "?"), "pictl imports only what the description declares: add its"
-                        + " block first (pictl state list shows what the state holds; pictl graph what the description"
-                        + " declares)."));
-            }
-            m.stream().filter(x -> !wanted.contains(x)).forEach(wanted::add);
-        }
-        if (diags.hasErrors()) {
-            return List.of();
-        }
-        String command = "pictl import " + String.join(" ", wanted.stream().map(Object::toString).toList());
-        try (StateWriter lock = store.lock(command, request.lockTimeout())) {
-            State state = lock.read();
-            store.requireKnownTypes(state, types.catalog().names());
-            for (dev.pictl.addr.ResourceAddress a : wanted) {
-                if (state.resource(a).isPresent()) {
-                    diags.add(Diagnostic.error(config.instance(a).map(i -> i.headerRange()).orElse(null),
-                            a + " is already managed by pictl", "It has an entry in the state. To import it again, "
-                                    + "remove it first with pictl state rm '" + a + "'."));
-                }
-            }
-            if (diags.hasErrors()) {
-                return List.of();
-            }
-            SecretHasher hasher = lock.secretHasher();
-            NodeTargets targets = pr.targets().resolve(config);
-            diags.addAll(targets.diagnostics());
-            if (!targets.ok()) {
-                return List.of();
-            }
-            State planning = state.managing(wanted); // planned as if managed: a no-op, an update, or a create
-            try (Transport transport = new SshTransport(transportSettings(pr))) {
-                Map<String, ProbeOutcome> probes = probe(config, targets, pr, transport, planning, false,
-                        new AtomicBoolean());
-                Plan plan = Differ.plan(types.kinds(), config, v.graph(), probes, planning, hasher, new PlanRequest(
-                        dev.pictl.plan.PlanMode.NORMAL, wanted, List.of()), Version.current());
-                List<dev.pictl.plan.ResourceChange> adopt = new ArrayList<>();
-                for (Plan.Unknown u : plan.unknown()) {
-                    if (wanted.contains(u.address())) {
-                        diags.add(Diagnostic.error(null, "cannot import " + u.address() + ": " + u.node()
-                                + " could not be read", u.reason() + ". Nothing was recorded."));
-                    }
-                }
-                for (dev.pictl.plan.ResourceChange c : plan.changes()) {
-                    if (!wanted.contains(c.address())) {
-                        continue;
-                    }
-                    if (c.action() == dev.pictl.plan.Action.CREATE) {
-                        diags.add(Diagnostic.error(config.instance(c.address()).map(i -> i.headerRange()).orElse(null),
-                                "cannot import " + c.address() + ": it is not on "
-                                        + (c.node() == null ? "the cluster" : c.node()), "There is nothing to record."
-                                        + " pictl plan shows it as a create, and pictl apply creates it."));
-                    } else {
-                        adopt.add(c.action() == dev.pictl.plan.Action.NO_OP ? c : asObserved(c));
-                    }
-                }
-                if (diags.hasErrors()) {
-                    return List.of();
-                }
-                Plan only = new Plan(plan.mode(), plan.pictlVersion(), plan.lineage(), plan.serial(), plan.configHash(),
-                        adopt, List.of(), List.of(), List.of(), plan.nodes(), List.of());
-                ApplyContext ctx = new ApplyContext(transport, targets.byNode(), Described.of(config), types.kinds(),
-                        hasher, dev.pictl.apply.ApplyOptions.defaults(), dev.pictl.apply.ApplyHook.NONE,
-                        c -> Differ.reveal(types.kinds(), c, config, probes, planning, hasher),
-                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null));
-                new Applier(request.executors(), ctx, dev.pictl.apply.ApplyHook.NONE, new AtomicBoolean())
-                        .apply(only, lock);
-                State after = lock.read();
-                return wanted.stream().map(a -> after.resource(a).orElseThrow()).toList();
-            }
-        }
-    }
-
-    /**
-     * A change that differs, as a no-op whose described values are the observed ones (for the attributes the
-     * description sets): what import records of a resource that does not match, so the next plan shows the update.
-     */
-    private static dev.pictl.plan.ResourceChange asObserved(dev.pictl.plan.ResourceChange c) {
-        Map<String, Object> seen = new LinkedHashMap<>(c.after());
-        c.after().keySet().forEach(k -> {
-            if (c.before() != null && c.before().containsKey(k)) {
-                seen.put(k, c.before().get(k));
-            }
-        });
-        return new dev.pictl.plan.ResourceChange(c.address(), c.node(), dev.pictl.plan.Action.NO_OP,
-                dev.pictl.plan.ActionReason.NONE, c.before(), seen, c.sensitive(), List.of(), false, false, null,
-                c.fingerprint(), c.dependencies());
     }
 
     /**
