@@ -57,6 +57,9 @@ final class HelpExamples {
             Map.entry("pictl state rm", List.of(
                     "pictl state rm --dry-run node.pi-3  # what would be forgotten",
                     "pictl state rm 'kernel_params.cgroups[\"pi-3\"]'")),
+            Map.entry("pictl import", List.of(
+                    "pictl import --sim node.pi-3  # manage it again after state rm",
+                    "pictl import 'kernel_params.cgroups[\"pi-3\"]'")),
             Map.entry("pictl state push", List.of(
                     "pictl state push pictl.state.json  # move a local state into PostgreSQL",
                     "pictl state push pictl.state.rescue.json  # after an apply lost the database")),

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         description = {"Build and keep a Raspberry Pi k3s cluster from a written description:",
                 "plan what would change on which board, apply only that, and catch drift."},
         subcommands = {ValidateCommand.class, FmtCommand.class, PlanCommand.class, ApplyCommand.class, ShowCommand.class,
-                GraphCommand.class, StateCommand.class, DriftCommand.class, DiagnoseCommand.class, KubeconfigCommand.class,
+                GraphCommand.class, StateCommand.class, ImportCommand.class, DriftCommand.class, DiagnoseCommand.class, KubeconfigCommand.class,
                 SimCommand.class, CompletionCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:error (including bad usage)",

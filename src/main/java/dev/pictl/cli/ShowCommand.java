@@ -85,6 +85,11 @@ final class ShowCommand implements Callable<Integer> {
                     ctx.out().print(StateCommand.render(r));
                     ctx.out().println();
                 }
+                if (!s.unmanaged().isEmpty()) {
+                    // What state rm took out of management (issue 19): the next plan lists them as not managed.
+                    ctx.out().println("# Not managed (pictl state rm; pictl import manages one again):");
+                    s.unmanaged().forEach(a -> ctx.out().println("#   " + a));
+                }
             }
             ctx.out().flush();
             return ExitCode.OK;

@@ -202,8 +202,9 @@ final class StateCommand implements Callable<Integer> {
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true,
-            description = {"Remove resource instances from the state, so pictl forgets them without touching a node "
-                    + "(the next plan will want to create them if the description still has them).",
+            description = {"Remove resource instances from the state: pictl stops managing them, without touching a "
+                    + "node. The next plan shows them as not managed and apply leaves them alone; pictl import "
+                    + "manages one again.",
                     "A block address (kernel_params.cgroups) removes all its instances. Takes the state lock and "
                             + "keeps the previous state as pictl.state.json.backup."})
     static final class RmCommand implements Callable<Integer> {
@@ -260,9 +261,11 @@ final class StateCommand implements Callable<Integer> {
                     ctx.out().println("Would have removed " + remove.size() + " resource instance(s).");
                     return done(ExitCode.OK);
                 }
-                lock.write(s.withoutResources(remove));
+                lock.write(s.forgetting(remove));
                 remove.forEach(a -> ctx.out().println("Removed " + a));
                 ctx.out().println("Successfully removed " + remove.size() + " resource instance(s).");
+                ctx.out().println("pictl no longer manages them: plan shows them as not managed and apply leaves them"
+                        + " alone. To manage one again: pictl import ADDR (with the options you plan with).");
                 return done(ExitCode.OK);
             } catch (StateException e) {
                 return fail(ctx, color, e.diagnostic());

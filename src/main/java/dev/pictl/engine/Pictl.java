@@ -352,7 +352,7 @@ public final class Pictl {
                     return new Applied(plan, null, true);
                 }
                 boolean adoption = !plan.unfinished().isEmpty() || plan.changes().stream().anyMatch(c -> !c.isChange()
-                        && state.resource(c.address()).isEmpty());
+                        && c.after() != null && state.resource(c.address()).isEmpty());
                 if (!plan.hasChanges() && !adoption) {
                     return new Applied(plan, null, true);
                 }
@@ -373,6 +373,32 @@ public final class Pictl {
                 return new Applied(plan, result, true);
             }
         }
+    }
+
+    /**
+     * Imports ({@code pictl import}): records resources of the description that already exist on their nodes into the
+     * state, deliberately, as Terraform's import does; it also ends what {@code state rm} started (the address is
+     * managed again). Holds the state lock; probes the nodes; changes nothing on a node. A resource that matches the
+     * description is recorded as apply would adopt it; one that differs is recorded as observed, so the next plan
+     * shows the difference as an update. Refuses, recording nothing, an address the description lacks, one the state
+     * already manages, one not on its node (apply creates it) and one whose node cannot be read.
+     */
+    public ImportRunResult importResources(ImportRunRequest request) {
+        PlanRunRequest pr = request.planRun();
+        Validated v = validated(new ValidateRequest(pr.config(), pr.variables()));
+        List<dev.pictl.state.ResourceState> imported = List.of();
+        if (v.ok()) {
+            try {
+                Config config = v.config();
+                imported = ImportOperation.run(request, config, v.graph(), v.diagnostics(), types,
+                        stateBackend(config, pr), () -> new SshTransport(transportSettings(pr)),
+                        (targets, transport, state) -> probe(config, targets, pr, transport, state, false,
+                                new AtomicBoolean()));
+            } catch (StateException e) {
+                v.diagnostics().add(e.diagnostic());
+            }
+        }
+        return new ImportRunResult(v.diagnostics().hasErrors() ? List.of() : imported, v.scrubbed(), v.sources());
     }
 
     /**

@@ -9,6 +9,8 @@ public enum ActionReason {
     SERVICE_STOPPED("service_stopped", "the service is not running"),
     UNFINISHED("unfinished", "the last apply did not finish it (state: in_progress); the node already matches, so "
             + "apply only records it"),
+    NOT_MANAGED("not_managed", "removed from the state with pictl state rm: pictl does not manage it, and apply "
+            + "neither changes nor records it; pictl import manages it again"),
     K3S_RESTART("k3s_restart", "k3s restarts to take the new settings, one node at a time"),
     UNCORDON_PENDING("uncordon_pending", "an apply that did not finish left the node cordoned: uncordon pending"),
     CANNOT_UPDATE_IN_PLACE("cannot_update_in_place", "an attribute that cannot change in place differs"),

@@ -74,6 +74,10 @@ public final class Differ {
                     continue;
                 }
                 kind.advise(inst, ctx);
+                if (ctx.state().isUnmanaged(addr) && observed instanceof Observed.Present present) {
+                    changes.add(unmanaged(inst, kind, present, ctx, graph));
+                    continue;
+                }
                 if (observed instanceof Observed.Unknown u) {
                     unknown.add(new Plan.Unknown(addr, inst.node(), ctx.redactor().redact(u.reason())));
                     continue;
@@ -143,6 +147,21 @@ public final class Differ {
         }
         return new Plan(plan.mode(), plan.pictlVersion(), plan.lineage(), plan.serial(), plan.configHash(),
                 plan.changes(), plan.drift(), plan.unknown(), diags.sorted(), plan.nodes(), plan.targets());
+    }
+
+    /**
+     * A resource {@code pictl state rm} took out of management that its node still has: shown as not managed whatever
+     * it looks like, never changed or recorded by apply ({@code after} is null) until {@code pictl import} records it.
+     * What the node shows is kept as {@code before}. (One its node no longer has is planned as a create, shown and
+     * approved like any other, as Terraform plans a resource it was told to forget.)
+     */
+    private static ResourceChange unmanaged(ResourceInstance inst, Kind kind, Observed.Present observed,
+                                            PlanContext ctx, ResourceGraph graph) {
+        Set<String> secret = kind.sensitive(inst, ctx);
+        Map<String, Object> before = masked(observed, secret, kind, ctx).attributes();
+        return new ResourceChange(inst.address(), inst.node(), Action.NO_OP, ActionReason.NOT_MANAGED, before, null,
+                secret, List.of(), false, false, null, fingerprint(inst.address(), before, secret),
+                new ArrayList<>(graph.dependencies(inst.address())));
     }
 
     private static ResourceChange change(ResourceInstance inst, Kind kind, Observed observed, PlanContext ctx,
@@ -380,6 +399,9 @@ public final class Differ {
         PlanContext ctx = new PlanContext(kinds, config, probes, state, hasher, new Diagnostics());
         List<ResourceChange> out = new ArrayList<>();
         for (ResourceAddress addr : graph.topologicalOrder()) {
+            if (state.isUnmanaged(addr)) {
+                continue; // not an edit to apply: pictl state rm took it out of management
+            }
             ResourceInstance inst = config.instance(addr).orElseThrow();
             Kind kind = ctx.kinds().of(addr.type());
             List<ResourceAddress> deps = new ArrayList<>(graph.dependencies(addr));

@@ -67,6 +67,14 @@ public record Plan(PlanMode mode, String pictlVersion, String lineage, long seri
         return changes.stream().filter(c -> c.reason() == ActionReason.UNFINISHED).toList();
     }
 
+    /**
+     * Resources {@code pictl state rm} took out of management that their nodes still have
+     * ({@link ActionReason#NOT_MANAGED}): apply neither changes nor records them.
+     */
+    public List<ResourceChange> unmanaged() {
+        return changes.stream().filter(c -> c.reason() == ActionReason.NOT_MANAGED).toList();
+    }
+
     /** Whether apply has anything to do: changes, or unfinished entries to record (for refresh-only: drift). */
     public boolean hasWork() {
         return hasChanges() || mode != PlanMode.REFRESH_ONLY && !unfinished().isEmpty();

@@ -20,8 +20,12 @@ import java.util.Optional;
  * @param lineage      the UUID fixed when the state was first written; null when there is no file yet
  * @param pictlVersion the version of pictl that wrote it; null when there is no file yet
  * @param resources    one entry per resource instance, sorted by address, addresses distinct
+ * @param unmanaged    addresses {@code pictl state rm} took out of management, sorted, none with an entry: plan
+ *                     shows them as "not managed" and apply leaves them alone until {@code pictl import} records
+ *                     them (issue 19); empty in a state that never had one, and then not written at all
  */
-public record State(long serial, String lineage, String pictlVersion, List<ResourceState> resources) {
+public record State(long serial, String lineage, String pictlVersion, List<ResourceState> resources,
+                    List<ResourceAddress> unmanaged) {
     /** The format this pictl reads and writes. */
     public static final int FORMAT_VERSION = 1;
 
@@ -39,6 +43,15 @@ public record State(long serial, String lineage, String pictlVersion, List<Resou
             }
         }
         resources = List.copyOf(sorted);
+        java.util.TreeSet<ResourceAddress> forgotten = new java.util.TreeSet<>(Objects.requireNonNull(unmanaged,
+                "unmanaged"));
+        sorted.forEach(r -> forgotten.remove(r.address())); // an entry means managed
+        unmanaged = List.copyOf(forgotten);
+    }
+
+    /** A state with no address taken out of management. */
+    public State(long serial, String lineage, String pictlVersion, List<ResourceState> resources) {
+        this(serial, lineage, pictlVersion, resources, List.of());
     }
 
     /** The state before anything was ever written: no lineage, serial 0, no resources. */
@@ -69,7 +82,7 @@ public record State(long serial, String lineage, String pictlVersion, List<Resou
         } else {
             list.add(-i - 1, r);
         }
-        return new State(serial, lineage, pictlVersion, list);
+        return new State(serial, lineage, pictlVersion, list, unmanaged);
     }
 
     /** This state without the entry at {@code address} (unchanged when there is none). */
@@ -80,22 +93,43 @@ public record State(long serial, String lineage, String pictlVersion, List<Resou
         }
         List<ResourceState> list = new ArrayList<>(resources);
         list.remove(i);
-        return new State(serial, lineage, pictlVersion, list);
+        return new State(serial, lineage, pictlVersion, list, unmanaged);
     }
 
     public State withoutResources(Collection<ResourceAddress> addresses) {
         List<ResourceState> list = resources.stream().filter(r -> !addresses.contains(r.address())).toList();
-        return new State(serial, lineage, pictlVersion, list);
+        return new State(serial, lineage, pictlVersion, list, unmanaged);
+    }
+
+    /** Whether {@code pictl state rm} took this address out of management (and nothing recorded it since). */
+    public boolean isUnmanaged(ResourceAddress address) {
+        return unmanaged.contains(address);
+    }
+
+    /**
+     * This state without the entries at {@code addresses}, each of them remembered as unmanaged ({@code state rm}):
+     * the next plan shows them as "not managed" instead of adopting them again.
+     */
+    public State forgetting(Collection<ResourceAddress> addresses) {
+        List<ResourceAddress> forgotten = new ArrayList<>(unmanaged);
+        forgotten.addAll(addresses);
+        return new State(serial, lineage, pictlVersion, withoutResources(addresses).resources, forgotten);
+    }
+
+    /** This state with {@code addresses} no longer marked unmanaged (what {@code pictl import} plans from). */
+    public State managing(Collection<ResourceAddress> addresses) {
+        List<ResourceAddress> forgotten = unmanaged.stream().filter(a -> !addresses.contains(a)).toList();
+        return new State(serial, lineage, pictlVersion, resources, forgotten);
     }
 
     /** Same resources (serial, lineage and writer version aside): writing one over the other changes nothing. */
     public boolean sameContent(State other) {
-        return resources.equals(other.resources);
+        return resources.equals(other.resources) && unmanaged.equals(other.unmanaged);
     }
 
     /** Only the store makes snapshots with a new serial, lineage and writer. */
     State asWritten(long newSerial, String newLineage, String writer) {
-        return new State(newSerial, newLineage, writer, resources);
+        return new State(newSerial, newLineage, writer, resources, unmanaged);
     }
 
     private int indexOf(ResourceAddress address) {

@@ -153,6 +153,11 @@ final class StateCodec {
                 reboot.put("replaces_boot_id", r.reboot().replacesBootId());
             }
         }
+        if (!state.unmanaged().isEmpty()) {
+            // Optional, as reboot is: a state that never had one is byte for byte what format 1 always was.
+            ArrayNode unmanaged = root.putArray(UNMANAGED);
+            state.unmanaged().forEach(a -> unmanaged.add(a.toString()));
+        }
         try {
             return WRITER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -192,6 +197,7 @@ final class StateCodec {
         }
         ObjectNode current = StateUpgrader.upgrade((ObjectNode) tree, version);
         Map<Integer, PendingReboot> reboots = takeReboots(current);
+        List<ResourceAddress> unmanaged = takeUnmanaged(current);
         FileV1 file;
         try {
             file = MAPPER.treeToValue(current, FileV1.class);
@@ -199,6 +205,13 @@ final class StateCodec {
             throw new Invalid(describe(e));
         }
         State state = check(file);
+        for (ResourceAddress a : unmanaged) {
+            if (state.resource(a).isPresent()) {
+                throw new Invalid(UNMANAGED + ": " + a + " has an entry in resources too (an address is managed or "
+                        + "not, never both)");
+            }
+        }
+        state = new State(state.serial(), state.lineage(), state.pictlVersion(), state.resources(), unmanaged);
         if (reboots.isEmpty()) {
             return state;
         }
@@ -211,7 +224,37 @@ final class StateCodec {
             }
             resources.set(e.getKey(), r.withReboot(e.getValue()));
         }
-        return new State(state.serial(), state.lineage(), state.pictlVersion(), resources);
+        return new State(state.serial(), state.lineage(), state.pictlVersion(), resources, state.unmanaged());
+    }
+
+    /** The optional top-level property of the addresses {@code state rm} took out of management. */
+    private static final String UNMANAGED = "unmanaged";
+
+    /** Removes the optional {@code unmanaged} array from the tree and returns its addresses, checked. */
+    private static List<ResourceAddress> takeUnmanaged(ObjectNode file) throws Invalid {
+        if (!file.has(UNMANAGED)) {
+            return List.of();
+        }
+        JsonNode list = file.remove(UNMANAGED);
+        if (!list.isArray()) {
+            throw new Invalid(UNMANAGED + ": expected an array of addresses, found " + kind(list));
+        }
+        List<ResourceAddress> out = new ArrayList<>();
+        Set<ResourceAddress> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode n = list.get(i);
+            String at = UNMANAGED + "[" + i + "]";
+            if (!n.isTextual()) {
+                throw new Invalid(at + ": expected a string (an address), found " + kind(n));
+            }
+            ResourceAddress a = ResourceAddress.parse(n.textValue()).orElseThrow(() -> new Invalid(at + ": "
+                    + show(n.textValue()) + " is not a resource address"));
+            if (!seen.add(a)) {
+                throw new Invalid(at + ": " + a + " is listed twice");
+            }
+            out.add(a);
+        }
+        return out;
     }
 
     /** The optional property of a resource entry that holds its {@link PendingReboot}. */

@@ -134,9 +134,15 @@ class StateCliTest {
 
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("Removed node.pi-server-1\nRemoved kernel_params.cgroups[\"pi-worker-1\"]\n"
-                + "Successfully removed 2 resource instance(s).\n", r.out());
+                + "Successfully removed 2 resource instance(s).\n"
+                + "pictl no longer manages them: plan shows them as not managed and apply leaves them alone. To manage"
+                + " one again: pictl import ADDR (with the options you plan with).\n", r.out());
+        assertTrue(Files.readString(Path.of("docs/state.md")).contains("```\n" + r.out() + "```\n"),
+                "docs/state.md shows this output as pictl prints it");
         assertEquals("", r.err());
         State after = StateTesting.store(dir).read();
+        assertEquals(List.of("kernel_params.cgroups[\"pi-worker-1\"]", "node.pi-server-1"),
+                after.unmanaged().stream().map(Object::toString).toList(), "remembered as not managed (issue 19)");
         assertEquals(13, after.serial());
         assertEquals("3f0c2b8e-5d1a-4c7e-9b2f-0a1d2e3f4a5b", after.lineage());
         assertEquals(List.of("k3s_server.control", "node.pi-worker-1", "pv.local-pv-1"),

@@ -91,10 +91,13 @@ public final class PlanView {
                 unfinished(plan, out);
                 out.append('\n').append(bold(summary(plan))).append('\n');
             } else if (plan.unknown().isEmpty()) {
-                out.append(bold("No changes.")).append(" Your cluster matches the configuration.\n\n");
+                out.append(bold("No changes.")).append(plan.unmanaged().isEmpty()
+                        ? " Your cluster matches the configuration.\n\n"
+                        : " What pictl manages matches the configuration.\n\n");
                 out.append("pictl found nothing to change on ").append(plan.nodes().size())
                         .append(plan.nodes().size() == 1 ? " node.\n" : " nodes.\n");
             }
+            unmanaged(plan, out);
             return out.toString();
         }
         legend(changes, out);
@@ -137,7 +140,26 @@ public final class PlanView {
         unknown(plan, out);
         out.append('\n').append(bold(summary(plan))).append('\n');
         reboots(changes, out);
+        unmanaged(plan, out);
         return out.toString();
+    }
+
+    /**
+     * Resources {@code pictl state rm} took out of management that their nodes still have: said plainly, with the way
+     * to manage them again, instead of being adopted silently.
+     */
+    private void unmanaged(Plan plan, StringBuilder out) {
+        if (plan.unmanaged().isEmpty()) {
+            return;
+        }
+        out.append('\n').append(bold("Not managed")).append(": these exist but are not in the state (pictl state rm "
+                + "took them out); apply neither changes nor records them:\n");
+        for (ResourceChange c : plan.unmanaged()) {
+            out.append("  # ").append(c.address()).append(c.node() == null ? "" : " (on " + c.node() + ")")
+                    .append('\n');
+        }
+        out.append("To manage one again: pictl import").append(again).append(" ADDR. To stop describing it: remove its "
+                + "block from the configuration.\n");
     }
 
     /** Terraform's closing line, and the entries apply only records when there are any. */
