@@ -18,6 +18,7 @@ import dev.pictl.probe.NodeObservation;
 import dev.pictl.probe.NodeProbe;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.probe.ProbeParser;
+import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.AttrType;
 import dev.pictl.resource.BlockSchema;
 import dev.pictl.resource.ResourceInstance;
@@ -63,10 +64,18 @@ public final class NfsClientType implements ResourceType {
                     + "dpkg lock); never removed by pictl.",
             "");
 
-    /** {@code sec nfs-common}: dpkg's status abbreviation and version of nfs-common, empty when dpkg lacks it. */
+    /** The ask of a node that has an nfs_client: the probe reads nfs-common there only. */
+    public static final String ASK = "nfs-common";
+
+    /**
+     * {@code sec nfs-common}: dpkg's status abbreviation and version of nfs-common, empty when dpkg lacks it; printed
+     * only on a node asked {@value #ASK} (else the part is null).
+     */
     static final ProbeFragment<String> PROBE = NodeProbe.fragment("nfs-common", List.of("nfs-common"),
-            request -> "sec nfs-common; dpkg-query -W -f='${db:Status-Abbrev} ${Version}\\n' nfs-common 2>/dev/null\n",
-            (request, out) -> status(out.get("nfs-common")));
+            request -> request.asked(ASK)
+                    ? "sec nfs-common;         dpkg-query -W -f='${db:Status-Abbrev} ${Version}\\n' nfs-common 2>/dev/null\n"
+                    : "",
+            (request, out) -> request.asked(ASK) ? status(out.get("nfs-common")) : null);
 
     /** The status abbreviation ({@code ii}, {@code rc}), or {@code not-installed}. */
     static String status(String text) {
@@ -157,6 +166,9 @@ public final class NfsClientType implements ResourceType {
                     return new Observed.Unknown(ctx.unreachableReason(node));
                 }
                 String status = o.get().part(PROBE);
+                if (status == null) {
+                    return new Observed.Unknown("the probe of " + node + " did not read nfs-common");
+                }
                 return "ii".equals(status) ? new Observed.Present(Canon.ordered("package", PACKAGE))
                         : new Observed.Absent();
             }
@@ -195,5 +207,15 @@ public final class NfsClientType implements ResourceType {
     @Override
     public List<ProbeFragment<?>> probe() {
         return List.of(PROBE);
+    }
+
+    @Override
+    public List<ProbeRequest> probeAsks(ResourceInstance resource) {
+        return resource.node() == null ? List.of() : List.of(ProbeRequest.of(resource.node()).with(ASK));
+    }
+
+    @Override
+    public List<ProbeRequest> probeAsks(ResourceState recorded) {
+        return recorded.node() == null ? List.of() : List.of(ProbeRequest.of(recorded.node()).with(ASK));
     }
 }

@@ -107,15 +107,24 @@ final class PvRules {
         }
     }
 
-    /** Both attributes of a source, or a clear error at the one written. */
+    /**
+     * Both attributes of a source, or the decoder's own "missing required attribute" at the block's header; nothing
+     * when the other one was written but refused already (its own error says what is wrong with it).
+     */
     private void half(ResourceInstance pv, String name, String one, String other, String what) {
         boolean hasOne = pv.attributes().containsKey(one);
         boolean hasOther = pv.attributes().containsKey(other);
-        if (hasOne != hasOther) {
-            String missing = hasOne ? other : one;
-            diags.error(pv.rangeOf(hasOne ? one : other), name + " is " + what + " without " + missing,
-                    "A" + what.substring(1) + " needs both " + one + " and " + other
-                            + ": add " + missing + ".");
+        if (hasOne == hasOther) {
+            return;
+        }
+        String missing = hasOne ? other : one;
+        String in = " in " + name;
+        boolean refused = diags.sorted().stream().anyMatch(d -> d.summary().endsWith(in)
+                && d.summary().contains(" " + missing + " "));
+        if (!refused) {
+            diags.error(pv.headerRange(), "missing required attribute \"" + missing + "\"" + in,
+                    "Add " + missing + " = ...: " + what + " needs both " + one + " and " + other + " (a local volume "
+                            + "sets path and node, an NFS volume nfs_server and nfs_path).");
         }
     }
 
