@@ -1094,8 +1094,14 @@ public final class Kubectl {
                             }
                         }
                     }
-                    case NAMESPACE -> found = !List.of("default", "kube-system", "kube-public", "kube-node-lease").contains(n)
-                            && api.removeNamespace(n);
+                    case NAMESPACE -> {
+                        if (List.of("default", "kube-system", "kube-public").contains(n) && api.namespaces().containsKey(n)) {
+                            sink.err("Error from server (Forbidden): namespaces \"" + n + "\" is forbidden: this namespace may not be deleted\n");
+                            rc = 1;
+                            continue;
+                        }
+                        found = api.removeNamespace(n);
+                    }
                     case NETPOL -> found = api.removeNetworkPolicy(namespace, n);
                     default -> found = false;
                 }
