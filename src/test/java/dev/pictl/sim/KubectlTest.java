@@ -93,6 +93,16 @@ class KubectlTest extends SimTestSupport {
         assertEquals("networkpolicy.networking.k8s.io/deny created\n", kubectl("apply -f -", np.formatted("apps")).out());
         assertEquals(1, kubectl("get networkpolicy deny", null).exit(), "in namespace default: not found");
         assertEquals(0, kubectl("get networkpolicy deny -n apps", null).exit());
+        String opened = "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"deny\",\"namespace\":\"apps\"},"
+                + "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Ingress\"],\"ingress\":[{}]}}";
+        assertEquals("networkpolicy.networking.k8s.io/deny replaced\n", kubectl("replace -f -", opened).out());
+        assertEquals("networkpolicy.networking.k8s.io/deny configured\n", kubectl("apply -f -", np.formatted("apps")).out());
+        Map<?, ?> spec = (Map<?, ?>) ((Map<?, ?>) Json.parse(kubectl("get netpol deny -n apps -o json", null).out())).get("spec");
+        assertTrue(spec.containsKey("ingress"), "apply's merge keeps a field it never applied: " + spec);
+        assertEquals("networkpolicy.networking.k8s.io/deny replaced\n", kubectl("replace -f -", np.formatted("apps")).out());
+        spec = (Map<?, ?>) ((Map<?, ?>) Json.parse(kubectl("get netpol deny -n apps -o json", null).out())).get("spec");
+        assertEquals(Map.of("podSelector", Map.of(), "policyTypes", List.of("Ingress")), spec, "replace makes it the manifest");
+        assertEquals(1, kubectl("replace -f -", np.formatted("nowhere")).exit());
 
         Map<?, ?> list = (Map<?, ?>) Json.parse(kubectl("get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A -o json", null).out());
         assertEquals("List", list.get("kind"));

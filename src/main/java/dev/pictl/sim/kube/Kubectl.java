@@ -101,6 +101,7 @@ public final class Kubectl {
             case "get" -> get(o);
             case "apply" -> apply(o, stdin, cwd, false);
             case "create" -> apply(o, stdin, cwd, true);
+            case "replace" -> replace(o, stdin, cwd);
             case "delete" -> delete(o, stdin, cwd);
             case "cordon" -> cordon(o, true);
             case "annotate" -> annotate(o);
@@ -838,10 +839,15 @@ public final class Kubectl {
                 return 0;
             }
             Map<String, Object> lastLabels = Map.of();
+            Map<String, Object> lastSpec = Map.of();
             try {
-                if (lastApplied != null && Json.parse(lastApplied) instanceof Map<?, ?> last
-                        && last.get("metadata") instanceof Map<?, ?> lmd && lmd.get("labels") instanceof Map<?, ?> ll) {
-                    lastLabels = (Map<String, Object>) ll;
+                if (lastApplied != null && Json.parse(lastApplied) instanceof Map<?, ?> last) {
+                    if (last.get("metadata") instanceof Map<?, ?> lmd && lmd.get("labels") instanceof Map<?, ?> ll) {
+                        lastLabels = (Map<String, Object>) ll;
+                    }
+                    if (last.get("spec") instanceof Map<?, ?> ls) {
+                        lastSpec = (Map<String, Object>) ls;
+                    }
                 }
             } catch (IOException e) {
                 lastLabels = Map.of(); // an unreadable annotation: kubectl would treat it as absent
@@ -857,7 +863,13 @@ public final class Kubectl {
             ann.put("kubectl.kubernetes.io/last-applied-configuration", now);
             md.put("annotations", ann);
             if (k == Kind.NETPOL) {
-                updated.put("spec", desired.getOrDefault("spec", new LinkedHashMap<>()));
+                // The three-way merge, one level deep: a field of the last applied spec the new one drops is removed,
+                // the new one's fields are set, a field someone else added (an ingress rule) is kept.
+                Map<String, Object> spec = new LinkedHashMap<>((Map<String, Object>) updated.getOrDefault("spec", Map.of()));
+                Map<String, Object> newSpec = (Map<String, Object>) desired.getOrDefault("spec", Map.of());
+                for (String gone : lastSpec.keySet()) if (!newSpec.containsKey(gone)) spec.remove(gone);
+                spec.putAll(newSpec);
+                updated.put("spec", spec);
                 md.put("generation", ((Number) md.getOrDefault("generation", 1)).intValue() + 1);
             }
             if (!dryRun) {
@@ -867,6 +879,60 @@ public final class Kubectl {
             sink.out(k.nameRef() + "/" + n + " configured" + suffix + "\n");
             return 0;
         }
+    }
+
+    /**
+     * {@code kubectl replace -f -} of namespaces and network policies: the object becomes the manifest (labels,
+     * annotations and spec as given; name, namespace, uid and creation time kept); it must exist.
+     */
+    @SuppressWarnings("unchecked")
+    private int replace(Opts o, byte[] stdin, Path cwd) {
+        List<Map<String, Object>> objs;
+        String[] source = new String[1];
+        try {
+            objs = readManifests(o, stdin, cwd, source);
+        } catch (IOException | RuntimeException e) {
+            sink.err("error: " + e.getMessage() + "\n");
+            return 1;
+        }
+        int rc = 0;
+        for (Map<String, Object> obj : objs) {
+            Kind k = Kind.ofManifest(String.valueOf(obj.get("kind")));
+            String n = name(obj);
+            if (k != Kind.NAMESPACE && k != Kind.NETPOL) {
+                sink.err("error: the pictl simulator replaces namespaces and network policies only\n");
+                rc = 1;
+                continue;
+            }
+            synchronized (api) {
+                Map<String, Object> md0 = (Map<String, Object>) obj.getOrDefault("metadata", Map.of());
+                String ns = k == Kind.NETPOL ? String.valueOf(md0.getOrDefault("namespace", namespace)) : null;
+                Map<String, Object> existing = k == Kind.NAMESPACE ? api.namespaces().get(n) : api.networkPolicies().get(ns + "/" + n);
+                if (existing == null) {
+                    sink.err("Error from server (NotFound): error when replacing \"" + source[0] + "\": " + k.qualified() + " \"" + n + "\" not found\n");
+                    rc = 1;
+                    continue;
+                }
+                Map<String, Object> replaced = deepCopy(obj);
+                Map<String, Object> md = (Map<String, Object>) replaced.computeIfAbsent("metadata", x -> new LinkedHashMap<>());
+                Map<String, Object> old = (Map<String, Object>) existing.get("metadata");
+                for (String keep : List.of("uid", "creationTimestamp")) if (old.get(keep) != null) md.put(keep, old.get(keep));
+                Map<String, Object> labels = new TreeMap<>((Map<String, Object>) md.getOrDefault("labels", Map.of()));
+                if (k == Kind.NAMESPACE) {
+                    labels.put("kubernetes.io/metadata.name", n);
+                    replaced.putIfAbsent("spec", existing.get("spec"));
+                    replaced.put("status", existing.get("status"));
+                } else {
+                    md.put("namespace", ns);
+                    md.put("generation", ((Number) old.getOrDefault("generation", 1)).intValue() + 1);
+                }
+                if (labels.isEmpty()) md.remove("labels"); else md.put("labels", labels);
+                api.stamp(replaced);
+                if (k == Kind.NAMESPACE) api.putNamespace(n, replaced); else api.putNetworkPolicy(ns, n, replaced);
+                sink.out(k.nameRef() + "/" + n + " replaced\n");
+            }
+        }
+        return rc;
     }
 
     private static String invalid(Kind k, String n, List<String> errs) {

@@ -29,7 +29,8 @@ import java.util.Objects;
  *   update           kubectl label namespace NAME --overwrite KEY=VALUE... KEY-...   (only what differs; only
  *                                            keys pictl manages: other labels are not in the plan's before)
  *   deny on          kubectl get networkpolicy default-deny-ingress -n NAME -o json: one pictl did not create is
- *                    refused; then kubectl apply -f -  (podSelector {}, policyTypes [Ingress], managed-by=pictl)
+ *                    refused; then kubectl apply -f -  (podSelector {}, policyTypes [Ingress], managed-by=pictl),
+ *                    or kubectl replace -f - when pictl's is there but was edited (apply would keep added rules)
  *   deny off         kubectl delete networkpolicy default-deny-ingress -n NAME --ignore-not-found (observed as
  *                    pictl's: the planner saw the label)
  *   delete           kubectl delete namespace NAME --ignore-not-found --timeout=300s  (waits until Kubernetes has
@@ -119,8 +120,13 @@ public final class NamespaceExecutor implements Executor {
         if (after.defaultDenyIngress() && !had) {
             String step = "apply NetworkPolicy " + NamespaceValues.POLICY + " in " + name;
             ctx.step(change.address(), "kubectl " + step);
-            refuseForeignPolicy(ctx, step, name);
-            Kubectl.apply(ctx, step, policyManifest(name));
+            if (livePolicyIsPictls(ctx, step, name)) {
+                // pictl's, edited by hand (else the plan would not ask for it): apply's merge would keep what was
+                // added, so the object is replaced with exactly pictl's.
+                Kubectl.replace(ctx, step, policyManifest(name));
+            } else {
+                Kubectl.apply(ctx, step, policyManifest(name));
+            }
         } else if (!after.defaultDenyIngress() && had) {
             String step = "delete NetworkPolicy " + NamespaceValues.POLICY + " in " + name;
             ctx.step(change.address(), "kubectl " + step);
@@ -138,18 +144,21 @@ public final class NamespaceExecutor implements Executor {
         return "delete namespace " + Shell.quote(name) + " --ignore-not-found --timeout=300s";
     }
 
-    /** A policy of pictl's name that pictl did not create is someone else's: refuse rather than take it over. */
-    private static void refuseForeignPolicy(ApplyContext ctx, String step, String name) throws ApplyException {
+    /**
+     * Whether pictl's policy is in the namespace (false: there is none); one of pictl's name that pictl did not
+     * create is someone else's: refused rather than taken over.
+     */
+    private static boolean livePolicyIsPictls(ApplyContext ctx, String step, String name) throws ApplyException {
         ExecResult r = Kubectl.run(ctx, step, "get networkpolicy " + Shell.quote(NamespaceValues.POLICY) + " -n "
                 + Shell.quote(name) + " -o json");
         if (r.exitCode() != 0) {
-            return; // NotFound (or the apply will say what is wrong)
+            return false; // NotFound (or the apply will say what is wrong)
         }
         JsonNode live;
         try {
             live = JSON.readTree(r.stdout());
         } catch (IOException e) {
-            return;
+            return false;
         }
         if (!NamespaceValues.PICTL.equals(live.path("metadata").path("labels").path(NamespaceValues.MANAGED_BY)
                 .asText(null))) {
@@ -158,6 +167,7 @@ public final class NamespaceExecutor implements Executor {
                     "pictl changes only policies labelled " + NamespaceValues.MANAGED_BY + "=" + NamespaceValues.PICTL
                             + ": delete or rename that policy, or set default_deny_ingress = false");
         }
+        return true;
     }
 
     @Override

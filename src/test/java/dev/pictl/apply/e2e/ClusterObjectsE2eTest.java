@@ -104,6 +104,21 @@ class ClusterObjectsE2eTest {
             assertEquals("home", labels.path("example.com/team").asText());
             assertEquals("someone-else", labels.path("example.com/owner").asText(), "left alone");
 
+            // pictl's policy opened by hand (someone's own kubectl apply adds a rule): drift, and put back whole.
+            f.sudo("pi-server-1", "k3s kubectl apply -f - <<'EOF'\n{\"apiVersion\":\"networking.k8s.io/v1\","
+                    + "\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"default-deny-ingress\",\"namespace\":"
+                    + "\"apps\",\"labels\":{\"app.kubernetes.io/managed-by\":\"pictl\"}},\"spec\":{\"podSelector\":{},"
+                    + "\"policyTypes\":[\"Ingress\"],\"ingress\":[{}]}}\nEOF");
+            assertEquals(1, f.kubectlJson("get networkpolicy default-deny-ingress -n apps").path("spec").path("ingress")
+                    .size(), "opened");
+            CliRunner.Result opened = f.plan();
+            assertContains(opened.out(), "default_deny_ingress = false -> true");
+            CliRunner.Result closed = f.apply();
+            assertEquals(0, closed.exitCode(), closed.all());
+            assertTrue(f.kubectlJson("get networkpolicy default-deny-ingress -n apps").path("spec").path("ingress")
+                    .isMissingNode(), "the rule added by hand is gone");
+            assertEquals(Set.of(), f.pendingChanges());
+
             // Destroy: deleting a namespace needs --allow-data-loss; the cluster objects go before k3s does.
             CliRunner.Result refused = f.apply("--destroy");
             assertEquals(1, refused.exitCode(), refused.all());

@@ -287,6 +287,19 @@ class NamespaceTableTest {
     }
 
     @Test
+    void pictlsPolicyEditedByHand_isReplacedNotMerged() throws Exception {
+        server.when("get networkpolicy").answer("{\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":"
+                + "\"default-deny-ingress\",\"namespace\":\"apps\",\"labels\":{\"app.kubernetes.io/managed-by\":"
+                + "\"pictl\"}},\"spec\":{\"podSelector\":{},\"ingress\":[{}]}}");
+        server.otherwise(0, "networkpolicy.networking.k8s.io/default-deny-ingress replaced\n", "");
+        new NamespaceExecutor().apply(change(Action.UPDATE, values(Map.of(), null, false), values(Map.of(), null, true)),
+                context());
+        assertEquals(List.of(GET_POLICY, "k3s kubectl replace -f -"), server.scripts(), server::describe);
+        assertEquals(JSON.readTree(NamespaceExecutor.policyManifest("apps")),
+                JSON.readTree(server.assertRan("replace -f -").stdin()));
+    }
+
+    @Test
     void aPolicyPictlDidNotCreate_isRefusedNotTakenOver() throws Exception {
         server.when("get networkpolicy").answer("{\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":"
                 + "\"default-deny-ingress\",\"namespace\":\"apps\",\"labels\":{\"team\":\"net\"}}}");
