@@ -9,17 +9,33 @@ import dev.pictl.addr.ResourceAddress;
 import dev.pictl.apply.ApplyContext;
 import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.ApplyHook;
+import dev.pictl.config.Config;
 import dev.pictl.config.ConfigLoader;
 import dev.pictl.config.LoadResult;
 import dev.pictl.config.VariableInputs;
+import dev.pictl.diag.Diagnostics;
+import dev.pictl.graph.GraphBuilder;
+import dev.pictl.graph.ResourceGraph;
 import dev.pictl.plan.Action;
 import dev.pictl.plan.ActionReason;
+import dev.pictl.plan.AttributeChange;
+import dev.pictl.plan.Differ;
+import dev.pictl.plan.Plan;
+import dev.pictl.plan.PlanMode;
+import dev.pictl.plan.PlanRequest;
 import dev.pictl.plan.ResourceChange;
 import dev.pictl.plan.kind.Observed;
+import dev.pictl.probe.NodeObservation;
+import dev.pictl.probe.NodeProbe;
+import dev.pictl.probe.ProbeOutcome;
+import dev.pictl.state.ResourceState;
+import dev.pictl.state.ResourceStatus;
+import dev.pictl.state.State;
 import dev.pictl.testing.FakeSession;
 import dev.pictl.testing.FakeTransport;
 import dev.pictl.testing.TestContexts;
 import dev.pictl.types.ResourceTypes;
+import dev.pictl.types.k3s.K3sProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -190,6 +206,88 @@ class NamespaceTableTest {
         Observed.Present p = (Observed.Present) o;
         assertEquals(expected.canonical(), p.attributes());
         assertEquals(note, p.note());
+    }
+
+    // ------------------------------------------------------------------ the plan, through the real Differ
+
+    static final String DECLARED = """
+            namespace "apps" {
+              labels = {
+                "team" = "home"
+              }
+              pod_security         = "restricted"
+              default_deny_ingress = true
+            }
+            """;
+
+    private Plan plan(String hcl, List<Map<String, Object>> namespaces,
+                                     List<Map<String, Object>> policies, State state,
+                                     PlanMode mode) {
+        Config c = TestContexts.config(tmp, hcl);
+        Diagnostics diags = new Diagnostics();
+        ResourceGraph graph = GraphBuilder.build(c.instances(),
+                ResourceTypes.standard().all(), diags);
+        NodeObservation server = NodeObservation.of(SERVER,
+                        new NodeObservation.Facts("Raspberry Pi 4 Model B Rev 1.4", "aarch64", "arm64",
+                                3_884_000, 3_000_000, "debian", "12", "bookworm", "6.6.51+rpt-rpi-v8", "/dev/mmcblk0p2",
+                                "sd", "0x0", 45.0, "boot-1", SERVER, SERVER, SERVER))
+                .with(K3sProbe.INSTALL, new K3sProbe.K3sInstall(
+                        "v1.31.4+k3s1", null, null, null))
+                .with(NodeProbe.KUBE, new NodeObservation.KubeSnapshot(List.of(),
+                        List.of(), List.of(), namespaces, policies, null, true));
+        return Differ.plan(ResourceTypes.standard().kinds(), c, graph,
+                Map.of(SERVER, new ProbeOutcome.Observed(server)), state, TestContexts.HASHER,
+                new PlanRequest(mode, List.of(), List.of()), "0.0.0-test");
+    }
+
+    private static ResourceChange apps(Plan p) {
+        return p.changes().stream().filter(c -> c.address().type().equals(NamespaceType.NAME)).findFirst()
+                .orElseThrow();
+    }
+
+    static Stream<Arguments> diffs() {
+        Map<String, String> applied = new LinkedHashMap<>(RESTRICTED);
+        applied.put("team", "home");
+        Map<String, String> edited = new LinkedHashMap<>(applied);
+        edited.put("team", "away");
+        edited.put("pod-security.kubernetes.io/warn", "baseline");
+        return Stream.of(
+                Arguments.of("absent: created with every attribute", List.of(), List.of(), Action.CREATE,
+                        List.of("labels", "pod_security", "default_deny_ingress")),
+                Arguments.of("as applied, with another tool's label: nothing to do", List.of(ns(with(applied,
+                        "owner", "x"))), List.of(policy("apps", PICTL, DENY)), Action.NO_OP, List.of()),
+                Arguments.of("a label and a Pod Security mode edited, the policy gone: updated in place",
+                        List.of(ns(edited)), List.of(), Action.UPDATE,
+                        List.of("labels", "pod_security", "default_deny_ingress")));
+    }
+
+    static Map<String, String> with(Map<String, String> m, String k, String v) {
+        Map<String, String> out = new LinkedHashMap<>(m);
+        out.put(k, v);
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("diffs")
+    void diff_actionAndChangedAttributes(String name, List<Map<String, Object>> namespaces,
+                                         List<Map<String, Object>> policies, Action action, List<String> changed) {
+        ResourceChange c = apps(plan(BASE + "\n" + DECLARED, namespaces, policies, State.empty(),
+                PlanMode.NORMAL));
+        assertEquals(action, c.action());
+        assertEquals(changed, c.changes().stream().map(AttributeChange::name).toList());
+        assertTrue(c.changes().stream().noneMatch(AttributeChange::forcesReplacement));
+        assertEquals(null, c.dataLoss());
+    }
+
+    @Test
+    void destroy_isDeleteWithDataLoss() {
+        State state = State.empty().withResource(new ResourceState(
+                ResourceAddress.of(NamespaceType.NAME, "apps"), null, values(Map.of("team", "home"), "restricted",
+                true).canonical(), Map.of(), List.of(), "", ResourceStatus.OK));
+        ResourceChange c = apps(plan(BASE + "\n" + DECLARED, List.of(ns(Map.of("team", "home"))), List.of(), state,
+                PlanMode.DESTROY));
+        assertEquals(Action.DELETE, c.action());
+        assertEquals("deleting a namespace deletes every object in it (pods, claims, secrets)", c.dataLoss());
     }
 
     @Test
