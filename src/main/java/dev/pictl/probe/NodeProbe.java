@@ -164,9 +164,9 @@ public final class NodeProbe {
     }
 
     // The API objects, in ONE kubectl call: `get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies
-    // -A -o json` prints one List of all five types (network policies of every namespace), as the real kubectl does (the parser also takes one List per type). Its JSON goes straight
-    // to stdout (fd 3) while its stderr is captured, so an error (k3s stopped) is kept apart from the JSON with its
-    // exit status.
+    // -A -o json` prints one List of all five types (network policies of every namespace), as the real kubectl does
+    // (the parser also takes one List per type). Its JSON goes straight to stdout (fd 3) while its stderr is
+    // captured, so an error (k3s stopped) is kept apart from the JSON with its exit status.
     private static final String KUBE_TEXT = """
             sec kube
             { ke=$(timeout %d k3s kubectl get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A -o json 2>&1 >&3); kx=$?; } 3>&1

@@ -261,8 +261,9 @@ public final class ProbeParser {
     /**
      * The server's objects from {@code kubectl get ... -o json}: one or more JSON documents one after the other
      * (a {@code List} per type, or one mixed {@code List} as
-     * {@code get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A} prints it), split by {@code kind}. Null on a node not probed as the server. A failed kubectl (k3s
-     * stopped: "The connection to the server 127.0.0.1:6443 was refused …") gives empty lists and its error.
+     * {@code get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A} prints it), split by
+     * {@code kind}. Null on a node not probed as the server. A failed kubectl (k3s stopped: "The connection to the
+     * server 127.0.0.1:6443 was refused …") gives empty lists and its error.
      */
     static KubeSnapshot kube(boolean asked, ProbeOutput s) {
         if (!asked) {
