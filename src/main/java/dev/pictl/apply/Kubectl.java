@@ -36,17 +36,31 @@ public final class Kubectl {
 
     /** {@code kubectl apply -f -} with a manifest (JSON or YAML) on stdin. */
     public static ExecResult apply(ApplyContext ctx, String step, String manifest) throws ApplyException {
+        return withManifest(ctx, step, "apply", manifest);
+    }
+
+    /**
+     * {@code kubectl replace -f -}: the object becomes exactly the manifest (what apply's three-way merge keeps,
+     * fields someone else added, goes). The object must exist.
+     */
+    public static ExecResult replace(ApplyContext ctx, String step, String manifest) throws ApplyException {
+        return withManifest(ctx, step, "replace", manifest);
+    }
+
+    private static ExecResult withManifest(ApplyContext ctx, String step, String verb, String manifest)
+            throws ApplyException {
         String node = serverNode(ctx, step);
         ExecResult r;
         try {
-            r = ctx.session(node, step).exec(dev.pictl.transport.RemoteCommand.of(step, "k3s kubectl apply -f -")
+            r = ctx.session(node, step).exec(dev.pictl.transport.RemoteCommand.of(step, "k3s kubectl " + verb + " -f -")
                     .asRoot().withTimeout(ctx.options().commandTimeout())
                     .withStdin(manifest.getBytes(StandardCharsets.UTF_8)));
         } catch (dev.pictl.transport.TransportException e) {
             throw ApplyContext.wrap(node, step, e);
         }
         if (r.exitCode() != 0) {
-            throw new ApplyException(node, step, "kubectl apply exited " + r.exitCode() + ": " + r.outputTail(5), null);
+            throw new ApplyException(node, step, "kubectl " + verb + " exited " + r.exitCode() + ": " + r.outputTail(5),
+                    null);
         }
         return r;
     }

@@ -198,11 +198,20 @@ public record NodeObservation(String node, Map<String, Object> parts) {
      * failed kubectl of a node without k3s is the plan's business, not trouble).
      */
     public record KubeSnapshot(List<Map<String, Object>> nodes, List<Map<String, Object>> storageClasses,
-                               List<Map<String, Object>> persistentVolumes, String error, boolean k3sInstalled) {
+                               List<Map<String, Object>> persistentVolumes, List<Map<String, Object>> namespaces,
+                               List<Map<String, Object>> networkPolicies, String error, boolean k3sInstalled) {
         public KubeSnapshot {
             nodes = List.copyOf(nodes);
             storageClasses = List.copyOf(storageClasses);
             persistentVolumes = List.copyOf(persistentVolumes);
+            namespaces = List.copyOf(namespaces);
+            networkPolicies = List.copyOf(networkPolicies);
+        }
+
+        /** A snapshot without namespaces or network policies. */
+        public KubeSnapshot(List<Map<String, Object>> nodes, List<Map<String, Object>> storageClasses,
+                            List<Map<String, Object>> persistentVolumes, String error, boolean k3sInstalled) {
+            this(nodes, storageClasses, persistentVolumes, List.of(), List.of(), error, k3sInstalled);
         }
 
         /** A snapshot of a server whose k3s is installed. */

@@ -163,18 +163,19 @@ public final class NodeProbe {
         }
     }
 
-    // The API objects, in ONE kubectl call: `get nodes,storageclasses,persistentvolumes -o json` prints one List
-    // of all three types, as the real kubectl does (the parser also takes one List per type). Its JSON goes straight
-    // to stdout (fd 3) while its stderr is captured, so an error (k3s stopped) is kept apart from the JSON with its
-    // exit status.
+    // The API objects, in ONE kubectl call: `get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies
+    // -A -o json` prints one List of all five types (network policies of every namespace), as the real kubectl does
+    // (the parser also takes one List per type). Its JSON goes straight to stdout (fd 3) while its stderr is
+    // captured, so an error (k3s stopped) is kept apart from the JSON with its exit status.
     private static final String KUBE_TEXT = """
             sec kube
-            { ke=$(timeout %d k3s kubectl get nodes,storageclasses,persistentvolumes -o json 2>&1 >&3); kx=$?; } 3>&1
+            { ke=$(timeout %d k3s kubectl get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A -o json 2>&1 >&3); kx=$?; } 3>&1
             sec kube-status;        printf '%%s\\n%%s' "$kx" "$ke"
             """.formatted(KUBECTL_TIMEOUT_SECONDS);
 
     /**
-     * The cluster's Nodes, StorageClasses and PersistentVolumes as the server's kubectl shows them; printed only
+     * The cluster's Nodes, StorageClasses, PersistentVolumes, Namespaces and NetworkPolicies as the server's kubectl
+     * shows them; printed only
      * when {@value #KUBE_ASK} is asked (the server's type asks it), else the part is null. The probe's own because
      * {@link Health} reads the Node objects; the storage types read the rest.
      */

@@ -260,9 +260,10 @@ public final class ProbeParser {
 
     /**
      * The server's objects from {@code kubectl get ... -o json}: one or more JSON documents one after the other
-     * (a {@code List} per type, or one mixed {@code List} as {@code get nodes,storageclasses,persistentvolumes}
-     * prints it), split by {@code kind}. Null on a node not probed as the server. A failed kubectl (k3s
-     * stopped: "The connection to the server 127.0.0.1:6443 was refused …") gives empty lists and its error.
+     * (a {@code List} per type, or one mixed {@code List} as
+     * {@code get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A} prints it), split by
+     * {@code kind}. Null on a node not probed as the server. A failed kubectl (k3s stopped: "The connection to the
+     * server 127.0.0.1:6443 was refused …") gives empty lists and its error.
      */
     static KubeSnapshot kube(boolean asked, ProbeOutput s) {
         if (!asked) {
@@ -299,17 +300,21 @@ public final class ProbeParser {
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> classes = new ArrayList<>();
         List<Map<String, Object>> volumes = new ArrayList<>();
+        List<Map<String, Object>> namespaces = new ArrayList<>();
+        List<Map<String, Object>> policies = new ArrayList<>();
         for (Map<String, Object> root : roots) {
             for (Map<String, Object> item : items(root)) {
                 switch (String.valueOf(item.get("kind"))) {
                     case "Node" -> nodes.add(item);
                     case "StorageClass" -> classes.add(item);
                     case "PersistentVolume" -> volumes.add(item);
+                    case "Namespace" -> namespaces.add(item);
+                    case "NetworkPolicy" -> policies.add(item);
                     default -> { }
                 }
             }
         }
-        return new KubeSnapshot(nodes, classes, volumes, null, k3s);
+        return new KubeSnapshot(nodes, classes, volumes, namespaces, policies, null, k3s);
     }
 
     /** A {@code List}'s items; a single object (kubectl unwraps one result of one type) is its own item. */

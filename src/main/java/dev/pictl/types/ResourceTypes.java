@@ -11,12 +11,14 @@ import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
 import dev.pictl.plan.kind.Kinds;
+import dev.pictl.types.cluster.NamespaceType;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
 import dev.pictl.types.host.RuntimeType;
 import dev.pictl.types.k3s.K3sAgentType;
 import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.types.k3s.KubeNodeType;
+import dev.pictl.types.storage.NfsClientType;
 import dev.pictl.types.storage.PvType;
 import dev.pictl.types.storage.StorageClassType;
 import java.util.ArrayList;
@@ -53,7 +55,9 @@ public final class ResourceTypes {
                 new K3sAgentType(),
                 new KubeNodeType(),
                 new StorageClassType(),
-                new PvType()));
+                new NfsClientType(),
+                new PvType(),
+                new NamespaceType()));
     }
 
     /** These types and {@code more} after them (a test's extra type, a plugin). */

@@ -2,6 +2,7 @@ package dev.pictl.probe;
 
 import dev.pictl.types.ResourceTypes;
 import dev.pictl.types.k3s.K3sProbe;
+import dev.pictl.types.storage.NfsClientType;
 import dev.pictl.types.storage.PvProbe;
 
 import java.util.List;
@@ -17,7 +18,7 @@ final class StandardProbe {
     static ProbeRequest request(String node, boolean server, List<String> pvPaths) {
         ProbeRequest r = ProbeRequest.of(node);
         if (server) {
-            r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK);
+            r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK).with(NfsClientType.ASK);
         }
         return pvPaths.isEmpty() ? r : r.with(PvProbe.PATHS_ASK, pvPaths);
     }

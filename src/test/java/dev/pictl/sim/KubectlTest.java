@@ -69,6 +69,53 @@ class KubectlTest extends SimTestSupport {
         return exec(s, "sudo k3s kubectl " + args, stdin, Duration.ofSeconds(20));
     }
 
+    /** Issue 13: namespaces and network policies, with client-side apply's label merge, in the probe's one List. */
+    @Test
+    void namespacesAndNetworkPolicies() throws IOException {
+        Result defaults = kubectl("get namespaces -o name", null);
+        assertEquals("namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n", defaults.out());
+        String ns = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"apps\",\"labels\":{%s}}}";
+        assertEquals("namespace/apps created\n", kubectl("apply -f -", ns.formatted("\"a\":\"1\",\"b\":\"2\"")).out());
+        assertEquals("namespace/apps labeled\n", kubectl("label namespace apps by-hand=yes", null).out());
+        Result refused = kubectl("label ns apps a=9", null);
+        assertEquals(1, refused.exit());
+        assertEquals("error: 'a' already has a value (1), and --overwrite is false\n", refused.err());
+        assertEquals("namespace/apps configured\n", kubectl("apply -f -", ns.formatted("\"a\":\"1\"")).out());
+        Map<?, ?> labels = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.parse(kubectl("get namespace apps -o json", null).out())).get("metadata")).get("labels");
+        assertEquals(Map.of("a", "1", "by-hand", "yes", "kubernetes.io/metadata.name", "apps"), labels,
+                "b was applied before and is gone; a label set by hand stays");
+
+        String np = "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"deny\",\"namespace\":\"%s\"},"
+                + "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Ingress\"]}}";
+        Result missing = kubectl("apply -f -", np.formatted("nowhere"));
+        assertEquals(1, missing.exit());
+        assertEquals("Error from server (NotFound): error when creating \"STDIN\": namespaces \"nowhere\" not found\n", missing.err());
+        assertEquals("networkpolicy.networking.k8s.io/deny created\n", kubectl("apply -f -", np.formatted("apps")).out());
+        assertEquals(1, kubectl("get networkpolicy deny", null).exit(), "in namespace default: not found");
+        assertEquals(0, kubectl("get networkpolicy deny -n apps", null).exit());
+        String opened = "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"deny\",\"namespace\":\"apps\"},"
+                + "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Ingress\"],\"ingress\":[{}]}}";
+        assertEquals("networkpolicy.networking.k8s.io/deny replaced\n", kubectl("replace -f -", opened).out());
+        assertEquals("networkpolicy.networking.k8s.io/deny configured\n", kubectl("apply -f -", np.formatted("apps")).out());
+        Map<?, ?> spec = (Map<?, ?>) ((Map<?, ?>) Json.parse(kubectl("get netpol deny -n apps -o json", null).out())).get("spec");
+        assertTrue(spec.containsKey("ingress"), "apply's merge keeps a field it never applied: " + spec);
+        assertEquals("networkpolicy.networking.k8s.io/deny replaced\n", kubectl("replace -f -", np.formatted("apps")).out());
+        spec = (Map<?, ?>) ((Map<?, ?>) Json.parse(kubectl("get netpol deny -n apps -o json", null).out())).get("spec");
+        assertEquals(Map.of("podSelector", Map.of(), "policyTypes", List.of("Ingress")), spec, "replace makes it the manifest");
+        assertEquals(1, kubectl("replace -f -", np.formatted("nowhere")).exit());
+
+        Map<?, ?> list = (Map<?, ?>) Json.parse(kubectl("get nodes,storageclasses,persistentvolumes,namespaces,networkpolicies -A -o json", null).out());
+        assertEquals("List", list.get("kind"));
+        List<String> kinds = ((List<?>) list.get("items")).stream().map(o -> String.valueOf(((Map<?, ?>) o).get("kind"))).distinct().toList();
+        assertEquals(List.of("Node", "StorageClass", "Namespace", "NetworkPolicy"), kinds);
+
+        Result system = kubectl("delete namespace kube-system", null);
+        assertEquals(1, system.exit());
+        assertEquals("Error from server (Forbidden): namespaces \"kube-system\" is forbidden: this namespace may not be deleted\n", system.err());
+        assertEquals("namespace \"apps\" deleted\n", kubectl("delete namespace apps --timeout=300s", null).out());
+        assertEquals("", kubectl("get networkpolicies -A -o name", null).out(), "its policies went with it");
+    }
+
     @Test
     void defaultLocalPathStorageClass_unlessDisabled() throws IOException {
         Result r = kubectl("get storageclass", null);

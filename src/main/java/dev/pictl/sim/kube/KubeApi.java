@@ -75,6 +75,9 @@ public final class KubeApi {
     private final Map<String, String> nodePasswordHashes = new TreeMap<>();
     private final Map<String, Map<String, Object>> storageClasses = new TreeMap<>();
     private final Map<String, Map<String, Object>> pvs = new TreeMap<>();
+    private final Map<String, Map<String, Object>> namespaces = new TreeMap<>();
+    /** NetworkPolicies by {@code namespace/name}. */
+    private final Map<String, Map<String, Object>> networkPolicies = new TreeMap<>();
     private final Set<String> disabled = new TreeSet<>();
     private final AtomicLong resourceVersion = new AtomicLong(1000);
     private String serverVersion = "v1.31.4+k3s1";
@@ -209,6 +212,11 @@ public final class KubeApi {
             stamp(sc);
             storageClasses.put("local-path", sc);
         }
+        for (String ns : List.of("default", "kube-node-lease", "kube-public", "kube-system")) {
+            if (!namespaces.containsKey(ns)) {
+                namespaces.put(ns, namespaceObject(ns));
+            }
+        }
         save();
     }
 
@@ -232,6 +240,50 @@ public final class KubeApi {
     synchronized boolean removeStorageClass(String name) { boolean r = storageClasses.remove(name) != null; save(); return r; }
 
     synchronized boolean removePv(String name) { boolean r = pvs.remove(name) != null; save(); return r; }
+
+    // ------------------------------------------------------ namespaces, network policies
+
+    public synchronized Map<String, Map<String, Object>> namespaces() { return new TreeMap<>(namespaces); }
+
+    /** By {@code namespace/name}. */
+    public synchronized Map<String, Map<String, Object>> networkPolicies() { return new TreeMap<>(networkPolicies); }
+
+    synchronized void putNamespace(String name, Map<String, Object> ns) { namespaces.put(name, ns); save(); }
+
+    /** Deletes a namespace and what it holds (here: its network policies), as the namespace controller does. */
+    synchronized boolean removeNamespace(String name) {
+        boolean r = namespaces.remove(name) != null;
+        networkPolicies.keySet().removeIf(k -> k.startsWith(name + "/"));
+        save();
+        return r;
+    }
+
+    synchronized void putNetworkPolicy(String namespace, String name, Map<String, Object> np) {
+        networkPolicies.put(namespace + "/" + name, np);
+        save();
+    }
+
+    synchronized boolean removeNetworkPolicy(String namespace, String name) {
+        boolean r = networkPolicies.remove(namespace + "/" + name) != null;
+        save();
+        return r;
+    }
+
+    /** A new Namespace as the API server stores it: the {@code kubernetes.io/metadata.name} label, phase Active. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> namespaceObject(String name) {
+        Map<String, Object> ns = new LinkedHashMap<>();
+        ns.put("apiVersion", "v1");
+        ns.put("kind", "Namespace");
+        Map<String, Object> md = new LinkedHashMap<>();
+        md.put("labels", new TreeMap<>(Map.of("kubernetes.io/metadata.name", name)));
+        md.put("name", name);
+        ns.put("metadata", md);
+        ns.put("spec", new LinkedHashMap<>(Map.of("finalizers", List.of("kubernetes"))));
+        ns.put("status", new LinkedHashMap<>(Map.of("phase", "Active")));
+        stamp(ns);
+        return ns;
+    }
 
     /** Simulates a PersistentVolumeClaim binding the volume ({@code claim} as {@code namespace/name}). */
     @SuppressWarnings("unchecked")
@@ -331,6 +383,15 @@ public final class KubeApi {
                 Map<String, Object> m = (Map<String, Object>) o;
                 pvs.put((String) ((Map<String, Object>) m.get("metadata")).get("name"), m);
             }
+            for (Object o : (List<Object>) db.getOrDefault("namespaces", List.of())) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                namespaces.put((String) ((Map<String, Object>) m.get("metadata")).get("name"), m);
+            }
+            for (Object o : (List<Object>) db.getOrDefault("networkPolicies", List.of())) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                Map<String, Object> md = (Map<String, Object>) m.get("metadata");
+                networkPolicies.put(md.get("namespace") + "/" + md.get("name"), m);
+            }
             resourceVersion.set(((Number) db.getOrDefault("resourceVersion", 1000)).longValue());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read simulated k3s datastore " + dbFile, e);
@@ -367,6 +428,8 @@ public final class KubeApi {
         db.put("nodePasswordHashes", nodePasswordHashes);
         db.put("storageClasses", new ArrayList<>(storageClasses.values()));
         db.put("persistentVolumes", new ArrayList<>(pvs.values()));
+        db.put("namespaces", new ArrayList<>(namespaces.values()));
+        db.put("networkPolicies", new ArrayList<>(networkPolicies.values()));
         db.put("resourceVersion", resourceVersion.get());
         try {
             Files.createDirectories(dbFile.getParent());

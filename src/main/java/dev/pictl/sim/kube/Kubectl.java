@@ -13,14 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code kubectl} against a {@link KubeApi}, with the real command's arguments, output formats, messages and
- * exit codes for what pictl needs: get/apply/create/delete of nodes, storageclasses and persistentvolumes,
- * drain, cordon, uncordon, version.
+ * exit codes for what pictl needs: get/apply/create/delete of nodes, storageclasses, persistentvolumes, namespaces
+ * and networkpolicies ({@code -n}, {@code -A}), label of nodes and namespaces, drain, cordon, uncordon, version.
  */
 public final class Kubectl {
 
@@ -33,6 +34,10 @@ public final class Kubectl {
     private final KubeApi api;
     private final Sink sink;
     private final BooleanSupplier cancelled;
+    /** The command's namespace ({@code -n}, else "default") and {@code -A}: for namespaced kinds only. */
+    private String namespace = "default";
+    private boolean namespaceGiven;
+    private boolean allNamespaces;
 
     private Kubectl(KubeApi api, Sink sink, BooleanSupplier cancelled) {
         this.api = api;
@@ -84,6 +89,9 @@ public final class Kubectl {
 
     private int dispatch(List<String> args, byte[] stdin, Path cwd) {
         Opts o = parse(args);
+        namespaceGiven = o.get("-n", "--namespace") != null;
+        namespace = namespaceGiven ? o.get("-n", "--namespace") : "default";
+        allNamespaces = o.has("-A", "--all-namespaces") && !"false".equals(o.get("-A", "--all-namespaces"));
         if (o.positional.isEmpty()) {
             sink.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
             return 0;
@@ -93,6 +101,7 @@ public final class Kubectl {
             case "get" -> get(o);
             case "apply" -> apply(o, stdin, cwd, false);
             case "create" -> apply(o, stdin, cwd, true);
+            case "replace" -> replace(o, stdin, cwd);
             case "delete" -> delete(o, stdin, cwd);
             case "cordon" -> cordon(o, true);
             case "annotate" -> annotate(o);
@@ -113,7 +122,9 @@ public final class Kubectl {
     private enum Kind {
         NODE("nodes", "node", "Node", "v1", ""),
         STORAGECLASS("storageclasses", "storageclass", "StorageClass", "storage.k8s.io/v1", "storage.k8s.io"),
-        PV("persistentvolumes", "persistentvolume", "PersistentVolume", "v1", "");
+        PV("persistentvolumes", "persistentvolume", "PersistentVolume", "v1", ""),
+        NAMESPACE("namespaces", "namespace", "Namespace", "v1", ""),
+        NETPOL("networkpolicies", "networkpolicy", "NetworkPolicy", "networking.k8s.io/v1", "networking.k8s.io");
 
         final String plural, singular, kind, apiVersion, group;
 
@@ -129,6 +140,9 @@ public final class Kubectl {
                 case "node", "nodes", "no" -> NODE;
                 case "storageclass", "storageclasses", "sc", "storageclass.storage.k8s.io", "storageclasses.storage.k8s.io" -> STORAGECLASS;
                 case "persistentvolume", "persistentvolumes", "pv" -> PV;
+                case "namespace", "namespaces", "ns" -> NAMESPACE;
+                case "networkpolicy", "networkpolicies", "netpol", "networkpolicy.networking.k8s.io",
+                     "networkpolicies.networking.k8s.io" -> NETPOL;
                 default -> null;
             };
         }
@@ -279,6 +293,10 @@ public final class Kubectl {
             case NODE -> { for (KubeApi.NodeRec n : api.nodes()) out.add(nodeObject(n)); }
             case STORAGECLASS -> out.addAll(api.storageClasses().values());
             case PV -> out.addAll(api.pvs().values());
+            case NAMESPACE -> out.addAll(api.namespaces().values());
+            case NETPOL -> api.networkPolicies().forEach((key, np) -> {
+                if (allNamespaces || key.startsWith(namespace + "/")) out.add(np);
+            });
         }
         return out;
     }
@@ -288,6 +306,8 @@ public final class Kubectl {
             case NODE -> { KubeApi.NodeRec n = api.node(name); yield n == null ? null : nodeObject(n); }
             case STORAGECLASS -> api.storageClasses().get(name);
             case PV -> api.pvs().get(name);
+            case NAMESPACE -> api.namespaces().get(name);
+            case NETPOL -> api.networkPolicies().get(namespace + "/" + name);
         };
     }
 
@@ -456,9 +476,31 @@ public final class Kubectl {
                             age(Instant.parse((String) md.get("creationTimestamp")))));
                 }
             }
+            case NAMESPACE -> {
+                rows.add(List.of("NAME", "STATUS", "AGE"));
+                for (Map<String, Object> o : objs) {
+                    Map<String, Object> md = (Map<String, Object>) o.get("metadata");
+                    Map<String, Object> st = (Map<String, Object>) o.getOrDefault("status", Map.of());
+                    rows.add(List.of(name(o), str(st.getOrDefault("phase", "Active")),
+                            age(Instant.parse((String) md.get("creationTimestamp")))));
+                }
+            }
+            case NETPOL -> {
+                rows.add(allNamespaces ? List.of("NAMESPACE", "NAME", "POD-SELECTOR", "AGE") : List.of("NAME", "POD-SELECTOR", "AGE"));
+                for (Map<String, Object> o : objs) {
+                    Map<String, Object> md = (Map<String, Object>) o.get("metadata");
+                    Map<String, Object> spec = (Map<String, Object>) o.getOrDefault("spec", Map.of());
+                    Object sel = spec.get("podSelector") instanceof Map<?, ?> ps ? ps.get("matchLabels") : null;
+                    String selector = sel instanceof Map<?, ?> ml && !ml.isEmpty() ? String.join(",", ml.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).toList()) : "<none>";
+                    String n = typedNames ? k.nameRef() + "/" + name(o) : name(o);
+                    String age = age(Instant.parse((String) md.get("creationTimestamp")));
+                    rows.add(allNamespaces ? List.of(str(md.get("namespace")), n, selector, age) : List.of(n, selector, age));
+                }
+            }
         }
         if (typedNames) {
-            for (int i = 1; i < rows.size(); i++) {
+            for (int i = 1; i < rows.size() && k != Kind.NETPOL; i++) {
                 List<String> r = new ArrayList<>(rows.get(i));
                 r.set(0, k.nameRef() + "/" + r.get(0));
                 rows.set(i, r);
@@ -659,6 +701,7 @@ public final class Kubectl {
 
     @SuppressWarnings("unchecked")
     private int applyOne(Kind k, String n, Map<String, Object> manifest, boolean create, boolean dryRun, String source) {
+        if (k == Kind.NAMESPACE || k == Kind.NETPOL) return applyLabelled(k, n, manifest, create, dryRun, source);
         synchronized (api) {
             Map<String, Object> existing = k == Kind.STORAGECLASS ? api.storageClasses().get(n) : api.pvs().get(n);
             Map<String, Object> desired = deepCopy(manifest);
@@ -732,6 +775,164 @@ public final class Kubectl {
             sink.out(k.nameRef() + "/" + n + " configured" + suffix + "\n");
             return 0;
         }
+    }
+
+    /**
+     * Client-side apply of a Namespace or a NetworkPolicy: created with the last-applied annotation; updated by the
+     * three-way merge of labels kubectl makes (a label in the last applied configuration but not in the new one is
+     * removed, a label set by someone else is kept) and the spec replaced. A NetworkPolicy's namespace must exist.
+     */
+    @SuppressWarnings("unchecked")
+    private int applyLabelled(Kind k, String n, Map<String, Object> manifest, boolean create, boolean dryRun, String source) {
+        synchronized (api) {
+            Map<String, Object> desired = deepCopy(manifest);
+            Map<String, Object> dmd = (Map<String, Object>) desired.computeIfAbsent("metadata", x -> new LinkedHashMap<>());
+            String ns = null;
+            if (k == Kind.NETPOL) {
+                Object own = dmd.get("namespace");
+                if (own != null && namespaceGiven && !own.equals(namespace)) {
+                    sink.err("error: the namespace from the provided object \"" + own + "\" does not match the namespace \""
+                            + namespace + "\". You must pass '--namespace=" + own + "' to perform this operation.\n");
+                    return 1;
+                }
+                ns = own == null ? namespace : String.valueOf(own);
+                if (!api.namespaces().containsKey(ns)) {
+                    sink.err("Error from server (NotFound): error when creating \"" + source + "\": namespaces \"" + ns + "\" not found\n");
+                    return 1;
+                }
+                dmd.put("namespace", ns);
+            }
+            Map<String, Object> existing = k == Kind.NAMESPACE ? api.namespaces().get(n) : api.networkPolicies().get(ns + "/" + n);
+            String suffix = dryRun ? " (dry run)" : "";
+            String now = Json.compact(manifest) + "\n";
+            Map<String, Object> newLabels = (Map<String, Object>) dmd.getOrDefault("labels", Map.of());
+            if (existing == null) {
+                Map<String, Object> stored;
+                if (k == Kind.NAMESPACE) {
+                    stored = api.namespaceObject(n);
+                    ((Map<String, Object>) ((Map<String, Object>) stored.get("metadata")).get("labels")).putAll(newLabels);
+                } else {
+                    stored = desired;
+                    dmd.put("generation", 1);
+                    if (newLabels.isEmpty()) dmd.remove("labels");
+                }
+                Map<String, Object> md = (Map<String, Object>) stored.get("metadata");
+                Map<String, Object> ann = new LinkedHashMap<>((Map<String, Object>) dmd.getOrDefault("annotations", Map.of()));
+                if (!create) ann.put("kubectl.kubernetes.io/last-applied-configuration", now);
+                if (!ann.isEmpty()) md.put("annotations", ann);
+                if (!dryRun) {
+                    api.stamp(stored);
+                    if (k == Kind.NAMESPACE) api.putNamespace(n, stored); else api.putNetworkPolicy(ns, n, stored);
+                }
+                sink.out(k.nameRef() + "/" + n + " created" + suffix + "\n");
+                return 0;
+            }
+            if (create) {
+                sink.err("Error from server (AlreadyExists): error when creating \"" + source + "\": " + k.qualified() + " \"" + n + "\" already exists\n");
+                return 1;
+            }
+            Map<String, Object> oldMd = (Map<String, Object>) existing.get("metadata");
+            Map<String, Object> oldAnn = (Map<String, Object>) oldMd.getOrDefault("annotations", Map.of());
+            String lastApplied = (String) oldAnn.get("kubectl.kubernetes.io/last-applied-configuration");
+            if (now.equals(lastApplied)) {
+                sink.out(k.nameRef() + "/" + n + " unchanged" + suffix + "\n");
+                return 0;
+            }
+            Map<String, Object> lastLabels = Map.of();
+            Map<String, Object> lastSpec = Map.of();
+            try {
+                if (lastApplied != null && Json.parse(lastApplied) instanceof Map<?, ?> last) {
+                    if (last.get("metadata") instanceof Map<?, ?> lmd && lmd.get("labels") instanceof Map<?, ?> ll) {
+                        lastLabels = (Map<String, Object>) ll;
+                    }
+                    if (last.get("spec") instanceof Map<?, ?> ls) {
+                        lastSpec = (Map<String, Object>) ls;
+                    }
+                }
+            } catch (IOException e) {
+                lastLabels = Map.of(); // an unreadable annotation: kubectl would treat it as absent
+            }
+            Map<String, Object> updated = deepCopy(existing);
+            Map<String, Object> md = (Map<String, Object>) updated.get("metadata");
+            Map<String, Object> labels = new TreeMap<>((Map<String, Object>) md.getOrDefault("labels", Map.of()));
+            for (String gone : lastLabels.keySet()) if (!newLabels.containsKey(gone)) labels.remove(gone);
+            labels.putAll(newLabels);
+            if (k == Kind.NAMESPACE) labels.put("kubernetes.io/metadata.name", n);
+            if (labels.isEmpty()) md.remove("labels"); else md.put("labels", labels);
+            Map<String, Object> ann = new LinkedHashMap<>(oldAnn);
+            ann.put("kubectl.kubernetes.io/last-applied-configuration", now);
+            md.put("annotations", ann);
+            if (k == Kind.NETPOL) {
+                // The three-way merge, one level deep: a field of the last applied spec the new one drops is removed,
+                // the new one's fields are set, a field someone else added (an ingress rule) is kept.
+                Map<String, Object> spec = new LinkedHashMap<>((Map<String, Object>) updated.getOrDefault("spec", Map.of()));
+                Map<String, Object> newSpec = (Map<String, Object>) desired.getOrDefault("spec", Map.of());
+                for (String gone : lastSpec.keySet()) if (!newSpec.containsKey(gone)) spec.remove(gone);
+                spec.putAll(newSpec);
+                updated.put("spec", spec);
+                md.put("generation", ((Number) md.getOrDefault("generation", 1)).intValue() + 1);
+            }
+            if (!dryRun) {
+                api.stamp(updated);
+                if (k == Kind.NAMESPACE) api.putNamespace(n, updated); else api.putNetworkPolicy(ns, n, updated);
+            }
+            sink.out(k.nameRef() + "/" + n + " configured" + suffix + "\n");
+            return 0;
+        }
+    }
+
+    /**
+     * {@code kubectl replace -f -} of namespaces and network policies: the object becomes the manifest (labels,
+     * annotations and spec as given; name, namespace, uid and creation time kept); it must exist.
+     */
+    @SuppressWarnings("unchecked")
+    private int replace(Opts o, byte[] stdin, Path cwd) {
+        List<Map<String, Object>> objs;
+        String[] source = new String[1];
+        try {
+            objs = readManifests(o, stdin, cwd, source);
+        } catch (IOException | RuntimeException e) {
+            sink.err("error: " + e.getMessage() + "\n");
+            return 1;
+        }
+        int rc = 0;
+        for (Map<String, Object> obj : objs) {
+            Kind k = Kind.ofManifest(String.valueOf(obj.get("kind")));
+            String n = name(obj);
+            if (k != Kind.NAMESPACE && k != Kind.NETPOL) {
+                sink.err("error: the pictl simulator replaces namespaces and network policies only\n");
+                rc = 1;
+                continue;
+            }
+            synchronized (api) {
+                Map<String, Object> md0 = (Map<String, Object>) obj.getOrDefault("metadata", Map.of());
+                String ns = k == Kind.NETPOL ? String.valueOf(md0.getOrDefault("namespace", namespace)) : null;
+                Map<String, Object> existing = k == Kind.NAMESPACE ? api.namespaces().get(n) : api.networkPolicies().get(ns + "/" + n);
+                if (existing == null) {
+                    sink.err("Error from server (NotFound): error when replacing \"" + source[0] + "\": " + k.qualified() + " \"" + n + "\" not found\n");
+                    rc = 1;
+                    continue;
+                }
+                Map<String, Object> replaced = deepCopy(obj);
+                Map<String, Object> md = (Map<String, Object>) replaced.computeIfAbsent("metadata", x -> new LinkedHashMap<>());
+                Map<String, Object> old = (Map<String, Object>) existing.get("metadata");
+                for (String keep : List.of("uid", "creationTimestamp")) if (old.get(keep) != null) md.put(keep, old.get(keep));
+                Map<String, Object> labels = new TreeMap<>((Map<String, Object>) md.getOrDefault("labels", Map.of()));
+                if (k == Kind.NAMESPACE) {
+                    labels.put("kubernetes.io/metadata.name", n);
+                    replaced.putIfAbsent("spec", existing.get("spec"));
+                    replaced.put("status", existing.get("status"));
+                } else {
+                    md.put("namespace", ns);
+                    md.put("generation", ((Number) old.getOrDefault("generation", 1)).intValue() + 1);
+                }
+                if (labels.isEmpty()) md.remove("labels"); else md.put("labels", labels);
+                api.stamp(replaced);
+                if (k == Kind.NAMESPACE) api.putNamespace(n, replaced); else api.putNetworkPolicy(ns, n, replaced);
+                sink.out(k.nameRef() + "/" + n + " replaced\n");
+            }
+        }
+        return rc;
     }
 
     private static String invalid(Kind k, String n, List<String> errs) {
@@ -959,6 +1160,15 @@ public final class Kubectl {
                             }
                         }
                     }
+                    case NAMESPACE -> {
+                        if (List.of("default", "kube-system", "kube-public").contains(n) && api.namespaces().containsKey(n)) {
+                            sink.err("Error from server (Forbidden): namespaces \"" + n + "\" is forbidden: this namespace may not be deleted\n");
+                            rc = 1;
+                            continue;
+                        }
+                        found = api.removeNamespace(n);
+                    }
+                    case NETPOL -> found = api.removeNetworkPolicy(namespace, n);
                     default -> found = false;
                 }
                 if (found) sink.out(t.kind().singular + (t.kind().group.isEmpty() ? "" : "." + t.kind().group) + " \"" + n + "\" deleted\n");
@@ -1100,6 +1310,9 @@ public final class Kubectl {
      */
     private int label(Opts o) {
         List<String> p = new ArrayList<>(o.positional);
+        if (!p.isEmpty() && Kind.of(p.get(0).contains("/") ? p.get(0).substring(0, p.get(0).indexOf('/')) : p.get(0)) == Kind.NAMESPACE) {
+            return labelNamespace(o, p);
+        }
         KubeApi.NodeRec rec = nodeArg(p, "label");
         if (rec == null) return 1;
         if (p.isEmpty()) {
@@ -1127,6 +1340,56 @@ public final class Kubectl {
             else if (current.containsKey(a.substring(0, a.length() - 1))) { api.setLabel(rec, a.substring(0, a.length() - 1), null); removed = true; }
         }
         sink.out("node/" + rec.name + " " + (added ? "labeled" : removed ? "unlabeled" : "not labeled") + "\n");
+        return 0;
+    }
+
+    /** {@code kubectl label namespace NAME KEY=VALUE... KEY-... [--overwrite]}, worded as for nodes. */
+    @SuppressWarnings("unchecked")
+    private int labelNamespace(Opts o, List<String> p) {
+        String type = p.remove(0);
+        String name;
+        if (type.contains("/")) name = type.substring(type.indexOf('/') + 1);
+        else if (!p.isEmpty()) name = p.remove(0);
+        else {
+            sink.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n");
+            return 1;
+        }
+        if (p.isEmpty()) {
+            sink.err("error: at least one label update is required\n");
+            return 1;
+        }
+        synchronized (api) {
+            Map<String, Object> ns = api.namespaces().get(name);
+            if (ns == null) {
+                sink.err("Error from server (NotFound): namespaces \"" + name + "\" not found\n");
+                return 1;
+            }
+            Map<String, Object> updated = deepCopy(ns);
+            Map<String, Object> md = (Map<String, Object>) updated.get("metadata");
+            Map<String, Object> labels = new TreeMap<>((Map<String, Object>) md.getOrDefault("labels", Map.of()));
+            boolean overwrite = o.has("--overwrite") && !"false".equals(o.get("--overwrite"));
+            for (String a : p) {
+                int eq = a.indexOf('=');
+                if (eq < 0 && !a.endsWith("-")) {
+                    sink.err("error: invalid label spec: " + a + "\n");
+                    return 1;
+                }
+                if (eq > 0 && !overwrite && labels.containsKey(a.substring(0, eq)) && !String.valueOf(labels.get(a.substring(0, eq))).equals(a.substring(eq + 1))) {
+                    sink.err("error: '" + a.substring(0, eq) + "' already has a value (" + labels.get(a.substring(0, eq)) + "), and --overwrite is false\n");
+                    return 1;
+                }
+            }
+            boolean added = false, removed = false;
+            for (String a : p) {
+                int eq = a.indexOf('=');
+                if (eq > 0) { labels.put(a.substring(0, eq), a.substring(eq + 1)); added = true; }
+                else if (labels.remove(a.substring(0, a.length() - 1)) != null) removed = true;
+            }
+            md.put("labels", labels);
+            api.stamp(updated);
+            api.putNamespace(name, updated);
+            sink.out("namespace/" + name + " " + (added ? "labeled" : removed ? "unlabeled" : "not labeled") + "\n");
+        }
         return 0;
     }
 

@@ -39,12 +39,9 @@ public final class RuntimeExecutor implements Executor {
     static final String REMOVE = "remove docker.io";
     private static final int CONFLICT = 3;
 
-    private static final String APT = "apt-get -y -oDPkg::Lock::Timeout=300";
+    private static final String APT = Apt.APT;
 
-    private static final String COMMON = """
-            export DEBIAN_FRONTEND=noninteractive
-            st() { dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null; }
-            """;
+    private static final String COMMON = Apt.COMMON;
 
     private static final String INSTALL_SCRIPT = COMMON + """
             case "$(st docker-ce)" in

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * people set by hand, whose {@code control-plane}, {@code master} and {@code etcd} k3s sets on servers. Taint keys under
  * {@code node.kubernetes.io/} and {@code node.cloudprovider.kubernetes.io/} belong to Kubernetes' controllers.
  */
-final class NodeLabels {
+public final class NodeLabels {
     static final List<String> EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -31,7 +31,7 @@ final class NodeLabels {
     }
 
     /** What is wrong with a label key, or null. */
-    static String keyProblem(String key) {
+    public static String keyProblem(String key) {
         int slash = key.indexOf('/');
         String prefix = slash < 0 ? null : key.substring(0, slash);
         String name = slash < 0 ? key : key.substring(slash + 1);
@@ -47,7 +47,7 @@ final class NodeLabels {
     }
 
     /** What is wrong with a label value, or null. */
-    static String valueProblem(String value) {
+    public static String valueProblem(String value) {
         if (value.isEmpty()) {
             return null;
         }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code pv}: a local PersistentVolume pinned to its node, and its directory there.
  *
  * <pre>
- *   create / update   on the PV's node:  mkdir -p "${PICTL_ROOT:-}/PATH"
+ *   create / update   on the PV's node:  mkdir -p "${PICTL_ROOT:-}/PATH"    (a local volume; an NFS volume has
+ *                                        no node and no directory: spec.nfs {server, path} and mountOptions)
  *                     on the server:     k3s kubectl apply -f -     (local.path, nodeAffinity
  *                                        kubernetes.io/hostname In [NODE], capacity, accessModes,
  *                                        persistentVolumeReclaimPolicy, storageClassName)
@@ -72,10 +73,20 @@ public final class PvExecutor implements Executor {
         if (planned.storageClass() != null) {
             spec.put("storageClassName", planned.storageClass());
         }
-        spec.put("local", Map.of("path", planned.path()));
-        spec.put("nodeAffinity", Map.of("required", Map.of("nodeSelectorTerms", List.of(Map.of("matchExpressions",
-                List.of(Map.of("key", "kubernetes.io/hostname", "operator", "In",
-                        "values", List.of(planned.node()))))))));
+        if (planned.nfs()) {
+            if (planned.mountOptions() != null) {
+                spec.put("mountOptions", planned.mountOptions());
+            }
+            Map<String, Object> nfs = new LinkedHashMap<>();
+            nfs.put("server", planned.nfsServer());
+            nfs.put("path", planned.nfsPath());
+            spec.put("nfs", nfs);
+        } else {
+            spec.put("local", Map.of("path", planned.path()));
+            spec.put("nodeAffinity", Map.of("required", Map.of("nodeSelectorTerms", List.of(Map.of("matchExpressions",
+                    List.of(Map.of("key", "kubernetes.io/hostname", "operator", "In",
+                            "values", List.of(planned.node()))))))));
+        }
         Map<String, Object> pv = new LinkedHashMap<>();
         pv.put("apiVersion", "v1");
         pv.put("kind", "PersistentVolume");
@@ -94,8 +105,10 @@ public final class PvExecutor implements Executor {
         if (change.action() == Action.REPLACE) {
             remove(change, ctx, "replace");
         }
-        ctx.step(change.address(), "create directory " + path + " on " + node);
-        ctx.check(node, "create directory " + path, "mkdir -p " + Shell.nodePath(path));
+        if (!planned.nfs()) {
+            ctx.step(change.address(), "create directory " + path + " on " + node);
+            ctx.check(node, "create directory " + path, "mkdir -p " + Shell.nodePath(path));
+        }
         ctx.step(change.address(), "kubectl apply PersistentVolume " + name);
         StorageClassExecutor.applyManifest(ctx, "apply PersistentVolume " + name, manifest(name, after));
         return Recorded.of(after);

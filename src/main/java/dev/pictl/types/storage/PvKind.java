@@ -30,9 +30,13 @@ public final class PvKind implements Kind {
 
     @Override
     public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
+        String nfsServer = i.string("nfs_server");
+        String nfsPath = i.string("nfs_path");
+        boolean nfs = nfsServer != null || nfsPath != null;
         return new StorageValues.Pv(i.string("capacity"), i.strings("access_modes"), i.string("reclaim_policy"),
-                i.ref("storage_class").map(a -> a.name()).orElse(null), i.string("path"), i.node(), "present", null)
-                .canonical();
+                i.ref("storage_class").map(a -> a.name()).orElse(null), i.string("path"), i.node(), nfsServer,
+                nfsPath, i.value("mount_options").isPresent() ? i.strings("mount_options") : null,
+                nfs ? null : "present", null).canonical();
     }
 
     @Override
@@ -59,6 +63,10 @@ public final class PvKind implements Kind {
         }
         Object spec = pv.get("spec");
         String path = (String) StorageKinds.get(spec, "local", "path");
+        String nfsServer = StorageValues.text(StorageKinds.get(spec, "nfs", "server"));
+        String nfsPath = StorageValues.text(StorageKinds.get(spec, "nfs", "path"));
+        List<?> options = StorageKinds.get(spec, "mountOptions") instanceof List<?> mo ? mo : List.of();
+        boolean nfs = StorageKinds.get(spec, "nfs") != null;
         String pvNode = affinityNode(spec);
         String directory = "unknown";
         String note = null;
@@ -80,8 +88,9 @@ public final class PvKind implements Kind {
         return new Observed.Present(new StorageValues.Pv(StorageValues.text(StorageKinds.get(spec, "capacity", "storage")),
                 modes.stream().map(String::valueOf).toList(),
                 StorageValues.text(StorageKinds.get(spec, "persistentVolumeReclaimPolicy")),
-                StorageValues.text(StorageKinds.get(spec, "storageClassName")), path, pvNode,
-                directory.equals("present, holds data") ? "present" : directory,
+                StorageValues.text(StorageKinds.get(spec, "storageClassName")), path, pvNode, nfsServer, nfsPath,
+                options.stream().map(String::valueOf).toList(),
+                nfs ? null : directory.equals("present, holds data") ? "present" : directory,
                 phase == null ? "Unknown" : phase).canonical(), note == null && directory.equals("present, holds data")
                 ? "its directory " + path + " on " + pvNode + " holds data" : note == null ? null
                 : note + (directory.equals("present, holds data") ? "; its directory holds data" : ""));

@@ -51,6 +51,81 @@ final class PvRules {
         }
         pvPaths();
         accessModes();
+        sources();
+    }
+
+    private static final java.util.regex.Pattern NFS_SERVER = java.util.regex.Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
+
+    /**
+     * A volume has one source: local ({@code path} and {@code node}) or NFS ({@code nfs_server} and {@code nfs_path});
+     * both, neither or half of one is refused, as are mount options on a local volume (Kubernetes' local volumes take
+     * none) and option text that is not one plain word.
+     */
+    private void sources() {
+        for (ResourceInstance pv : config.ofType(PvType.NAME)) {
+            String name = "pv \"" + pv.address().name() + "\"";
+            Map<String, Value> a = pv.attributes();
+            boolean local = a.containsKey("path") || a.containsKey("node");
+            boolean nfs = a.containsKey("nfs_server") || a.containsKey("nfs_path");
+            if (local && nfs) {
+                String first = a.containsKey("nfs_server") ? "nfs_server" : "nfs_path";
+                diags.error(pv.rangeOf(first), name + " has both a local source and an NFS source",
+                        "A volume is either local (path and node) or NFS (nfs_server and nfs_path). Remove one.");
+                continue;
+            }
+            if (!local && !nfs) {
+                diags.error(pv.headerRange(), name + " has no source",
+                        "Set path and node (a local volume, a directory on that node) or nfs_server and nfs_path "
+                                + "(an NFS export).");
+                continue;
+            }
+            if (local) {
+                half(pv, name, "path", "node", "a local volume");
+                if (a.get("mount_options") instanceof Value.ListVal l && !l.items().isEmpty()) {
+                    diags.error(l.range(), "mount_options of " + name + " apply to NFS volumes only",
+                            "Kubernetes mounts a local volume's directory as it is; remove mount_options.");
+                }
+                continue;
+            }
+            half(pv, name, "nfs_server", "nfs_path", "an NFS volume");
+            if (a.get("nfs_server") instanceof Value.Str srv && !NFS_SERVER.matcher(srv.value()).matches()) {
+                diags.error(config.located(srv.range(), pv.rangeOf("nfs_server")), "nfs_server of " + name + " is not a "
+                        + "host name or address", "Write the NFS server's host name (nas.home.lan) or address "
+                        + "(192.168.1.10), without a scheme, port or path.");
+            }
+            if (a.get("mount_options") instanceof Value.ListVal l) {
+                for (Value item : l.items()) {
+                    if (item instanceof Value.Str opt && (opt.value().isEmpty()
+                            || !opt.value().matches("[A-Za-z0-9_.=:/,+-]+"))) {
+                        diags.error(config.located(item.range(), l.range()), "mount option "
+                                        + dev.pictl.config.NodeText.show(opt.value()) + " of " + name + " is not one word",
+                                "A mount option is a word such as hard, nfsvers=4.1 or timeo=600: letters, digits and "
+                                        + "_ . = : / , + -.");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Both attributes of a source, or the decoder's own "missing required attribute" at the block's header; nothing
+     * when the other one was written but refused already (its own error says what is wrong with it).
+     */
+    private void half(ResourceInstance pv, String name, String one, String other, String what) {
+        boolean hasOne = pv.attributes().containsKey(one);
+        boolean hasOther = pv.attributes().containsKey(other);
+        if (hasOne == hasOther) {
+            return;
+        }
+        String missing = hasOne ? other : one;
+        String in = " in " + name;
+        boolean refused = diags.sorted().stream().anyMatch(d -> d.summary().endsWith(in)
+                && d.summary().contains(" " + missing + " "));
+        if (!refused) {
+            diags.error(pv.headerRange(), "missing required attribute \"" + missing + "\"" + in,
+                    "Add " + missing + " = ...: " + what + " needs both " + one + " and " + other + " (a local volume "
+                            + "sets path and node, an NFS volume nfs_server and nfs_path).");
+        }
     }
 
     private static Map<String, String> systemTrees() {

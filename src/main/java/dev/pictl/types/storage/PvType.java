@@ -26,7 +26,10 @@ import dev.pictl.types.k3s.K3sProbe;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code pv} resource type. A local, node-affine PersistentVolume and its directory on the node. */
+/**
+ * The {@code pv} resource type: a local, node-affine PersistentVolume and its directory on the node, or an NFS
+ * PersistentVolume (whose nodes get {@code nfs-common} through the derived {@link NfsClientType}).
+ */
 public final class PvType implements ResourceType {
     public static final String NAME = "pv";
 
@@ -40,18 +43,29 @@ public final class PvType implements ResourceType {
                     .doc("What happens to the data when the claim is released. `Retain` is the safe choice for local volumes."),
             attr("storage_class", AttrType.REF).refersTo(StorageClassType.NAME).required().forcesReplacement()
                     .doc("The class the volume belongs to."),
-            attr("path", AttrType.STRING).required().forcesReplacement().check(Check.ABSOLUTE_PATH)
-                    .doc("Directory on the node that backs the volume; pictl creates it. Not a system directory (`/etc`, "
+            attr("path", AttrType.STRING).forcesReplacement().check(Check.ABSOLUTE_PATH)
+                    .doc("A local volume: the directory on the node that backs it; pictl creates it. Not a system directory (`/etc`, "
                             + "`/boot`, `/usr`, `/run`, `/tmp`, `/var/lib/rancher`, ... and what is under them), not a whole "
                             + "shared one (`/`, `/mnt`, `/srv`, `/home`, ...), and not another volume's directory on the same "
                             + "node or one inside it."),
-            attr("node", AttrType.NODE_REF).required().forcesReplacement()
-                    .doc("The node that holds the directory (the volume's node affinity); it must be in the cluster."),
+            attr("node", AttrType.NODE_REF).forcesReplacement()
+                    .doc("A local volume: the node that holds the directory (the volume's node affinity); it must be in "
+                            + "the cluster. Set with `path`."),
+            attr("nfs_server", AttrType.STRING).forcesReplacement()
+                    .doc("An NFS volume: the NFS server's host name or address. Set with `nfs_path`, instead of "
+                            + "`path` and `node`. Every node that runs k3s gets `nfs-common` (its `mount.nfs`), as the "
+                            + "plan shows (`nfs_client.NODE`)."),
+            attr("nfs_path", AttrType.STRING).forcesReplacement().check(Check.ABSOLUTE_PATH)
+                    .doc("An NFS volume: the exported directory on the server, e.g. `/export/media`."),
+            attr("mount_options", AttrType.STRING_LIST)
+                    .doc("An NFS volume's mount options, e.g. `[\"nfsvers=4.1\", \"hard\"]`. Kubernetes does not "
+                            + "check them: a wrong one fails only when a pod mounts the volume."),
             Schemas.DEPENDS_ON),
             List.of(),
-            "A local, node-affine PersistentVolume and its directory on the node. The path, node and class are "
-                    + "immutable: a change replaces the volume. Deleting a Bound volume, or one whose directory holds "
-                    + "data, is refused unless explicitly allowed.",
+            "A PersistentVolume: either local (`path` and `node`: node-affine, with its directory on the node) or "
+                    + "NFS (`nfs_server` and `nfs_path`: no node affinity, no directory; every k3s node gets "
+                    + "`nfs-common`). The source and class are immutable: a change replaces the volume. Deleting a "
+                    + "Bound volume, or one whose directory holds data, is refused unless explicitly allowed.",
             """
             pv "local-pv-1" {
               capacity       = "10Gi"
@@ -60,6 +74,15 @@ public final class PvType implements ResourceType {
               storage_class  = storage_class.local-storage
               path           = "/mnt/local-storage"
               node           = node.pi-worker-1
+            }
+
+            pv "nas-media" {
+              capacity       = "100Gi"
+              access_modes   = ["ReadWriteMany"]
+              storage_class  = storage_class.local-storage
+              nfs_server     = "192.168.1.10"
+              nfs_path       = "/export/media"
+              mount_options  = ["nfsvers=4.1", "hard"]
             }""");
 
     private static final LabelRule NAME_RULE = new KubernetesName(NAME);

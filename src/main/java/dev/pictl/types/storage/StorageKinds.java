@@ -24,12 +24,12 @@ import java.util.TreeMap;
  *   object not listed                  -> Absent
  * </pre>
  */
-final class StorageKinds {
+public final class StorageKinds {
     private StorageKinds() {
     }
 
     /** The snapshot, or an Observed to return at once. */
-    sealed interface Source {
+    public sealed interface Source {
         record Snapshot(NodeObservation.KubeSnapshot kube, NodeObservation server) implements Source {
         }
 
@@ -37,7 +37,7 @@ final class StorageKinds {
         }
     }
 
-    static Source source(ResourceState prior, PlanContext ctx) {
+    public static Source source(ResourceState prior, PlanContext ctx) {
         String serverNode = ctx.serverNode().orElse(null);
         if (serverNode == null) {
             return new Source.Decided(prior == null ? new Observed.Absent()
@@ -64,7 +64,7 @@ final class StorageKinds {
         return new Source.Snapshot(obs.kube(), obs);
     }
 
-    static Map<String, Object> find(List<Map<String, Object>> items, String name) {
+    public static Map<String, Object> find(List<Map<String, Object>> items, String name) {
         for (Map<String, Object> item : items) {
             if (name.equals(get(item, "metadata", "name"))) {
                 return item;
@@ -73,7 +73,7 @@ final class StorageKinds {
         return null;
     }
 
-    static Object get(Object o, String... path) {
+    public static Object get(Object o, String... path) {
         Object cur = o;
         for (String p : path) {
             if (!(cur instanceof Map<?, ?> m)) {

@@ -52,39 +52,62 @@ final class StorageValues {
     }
 
     /**
-     * A PV's values: the volume, and the directory on {@code node} that backs it; canonical order {@code capacity,
-     * access_modes, reclaim_policy, storage_class, path, node, directory, phase}.
+     * A PV's values: the volume, and its source: the directory on {@code node} that backs a local volume, or an NFS
+     * export; canonical order {@code capacity, access_modes, reclaim_policy, storage_class, path, node, nfs_server,
+     * nfs_path, mount_options, directory, phase}.
      *
      * @param storageClass the StorageClass's name
-     * @param directory    pseudo-attribute: {@code present}, {@code missing} or {@code unknown} (desired: present)
+     * @param nfsServer    an NFS volume's server (host name or address); null for a local volume
+     * @param nfsPath      the exported path on it; null for a local volume
+     * @param mountOptions the volume's mount options (NFS only), null when none
+     * @param directory    pseudo-attribute of a local volume: {@code present}, {@code missing} or {@code unknown}
+     *                     (desired: present); null for an NFS volume
      * @param phase        the volume's phase as the cluster shows it (observed only: Available, Bound, ...)
      */
     record Pv(String capacity, List<String> accessModes, String reclaimPolicy, String storageClass, String path,
-              String node, String directory, String phase) {
+              String node, String nfsServer, String nfsPath, List<String> mountOptions, String directory,
+              String phase) {
         Pv {
             accessModes = accessModes == null ? null : List.copyOf(accessModes);
+            mountOptions = mountOptions == null || mountOptions.isEmpty() ? null : List.copyOf(mountOptions);
+        }
+
+        /** A local volume. */
+        Pv(String capacity, List<String> accessModes, String reclaimPolicy, String storageClass, String path,
+           String node, String directory, String phase) {
+            this(capacity, accessModes, reclaimPolicy, storageClass, path, node, null, null, null, directory, phase);
         }
 
         /** From the plan's attributes (missing ones are {@code null}); access modes as text. */
         static Pv of(Map<String, Object> attributes) {
             Map<String, Object> a = attributes == null ? Map.of() : attributes;
-            List<String> modes = a.get("access_modes") instanceof List<?> l
-                    ? l.stream().map(String::valueOf).toList() : null;
-            return new Pv(text(a, "capacity"), modes, text(a, "reclaim_policy"), text(a, "storage_class"),
-                    text(a, "path"), text(a, "node"), text(a, "directory"), text(a, "phase"));
+            return new Pv(text(a, "capacity"), strings(a.get("access_modes")), text(a, "reclaim_policy"),
+                    text(a, "storage_class"), text(a, "path"), text(a, "node"), text(a, "nfs_server"),
+                    text(a, "nfs_path"), strings(a.get("mount_options")), text(a, "directory"), text(a, "phase"));
         }
 
         Map<String, Object> canonical() {
             return Canon.ordered("capacity", capacity,
                     "access_modes", accessModes == null ? null : new ArrayList<>(accessModes),
                     "reclaim_policy", reclaimPolicy, "storage_class", storageClass, "path", path, "node", node,
+                    "nfs_server", nfsServer, "nfs_path", nfsPath,
+                    "mount_options", mountOptions == null ? null : new ArrayList<>(mountOptions),
                     "directory", directory, "phase", phase);
+        }
+
+        /** Whether the volume is an NFS export (else a local directory). */
+        boolean nfs() {
+            return nfsServer != null || nfsPath != null;
         }
 
         /** The access modes, empty when the attributes hold none. */
         List<String> accessModesOrEmpty() {
             return accessModes == null ? List.of() : accessModes;
         }
+    }
+
+    private static List<String> strings(Object o) {
+        return o instanceof List<?> l ? l.stream().map(String::valueOf).toList() : null;
     }
 
     /** A value read from the cluster (kubectl's JSON) as text; {@code null} stays {@code null}. */
