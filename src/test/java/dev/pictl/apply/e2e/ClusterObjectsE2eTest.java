@@ -95,7 +95,7 @@ class ClusterObjectsE2eTest {
             assertEquals(0, drift.exitCode(), drift.all());
             assertContains(drift.out(), "namespace.apps");
             assertContains(drift.out(), "\"enforce=privileged, audit=restricted, warn=restricted\" -> \"restricted\"");
-            assertContains(drift.out(), "{ \"example.com/team\" = \"other\" } -> { \"example.com/team\" = \"home\" }");
+            assertContains(drift.out(), "~ \"example.com/team\" = \"other\" -> \"home\"\n");
             assertEquals(Set.of("namespace.apps"), f.pendingChanges());
             CliRunner.Result fix = f.apply();
             assertEquals(0, fix.exitCode(), fix.all());

@@ -79,7 +79,8 @@ class NodeSettingsE2eTest {
             f.write(labelled);
             CliRunner.Result plan = f.plan();
             assertContains(plan.out(), "# kube_node.pi-worker-1 will be updated in-place");
-            assertContains(plan.out(), "~ labels = {} -> { \"disk\" = \"ssd\" }");
+            // each label its own line (issue 20)
+            assertContains(plan.out(), "~ labels = {\n          + \"disk\" = \"ssd\"\n        }\n");
             assertContains(plan.out(), "~ taints = [\n          + \"dedicated=db:NoSchedule\",\n        ]\n");
             int from = f.events().size();
             CliRunner.Result add = f.apply();
@@ -94,7 +95,7 @@ class NodeSettingsE2eTest {
                     """);
             f.write(changed);
             plan = f.plan();
-            assertContains(plan.out(), "~ labels = { \"disk\" = \"ssd\" } -> { \"disk\" = \"nvme\", \"zone\" = \"a\" }");
+            assertContains(plan.out(), "~ labels = {\n          ~ \"disk\" = \"ssd\" -> \"nvme\"\n          + \"zone\" = \"a\"\n        }\n");
             from = f.events().size();
             CliRunner.Result change = f.apply();
             assertEquals(0, change.exitCode(), change.all());
@@ -167,7 +168,7 @@ class NodeSettingsE2eTest {
             plan = f.plan("--out", "mirrors.plan");
             outputs.add(plan);
             assertEquals(4, count(plan.out(), "# (k3s restarts to take the new settings, one node at a time)"), plan.out());
-            assertContains(plan.out(), "registry_mirrors = {} -> { \"docker.io\" = [\"http://192.168.1.5:5000\"] }");
+            assertContains(plan.out(), "registry_mirrors = {\n          + \"docker.io\" = [\"http://192.168.1.5:5000\"]\n        }\n");
             outputs.add(f.plan("--json"));
             from = f.events().size();
             CliRunner.Result mirror = f.apply("mirrors.plan");
