@@ -16,6 +16,16 @@ public final class Cli {
     }
 
     public static CommandLine commandLine(CliContext ctx) {
+        return commandLine(ctx, null);
+    }
+
+    /**
+     * With {@code only} naming a subcommand, the root holds that subcommand alone: picocli builds a command's
+     * model by reflection over its class, about 0.1 s for the whole tree on a small machine, and a run needs one
+     * (issue 17). Not for {@code completion}, which prints the whole tree, nor for a word that is no command's
+     * name (the root's usage error lists them all, with a suggestion).
+     */
+    static CommandLine commandLine(CliContext ctx, String only) {
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -28,7 +38,14 @@ public final class Cli {
                 return CommandLine.defaultFactory().create(cls);
             }
         };
-        CommandLine cmd = new CommandLine(PictlCommand.class, factory);
+        Class<?> alone = only == null ? null : subcommand(only);
+        CommandLine cmd;
+        if (alone == null) {
+            cmd = new CommandLine(PictlCommand.class, factory);
+        } else {
+            cmd = new CommandLine(CommandLine.Model.CommandSpec.create().name("pictl"), factory);
+            cmd.addSubcommand(new CommandLine(alone, factory));
+        }
         cmd.setOut(ctx.out());
         cmd.setErr(ctx.err());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -67,6 +84,18 @@ public final class Cli {
         return cmd;
     }
 
+    /** PictlCommand's subcommand class named {@code name} (by its own annotation), or null. */
+    static Class<?> subcommand(String name) {
+        if (name.equals("completion")) return null;
+        for (Class<?> c : PictlCommand.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+            if (c.getSimpleName().equalsIgnoreCase(name + "Command")) {
+                CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+                return a != null && a.name().equals(name) ? c : null;
+            }
+        }
+        return null;
+    }
+
     private static void setUsageExit(CommandLine c) {
         c.getCommandSpec().exitCodeOnInvalidInput(ExitCode.ERROR);
         c.getCommandSpec().exitCodeOnExecutionException(ExitCode.ERROR);
@@ -75,7 +104,8 @@ public final class Cli {
 
     public static int run(CliContext ctx, String... args) {
         try {
-            return commandLine(ctx).execute(SimOptions.attached(args));
+            String[] attached = SimOptions.attached(args);
+            return commandLine(ctx, attached.length > 0 ? attached[0] : null).execute(attached);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // The last line of defence: inputs are bounded (nesting depth, file sizes) so that this never happens,
             // but if it does the user still gets one line, not a JVM stack trace.
