@@ -17,7 +17,8 @@ import picocli.CommandLine;
 
 /**
  * A run builds only the subcommand it names (issue 17: start-up); every command of that subtree is the same
- * as in the whole tree: its usage text, options, exit codes on bad input and nested subcommands.
+ * as in the whole tree: its usage text, options, exit codes on bad input and nested subcommands. The root's own
+ * usage, built from the subcommands' outlines, is the whole tree's to the byte.
  */
 @Tag("fast")
 class LazyCommandTreeTest {
@@ -36,7 +37,7 @@ class LazyCommandTreeTest {
                 continue;
             }
             assertNotNull(Cli.subcommand(name), name);
-            CommandLine alone = Cli.commandLine(ctx(), name);
+            CommandLine alone = Cli.commandLine(ctx(), new String[] {name, "--flag"});
             assertEquals(List.of(name), List.copyOf(alone.getSubcommands().keySet()));
             Map<String, String> expected = describe(whole.getSubcommands().get(name));
             assertEquals(expected, describe(alone.getSubcommands().get(name)), name);
@@ -50,11 +51,28 @@ class LazyCommandTreeTest {
         int all = Cli.commandLine(ctx()).getSubcommands().size();
         for (String word : List.of("valdate", "--help", "-V", "Validate", "")) {
             assertNull(Cli.subcommand(word), word);
-            assertEquals(all, Cli.commandLine(ctx(), word).getSubcommands().size(), word);
+            CommandLine tree = Cli.commandLine(ctx(), new String[] {word, "x"});
+            assertEquals(all, tree.getSubcommands().size(), word);
+            assertEquals(describe(Cli.commandLine(ctx())), describe(tree), word);
         }
         CliRunner.Result r = CliRunner.run("valdate");
         assertEquals(1, r.exitCode(), r.all());
         assertEquals(true, r.err().contains("did you mean \"pictl validate\"?"), r.all());
+    }
+
+    @Test
+    void theRootsOwnUsage_fromOutlines_isTheSameAsFromTheWholeTree() {
+        String whole = Cli.commandLine(ctx()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[0])) {
+            CommandLine outlined = Cli.commandLine(ctx(), args);
+            assertEquals(whole, outlined.getUsageMessage(CommandLine.Help.Ansi.OFF), String.join(" ", args));
+        }
+        CliRunner.Result help = CliRunner.run(Path.of(""), Map.of("NO_COLOR", "1"), "--help");
+        assertEquals(0, help.exitCode(), help.all());
+        assertEquals(whole, help.out());
+        CliRunner.Result none = CliRunner.run(Path.of(""), Map.of("NO_COLOR", "1"));
+        assertEquals(1, none.exitCode(), none.all());
+        assertEquals(whole, none.err());
     }
 
     /** Qualified name -> usage text and exit codes, for a command and every command under it. */
