@@ -60,7 +60,7 @@ cat >"$bin/pictl.tmp" <<LAUNCHER
 lib='$quoted'
 if [ ! "\$lib/pictl.jsa" -nt "\$lib/pictl.jar" ] && [ ! "\$lib/pictl.jsa.failed" -nt "\$lib/pictl.jar" ] \\
     && [ -f "\$lib/pictl.classlist" ] && [ -w "\$lib" ]; then
-  java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="\$lib/pictl.classlist" \\
+  java -XX:+UseSerialGC \${PICTL_JAVA_OPTS:-} -Xshare:dump -XX:SharedClassListFile="\$lib/pictl.classlist" \\
     -XX:SharedArchiveFile="\$lib/pictl.jsa.\$\$" -jar "\$lib/pictl.jar" >/dev/null 2>&1 </dev/null \\
     && mv -f "\$lib/pictl.jsa.\$\$" "\$lib/pictl.jsa" || { rm -f "\$lib/pictl.jsa.\$\$"; : >"\$lib/pictl.jsa.failed"; }
 fi
