@@ -38,14 +38,41 @@ mkdir -p "$lib" "$bin"
 cp "$here/target/pictl.jar" "$lib/pictl.jar.tmp"
 mv -f "$lib/pictl.jar.tmp" "$lib/pictl.jar"
 
-# The jar's path, single-quoted for sh ('it'\''s').
-quoted=$(printf '%s' "$lib/pictl.jar" | sed "s/'/'\\\\''/g")
+# The start-up archive (docs/architecture.md, "Start-up"): made for the installed jar from the classes ./pictl
+# recorded (target/pictl.classlist); the JVM ties it to the jar's path and to this JDK. The installed command
+# remakes it when it is older than the jar (or was deleted because the JVM refused it, e.g. after a JDK upgrade)
+# and the directory is writable; otherwise it runs without it.
+if [ -f "$here/target/pictl.classlist" ]; then
+  cp "$here/target/pictl.classlist" "$lib/pictl.classlist.tmp"
+  mv -f "$lib/pictl.classlist.tmp" "$lib/pictl.classlist"
+  rm -f "$lib/pictl.jsa" "$lib/pictl.jsa.failed"
+  java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$lib/pictl.classlist" \
+    -XX:SharedArchiveFile="$lib/pictl.jsa.tmp" -jar "$lib/pictl.jar" >/dev/null 2>&1 \
+    && mv -f "$lib/pictl.jsa.tmp" "$lib/pictl.jsa" || rm -f "$lib/pictl.jsa.tmp"
+fi
+
+# The jar's directory, single-quoted for sh ('it'\''s').
+quoted=$(printf '%s' "$lib" | sed "s/'/'\\\\''/g")
 cat >"$bin/pictl.tmp" <<LAUNCHER
 #!/bin/sh
 # pictl, installed by install.sh. C1 + SerialGC start faster on small machines; CDS log lines are switched off
-# because they go to stdout (and would corrupt --json output).
+# because they go to stdout (and would corrupt --json output). No build step and no look at any sources.
+lib='$quoted'
+if [ ! "\$lib/pictl.jsa" -nt "\$lib/pictl.jar" ] && [ ! "\$lib/pictl.jsa.failed" -nt "\$lib/pictl.jar" ] \\
+    && [ -f "\$lib/pictl.classlist" ] && [ -w "\$lib" ]; then
+  java -XX:+UseSerialGC \${PICTL_JAVA_OPTS:-} -Xshare:dump -XX:SharedClassListFile="\$lib/pictl.classlist" \\
+    -XX:SharedArchiveFile="\$lib/pictl.jsa.\$\$" -jar "\$lib/pictl.jar" >/dev/null 2>&1 </dev/null \\
+    && mv -f "\$lib/pictl.jsa.\$\$" "\$lib/pictl.jsa" || { rm -f "\$lib/pictl.jsa.\$\$"; : >"\$lib/pictl.jsa.failed"; }
+fi
+case " \${PICTL_JAVA_OPTS:-} " in
+  *-Xshare*|*SharedArchiveFile*|*ClassList*) ;;
+  *) if [ "\$lib/pictl.jsa" -nt "\$lib/pictl.jar" ]; then
+       exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off \\
+         -XX:SharedArchiveFile="\$lib/pictl.jsa" -Dpictl.cds="\$lib/pictl.jsa" \${PICTL_JAVA_OPTS:-} -jar "\$lib/pictl.jar" "\$@"
+     fi ;;
+esac
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off \\
-  \${PICTL_JAVA_OPTS:-} -jar '$quoted' "\$@"
+  \${PICTL_JAVA_OPTS:-} -jar "\$lib/pictl.jar" "\$@"
 LAUNCHER
 chmod 755 "$bin/pictl.tmp"
 mv -f "$bin/pictl.tmp" "$bin/pictl"

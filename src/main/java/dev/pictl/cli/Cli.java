@@ -16,6 +16,22 @@ public final class Cli {
     }
 
     public static CommandLine commandLine(CliContext ctx) {
+        return commandLine(ctx, new String[0], false);
+    }
+
+    /**
+     * The command line for a run with {@code args}: the root and only the subcommand {@code args[0]} names, and for
+     * the root's own usage ({@code --help}, {@code -h}, no arguments) each subcommand's outline (name and
+     * description) instead of its whole model. picocli builds a command's model by reflection over its class,
+     * about 0.1 s of CPU for the whole tree on a small machine, and a run needs one (issue 17). The whole tree
+     * for {@code completion}, which prints it, and for a word that names no command (the usage error lists them
+     * all, with a suggestion).
+     */
+    static CommandLine commandLine(CliContext ctx, String[] args) {
+        return commandLine(ctx, args, true);
+    }
+
+    private static CommandLine commandLine(CliContext ctx, String[] args, boolean lazy) {
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -29,6 +45,15 @@ public final class Cli {
             }
         };
         CommandLine cmd = new CommandLine(PictlCommand.class, factory);
+        Class<?> alone = lazy && args.length > 0 ? subcommand(args[0]) : null;
+        boolean rootUsage = lazy && (args.length == 0 || args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")));
+        for (Class<?> c : PictlCommand.SUBCOMMANDS) {
+            if (alone != null) {
+                if (c == alone) cmd.addSubcommand(new CommandLine(c, factory));
+            } else {
+                cmd.addSubcommand(rootUsage ? outline(c) : new CommandLine(c, factory));
+            }
+        }
         cmd.setOut(ctx.out());
         cmd.setErr(ctx.err());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -54,7 +79,7 @@ public final class Cli {
             err.flush();
             return ExitCode.ERROR;
         });
-        cmd.setParameterExceptionHandler((ex, args) -> {
+        cmd.setParameterExceptionHandler((ex, unused) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // --sim=DIR reaches picocli as the hidden --sim-dir=DIR (SimOptions.attached): say what the user wrote
             // One line, "did you mean" included (UsageErrors); picocli's own suggestion lines are not printed.
@@ -67,6 +92,26 @@ public final class Cli {
         return cmd;
     }
 
+    /** PictlCommand's subcommand class named {@code name} (by its own annotation), or null; null for completion. */
+    static Class<?> subcommand(String name) {
+        if (name.equals("completion")) return null;
+        for (Class<?> c : PictlCommand.SUBCOMMANDS) {
+            if (c.getSimpleName().equalsIgnoreCase(name + "Command")) {
+                CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+                return a != null && a.name().equals(name) ? c : null;
+            }
+        }
+        return null;
+    }
+
+    /** A subcommand as the root's usage lists it: its name, aliases, header and description, nothing else. */
+    private static CommandLine outline(Class<?> c) {
+        CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+        CommandLine.Model.CommandSpec s = CommandLine.Model.CommandSpec.create().name(a.name()).aliases(a.aliases());
+        s.usageMessage().header(a.header()).description(a.description()).hidden(a.hidden());
+        return new CommandLine(s);
+    }
+
     private static void setUsageExit(CommandLine c) {
         c.getCommandSpec().exitCodeOnInvalidInput(ExitCode.ERROR);
         c.getCommandSpec().exitCodeOnExecutionException(ExitCode.ERROR);
@@ -75,7 +120,8 @@ public final class Cli {
 
     public static int run(CliContext ctx, String... args) {
         try {
-            return commandLine(ctx).execute(SimOptions.attached(args));
+            String[] attached = SimOptions.attached(args);
+            return commandLine(ctx, attached).execute(attached);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // The last line of defence: inputs are bounded (nesting depth, file sizes) so that this never happens,
             // but if it does the user still gets one line, not a JVM stack trace.

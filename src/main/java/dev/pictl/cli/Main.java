@@ -16,6 +16,7 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd", debug ? "info" : "error");
+        StartupArchive.dropIfRefused(); // a class-data archive the JVM refused is made anew by the next run
         Interrupts.ownProcess(); // this JVM is pictl's: apply may take over SIGINT and SIGTERM
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);

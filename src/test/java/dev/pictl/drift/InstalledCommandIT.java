@@ -1,12 +1,14 @@
 package dev.pictl.drift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -58,6 +60,21 @@ class InstalledCommandIT {
         Run version = sh("pictl version", Path.of("/"), with(env, "PATH", bin + ":" + System.getenv("PATH")));
         assertEquals(0, version.exit(), version.all());
         assertTrue(version.out().startsWith("pictl "), version.all());
+
+        // The start-up archive (issue 17): made for the installed jar. One the JVM refuses whole (made by another
+        // JDK, as after a JDK upgrade; here: not an archive at all) is deleted by the run that was given it,
+        // silently, and the next run makes it anew.
+        Path jsa = prefix.resolve("lib/pictl/pictl.jsa");
+        assertTrue(Files.isRegularFile(jsa), install.all());
+        Files.delete(jsa);
+        Files.writeString(jsa, "not a class-data archive\n");
+        Files.setLastModifiedTime(jsa, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Run refused = sh("pictl version", Path.of("/"), with(env, "PATH", bin + ":" + System.getenv("PATH")));
+        assertEquals(0, refused.exit(), refused.all());
+        assertTrue(refused.out().startsWith("pictl ") && refused.err().isEmpty(), refused.all());
+        assertFalse(Files.exists(jsa), "the refused archive is deleted");
+        Run remade = sh("pictl version", Path.of("/"), with(env, "PATH", bin + ":" + System.getenv("PATH")));
+        assertTrue(remade.exit() == 0 && remade.err().isEmpty() && Files.isRegularFile(jsa), remade.all());
 
         // A symlink to the checkout's launcher, called from elsewhere, finds its checkout.
         Path links = Files.createDirectories(tmp.resolve("links"));
