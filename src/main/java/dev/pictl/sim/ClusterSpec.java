@@ -87,7 +87,22 @@ public record ClusterSpec(List<NodeSpec> nodes, long rebootDelayMillis, long k3s
     public ClusterSpec withShutdownMillis(long v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, v, timerPercent); }
     public ClusterSpec withTimerPercent(int v) { return new ClusterSpec(nodes, rebootDelayMillis, k3sStartDelayMillis, k3sRestartMillis, controlPort, k3sStableVersion, shutdownMillis, v); }
 
-    public static ClusterSpec read(Path file) throws IOException { return MAPPER.readValue(file.toFile(), ClusterSpec.class); }
+    /** The largest cluster.json read: a simulated fleet of a thousand boards takes well under 1 MB. */
+    static final long MAX_BYTES = 16L * 1024 * 1024;
+
+    /**
+     * Reads a cluster.json: a regular file of at most {@link #MAX_BYTES} (a FIFO, a device or a huge file named by
+     * {@code --sim=DIR} is refused, never read until it ends).
+     */
+    public static ClusterSpec read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
+        }
+        if (Files.size(file) > MAX_BYTES) {
+            throw new IOException(file + " is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
+        }
+        return MAPPER.readValue(Files.readAllBytes(file), ClusterSpec.class);
+    }
 
     public void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
