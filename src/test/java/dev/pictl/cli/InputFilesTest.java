@@ -188,4 +188,26 @@ public class InputFilesTest {
         assertEquals(1, r.exitCode(), r.all());
         assertTrue(r.err().startsWith("Error: cannot read the plan " + target + ": it "), r.err());
     }
+
+    /**
+     * {@code apply PLANFILE} reads the saved plan bounded too, under the lock and before any node is reached (the
+     * description's addresses are never contacted: the plan is refused first).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fifo", "device", "directory", "oversized"})
+    void applyOfAPlanFile_atSomethingUnreadable_isAClearError_beforeAnyNode(String kind) throws Exception {
+        Path config = configDir();
+        Path target = switch (kind) {
+            case "fifo" -> fifo(dir.resolve("a.fifo"));
+            case "device" -> Path.of("/dev/zero");
+            case "directory" -> Files.createDirectory(dir.resolve("a.d"));
+            default -> sparse(dir.resolve("a.big"), BoundedFiles.Kind.PLAN.limit() + 1);
+        };
+        CliRunner.Result r = run("apply", "-c", config.toString(), "--no-color", target.toString());
+
+        assertEquals(1, r.exitCode(), r.all());
+        assertTrue(r.err().contains("cannot read") && r.err().contains(target.toString()), r.err());
+        assertFalse(r.all().contains("192.168."), "no node was named, let alone reached:\n" + r.all());
+        assertFalse(Files.exists(config.resolve("pictl.state.json")), "nothing was written");
+    }
 }
