@@ -75,6 +75,12 @@ class DiagnoseSimulatorTest {
         Await.until(node + " journal has " + text, WAIT, () -> n.sudo("journalctl -u " + unit + " --no-pager").stdout().contains(text));
     }
 
+    private static String evidence(JsonNode finding) {
+        List<String> c = new ArrayList<>();
+        finding.get("evidence").forEach(x -> c.add(x.asText()));
+        return String.join("\n", c);
+    }
+
     private static String chain(JsonNode finding) {
         List<String> c = new ArrayList<>();
         finding.get("chain").forEach(x -> c.add(x.asText()));
@@ -188,6 +194,34 @@ class DiagnoseSimulatorTest {
             assertContains(cut.get("remedy").asText(), "ping 192.168.1.10");
             f.node("pi-worker-1").uncut(null);
             awaitReady("pi-worker-1");
+
+            // ---- memory pressure (the kubelet's memory threshold crossed: condition, taint, evictions) ----
+            f.node("pi-worker-1").setMemoryPressure(true);
+            JsonNode mem = rootCause("pi-worker-1", "memory_pressure");
+            assertContains(evidence(mem), "MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available");
+            assertContains(evidence(mem), "\"Eviction manager: attempting to reclaim\" resourceName=\"memory\"");
+            assertContains(mem.get("remedy").asText(), "add memory");
+            f.node("pi-worker-1").setMemoryPressure(false);
+            f.sudo("pi-worker-1", "systemctl restart k3s-agent"); // a new journal part: the eviction lines are history
+            awaitReady("pi-worker-1");
+
+            // ---- flannel cannot set up VXLAN: k3s's and the kubelet's flannel errors ----
+            f.node("pi-worker-3").failFlannel();
+            JsonNode fl = rootCause("pi-worker-3", "flannel_failed");
+            assertTrue(evidence(fl).contains("failed to register flannel network: operation not supported")
+                    || evidence(fl).contains("open /run/flannel/subnet.env: no such file or directory"), evidence(fl));
+            assertContains(fl.get("remedy").asText(), "UDP 8472");
+            rootCauseText("pi-worker-3", "flannel_failed");
+            f.sudo("pi-worker-3", "systemctl restart k3s-agent");
+            awaitReady("pi-worker-3");
+
+            // ---- SD card errors in the kernel log (read with dmesg) ----
+            f.node("pi-worker-3").sdCardErrors();
+            JsonNode sd = rootCause("pi-worker-3", "kernel_storage_errors");
+            assertContains(evidence(sd), "mmc0: Timeout waiting for hardware interrupt.");
+            assertContains(evidence(sd), "mmcblk0: error -110 sending stop command");
+            assertContains(evidence(sd), "EXT4-fs error (device mmcblk0p2)");
+            assertContains(sd.get("remedy").asText(), "replace the SD card");
 
             // ---- an image that cannot be pulled ----
             f.node("pi-worker-2").failImagePull("nginx:does-not-exist");

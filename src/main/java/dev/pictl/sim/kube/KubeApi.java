@@ -37,6 +37,8 @@ public final class KubeApi {
 
         /** True when the kubelet of {@code hostNode} reports DiskPressure (nodefs.available under k3s's 5%). */
         default boolean diskPressure(String hostNode) { return false; }
+        /** True when the kubelet of {@code hostNode} reports MemoryPressure (its memory.available threshold crossed). */
+        default boolean memoryPressure(String hostNode) { return false; }
     }
 
     /** A registered Node. Mutable, guarded by the KubeApi lock. */
@@ -138,6 +140,7 @@ public final class KubeApi {
     public synchronized boolean ready(NodeRec n) { return kubelets.ready(n.hostNode); }
 
     public synchronized boolean diskPressure(NodeRec n) { return kubelets.diskPressure(n.hostNode); }
+    public synchronized boolean memoryPressure(NodeRec n) { return kubelets.memoryPressure(n.hostNode); }
 
     public synchronized boolean deleteNode(String name) {
         nodePasswords.remove(name);

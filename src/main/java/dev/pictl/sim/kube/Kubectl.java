@@ -366,6 +366,8 @@ public final class Kubectl {
         }
         boolean diskPressure = ready && api.diskPressure(n);
         if (diskPressure) taints.add(taint("node.kubernetes.io/disk-pressure", "NoSchedule", null));
+        boolean memoryPressure = ready && api.memoryPressure(n);
+        if (memoryPressure) taints.add(taint("node.kubernetes.io/memory-pressure", "NoSchedule", null));
         if (!ready) {
             taints.add(taint("node.kubernetes.io/unreachable", "NoSchedule", null));
             taints.add(taint("node.kubernetes.io/unreachable", "NoExecute", null));
@@ -389,9 +391,11 @@ public final class Kubectl {
             Map<String, Object> cond = new LinkedHashMap<>();
             cond.put("lastHeartbeatTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             cond.put("lastTransitionTime", n.created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            boolean pressure = diskPressure && c[0].equals("DiskPressure");
-            cond.put("message", !ready ? "Kubelet stopped posting node status." : pressure ? "kubelet has disk pressure" : c[2]);
-            cond.put("reason", !ready ? "NodeStatusUnknown" : pressure ? "KubeletHasDiskPressure" : c[1]);
+            boolean pressure = diskPressure && c[0].equals("DiskPressure") || memoryPressure && c[0].equals("MemoryPressure");
+            String[] p = c[0].equals("DiskPressure") ? new String[] {"KubeletHasDiskPressure", "kubelet has disk pressure"}
+                    : new String[] {"KubeletHasInsufficientMemory", "kubelet has insufficient memory available"};
+            cond.put("message", !ready ? "Kubelet stopped posting node status." : pressure ? p[1] : c[2]);
+            cond.put("reason", !ready ? "NodeStatusUnknown" : pressure ? p[0] : c[1]);
             cond.put("status", ready ? (c[0].equals("Ready") || pressure ? "True" : "False") : "Unknown");
             cond.put("type", c[0]);
             conds.add(cond);
