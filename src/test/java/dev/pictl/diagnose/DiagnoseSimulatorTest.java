@@ -148,6 +148,15 @@ class DiagnoseSimulatorTest {
             f.sudo("pi-worker-3", "sed -i '1s/$/ cgroup_enable=memory/' \"$PICTL_ROOT/boot/firmware/cmdline.txt\"");
             f.node("pi-worker-3").reboot();
             awaitReady("pi-worker-3");
+            // The Node's events, as the diagnose script reads them: NotReady while it crash-looped, then back.
+            JsonNode evs = PlanFixture.MAPPER.readTree(f.sim.node("pi-server-1").sudo("kubectl get events -A --field-selector "
+                    + "involvedObject.kind=Node,involvedObject.name=pi-worker-3 -o json").stdout());
+            List<String> reasons = new ArrayList<>();
+            evs.get("items").forEach(x -> {
+                assertEquals("pi-worker-3", x.at("/involvedObject/name").asText(), x.toString());
+                reasons.add(x.get("reason").asText());
+            });
+            assertTrue(reasons.containsAll(List.of("NodeNotReady", "Rebooted", "NodeReady")), reasons.toString());
 
             // ---- the server's certificate expired (k3s not restarted since) ----
             f.node("pi-server-1").expireServerCertificate();
@@ -201,6 +210,7 @@ class DiagnoseSimulatorTest {
             assertContains(evidence(mem), "MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available");
             assertContains(evidence(mem), "\"Eviction manager: attempting to reclaim\" resourceName=\"memory\"");
             assertContains(mem.get("remedy").asText(), "add memory");
+            assertContains(evidence(mem), "event EvictionThresholdMet: Attempting to reclaim memory");
             f.node("pi-worker-1").setMemoryPressure(false);
             f.sudo("pi-worker-1", "systemctl restart k3s-agent"); // a new journal part: the eviction lines are history
             awaitReady("pi-worker-1");
