@@ -208,7 +208,7 @@ class DiagnoseSimulatorTest {
             f.node("pi-worker-1").setMemoryPressure(true);
             JsonNode mem = rootCause("pi-worker-1", "memory_pressure");
             assertContains(evidence(mem), "MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available");
-            assertContains(evidence(mem), "\"Eviction manager: attempting to reclaim\" resourceName=\"memory\"");
+            assertContains(evidence(mem), "eviction_manager.go:380] \"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"memory\"");
             assertContains(mem.get("remedy").asText(), "add memory");
             assertContains(evidence(mem), "event EvictionThresholdMet: Attempting to reclaim memory");
             f.node("pi-worker-1").setMemoryPressure(false);
