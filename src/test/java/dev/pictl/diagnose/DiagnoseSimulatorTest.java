@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pictl diagnose} on the seed cluster as applied (the provisioned simulator fleet), walking every failure the
+ * {@code pictl diagnose} on the seed cluster as applied ({@code pictl apply} on bare simulated boards), walking every failure the
  * issue names on ONE fleet: each is caused from outside (a simulator fault or a board's own shell), diagnose must
  * name the right root cause first with the right remedy, and the fault is undone before the next. Every run is
  * made through the real CLI, as text and as JSON checked against {@code schema/diagnose.schema.json}.
@@ -89,9 +89,13 @@ class DiagnoseSimulatorTest {
 
     @Test
     void everySignature_causedFromOutside_isNamedFirst_withItsRemedy() throws Exception {
-        f = PlanFixture.start(dir, PlanFixture.resource("seed.hcl"), PlanFixture.seedBoards("127.0.216.", PORT, true), ENV);
+        f = PlanFixture.start(dir, PlanFixture.resource("seed.hcl"), PlanFixture.seedBoards("127.0.216.", PORT, false), ENV);
         try {
+            // The seed cluster as pictl builds it: bare boards, one apply.
+            CliRunner.Result applied = f.apply("--auto-approve", "--reboot-timeout", "20", "--k3s-start-timeout", "20");
+            assertEquals(0, applied.exitCode(), applied.all());
             awaitReady("pi-server-1", "pi-worker-1", "pi-worker-2", "pi-worker-3");
+            byte[] state = Files.readAllBytes(dir.resolve("pictl.state.json"));
 
             // ---- healthy: exit 0, one line per node, well under 5 s ----
             long t0 = System.nanoTime();
@@ -110,7 +114,7 @@ class DiagnoseSimulatorTest {
             JsonNode hj = PlanFixture.assertValidJson("diagnose.schema.json", healthyJson.out());
             assertEquals("healthy", hj.get("result").asText());
             assertEquals(4, hj.get("nodes").size());
-            assertTrue(Files.notExists(dir.resolve("pictl.state.json")), "diagnose writes no state");
+            assertTrue(java.util.Arrays.equals(state, Files.readAllBytes(dir.resolve("pictl.state.json"))), "diagnose writes no state");
 
             // ---- a wrong agent token (a drop-in overrides config.yaml's token) ----
             f.sudo("pi-worker-1", "mkdir -p \"$PICTL_ROOT/etc/rancher/k3s/config.yaml.d\" && printf 'token: not-the-token\\n' > "
