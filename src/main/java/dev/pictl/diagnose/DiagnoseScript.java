@@ -56,8 +56,8 @@ public final class DiagnoseScript {
                 + "else head -n 1 \"$R/boot/cmdline.txt\" 2>/dev/null; fi\n");
         b.append("sec controllers; cat \"$R/sys/fs/cgroup/cgroup.controllers\" 2>/dev/null\n");
         b.append("sec df; df -P / 2>/dev/null | tail -n 1\n");
-        b.append("sec kernel-errors; dmesg 2>/dev/null | grep -E 'mmc[0-9]+: .*(error|timeout)|EXT4-fs error|I/O error|"
-                + "[Uu]ndervoltage detected' | tail -n 5\n");
+        b.append("sec kernel-errors; dmesg 2>/dev/null | grep -E 'mmc(blk)?[0-9]+(p[0-9]+)?: .*([Ee]rror|[Tt]imeout)|EXT4-fs error|"
+                + "I/O error|[Uu]ndervoltage detected' | tail -n 5\n");
         b.append("sec units; systemctl show -p Id,LoadState,ActiveState,SubState,NRestarts,Result,ActiveEnterTimestamp "
                 + String.join(" ", UNITS) + " 2>/dev/null\n");
         for (String u : UNITS) {

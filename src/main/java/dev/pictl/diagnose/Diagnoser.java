@@ -177,9 +177,7 @@ public final class Diagnoser {
             // The Node's recent Warning events (e.g. CertificateExpirationWarning) go with the root cause's evidence.
             List<ClusterView.Event> warnings = view.events().getOrDefault(name, List.of()).stream()
                     .filter(ev -> "Warning".equals(ev.type())).toList();
-            warnings.stream().skip(Math.max(0, warnings.size() - 3))
-                    .forEach(ev -> symptomEvidence.add("event " + ev.reason() + ": " + ev.message()
-                            + (ev.count() > 1 ? " (x" + ev.count() + ")" : "") + (ev.when().isEmpty() ? "" : " at " + ev.when())));
+            warnings.stream().skip(Math.max(0, warnings.size() - 3)).forEach(ev -> symptomEvidence.add(eventLine(ev)));
             if (!e.reached()) {
                 root("node_unreachable", "pictl cannot reach the node over SSH: " + e.sshError(),
                         List.of("cannot reach it over SSH"), List.of(e.sshError()),
@@ -416,6 +414,7 @@ public final class Diagnoser {
                 if (signals.containsKey(Signatures.DISK)) {
                     ev.add(signals.get(Signatures.DISK));
                 }
+                ev.addAll(event("EvictionThresholdMet", "ephemeral-storage"));
                 add("disk_pressure", "the root filesystem is " + (disk >= 0 ? disk + "% " : "") + "full"
                                 + (dp != null && "True".equals(dp.status()) ? ": the kubelet reports DiskPressure and evicts pods" : ""),
                         ev, "free space on " + name + ": `sudo journalctl --vacuum-size=100M`, remove unused images "
@@ -432,6 +431,7 @@ public final class Diagnoser {
                 if (signals.containsKey(Signatures.OOM)) {
                     ev.add(signals.get(Signatures.OOM));
                 }
+                ev.addAll(event("EvictionThresholdMet", "memory"));
                 long total = e.memKb("MemTotal");
                 long avail = e.memKb("MemAvailable");
                 if (total > 0 && avail >= 0) {
@@ -533,6 +533,18 @@ public final class Diagnoser {
         }
 
         /** A root cause: the symptoms (NotReady, the unit's state) go before its own chain. */
+        static String eventLine(ClusterView.Event ev) {
+            return "event " + ev.reason() + ": " + ev.message() + (ev.count() > 1 ? " (x" + ev.count() + ")" : "")
+                    + (ev.when().isEmpty() ? "" : " at " + ev.when());
+        }
+
+        /** The Node's newest event with this reason whose message has {@code text}, as evidence (none: empty). */
+        List<String> event(String reason, String text) {
+            List<ClusterView.Event> m = view.events().getOrDefault(name, List.of()).stream()
+                    .filter(ev -> ev.reason().equals(reason) && ev.message().contains(text)).toList();
+            return m.isEmpty() ? List.of() : List.of(eventLine(m.get(m.size() - 1)));
+        }
+
         void root(String code, String summary, List<String> chain, List<String> evidence, String remedy, String causedBy) {
             if (explained) {
                 return;

@@ -221,6 +221,7 @@ final class K3sRuntime {
         KubeApi.NodeRec rec = new KubeApi.NodeRec();
         rec.name = nodeName;
         rec.hostNode = node.name();
+        rec.bootId = node.bootId();
         rec.version = version;
         rec.runtime = runtime;
         rec.address = s.str("node-ip") != null ? s.str("node-ip") : node.advertisedAddress();

@@ -242,6 +242,10 @@ public final class SimCluster implements AutoCloseable {
                     SimNode n = nodes.get(hostNode);
                     return n != null && trouble.diskPressure(n);
                 }
+                @Override public boolean memoryPressure(String hostNode) {
+                    SimNode n = nodes.get(hostNode);
+                    return n != null && trouble.memoryPressure(n);
+                }
             });
             apis.put(server.name(), api);
             return api;
@@ -496,6 +500,9 @@ public final class SimCluster implements AutoCloseable {
                     n.cluster().trouble().cut(n, other);
                 } else n.cluster().trouble().uncut(n, other);
             }
+            case "memory-pressure" -> n.cluster().trouble().setMemoryPressure(n, v == null || Boolean.parseBoolean(v));
+            case "sd-errors" -> n.cluster().trouble().sdCardErrors(n);
+            case "flannel-fail" -> n.cluster().trouble().flannelFailure(n);
             case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
             case "clear" -> n.clearFaults();
             default -> { return fail(reply, "unknown fault " + kind); }

@@ -57,6 +57,7 @@ public final class SimNode {
     private volatile boolean up;
     private volatile boolean stopping;
     private volatile String bootId = "";
+    private volatile long bootNanos = System.nanoTime();
     private volatile ScheduledFuture<?> pendingBoot;
 
     // hardware and faults (guarded by this)
@@ -118,6 +119,9 @@ public final class SimNode {
     String systemState() { return stopping ? "stopping" : "running"; }
     /** The current boot's id (as in /proc/sys/kernel/random/boot_id); empty while down. */
     public String bootId() { return bootId; }
+
+    /** Seconds since this board's last boot (the kernel log's timestamps). */
+    double uptimeSeconds() { return (System.nanoTime() - bootNanos) / 1e9; }
     public synchronized boolean isReachable() { return up && unreachable == null; }
 
     /** State of a systemd unit as {@code systemctl status} words it, e.g. {@code active (running)}. */
@@ -234,6 +238,7 @@ public final class SimNode {
         pendingBoot = null;
         stopping = false;
         bootId = UUID.randomUUID().toString();
+        bootNanos = System.nanoTime();
         Files.createDirectories(root.resolve("proc/sys/kernel/random"));
         Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), bootId + "\n");
         Path cmdFile = NodeFs.cmdlineFile(root, spec);
@@ -610,6 +615,15 @@ public final class SimNode {
     public void cut(String other) { cluster.trouble().cut(this, cluster.node(other)); }
 
     public void uncut(String other) { cluster.trouble().uncut(this, other == null ? null : cluster.node(other)); }
+
+    /** The kubelet's memory threshold is crossed: MemoryPressure and memory evictions (false: over). */
+    public void setMemoryPressure(boolean on) throws IOException { cluster.trouble().setMemoryPressure(this, on); }
+
+    /** A failing SD card: mmc timeouts, I/O and ext4 errors in this boot's kernel log (gone at the next boot). */
+    public void sdCardErrors() throws IOException { cluster.trouble().sdCardErrors(this); }
+
+    /** flannel cannot set up its VXLAN network on this board: k3s's and the kubelet's flannel errors in its journal. */
+    public void failFlannel() { cluster.trouble().flannelFailure(this); }
 
     /** The kubelet on this board fails to pull {@code image}. */
     public void failImagePull(String image) { cluster.trouble().imagePullFailure(this, image); }

@@ -119,6 +119,10 @@ final class Trouble {
         return diskPercent(n) >= DISK_PRESSURE_PERCENT;
     }
 
+    boolean memoryPressure(SimNode n) {
+        return Files.exists(hw(n, "memory-pressure"));
+    }
+
     // ----------------------------------------------------------------- faults
 
     /** {@code clock SECONDS}: the board's clock runs SECONDS ahead (negative: behind). */
@@ -143,6 +147,62 @@ final class Trouble {
                 log(n, unit, klog('I', "eviction_manager.go:380", "\"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"ephemeral-storage\""));
             }
         }
+    }
+
+    /**
+     * {@code memory-pressure [true|false]}: the kubelet's {@code memory.available} threshold is crossed, so the Node
+     * reports MemoryPressure and the eviction manager reclaims memory (k3s sets no such threshold by default: this is
+     * a board whose {@code kubelet-arg} sets one, day2-facts §6.2).
+     */
+    void setMemoryPressure(SimNode n, boolean on) throws IOException {
+        if (!on) {
+            Files.deleteIfExists(hw(n, "memory-pressure"));
+            return;
+        }
+        Files.writeString(hw(n, "memory-pressure"), "1");
+        String unit = k3sUnit(n);
+        if (unit != null) {
+            log(n, unit, klog('I', "eviction_manager.go:369", "\"Eviction manager: attempting to reclaim\" resourceName=\"memory\""));
+            log(n, unit, klog('I', "eviction_manager.go:380", "\"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"memory\""));
+        }
+    }
+
+    /**
+     * {@code sd-errors}: a failing SD card, as the kernel logs it (day2-facts §5.4): an mmc timeout, the block layer's
+     * I/O errors and ext4's, appended to this boot's kernel log (what {@code dmesg} prints) until the next boot.
+     */
+    void sdCardErrors(SimNode n) throws IOException {
+        double t = n.uptimeSeconds();
+        String[] lines = {
+            "mmc0: Timeout waiting for hardware interrupt.",
+            "mmcblk0: error -110 sending stop command, original cmd response 0x900, card status 0x400e00",
+            "I/O error, dev mmcblk0, sector 4196352 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 2",
+            "Buffer I/O error on dev mmcblk0p2, logical block 524288, lost async page write",
+            "EXT4-fs error (device mmcblk0p2): ext4_find_entry:1683: inode #2: comm k3s: reading directory lblock 0",
+        };
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            b.append(String.format(Locale.ROOT, "[%5d.%06d] ", (long) t, (long) ((t - Math.floor(t)) * 1_000_000) + i * 37)).append(lines[i]).append('\n');
+        }
+        Files.writeString(hw(n, "dmesg"), b.toString(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /**
+     * {@code flannel-fail}: flannel cannot bring up its VXLAN network on the board (e.g. no {@code vxlan} module), so
+     * pod sandboxes fail for want of {@code /run/flannel/subnet.env}: the kubelet's CNI error (day2-facts §6.5, the
+     * full text as the flannel CNI plugin writes it) and k3s's own {@code flannel exited: failed to register flannel
+     * network: ...} (k3s pkg/agent/flannel/setup.go and flannel.go). The real k3s exits after that line and systemd
+     * restarts it; here the unit keeps running.
+     */
+    void flannelFailure(SimNode n) {
+        String unit = k3sUnit(n);
+        if (unit == null) return;
+        String t = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        log(n, unit, "time=\"" + t + "\" level=error msg=\"flannel exited: failed to register flannel network: operation not supported\"");
+        log(n, unit, klog('E', "kuberuntime_sandbox.go:72", "\"Failed to create sandbox for pod\" err=\"rpc error: code = Unknown desc = "
+                + "failed to setup network for sandbox \\\"5f3c2a9e\\\": plugin type=\\\"flannel\\\" failed (add): failed to load flannel "
+                + "'subnet.env' file: open /run/flannel/subnet.env: no such file or directory. Check the flannel pod log for this node.\" "
+                + "pod=\"default/web-0\""));
     }
 
     /** {@code cert-expired} on a server: its serving certificate expired a day ago and k3s has not restarted since. */
@@ -196,7 +256,7 @@ final class Trouble {
     }
 
     void clear(SimNode n) throws IOException {
-        for (String f : List.of("clock-offset", "disk-used-percent", "cert-expired")) Files.deleteIfExists(hw(n, f));
+        for (String f : List.of("clock-offset", "disk-used-percent", "cert-expired", "memory-pressure")) Files.deleteIfExists(hw(n, f));
         uncut(n, null);
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pictl diagnose} on the seed cluster as applied (the provisioned simulator fleet), walking every failure the
+ * {@code pictl diagnose} on the seed cluster as applied ({@code pictl apply} on bare simulated boards), walking every failure the
  * issue names on ONE fleet: each is caused from outside (a simulator fault or a board's own shell), diagnose must
  * name the right root cause first with the right remedy, and the fault is undone before the next. Every run is
  * made through the real CLI, as text and as JSON checked against {@code schema/diagnose.schema.json}.
@@ -75,6 +75,12 @@ class DiagnoseSimulatorTest {
         Await.until(node + " journal has " + text, WAIT, () -> n.sudo("journalctl -u " + unit + " --no-pager").stdout().contains(text));
     }
 
+    private static String evidence(JsonNode finding) {
+        List<String> c = new ArrayList<>();
+        finding.get("evidence").forEach(x -> c.add(x.asText()));
+        return String.join("\n", c);
+    }
+
     private static String chain(JsonNode finding) {
         List<String> c = new ArrayList<>();
         finding.get("chain").forEach(x -> c.add(x.asText()));
@@ -83,9 +89,13 @@ class DiagnoseSimulatorTest {
 
     @Test
     void everySignature_causedFromOutside_isNamedFirst_withItsRemedy() throws Exception {
-        f = PlanFixture.start(dir, PlanFixture.resource("seed.hcl"), PlanFixture.seedBoards("127.0.216.", PORT, true), ENV);
+        f = PlanFixture.start(dir, PlanFixture.resource("seed.hcl"), PlanFixture.seedBoards("127.0.216.", PORT, false), ENV);
         try {
+            // The seed cluster as pictl builds it: bare boards, one apply.
+            CliRunner.Result applied = f.apply("--auto-approve", "--reboot-timeout", "20", "--k3s-start-timeout", "20");
+            assertEquals(0, applied.exitCode(), applied.all());
             awaitReady("pi-server-1", "pi-worker-1", "pi-worker-2", "pi-worker-3");
+            byte[] state = Files.readAllBytes(dir.resolve("pictl.state.json"));
 
             // ---- healthy: exit 0, one line per node, well under 5 s ----
             long t0 = System.nanoTime();
@@ -104,7 +114,7 @@ class DiagnoseSimulatorTest {
             JsonNode hj = PlanFixture.assertValidJson("diagnose.schema.json", healthyJson.out());
             assertEquals("healthy", hj.get("result").asText());
             assertEquals(4, hj.get("nodes").size());
-            assertTrue(Files.notExists(dir.resolve("pictl.state.json")), "diagnose writes no state");
+            assertTrue(java.util.Arrays.equals(state, Files.readAllBytes(dir.resolve("pictl.state.json"))), "diagnose writes no state");
 
             // ---- a wrong agent token (a drop-in overrides config.yaml's token) ----
             f.sudo("pi-worker-1", "mkdir -p \"$PICTL_ROOT/etc/rancher/k3s/config.yaml.d\" && printf 'token: not-the-token\\n' > "
@@ -142,6 +152,15 @@ class DiagnoseSimulatorTest {
             f.sudo("pi-worker-3", "sed -i '1s/$/ cgroup_enable=memory/' \"$PICTL_ROOT/boot/firmware/cmdline.txt\"");
             f.node("pi-worker-3").reboot();
             awaitReady("pi-worker-3");
+            // The Node's events, as the diagnose script reads them: NotReady while it crash-looped, then back.
+            JsonNode evs = PlanFixture.MAPPER.readTree(f.sim.node("pi-server-1").sudo("kubectl get events -A --field-selector "
+                    + "involvedObject.kind=Node,involvedObject.name=pi-worker-3 -o json").stdout());
+            List<String> reasons = new ArrayList<>();
+            evs.get("items").forEach(x -> {
+                assertEquals("pi-worker-3", x.at("/involvedObject/name").asText(), x.toString());
+                reasons.add(x.get("reason").asText());
+            });
+            assertTrue(reasons.containsAll(List.of("NodeNotReady", "Rebooted", "NodeReady")), reasons.toString());
 
             // ---- the server's certificate expired (k3s not restarted since) ----
             f.node("pi-server-1").expireServerCertificate();
@@ -188,6 +207,35 @@ class DiagnoseSimulatorTest {
             assertContains(cut.get("remedy").asText(), "ping 192.168.1.10");
             f.node("pi-worker-1").uncut(null);
             awaitReady("pi-worker-1");
+
+            // ---- memory pressure (the kubelet's memory threshold crossed: condition, taint, evictions) ----
+            f.node("pi-worker-1").setMemoryPressure(true);
+            JsonNode mem = rootCause("pi-worker-1", "memory_pressure");
+            assertContains(evidence(mem), "MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available");
+            assertContains(evidence(mem), "eviction_manager.go:380] \"Eviction manager: must evict pod(s) to reclaim\" resourceName=\"memory\"");
+            assertContains(mem.get("remedy").asText(), "add memory");
+            assertContains(evidence(mem), "event EvictionThresholdMet: Attempting to reclaim memory");
+            f.node("pi-worker-1").setMemoryPressure(false);
+            f.sudo("pi-worker-1", "systemctl restart k3s-agent"); // a new journal part: the eviction lines are history
+            awaitReady("pi-worker-1");
+
+            // ---- flannel cannot set up VXLAN: k3s's and the kubelet's flannel errors ----
+            f.node("pi-worker-3").failFlannel();
+            JsonNode fl = rootCause("pi-worker-3", "flannel_failed");
+            assertTrue(evidence(fl).contains("failed to register flannel network: operation not supported")
+                    || evidence(fl).contains("open /run/flannel/subnet.env: no such file or directory"), evidence(fl));
+            assertContains(fl.get("remedy").asText(), "UDP 8472");
+            rootCauseText("pi-worker-3", "flannel_failed");
+            f.sudo("pi-worker-3", "systemctl restart k3s-agent");
+            awaitReady("pi-worker-3");
+
+            // ---- SD card errors in the kernel log (read with dmesg) ----
+            f.node("pi-worker-3").sdCardErrors();
+            JsonNode sd = rootCause("pi-worker-3", "kernel_storage_errors");
+            assertContains(evidence(sd), "mmc0: Timeout waiting for hardware interrupt.");
+            assertContains(evidence(sd), "mmcblk0: error -110 sending stop command");
+            assertContains(evidence(sd), "EXT4-fs error (device mmcblk0p2)");
+            assertContains(sd.get("remedy").asText(), "replace the SD card");
 
             // ---- an image that cannot be pulled ----
             f.node("pi-worker-2").failImagePull("nginx:does-not-exist");

@@ -323,6 +323,22 @@ class DiagnoserTest {
     }
 
     @Test
+    void evictionEvents_areEvidenceOfThePressureFindings() {
+        String mem = "{\"type\":\"MemoryPressure\",\"status\":\"True\",\"reason\":\"KubeletHasInsufficientMemory\","
+                + "\"message\":\"kubelet has insufficient memory available\",\"lastTransitionTime\":\"2026-12-07T18:39:00Z\"}";
+        Node s = server(ready(SERVER), ready("pi-worker-1", mem)).set("events", "{\"items\":[{\"involvedObject\":{\"kind\":\"Node\","
+                + "\"name\":\"pi-worker-1\"},\"type\":\"Warning\",\"reason\":\"EvictionThresholdMet\",\"message\":"
+                + "\"Attempting to reclaim memory\",\"count\":1,\"lastTimestamp\":\"2026-12-07T18:39:01Z\"},{\"involvedObject\":"
+                + "{\"kind\":\"Node\",\"name\":\"pi-worker-1\"},\"type\":\"Warning\",\"reason\":\"EvictionThresholdMet\","
+                + "\"message\":\"Attempting to reclaim ephemeral-storage\",\"lastTimestamp\":\"2026-12-07T17:00:00Z\"}]}");
+        Finding f = first(run(s, new Node("pi-worker-1").journal(STARTED)), "pi-worker-1");
+        assertEquals("memory_pressure", f.code());
+        assertTrue(f.evidence().contains("event EvictionThresholdMet: Attempting to reclaim memory at 2026-12-07T18:39:01Z"),
+                f.evidence().toString());
+        assertTrue(f.evidence().stream().noneMatch(l -> l.contains("ephemeral-storage")), f.evidence().toString());
+    }
+
+    @Test
     void networkCut_namesTheAgentsThatStillReachTheServer() {
         Node cut = new Node("pi-worker-1").journal(STARTED, TIMEOUT).set("reach", "000 exit=28");
         DiagnoseReport r = run(server(ready(SERVER), notReady("pi-worker-1"), ready("pi-worker-2")), cut, new Node("pi-worker-2"));

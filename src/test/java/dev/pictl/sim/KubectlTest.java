@@ -116,6 +116,49 @@ class KubectlTest extends SimTestSupport {
         assertEquals("", kubectl("get networkpolicies -A -o name", null).out(), "its policies went with it");
     }
 
+    /** Issue 16: MemoryPressure on the Node, and the Node events the kubelet and node controller record. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void memoryPressure_andNodeEvents() throws Exception {
+        kubectl("get node w1", null); // the status as first seen records nothing
+        worker.setMemoryPressure(true);
+        try {
+            Map<?, ?> node = (Map<?, ?>) Json.parse(kubectl("get node w1 -o json", null).out());
+            List<Map<String, Object>> conds = (List<Map<String, Object>>) ((Map<?, ?>) node.get("status")).get("conditions");
+            Map<String, Object> mp = conds.stream().filter(c -> c.get("type").equals("MemoryPressure")).findFirst().orElseThrow();
+            assertEquals(List.of("True", "KubeletHasInsufficientMemory", "kubelet has insufficient memory available"),
+                    List.of(mp.get("status"), mp.get("reason"), mp.get("message")));
+            assertTrue(String.valueOf(((Map<?, ?>) node.get("spec")).get("taints")).contains("node.kubernetes.io/memory-pressure"), node.toString());
+            assertTrue(worker.sudo("journalctl -u k3s-agent --no-pager").stdout().contains("resourceName=\"memory\""));
+
+            Result json = kubectl("get events -A --field-selector involvedObject.kind=Node,involvedObject.name=w1 -o json", null);
+            assertEquals(0, json.exit(), json.err());
+            Map<?, ?> list = (Map<?, ?>) Json.parse(json.out());
+            assertEquals("List", list.get("kind"));
+            List<Map<String, Object>> items = (List<Map<String, Object>>) list.get("items");
+            items = items.subList(Math.max(0, items.size() - 2), items.size()); // the newest two: other tests may have made others
+            assertEquals(List.of("NodeHasInsufficientMemory", "EvictionThresholdMet"), items.stream().map(e -> e.get("reason")).toList());
+            Map<String, Object> ev = items.get(1);
+            assertEquals(List.of("Event", "Warning", "Attempting to reclaim memory", 1, "default"),
+                    List.of(ev.get("kind"), ev.get("type"), ev.get("message"), ev.get("count"), ((Map<?, ?>) ev.get("metadata")).get("namespace")));
+            assertEquals(Map.of("kind", "Node", "name", "w1", "uid", "w1"), ev.get("involvedObject"));
+            assertTrue(ev.get("lastTimestamp").toString().matches("\\d{4}-\\d\\d-\\d\\dT[0-9:]+Z"), ev.toString());
+            assertEquals("Node w1 status is now: NodeHasInsufficientMemory", items.get(0).get("message"));
+
+            assertTrue(kubectl("get events --field-selector involvedObject.name=nobody -o json", null).out().contains("\"items\": []"));
+            Result table = kubectl("get events --field-selector involvedObject.name=w1", null);
+            assertTrue(table.out().lines().findFirst().orElse("").matches("LAST SEEN +TYPE +REASON +OBJECT +MESSAGE"), table.out());
+            assertTrue(table.out().lines().anyMatch(l -> l.matches("\\d+s +Warning +EvictionThresholdMet +node/w1 +Attempting to reclaim memory")), table.out());
+            Result bad = kubectl("get events --field-selector spec.nodeName=w1", null);
+            assertEquals(1, bad.exit());
+            assertTrue(bad.err().endsWith("field label not supported: spec.nodeName\n"), bad.err());
+        } finally {
+            worker.setMemoryPressure(false);
+        }
+        Result back = kubectl("get events -A --field-selector involvedObject.kind=Node,reason=NodeHasSufficientMemory -o json", null);
+        assertTrue(back.out().contains("Node w1 status is now: NodeHasSufficientMemory"), back.out());
+    }
+
     @Test
     void defaultLocalPathStorageClass_unlessDisabled() throws IOException {
         Result r = kubectl("get storageclass", null);

@@ -37,6 +37,8 @@ public final class KubeApi {
 
         /** True when the kubelet of {@code hostNode} reports DiskPressure (nodefs.available under k3s's 5%). */
         default boolean diskPressure(String hostNode) { return false; }
+        /** True when the kubelet of {@code hostNode} reports MemoryPressure (its memory.available threshold crossed). */
+        default boolean memoryPressure(String hostNode) { return false; }
     }
 
     /** A registered Node. Mutable, guarded by the KubeApi lock. */
@@ -63,7 +65,33 @@ public final class KubeApi {
          * added (the cordon and unreachable taints are added when the object is shown).
          */
         public List<Map<String, String>> taints = new ArrayList<>();
+        /** The boot id the kubelet registered with (not stored: a new one means "Rebooted"). */
+        public String bootId;
     }
+
+    /**
+     * An Event about a Node, as the kubelet or the node controller records it (kept in memory, like k3s's events
+     * that live one hour); a repeat of the same reason and message counts up.
+     */
+    public static final class NodeEvent {
+        public final String node, type, reason, message, component, name, uid;
+        public final Instant first;
+        public Instant last;
+        public int count = 1;
+
+        NodeEvent(String node, String type, String reason, String message, String component, long seq) {
+            this.node = node; this.type = type; this.reason = reason; this.message = message; this.component = component;
+            this.first = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            this.last = first;
+            this.name = node + "." + Long.toHexString(System.currentTimeMillis() * 1_000_000L + seq);
+            this.uid = UUID.randomUUID().toString();
+        }
+    }
+
+    private static final int MAX_EVENTS = 1000;
+    private final List<NodeEvent> events = new ArrayList<>();
+    /** The last status seen of each Node (ready, disk, memory), to record its transitions. */
+    private final Map<String, boolean[]> lastSeen = new TreeMap<>();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -116,6 +144,9 @@ public final class KubeApi {
             n.labels = old.labels; // labels are applied only when a node registers
             n.annotations = old.annotations; // the Node object outlives its kubelet
             n.taints = old.taints;
+            if (old.bootId != null && n.bootId != null && !old.bootId.equals(n.bootId)) {
+                event(n.name, "Warning", "Rebooted", "Node " + n.name + " has been rebooted, boot id: " + n.bootId, "kubelet");
+            }
         } else {
             n.created = Instant.now();
             n.uid = UUID.randomUUID().toString();
@@ -135,9 +166,50 @@ public final class KubeApi {
 
     public synchronized List<NodeRec> nodes() { return new ArrayList<>(nodes.values()); }
 
+    /** Records an event about a Node (the same reason and message again: its count and last time). */
+    public synchronized void event(String node, String type, String reason, String message, String component) {
+        for (NodeEvent e : events) {
+            if (e.node.equals(node) && e.reason.equals(reason) && e.message.equals(message)) {
+                e.count++;
+                e.last = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                return;
+            }
+        }
+        events.add(new NodeEvent(node, type, reason, message, component, resourceVersion.incrementAndGet()));
+        if (events.size() > MAX_EVENTS) events.remove(0);
+    }
+
+    /**
+     * What the node controller and the kubelet record when a Node's status changes: NodeNotReady / NodeReady, the
+     * pressure conditions and EvictionThresholdMet. Called whenever a Node's status is computed (the simulated API
+     * works the status out when it is read); the first status seen records nothing.
+     */
+    public synchronized void observe(NodeRec n, boolean ready, boolean disk, boolean memory) {
+        boolean[] now = {ready, disk, memory};
+        boolean[] was = lastSeen.put(n.name, now);
+        if (was == null) return;
+        String p = "Node " + n.name + " status is now: ";
+        if (was[0] != ready) {
+            if (ready) event(n.name, "Normal", "NodeReady", p + "NodeReady", "kubelet");
+            else event(n.name, "Normal", "NodeNotReady", p + "NodeNotReady", "node-controller");
+        }
+        if (was[1] != disk && ready) {
+            event(n.name, "Normal", disk ? "NodeHasDiskPressure" : "NodeHasNoDiskPressure", p + (disk ? "NodeHasDiskPressure" : "NodeHasNoDiskPressure"), "kubelet");
+            if (disk) event(n.name, "Warning", "EvictionThresholdMet", "Attempting to reclaim ephemeral-storage", "kubelet");
+        }
+        if (was[2] != memory && ready) {
+            event(n.name, "Normal", memory ? "NodeHasInsufficientMemory" : "NodeHasSufficientMemory",
+                    p + (memory ? "NodeHasInsufficientMemory" : "NodeHasSufficientMemory"), "kubelet");
+            if (memory) event(n.name, "Warning", "EvictionThresholdMet", "Attempting to reclaim memory", "kubelet");
+        }
+    }
+
+    public synchronized List<NodeEvent> events() { return new ArrayList<>(events); }
+
     public synchronized boolean ready(NodeRec n) { return kubelets.ready(n.hostNode); }
 
     public synchronized boolean diskPressure(NodeRec n) { return kubelets.diskPressure(n.hostNode); }
+    public synchronized boolean memoryPressure(NodeRec n) { return kubelets.memoryPressure(n.hostNode); }
 
     public synchronized boolean deleteNode(String name) {
         nodePasswords.remove(name);

@@ -190,6 +190,7 @@ public final class Kubectl {
                     + "See 'kubectl get -h' for help and examples\n");
             return 1;
         }
+        if (Set.of("events", "event", "ev").contains(o.positional.get(0).toLowerCase())) return getEvents(o);
         // "get a,b,c [NAME...]" reads every type, in that order (one List for -o json/yaml, a table per type).
         List<Target> targets = new ArrayList<>();
         String first = o.positional.get(0);
@@ -317,6 +318,111 @@ public final class Kubectl {
         return md instanceof Map<?, ?> m ? String.valueOf(((Map<String, Object>) m).get("name")) : null;
     }
 
+    // --------------------------------------------------------------- events
+
+    /**
+     * {@code get events [-A|-n NS] [--field-selector involvedObject.kind=Node,involvedObject.name=N,type=T,reason=R]
+     * [-o json|yaml]}: the Node events (in {@code default}, as the kubelet and node controller write them), oldest
+     * first; the simulated API records no other events.
+     */
+    private int getEvents(Map<String, String> sel, Opts o) {
+        for (KubeApi.NodeRec n : api.nodes()) nodeObject(n); // works out each Node's status, which records its transitions
+        List<Map<String, Object>> items = new ArrayList<>();
+        List<KubeApi.NodeEvent> shown = new ArrayList<>();
+        for (KubeApi.NodeEvent e : api.events()) {
+            if (!allNamespaces && !namespace.equals("default")) continue;
+            Map<String, String> f = Map.of("involvedObject.kind", "Node", "involvedObject.name", e.node, "type", e.type,
+                    "reason", e.reason, "metadata.namespace", "default", "metadata.name", e.name, "source", e.component);
+            if (sel.entrySet().stream().anyMatch(x -> !x.getValue().equals(f.get(x.getKey())))) continue;
+            shown.add(e);
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("apiVersion", "v1");
+            ev.put("count", e.count);
+            ev.put("eventTime", null);
+            ev.put("firstTimestamp", e.first.toString());
+            Map<String, Object> inv = new LinkedHashMap<>();
+            inv.put("kind", "Node");
+            inv.put("name", e.node);
+            inv.put("uid", e.node); // the kubelet refers to its Node by name (nodeRef)
+            ev.put("involvedObject", inv);
+            ev.put("kind", "Event");
+            ev.put("lastTimestamp", e.last.toString());
+            ev.put("message", e.message);
+            Map<String, Object> md = new LinkedHashMap<>();
+            md.put("creationTimestamp", e.first.toString());
+            md.put("name", e.name);
+            md.put("namespace", "default");
+            md.put("resourceVersion", String.valueOf(1000 + items.size()));
+            md.put("uid", e.uid);
+            ev.put("metadata", md);
+            ev.put("reason", e.reason);
+            ev.put("reportingComponent", e.component);
+            ev.put("reportingInstance", e.component.equals("kubelet") ? e.node : "");
+            Map<String, Object> src = new LinkedHashMap<>();
+            src.put("component", e.component);
+            if (e.component.equals("kubelet")) src.put("host", e.node);
+            ev.put("source", src);
+            ev.put("type", e.type);
+            items.add(ev);
+        }
+        String output = o.get("-o", "--output");
+        if (output != null && (output.equals("json") || output.equals("yaml"))) {
+            Map<String, Object> list = new LinkedHashMap<>();
+            list.put("apiVersion", "v1");
+            list.put("items", items);
+            list.put("kind", "List");
+            list.put("metadata", Map.of("resourceVersion", ""));
+            sink.out(output.equals("json") ? Json.pretty(list) : Yaml.dump(list));
+            return 0;
+        }
+        if (output != null && !output.equals("wide")) {
+            sink.err("error: the pictl simulator prints events as a table, json or yaml\n");
+            return 1;
+        }
+        if (shown.isEmpty()) {
+            sink.err(allNamespaces ? "No resources found\n" : "No resources found in " + namespace + " namespace.\n");
+            return 0;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        List<String> head = new ArrayList<>(List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"));
+        if (allNamespaces) head.add(0, "NAMESPACE");
+        if (!o.has("--no-headers")) rows.add(head);
+        for (KubeApi.NodeEvent e : shown) {
+            List<String> r = new ArrayList<>(List.of(age(e.last), e.type, e.reason, "node/" + e.node, e.message));
+            if (allNamespaces) r.add(0, "default");
+            rows.add(r);
+        }
+        int[] w = new int[head.size()];
+        for (List<String> r : rows) for (int i = 0; i < w.length - 1; i++) w[i] = Math.max(w[i], r.get(i).length());
+        StringBuilder b = new StringBuilder();
+        for (List<String> r : rows) {
+            StringBuilder l = new StringBuilder();
+            for (int i = 0; i < w.length; i++) l.append(i < w.length - 1 ? String.format("%-" + (w[i] + 3) + "s", r.get(i)) : r.get(i));
+            b.append(l.toString().stripTrailing()).append('\n');
+        }
+        sink.out(b.toString());
+        return 0;
+    }
+
+    private int getEvents(Opts o) {
+        Map<String, String> sel = new LinkedHashMap<>();
+        String fs = o.get("--field-selector");
+        if (fs != null && !fs.isBlank()) {
+            for (String part : fs.split(",")) {
+                String[] kv = part.split("==?", 2);
+                Set<String> known = Set.of("involvedObject.kind", "involvedObject.name", "type", "reason", "metadata.namespace",
+                        "metadata.name", "source");
+                if (kv.length != 2 || part.contains("!=") || !known.contains(kv[0].strip())) {
+                    sink.err("Error from server (BadRequest): Unable to find \"/v1, Resource=events\" that match label selector \"\", "
+                            + "field selector \"" + fs + "\": field label not supported: " + kv[0].strip() + "\n");
+                    return 1;
+                }
+                sel.put(kv[0].strip(), kv[1].strip());
+            }
+        }
+        return getEvents(sel, o);
+    }
+
     private Map<String, Object> nodeObject(KubeApi.NodeRec n) {
         boolean ready = api.ready(n);
         String arch = n.arch == null ? "arm64" : n.arch;
@@ -366,6 +472,9 @@ public final class Kubectl {
         }
         boolean diskPressure = ready && api.diskPressure(n);
         if (diskPressure) taints.add(taint("node.kubernetes.io/disk-pressure", "NoSchedule", null));
+        boolean memoryPressure = ready && api.memoryPressure(n);
+        if (memoryPressure) taints.add(taint("node.kubernetes.io/memory-pressure", "NoSchedule", null));
+        api.observe(n, ready, diskPressure, memoryPressure);
         if (!ready) {
             taints.add(taint("node.kubernetes.io/unreachable", "NoSchedule", null));
             taints.add(taint("node.kubernetes.io/unreachable", "NoExecute", null));
@@ -389,9 +498,11 @@ public final class Kubectl {
             Map<String, Object> cond = new LinkedHashMap<>();
             cond.put("lastHeartbeatTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             cond.put("lastTransitionTime", n.created.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            boolean pressure = diskPressure && c[0].equals("DiskPressure");
-            cond.put("message", !ready ? "Kubelet stopped posting node status." : pressure ? "kubelet has disk pressure" : c[2]);
-            cond.put("reason", !ready ? "NodeStatusUnknown" : pressure ? "KubeletHasDiskPressure" : c[1]);
+            boolean pressure = diskPressure && c[0].equals("DiskPressure") || memoryPressure && c[0].equals("MemoryPressure");
+            String[] p = c[0].equals("DiskPressure") ? new String[] {"KubeletHasDiskPressure", "kubelet has disk pressure"}
+                    : new String[] {"KubeletHasInsufficientMemory", "kubelet has insufficient memory available"};
+            cond.put("message", !ready ? "Kubelet stopped posting node status." : pressure ? p[1] : c[2]);
+            cond.put("reason", !ready ? "NodeStatusUnknown" : pressure ? p[0] : c[1]);
             cond.put("status", ready ? (c[0].equals("Ready") || pressure ? "True" : "False") : "Unknown");
             cond.put("type", c[0]);
             conds.add(cond);
