@@ -140,9 +140,7 @@ public final class Differ {
         plan.diagnostics().stream().filter(d -> !summaries.contains(d.summary())).forEach(diags::add);
         for (ResourceChange c : risky) {
             diags.error(config.instance(c.address()).map(ResourceInstance::headerRange).orElse(null),
-                    dataLossSummary(c), (c.action() == Action.DELETE ? "Deleting it takes the volume away from "
-                            + "what uses it" : "The new volume starts empty") + "; pictl never deletes a volume's "
-                            + "directory or its files. Move or back up the data first, then apply again; or apply with "
+                    dataLossSummary(c), "Move or back up what it holds first, then apply again; or apply with "
                             + "--allow-data-loss to go ahead anyway.");
         }
         return new Plan(plan.mode(), plan.pictlVersion(), plan.lineage(), plan.serial(), plan.configHash(),
