@@ -235,8 +235,13 @@ class K3sServerExecutorTest {
             // pictl loses the node (or dies) just after the node-side change starts (with 0 ms the stdin is cut
             // short and nothing changes: also consistent).
             f.node("pi-server-1").dropConnectionOn("pictl-new", Duration.ofMillis(60));
-            assertThrows(ApplyException.class,
-                    () -> new K3sServerExecutor().apply(c, f.context(SimApply.options(Duration.ofSeconds(5)))));
+            // On a fast machine the whole change can finish inside those 60 ms: then apply succeeds, and the checks
+            // below still hold (both written and restarted). Either way the node must end consistent.
+            try {
+                new K3sServerExecutor().apply(c, f.context(SimApply.options(Duration.ofSeconds(5))));
+            } catch (ApplyException lost) {
+                // the expected case: the connection went while the change ran
+            }
             f.node("pi-server-1").clearFaults();
             // Whatever still runs on the node finishes; then, either way, the new config.yaml is on disk exactly
             // when k3s was restarted with it (never on disk with the old process still running).
