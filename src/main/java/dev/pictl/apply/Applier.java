@@ -267,14 +267,14 @@ public final class Applier {
                     return new Outcome.Skipped(c.address(), c.action(), why);
                 }
             }
+            // The plan holds hashes of sensitive values; the executor gets them in clear, the state their hashes.
+            ResourceChange clear = ctx.reveal(c);
             try {
-                recorder.inProgress(c, ctx.kind(c.address().type()));
+                recorder.inProgress(c, recorded -> ctx.claimed(c, clear, recorded));
             } catch (StateException e) {
                 throw new StateFailure(e);
             }
             Executor exec = executors.of(c.address().type());
-            // The plan holds hashes of sensitive values; the executor gets them in clear, the state their hashes.
-            ResourceChange clear = ctx.reveal(c);
             if (c.action() == Action.DELETE) {
                 exec.delete(clear, ctx);
                 recorder.deleted(c.address());

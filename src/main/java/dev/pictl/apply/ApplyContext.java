@@ -14,6 +14,7 @@ import dev.pictl.transport.Session;
 import dev.pictl.transport.Transport;
 import dev.pictl.transport.TransportException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,14 +145,48 @@ public final class ApplyContext {
         Map<String, String> hashes = new java.util.LinkedHashMap<>(recorded.sensitiveHashes());
         Map<String, Object> masked = Masking.mask(attributes, change.sensitive(), kinds.of(change.address().type()),
                 hasher::hash);
+        dev.pictl.plan.kind.Kind kind = kinds.of(change.address().type());
         for (String k : change.sensitive()) {
             Object v = dev.pictl.diag.Redactor.SHOWN.equals(attributes.get(k)) ? null : masked.get(k);
-            attributes.remove(k);
+            Object clear = attributes.remove(k);
             if (Masking.isHash(v)) {
                 hashes.put(k, (String) v);
             }
+            if (kind.hashedByElement().contains(k)) {
+                attributes.put(k + "_hashes", elementHashes(List.of(), clear));
+            }
         }
         return new Recorded(attributes, hashes);
+    }
+
+    /**
+     * What the {@code in_progress} entry of a change claims ({@link dev.pictl.plan.kind.Kind#claimed}), from the
+     * recorded attributes and the change in clear ({@code clear}), with no sensitive value in it: a sensitive
+     * attribute stays only as the hash already recorded, and one hashed by element adds the hashes of the elements
+     * the change is about to write to those recorded ({@code NAME_hashes}).
+     */
+    Map<String, Object> claimed(ResourceChange change, ResourceChange clear, Map<String, Object> recorded) {
+        dev.pictl.plan.kind.Kind kind = kinds.of(change.address().type());
+        Map<String, Object> claimed = new java.util.LinkedHashMap<>(kind.claimed(recorded, clear.after()));
+        for (String k : change.sensitive()) {
+            claimed.remove(k);
+            if (kind.hashedByElement().contains(k) && clear.after() != null) {
+                claimed.put(k + "_hashes", elementHashes(recorded.get(k + "_hashes"), clear.after().get(k)));
+            }
+        }
+        return claimed;
+    }
+
+    /** The sorted, distinct union of the hashes already kept and the keyed hashes of {@code values}' elements. */
+    private List<String> elementHashes(Object kept, Object values) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        if (kept instanceof java.util.Collection<?> c) {
+            c.stream().filter(Masking::isHash).forEach(h -> out.add((String) h));
+        }
+        if (values instanceof java.util.Collection<?> c) {
+            c.forEach(x -> out.add(hasher.hash(String.valueOf(x))));
+        }
+        return List.copyOf(out);
     }
 
     /** The failure without any secret in its message or hint (a node's error output may echo one). */

@@ -33,12 +33,13 @@ final class StateRecorder {
     }
 
     /**
-     * Marks the resource {@code in_progress}, with what its kind claims while the change runs
-     * ({@link dev.pictl.plan.kind.Kind#claimed}).
+     * Marks the resource {@code in_progress}, with what it claims while the change runs (from the recorded
+     * attributes; {@link ApplyContext#claimed}).
      */
-    synchronized void inProgress(ResourceChange c, dev.pictl.plan.kind.Kind kind) throws StateException {
+    synchronized void inProgress(ResourceChange c, java.util.function.UnaryOperator<java.util.Map<String, Object>> claim)
+            throws StateException {
         ResourceState r = current.resource(c.address()).orElse(ResourceState.of(c.address(), c.node()));
-        java.util.Map<String, Object> claimed = kind.claimed(r.attributes(), c.after());
+        java.util.Map<String, Object> claimed = claim.apply(r.attributes());
         if (!claimed.equals(r.attributes())) {
             r = r.withAttributes(claimed);
         }

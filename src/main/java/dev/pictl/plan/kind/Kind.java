@@ -137,6 +137,16 @@ public interface Kind {
     }
 
     /**
+     * Sensitive list attributes whose elements the state also keeps one keyed hash each of, as the plain attribute
+     * {@code NAME_hashes} (sorted, distinct): a kind that manages the elements one by one (kernel_params' tokens)
+     * then still knows which elements on a board are its own after one leaves the description, though the list is
+     * recorded only as one hash. Empty by default.
+     */
+    default Set<String> hashedByElement() {
+        return Set.of();
+    }
+
+    /**
      * Whether deleting the resource, as the probe saw it ({@code observed}, sensitive values masked), reboots its
      * node: e.g. kernel_params, when the running kernel still has a token the delete takes out of cmdline.txt.
      */

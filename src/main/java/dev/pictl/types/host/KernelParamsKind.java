@@ -27,12 +27,16 @@ import java.util.Set;
  * </pre>
  *
  * A token dropped from {@code add} is still managed (it is in the state's add), so the observed list shows it
- * and the plan removes it. When only {@code booted} differs the file is right and a reboot is pending. Any
+ * and the plan removes it. A sensitive {@code add} is recorded as one hash, plus one keyed hash per token
+ * ({@code add_hashes}): a token in the file whose hash is there is pictl's too. When only {@code booted} differs the file is right and a reboot is pending. Any
  * change reboots the node. When the flags are booted but the memory controller is still missing, the
  * firmware or kernel overrides them: not another reboot, but the preflight warning that
  * {@link Health#memoryCgroupOverridden} decides (its message is also this resource's note).
  */
 public final class KernelParamsKind implements Kind {
+    /** The per-token hashes of a sensitive {@code add} the state keeps ({@link #hashedByElement()}). */
+    static final String ADD_HASHES = "add_hashes";
+
     @Override
     public String type() {
         return KernelParamsType.NAME;
@@ -60,9 +64,13 @@ public final class KernelParamsKind implements Kind {
         if (prior != null && prior.attributes().get("add") instanceof List<?> old) {
             old.forEach(t -> managed.add(String.valueOf(t)));
         }
+        Set<String> hashes = new java.util.HashSet<>();
+        if (prior != null && prior.attributes().get(ADD_HASHES) instanceof List<?> h) {
+            h.forEach(x -> hashes.add(String.valueOf(x)));
+        }
         List<String> present = new ArrayList<>();
         for (String t : c.fileTokens()) {
-            if (managed.contains(t) && !present.contains(t)) {
+            if ((managed.contains(t) || !hashes.isEmpty() && hashes.contains(ctx.hash(t))) && !present.contains(t)) {
                 present.add(t);
             }
         }
@@ -85,6 +93,11 @@ public final class KernelParamsKind implements Kind {
     @Override
     public boolean unorderedLists() {
         return true;
+    }
+
+    @Override
+    public Set<String> hashedByElement() {
+        return Set.of("add");
     }
 
     @Override

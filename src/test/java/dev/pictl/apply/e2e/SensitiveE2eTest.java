@@ -204,6 +204,31 @@ class SensitiveE2eTest {
             assertEquals(0, fix.exitCode(), fix.all());
             assertContains(f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/rancher/k3s/config.yaml\""), "team=" + TAG);
 
+            // A token dropped from a sensitive add list: the state kept one keyed hash per token, so pictl still
+            // knows the old token on the board is its own and takes it out (and the in_progress entry of the change
+            // claims the new token by hash only).
+            f.write(E2e.edit(description(), "[\"pictl.tag=${var.tag}\"]", "[\"pictl.other=${var.tag}\"]"));
+            CliRunner.Result swapped = kept("apply a swapped sensitive token", f.apply(var));
+            assertEquals(0, swapped.exitCode(), swapped.all());
+            for (String n : E2e.SEED_NODES) {
+                String cmdline = f.cmdlineTxt(n);
+                assertContains(cmdline, "pictl.other=" + TAG);
+                assertFalse(cmdline.contains("pictl.tag="), n + ": the dropped token is gone: " + cmdline);
+            }
+            JsonNode swappedState = E2e.JSON.readTree(f.state().toFile());
+            assertHashed(swappedState, "kernel_params.cgroups[\"pi-worker-1\"]", "add");
+            JsonNode tokenHashes = null;
+            for (JsonNode r : swappedState.path("resources")) {
+                if (r.path("address").asText().equals("kernel_params.cgroups[\"pi-worker-1\"]")) {
+                    tokenHashes = r.path("attributes").path("add_hashes");
+                }
+            }
+            assertEquals(4, tokenHashes.size(), "one hash per token of add: " + tokenHashes);
+            tokenHashes.forEach(h -> assertTrue(h.asText().matches("hmac-sha256:[0-9a-f]{64}"), h.toString()));
+            CliRunner.Result settled = kept("plan after the swap", f.plan(cat(var, "--detailed-exitcode")));
+            assertEquals(0, settled.exitCode(), settled.all());
+            f.write(description());
+
             // A node's error output that names a secret (mkdir on a path that is a file) is shown without it.
             f.write(E2e.edit(description(), "\"/mnt/${var.tag}\"", "\"/mnt/${var.tag}-b\""));
             f.exec("pi-worker-1", "touch \"$PICTL_ROOT/mnt/" + TAG + "-b\"");

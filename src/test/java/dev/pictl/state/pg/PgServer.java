@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * A private, real PostgreSQL server for the tests of the state in PostgreSQL: Debian's binaries
- * ({@code /usr/lib/postgresql/VERSION/bin}), a fresh cluster made by {@code initdb} in {@value #DIR}, listening on
+ * ({@code /usr/lib/postgresql/VERSION/bin}), a fresh cluster made by {@code initdb} in {@link #DIR} ({@code /tmp/pictl-pgtest-55432}, then
+ * {@code -N} for the test fork N: each fork has a network namespace of its own, not a /tmp), listening on
  * {@code 127.0.0.1:}{@value #PORT} only (and a Unix socket in the same directory), with scram-sha-256 password
  * logins over TCP. It is run as the {@code postgres} OS user when the tests run as root (PostgreSQL refuses to run
  * as root). Started once per test JVM on first use and stopped when the JVM exits; a leftover of a killed run in
@@ -33,7 +34,8 @@ import java.util.stream.Stream;
  */
 public final class PgServer {
     public static final int PORT = 55432;
-    public static final String DIR = "/tmp/pictl-pgtest-55432";
+    public static final String DIR = "/tmp/pictl-pgtest-55432"
+            + (System.getProperty("pictl.test.fork", "").isEmpty() ? "" : "-" + System.getProperty("pictl.test.fork"));
     public static final String ROLE = "pictl";
 
     private static PgServer shared;
