@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  *                   config.yaml from stdin → config.yaml.pictl-new (0600) → cmp → mv when it differs
  *                   [curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION=V INSTALL_K3S_EXEC=ROLE
  *                        INSTALL_K3S_SKIP_START=true [K3S_URL=URL] sh -]      when the plan needs it
- *                   systemctl daemon-reload; systemctl --no-block start|restart UNIT
+ *                        (its output to config.yaml's directory, tailed on failure: not to the SSH
+ *                        channel, where a write after pictl died would stop its `set -e` half-way)
+ *                   systemctl daemon-reload; enable UNIT if it is not; systemctl --no-block start|restart UNIT
  *                        when config.yaml or the binary changed or the unit is not active
  *                        (restart when it was active or activating: the script never restarts for
  *                        config.yaml, and with SKIP_START not for a new binary either)
@@ -148,14 +150,22 @@ final class K3sNode {
             if (install.url() != null) {
                 s.append(" K3S_URL=").append(Shell.quote(install.url()));
             }
-            s.append(" sh - 1>&2 || { rc=$?; echo failed=install; exit $rc; }\n")
+            // The installer's output goes to a file, not to the SSH channel: its `set -e` would stop it half-way
+            // (a unit written but not enabled) at the first write to the channel of a pictl that died meanwhile.
+            s.append(" sh - >\"$f.pictl-install-log\" 2>&1 || { rc=$?; echo failed=install;"
+                            + " tail -n 40 \"$f.pictl-install-log\" >&2; rm -f \"$f.pictl-install-log\"; exit $rc; }\n")
+                    .append("rm -f \"$f.pictl-install-log\"\n")
                     .append("installed=1; echo installed=1\n");
         }
         s.append("p=$(systemctl show -p MainPID --value ").append(unit).append(" 2>/dev/null)\n")
                 .append("a=$(systemctl is-active ").append(unit).append(" 2>/dev/null)\n")
                 .append("if [ $changed = 1 ] || [ $installed = 1 ] || [ \"$a\" != active ]; then\n")
                 .append("  case \"$a\" in active|activating|reloading|deactivating) v=restart ;; *) v=start ;; esac\n")
-                .append("  systemctl daemon-reload && systemctl --no-block $v ").append(unit)
+                .append("  systemctl daemon-reload || { echo failed=start; exit 1; }\n")
+                // Enabled as the installer leaves it: an install cut short on an older pictl left it disabled.
+                .append("  systemctl is-enabled --quiet ").append(unit).append(" 2>/dev/null || systemctl enable --quiet ")
+                .append(unit).append(" || { echo failed=start; exit 1; }\n")
+                .append("  systemctl --no-block $v ").append(unit)
                 .append(" || { echo failed=start; exit 1; }\n")
                 .append("  echo action=$v; echo oldpid=$p\n")
                 .append("else echo action=none; fi\n");

@@ -268,12 +268,16 @@ class K3sExecutorScriptTest {
         int written = script.indexOf("mv -f \"$f.pictl-new\" \"$f\"");
         int start = script.indexOf("systemctl --no-block $v k3s");
         assertTrue(written > 0 && start > written, script);
+        int enable = script.indexOf("systemctl is-enabled --quiet k3s 2>/dev/null || systemctl enable --quiet k3s");
+        assertTrue(enable > written && enable < start, "enabled before it is started:\n" + script);
         if (row.installVersion() != null) {
             int install = script.indexOf("curl -sfL https://get.k3s.io");
             assertTrue(written < install && install < start, "config.yaml before the install, start after:\n"
                     + script);
             assertTrue(script.contains("INSTALL_K3S_VERSION='" + row.installVersion() + "' INSTALL_K3S_EXEC=server "
                     + "INSTALL_K3S_SKIP_START=true sh -"), script);
+            assertTrue(script.contains("sh - >\"$f.pictl-install-log\" 2>&1 ||"),
+                    "the installer writes to a file, never to the channel a dead pictl leaves (its set -e):\n" + script);
             assertFalse(script.contains("K3S_URL="), "a server joins no URL:\n" + script);
         } else {
             assertFalse(script.contains("get.k3s.io"), script);
