@@ -8,6 +8,7 @@ import dev.pictl.config.Config;
 import dev.pictl.config.Rules;
 import dev.pictl.diag.Diagnostics;
 import dev.pictl.plan.kind.Kind;
+import dev.pictl.probe.EepromProbe;
 import dev.pictl.probe.ProbeFragment;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.resource.AttrType;
@@ -123,19 +124,22 @@ public final class BootConfigType implements ResourceType {
 
     @Override
     public List<ProbeFragment<?>> probe() {
-        return List.of(BootConfigProbe.CONFIG);
+        return List.of(BootConfigProbe.CONFIG, EepromProbe.FRAGMENT);
     }
 
-    /** Nodes with a boot_config read their config.txt and what the firmware applied. */
+    /** Nodes with a boot_config read their config.txt, what the firmware applied and the EEPROM's status. */
     @Override
     public List<ProbeRequest> probeAsks(ResourceInstance resource) {
-        return resource.node() == null ? List.of()
-                : List.of(ProbeRequest.of(resource.node()).with(BootConfigProbe.ASK, "1"));
+        return asks(resource.node());
     }
 
     @Override
     public List<ProbeRequest> probeAsks(ResourceState recorded) {
-        return recorded.node() == null ? List.of()
-                : List.of(ProbeRequest.of(recorded.node()).with(BootConfigProbe.ASK, "1"));
+        return asks(recorded.node());
+    }
+
+    private static List<ProbeRequest> asks(String node) {
+        return node == null ? List.of() : List.of(ProbeRequest.of(node).with(BootConfigProbe.ASK, "1")
+                .with(EepromProbe.ASK, "1"));
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>a boot_config sets the PoE+ HAT's fan thresholds on two workers: the plan announces the reboot, the apply
  *       reboots each board once, vcgencmd shows the values, and every other line of config.txt is as it was;</li>
- *   <li>the next plan has nothing to do;</li>
+ *   <li>the next plan has nothing to do; a pending bootloader EEPROM update is an advisory there (exit 0);</li>
  *   <li>a hand edit of one of pictl's lines is drift on that board; a hand edit of another line is not;</li>
  *   <li>a line the firmware skips (fault {@code config-ignore}) fails the apply with the node, the line and what
  *       vcgencmd reported.</li>
@@ -77,8 +77,15 @@ class BootConfigE2eTest {
             assertEquals("poe_fan_temp0=0", f.exec("pi-worker-3", "vcgencmd get_config poe_fan_temp0").strip(),
                     "a board without the block keeps the default");
 
-            // 2. Nothing left to do.
+            // 2. Nothing left to do. An EEPROM update on a board is an advisory: shown, never a change or a failure.
             assertEquals(new TreeSet<>(), f.pendingChanges());
+            f.node("pi-worker-1").setEepromUpdateAvailable(true);
+            CliRunner.Result advised = f.plan("--detailed-exitcode");
+            assertEquals(0, advised.exitCode(), advised.all());
+            assertTrue(advised.all().contains("pi-worker-1") && advised.all().contains("the bootloader EEPROM has an "
+                    + "update available (current Mon Jan 22 10:41:21 UTC 2024 (1705920081), latest Tue Oct  8 "
+                    + "10:48:13 UTC 2024 (1728384493))"), advised.all());
+            assertTrue(f.exec("pi-worker-1", "rpi-eeprom-update; echo exit=$?").contains("exit=1"));
 
             // 3. A hand edit of one of pictl's lines is drift; of another line, not.
             f.sudo("pi-worker-1", "sed -i 's/^dtparam=poe_fan_temp0=60000$/dtparam=poe_fan_temp0=50000/' "

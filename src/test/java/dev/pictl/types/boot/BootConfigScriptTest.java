@@ -171,6 +171,25 @@ class BootConfigScriptTest {
         assertNull(BootSections.applies("gpio4=1", PI4));
     }
 
+    @Test
+    void eepromStatus_fromRpiEepromUpdatesLines() {
+        dev.pictl.probe.EepromProbe.Status s = dev.pictl.probe.EepromProbe.parse("""
+                *** UPDATE AVAILABLE ***
+
+                Run "sudo rpi-eeprom-update -a" to install this update now.
+
+                BOOTLOADER: update available
+                   CURRENT: Mon Jan 22 10:41:21 UTC 2024 (1705920081)
+                    LATEST: Tue Oct  8 10:48:13 UTC 2024 (1728384493)
+                   RELEASE: default (/lib/firmware/raspberrypi/bootloader-2711/default)
+                """);
+        assertTrue(s.updateAvailable());
+        assertEquals("Mon Jan 22 10:41:21 UTC 2024 (1705920081)", s.current());
+        assertEquals("Tue Oct  8 10:48:13 UTC 2024 (1728384493)", s.latest());
+        assertFalse(dev.pictl.probe.EepromProbe.parse("BOOTLOADER: up to date\n   CURRENT: x\n").updateAvailable());
+        assertNull(dev.pictl.probe.EepromProbe.parse("sh: 1: rpi-eeprom-update: not found\n"));
+    }
+
     // ------------------------------------------------------------------ the edit script in a real shell
 
     private static final String ORIGINAL = "# For more options\n\ndtparam=audio=on\ndtoverlay=vc4-kms-v3d\n"
