@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *   ── not edited and no edit waiting for a reboot? ──▶ verify now, no reboot
  *   drain              when the plan says so (or k3s runs on the node now) and a k3s_server is described
  *   reboot             as kernel_params: scheduled, then wait for a new boot_id
- *   verify             vcgencmd get_config int and str report every value pictl's lines set for the board's model;
- *                      else fail, naming the node, each line and what vcgencmd reported (no second reboot)
- *   wait for Ready, uncordon   when pictl drained it
+ *   verify             vcgencmd get_config int and str report every value pictl's lines set for the board's model
+ *   wait for Ready, uncordon   when pictl drained it (also when verify found a line not applied: the board runs)
+ *   ── a line not applied? ──▶ fail, naming the node, each line and what vcgencmd reported (no second reboot)
  * </pre>
  *
  * Every value reaches the node as one quoted word ({@link Shell#quote}): the blocks' text, checked line by line by
@@ -191,7 +191,7 @@ public final class BootConfigExecutor implements Executor {
         LOG.debug("{}: {} {}", node, file, edited ? "edited" : "already right");
         if (!edited && !"yes".equals(out.get("pending"))) {
             if (values.hasLines()) {
-                verify(ctx, address, node, file, values, false);
+                verify(ctx, address, node, file, values);
             }
             return file;
         }
@@ -202,18 +202,27 @@ public final class BootConfigExecutor implements Executor {
         Reboot.rebootAndWait(ctx, address, node, out.get("boot_id"), "its " + file + " is already edited (the "
                 + "previous version is " + file + BACKUP_SUFFIX + "); once it is up, `pictl plan` shows whether the "
                 + "reboot is still pending." + (uncordon ? " It is cordoned: `k3s kubectl uncordon " + node + "`." : ""));
+        // The board runs either way: it rejoins the cluster before a line the firmware skipped fails the change.
+        ApplyException unapplied = null;
         if (values.hasLines()) {
-            verify(ctx, address, node, file, values, uncordon);
+            try {
+                verify(ctx, address, node, file, values);
+            } catch (ApplyException e) {
+                unapplied = e;
+            }
         }
         if (uncordon) {
             Reboot.awaitReadyAndUncordon(ctx, address, node);
+        }
+        if (unapplied != null) {
+            throw unapplied;
         }
         return file;
     }
 
     /** The firmware must report every value pictl's lines set for this board's model. */
-    static void verify(ApplyContext ctx, ResourceAddress address, String node, String file, BootValues values,
-                       boolean cordoned) throws ApplyException {
+    static void verify(ApplyContext ctx, ResourceAddress address, String node, String file, BootValues values)
+            throws ApplyException {
         ctx.step(address, VERIFY);
         ExecResult r = ctx.run(node, VERIFY, VERIFY_SCRIPT, false);
         String problem = verdict(node, file, values, r);
@@ -223,8 +232,7 @@ public final class BootConfigExecutor implements Executor {
         }
         throw new ApplyException(node, VERIFY, problem, "check the line's spelling and the board's model (a setting "
                 + "the firmware does not know is ignored), and that no later line of " + file + " sets it again; "
-                + "pictl will not reboot for it again." + (cordoned ? " The node stays cordoned: `k3s kubectl "
-                + "uncordon " + node + "` once it is fixed." : ""));
+                + "pictl will not reboot for it again.");
     }
 
     /** What is wrong after the reboot, from the verify script's output; null when every line is in effect. */

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       reboots each board once, vcgencmd shows the values, and every other line of config.txt is as it was;</li>
  *   <li>the next plan has nothing to do; a pending bootloader EEPROM update is an advisory there (exit 0);</li>
  *   <li>a hand edit of one of pictl's lines is drift on that board; a hand edit of another line is not;</li>
- *   <li>a line the firmware skips (fault {@code config-ignore}) fails the apply with the node, the line and what
+ *   <li>a line the firmware skips (fault {@code config-ignore}) fails the apply, after the board rejoined the cluster
+ *       (uncordoned), with the node, the line and what
  *       vcgencmd reported.</li>
  * </ol>
  */
@@ -110,6 +111,8 @@ class BootConfigE2eTest {
                     "the other board took it");
             assertTrue(Files.readString(f.node("pi-worker-2").root().resolve(CONFIG)).contains("max_framebuffers=3"),
                     "the hand edit of the user's line is still there");
+            assertFalse(f.kubectlJson("get node pi-worker-2").path("spec").path("unschedulable").asBoolean(false),
+                    "the board rejoined the cluster before the failure: not left cordoned");
         }
     }
 }
