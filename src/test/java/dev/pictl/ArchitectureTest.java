@@ -70,10 +70,11 @@ class ArchitectureTest {
             Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
             Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
-                    "types.k3s", "types.storage", "types.cluster")),
+                    "types.k3s", "types.storage", "types.cluster", "types.boot")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),
             Map.entry("types.k3s", typePackage("types.host")),
+            Map.entry("types.boot", typePackage("types.host")),
             Map.entry("types.storage", typePackage("types.k3s", "types.host")),
             // What organises the cluster's workloads: read through the storage family's snapshot source.
             Map.entry("types.cluster", typePackage("types.k3s", "types.storage")),

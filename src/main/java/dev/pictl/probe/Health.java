@@ -38,6 +38,8 @@ import java.util.TreeMap;
  *   sd_card_boot              yes       / is on an SD card (or eMMC)
  *   not_a_pi                  yes       the device-tree model is not a Raspberry Pi, or there is none
  *   not_arm64                 yes       the kernel is not aarch64
+ *   eeprom_update_available   yes       rpi-eeprom-update says the bootloader has an update (nodes with a
+ *                                       boot_config only: {@link EepromProbe})
  * </pre>
  *
  * An <em>advisory</em> finding is a standing fact of the hardware or setup: worth knowing, never a reason to
@@ -58,6 +60,7 @@ public final class Health {
     public static final String FIRMWARE_OVERRIDES_FLAG = "firmware_overrides_flag";
     public static final String MEMORY_CGROUP_MISSING = "memory_cgroup_missing";
     public static final String NODE_NOT_READY = "node_not_ready";
+    public static final String EEPROM_UPDATE_AVAILABLE = "eeprom_update_available";
     public static final String K3S_API_UNAVAILABLE = "k3s_api_unavailable";
     public static final String LOW_MEMORY = "low_memory";
     public static final String SD_CARD_BOOT = "sd_card_boot";
@@ -176,6 +179,7 @@ public final class Health {
         if (f.arch() != null && !f.arch().equals("aarch64")) {
             out.add(new Finding(n, NOT_ARM64, "runs a " + f.arch() + " kernel, not aarch64 (64-bit)", true));
         }
+        EepromProbe.finding(o).ifPresent(out::add);
         return out;
     }
 

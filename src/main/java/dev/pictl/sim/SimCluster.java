@@ -504,6 +504,8 @@ public final class SimCluster implements AutoCloseable {
             case "sd-errors" -> n.cluster().trouble().sdCardErrors(n);
             case "flannel-fail" -> n.cluster().trouble().flannelFailure(n);
             case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
+            case "config-ignore" -> BootFirmware.ignore(n, v);
+            case "eeprom-update" -> BootFirmware.eepromUpdate(n, v == null || Boolean.parseBoolean(v));
             case "clear" -> n.clearFaults();
             default -> { return fail(reply, "unknown fault " + kind); }
         }
@@ -560,7 +562,8 @@ public final class SimCluster implements AutoCloseable {
     private static final Set<String> HOST_DENY = Set.of("kubectl", "k3s", "crictl", "ctr", "docker", "dockerd", "containerd",
             "containerd-shim", "containerd-shim-runc-v2", "runc", "helm", "kubeadm", "kubelet", "podman", "nerdctl", "vcgencmd",
             "sudo", "su", "id", "uname", "hostname", "hostnamectl", "systemctl", "journalctl", "reboot", "shutdown", "poweroff",
-            "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg");
+            "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg",
+            "rpi-eeprom-update");
 
     private void buildHostBin() throws IOException {
         Path dir = hostBinDir();

@@ -256,6 +256,7 @@ public final class SimNode {
         Files.writeString(root.resolve("sys/fs/cgroup/cgroup.controllers"), controllers + "\n");
         Files.writeString(root.resolve("proc/cgroups"), NodeFs.procCgroups(controllers));
         writeHardware();
+        BootFirmware.boot(this, model, spec.os());
         String hostname = Files.isRegularFile(root.resolve("etc/hostname")) ? Files.readString(root.resolve("etc/hostname")).trim() : "raspberrypi";
         Files.writeString(root.resolve("proc/sys/kernel/hostname"), hostname + "\n");
         List<String> unknown = NodeFs.unknownParams(cmdline);
@@ -628,6 +629,12 @@ public final class SimNode {
     /** The kubelet on this board fails to pull {@code image}. */
     public void failImagePull(String image) { cluster.trouble().imagePullFailure(this, image); }
 
+    /** From the next boot the firmware skips config.txt's lines for {@code key} (null: none); see {@link BootFirmware}. */
+    public void ignoreConfigKey(String key) throws IOException { BootFirmware.ignore(this, key); }
+
+    /** A newer bootloader EEPROM image is (or is no longer) available to {@code rpi-eeprom-update}. */
+    public void setEepromUpdateAvailable(boolean v) throws IOException { BootFirmware.eepromUpdate(this, v); }
+
     synchronized boolean arch32() { return arch32; }
     synchronized String model() { return model; }
     synchronized long memoryKb() { return memoryKb; }
@@ -648,6 +655,7 @@ public final class SimNode {
         }
         setUnreachable(null);
         cluster.trouble().clear(this);
+        BootFirmware.clear(this);
     }
 
     @Override

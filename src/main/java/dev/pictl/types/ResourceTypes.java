@@ -11,6 +11,7 @@ import dev.pictl.resource.ResourceInstance;
 import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
 import dev.pictl.plan.kind.Kinds;
+import dev.pictl.types.boot.BootConfigType;
 import dev.pictl.types.cluster.NamespaceType;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
@@ -50,6 +51,7 @@ public final class ResourceTypes {
         return new ResourceTypes(List.of(
                 new NodeType(),
                 new KernelParamsType(),
+                new BootConfigType(),
                 new RuntimeType(),
                 new K3sServerType(),
                 new K3sAgentType(),

@@ -14,11 +14,15 @@ final class StandardProbe {
     private StandardProbe() {
     }
 
-    /** What the engine asks of a node: the server's token and kubectl snapshot, the PV directories on it. */
+    /**
+     * What the engine asks of a node: the server's token and kubectl snapshot, the PV directories on it; the server
+     * here also has a boot_config (its config.txt, vcgencmd and the EEPROM).
+     */
     static ProbeRequest request(String node, boolean server, List<String> pvPaths) {
         ProbeRequest r = ProbeRequest.of(node);
         if (server) {
-            r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK).with(NfsClientType.ASK);
+            r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK).with(NfsClientType.ASK)
+                    .with(dev.pictl.types.boot.BootConfigProbe.ASK, "1").with(EepromProbe.ASK, "1");
         }
         return pvPaths.isEmpty() ? r : r.with(PvProbe.PATHS_ASK, pvPaths);
     }
