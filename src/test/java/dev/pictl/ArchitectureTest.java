@@ -77,8 +77,9 @@ class ArchitectureTest {
             Map.entry("types.storage", typePackage("types.k3s", "types.host")),
             // What organises the cluster's workloads: read through the storage family's snapshot source.
             Map.entry("types.cluster", typePackage("types.k3s", "types.storage")),
-            // Kubernetes objects from YAML (issue 13): the server's topology and snapshot source, as namespace.
-            Map.entry("types.manifest", typePackage("types.k3s", "types.storage")),
+            // Kubernetes objects from YAML (issue 13): the server's topology and snapshot source, as namespace; after
+            // the namespaces its objects are in.
+            Map.entry("types.manifest", typePackage("types.k3s", "types.storage", "types.cluster")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",

@@ -21,6 +21,7 @@ import dev.pictl.resource.Schemas;
 import dev.pictl.resource.Value;
 import dev.pictl.state.ResourceState;
 import dev.pictl.types.ResourceType;
+import dev.pictl.types.cluster.NamespaceType;
 import dev.pictl.types.k3s.K3sProbe;
 import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.types.k3s.K3sTopology;
@@ -198,6 +199,21 @@ public final class ManifestType implements ResourceType {
         for (var m : instances.ofType(NAME)) {
             for (var s : instances.ofType(K3sServerType.NAME)) {
                 out.add(Edge.domain(s.address(), m.address(), m.headerRange(), "manifests after the server"));
+            }
+            // The objects' namespaces, when the description declares them: created first, deleted last. The
+            // manifest's file is found from the block's own file (the description's directory).
+            List<ManifestObject> objects = m.headerRange() == null || m.headerRange().file() == null ? null
+                    : objects(m, Path.of(m.headerRange().file()));
+            if (objects == null) {
+                continue;
+            }
+            Set<String> namespaces = new java.util.TreeSet<>();
+            objects.forEach(o -> namespaces.add(o.namespace()));
+            for (var ns : instances.ofType(NamespaceType.NAME)) {
+                if (namespaces.contains(ns.address().name())) {
+                    out.add(Edge.domain(ns.address(), m.address(), m.headerRange(),
+                            "a manifest after the namespaces its objects are in"));
+                }
             }
         }
         return out;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -270,6 +271,21 @@ class ManifestTableTest {
         Files.createDirectories(tmp.resolve("manifests"));
         Files.writeString(tmp.resolve("manifests/web.yaml"), THREE);
         assertEquals(List.of(), errors(BASE + "\n" + ManifestType.SCHEMA.example() + "\n"));
+    }
+
+    @Test
+    void graph_putsAManifestAfterTheDeclaredNamespacesOfItsObjects() throws Exception {
+        Files.writeString(tmp.resolve("app.yaml"), THREE);
+        Path f = tmp.resolve("cluster.hcl");
+        Files.writeString(f, BASE + "\nnamespace \"demo\" {}\nnamespace \"other\" {}\nmanifest \"app\" {\n"
+                + "  source = \"app.yaml\"\n}\n");
+        LoadResult r = ConfigLoader.load(f, VariableInputs.none(), ResourceTypes.standard().catalog());
+        assertFalse(r.diagnostics().hasErrors(), r.diagnostics().sorted().toString());
+        var graph = dev.pictl.graph.GraphBuilder.build(r.config().instances(), ResourceTypes.standard().all(),
+                new dev.pictl.diag.Diagnostics());
+        assertEquals(Set.of("k3s_server.control", "namespace.demo"), graph.dependencies(
+                dev.pictl.addr.ResourceAddress.of(ManifestType.NAME, "app")).stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.toSet()));
     }
 
     private List<String> errors(String hcl) throws Exception {
