@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * applied under pictl's field manager and read back on the board; a second plan changes nothing; one removed from
  * the file is pruned while an object of the same kind pictl did not create stays; a field pictl owns, changed by
  * hand under another field manager, is drift and goes back; an existing object pictl did not create is refused.
+ * The same fleet's server gets a cluster-wide Pod Security default (point 3): the admission file and its argument.
  */
 class ManifestE2eTest {
     static final int PORT = 24681;
@@ -83,7 +84,9 @@ class ManifestE2eTest {
 
     @Test
     void manifest_appliesPrunesOnlyItsOwnAndSeesDrift() throws Exception {
-        try (E2e f = E2e.start(tmp, E2e.seed() + BLOCKS, E2e.provisionedSeedBoards("127.0.98.", PORT, E2e.VERSION))) {
+        String hcl = E2e.edit(E2e.seed(), "  disable = [\"traefik\"]\n", "  disable = [\"traefik\"]\n"
+                + "  pod_security_default = \"baseline\"\n") + BLOCKS;
+        try (E2e f = E2e.start(tmp, hcl, E2e.provisionedSeedBoards("127.0.98.", PORT, E2e.VERSION))) {
             f.withToken(E2e.TOKEN);
             Files.writeString(tmp.resolve("app.yaml"), SETTINGS + EXTRA + WEB);
 
@@ -91,8 +94,15 @@ class ManifestE2eTest {
             assertEquals(0, plan.exitCode(), plan.all());
             assertContains(plan.out(), "manifest.app will be created");
             assertContains(plan.out(), "\"data.color\"");
+            // The cluster-wide Pod Security default: a config change of the running server, its restart announced.
+            assertContains(plan.out(), "admission-control-config-file=/var/lib/rancher/k3s/server/pictl-psa-baseline.yaml");
+            assertContains(plan.out(), "k3s_server.control will be updated in-place");
+            assertContains(plan.out(), "k3s restarts to take the new settings");
             CliRunner.Result first = f.apply();
             assertEquals(0, first.exitCode(), first.all());
+            String psa = f.sudo("pi-server-1", "cat \"$PICTL_ROOT/var/lib/rancher/k3s/server/pictl-psa-baseline.yaml\"");
+            assertContains(psa, "\"enforce\" : \"baseline\"");
+            assertContains(psa, "\"kube-system\"");
 
             // Read back on the board: the fields, pictl's marks, and pictl as the Apply manager.
             JsonNode settings = f.kubectlJson("get configmap settings -n demo --show-managed-fields");
