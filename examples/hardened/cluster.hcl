@@ -1,6 +1,8 @@
 # A hardened seed cluster: the seed's four Raspberry Pi 4s, with Secrets encrypted at rest in the
 # datastore, namespaces whose pods must meet the "restricted" Pod Security Standard, and a
 # default-deny ingress NetworkPolicy in each (k3s enforces it with its embedded controller).
+# Every other namespace defaults to "baseline" through k3s's admission configuration, and namespace
+# "apps" gets container defaults and a quota from a manifest.
 # Read README.md first: secrets encryption is meant for a fresh cluster.
 
 variable "k3s_token" {
@@ -36,6 +38,10 @@ k3s_server "control" {
   kube_reserved   = { memory = "256Mi" }
   eviction_hard   = { "memory.available" = "200Mi", "nodefs.available" = "5%", "imagefs.available" = "5%" }
 
+  # Namespaces without a pod_security of their own: no privileged pods, no host namespaces
+  # (kube-system, where k3s's own pods run, is exempt).
+  pod_security_default = "baseline"
+
   config = {
     "node-ip"            = node.pi-server-1.address
     "secrets-encryption" = true
@@ -62,4 +68,11 @@ namespace "apps" {
 namespace "monitoring" {
   pod_security         = "baseline"
   default_deny_ingress = true
+}
+
+# Container defaults and a quota for "apps" (LimitRange and ResourceQuota, in manifests/):
+# server-side applied under pictl's field manager; removing one from the file deletes it.
+manifest "apps-limits" {
+  source     = "manifests/apps-limits.yaml"
+  depends_on = [namespace.apps]
 }

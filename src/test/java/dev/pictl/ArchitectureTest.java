@@ -70,7 +70,7 @@ class ArchitectureTest {
             Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
             Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
-                    "types.k3s", "types.storage", "types.cluster", "types.boot")),
+                    "types.k3s", "types.storage", "types.cluster", "types.boot", "types.manifest")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),
             Map.entry("types.k3s", typePackage("types.host")),
@@ -78,6 +78,9 @@ class ArchitectureTest {
             Map.entry("types.storage", typePackage("types.k3s", "types.host")),
             // What organises the cluster's workloads: read through the storage family's snapshot source.
             Map.entry("types.cluster", typePackage("types.k3s", "types.storage")),
+            // Kubernetes objects from YAML (issue 13): the server's topology and snapshot source, as namespace; after
+            // the namespaces its objects are in.
+            Map.entry("types.manifest", typePackage("types.k3s", "types.storage", "types.cluster")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",
@@ -114,7 +117,7 @@ class ArchitectureTest {
             "org.jgrapht", List.of("graph"),
             "org.apache.sshd", List.of("transport.ssh", "sim"),
             "picocli", List.of("cli"),
-            "com.fasterxml.jackson.dataformat.yaml", List.of("kubeconfig"),
+            "com.fasterxml.jackson.dataformat.yaml", List.of("kubeconfig", "types.manifest"),
             "org.yaml.snakeyaml", List.of());
 
     /** Package → the only third-party prefixes it may import (packages not listed are not restricted this way). */

@@ -58,6 +58,10 @@ class TypeNameLiteralTest {
             "sim/kube/Kubectl.java : namespace",
             "types/storage/PvExecutor.java : namespace",
             "types/storage/PvKind.java : namespace",
+            // The same field of any object in the simulator's object store and in a manifest's objects.
+            "sim/kube/AnyObjects.java : namespace",
+            "sim/kube/ObjectStore.java : namespace",
+            "types/manifest/ManifestDocs.java : namespace",
             // The attribute named "node" of k3s_server and pv (the node the resource is on), and the key of the same
             // name in their desired and observed values.
             "types/k3s/K3sServerType.java : node",

@@ -72,4 +72,17 @@ public interface ResourceType extends ResourceBlock, GraphType {
     default List<ProbeRequest> probeAsks(ResourceState recorded) {
         return List.of();
     }
+
+    /**
+     * {@link #probeAsks(ResourceInstance)} with the description at hand, for a type whose resources ask a node they
+     * do not name (a manifest asks the server to read its objects); by default the plain one.
+     */
+    default List<ProbeRequest> probeAsks(ResourceInstance resource, Config config) {
+        return probeAsks(resource);
+    }
+
+    /** {@link #probeAsks(ResourceState)} with the description at hand; by default the plain one. */
+    default List<ProbeRequest> probeAsks(ResourceState recorded, Config config) {
+        return probeAsks(recorded);
+    }
 }

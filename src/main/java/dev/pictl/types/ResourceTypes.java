@@ -13,6 +13,7 @@ import dev.pictl.state.State;
 import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.boot.BootConfigType;
 import dev.pictl.types.cluster.NamespaceType;
+import dev.pictl.types.manifest.ManifestType;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
 import dev.pictl.types.host.RuntimeType;
@@ -59,7 +60,8 @@ public final class ResourceTypes {
                 new StorageClassType(),
                 new NfsClientType(),
                 new PvType(),
-                new NamespaceType()));
+                new NamespaceType(),
+                new ManifestType()));
     }
 
     /** These types and {@code more} after them (a test's extra type, a plugin). */
@@ -133,13 +135,13 @@ public final class ResourceTypes {
         nodes.forEach(n -> out.put(n, ProbeRequest.of(n)));
         for (ResourceType t : types) {
             for (ResourceInstance r : config.ofType(t.name())) {
-                for (ProbeRequest ask : t.probeAsks(r)) {
+                for (ProbeRequest ask : t.probeAsks(r, config)) {
                     out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
                 }
             }
             for (ResourceState r : state.resources()) {
                 if (r.type().equals(t.name())) {
-                    for (ProbeRequest ask : t.probeAsks(r)) {
+                    for (ProbeRequest ask : t.probeAsks(r, config)) {
                         out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
                     }
                 }

@@ -115,7 +115,13 @@ public final class KubeApi {
         this.dbFile = dbFile;
         this.kubelets = kubelets;
         load();
+        this.objects = new ObjectStore(dbFile == null ? null : dbFile.resolveSibling("pictl-sim-objects.json"), resourceVersion);
     }
+
+    /** Every other kind, with server-side apply's field managers (issue 13). */
+    private final ObjectStore objects;
+
+    ObjectStore objects() { return objects; }
 
     // ------------------------------------------------------------------ nodes
 
@@ -326,6 +332,7 @@ public final class KubeApi {
     synchronized boolean removeNamespace(String name) {
         boolean r = namespaces.remove(name) != null;
         networkPolicies.keySet().removeIf(k -> k.startsWith(name + "/"));
+        objects.removeNamespace(name);
         save();
         return r;
     }

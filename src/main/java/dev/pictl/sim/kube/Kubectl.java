@@ -97,6 +97,8 @@ public final class Kubectl {
             return 0;
         }
         String verb = o.positional.remove(0);
+        Integer other = AnyObjects.run(api, verb, o.positional, o.flags, stdin, cwd, t -> Kind.of(t) != null, k -> Kind.ofManifest(k) != null, sink);
+        if (other != null) return other;
         return switch (verb) {
             case "get" -> get(o);
             case "apply" -> apply(o, stdin, cwd, false);

@@ -90,6 +90,11 @@ public final class K3sServerExecutor implements Executor {
         }
         LOG.debug("{}: k3s server {} (installed: {}, unit {}, {}): {}", node, version, seen.version(),
                 seen.unitPresent() ? "present" : "absent", seen.active(), install ? "run the install script" : "keep");
+        String psa = PodSecurityDefault.level(config);
+        if (psa != null) {
+            ctx.step(change.address(), "write " + PodSecurityDefault.file(psa));
+            ctx.check(node, "write Pod Security defaults", PodSecurityDefault.writeScript(psa));
+        }
         String registries = K3sNode.registries(ctx, change, node, planned.registryMirrors(), planned.registryAuth());
         K3sNode.Converged done = K3sNode.converge(ctx, node, UNIT, config, registries, !install ? null : new K3sNode.Install(
                 seen.version() == null ? "install k3s server" : "upgrade k3s server", version, "server", null, null));

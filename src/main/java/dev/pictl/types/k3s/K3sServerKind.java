@@ -76,6 +76,9 @@ public final class K3sServerKind implements Kind {
             c.put("docker", "true");
         }
         KubeletReservations.addTo(c, i);
+        if (server) {
+            PodSecurityDefault.addTo(c, i);
+        }
         return c;
     }
 

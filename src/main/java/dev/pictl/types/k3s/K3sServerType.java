@@ -46,6 +46,7 @@ public final class K3sServerType implements ResourceType {
             KubeletReservations.EVICTION_HARD_ATTR,
             Registries.MIRRORS_ATTR,
             Registries.AUTH_ATTR,
+            PodSecurityDefault.SCHEMA,
             Schemas.DEPENDS_ON),
             List.of(),
             "The k3s server (control plane). Installed with the official script, configured through "
