@@ -40,7 +40,7 @@ class ProbeAssemblyTest {
     @Test
     void standardTypes_eachFragmentOnce_inTheOrderFirstListed() {
         List<String> ids = StandardProbe.PROBE.fragments().stream().map(ProbeFragment::id).toList();
-        assertEquals(List.of("facts", "cmdline", "packages", "units", "k3s", "kube", "nfs-common", "paths"),
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "packages", "units", "k3s", "kube", "nfs-common", "paths"),
                 ids);
         String script = StandardProbe.script(StandardProbe.request("s", true, List.of("/mnt/a")));
         assertEquals(1, count(script, "sec kube\n"), "kube is listed by three types, printed once");
@@ -70,9 +70,9 @@ class ProbeAssemblyTest {
     @Test
     void declaredUnits_withoutAnyTypeListingUnits_getTheirSectionAtTheEnd() {
         Probe probe = Probe.of(List.of(UPTIME));
-        assertEquals(List.of("facts", "cmdline", "uptime", "units"), probe.fragments().stream().map(ProbeFragment::id).toList());
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "uptime", "units"), probe.fragments().stream().map(ProbeFragment::id).toList());
         assertTrue(probe.script(ProbeRequest.of("n")).contains("systemctl show -p Id -p LoadState -p ActiveState chrony 2>/dev/null\n"));
-        assertEquals(List.of("facts", "cmdline"), Probe.basic().fragments().stream().map(ProbeFragment::id).toList(),
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs"), Probe.basic().fragments().stream().map(ProbeFragment::id).toList(),
                 "no units declared: no units section");
         assertEquals(Map.of(), Probe.basic().parse(ProbeRequest.of("n"), "").services());
     }
