@@ -97,6 +97,16 @@ public final class CertProbe {
     private CertProbe() {
     }
 
+    /** The same reading as a script of its own (apply's check after a renewal): the probe's prelude and this text. */
+    public static String readScript() {
+        return ProbeScript.PRELUDE + TEXT;
+    }
+
+    /** What {@link #readScript()} printed → the certificates. */
+    public static Certs read(String stdout) {
+        return parse(ProbeOutput.of(stdout).get("k3s-certs"));
+    }
+
     /** The section's text → the certificates; a block that does not decode has a null {@code notAfter}. */
     public static Certs parse(String text) {
         List<Cert> out = new ArrayList<>();
@@ -145,9 +155,14 @@ public final class CertProbe {
         return DAY.format(t);
     }
 
-    /** Whole days from {@code now} to {@code t}, rounded down (negative once past). */
+    /** Days from {@code now} to {@code t}, to the nearest whole day, for people (negative once past). */
     public static long daysLeft(Instant t, Instant now) {
-        return Math.floorDiv(Duration.between(now, t).toSeconds(), 86_400L);
+        return Math.round(Duration.between(now, t).toSeconds() / 86_400.0);
+    }
+
+    /** Whether {@code t} is less than {@code days} days after {@code now} (exact, not rounded). */
+    public static boolean within(Instant t, Instant now, int days) {
+        return t.isBefore(now.plus(Duration.ofDays(days)));
     }
 
     /**
@@ -165,7 +180,7 @@ public final class CertProbe {
         }
         long left = daysLeft(c.notAfter(), now);
         String what = name(c.file()) + " (" + certs.certs().stream().filter(x -> x.notAfter() != null
-                && daysLeft(x.notAfter(), now) <= K3S_RENEW_DAYS).count() + " of " + certs.certs().size()
+                && !x.notAfter().isAfter(now.plus(Duration.ofDays(K3S_RENEW_DAYS)))).count() + " of " + certs.certs().size()
                 + " k3s certificates due)";
         String fix = "restart k3s on the node to renew them (k3s renews at start within " + K3S_RENEW_DAYS
                 + " days of expiry), or set cert_renewal_days on its k3s block and run pictl apply";
@@ -173,11 +188,11 @@ public final class CertProbe {
             return List.of(new Finding(node, EXPIRED, "k3s certificate expired at " + MOMENT.format(c.notAfter())
                     + ": " + what + "; the node's k3s cannot talk to the cluster; " + fix, false, true));
         }
-        if (left < ERROR_DAYS) {
+        if (within(c.notAfter(), now, ERROR_DAYS)) {
             return List.of(new Finding(node, EXPIRING, "k3s certificate expires at " + MOMENT.format(c.notAfter())
                     + ", in " + left + (left == 1 ? " day" : " days") + ": " + what + "; " + fix, false, true));
         }
-        if (left <= K3S_RENEW_DAYS) {
+        if (!c.notAfter().isAfter(now.plus(Duration.ofDays(K3S_RENEW_DAYS)))) {
             return List.of(new Finding(node, EXPIRING, "k3s certificate expires on " + day(c.notAfter()) + ", in "
                     + left + " days, inside k3s's " + K3S_RENEW_DAYS + "-day renewal window: " + what + "; " + fix,
                     false, false));
