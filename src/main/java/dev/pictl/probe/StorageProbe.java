@@ -67,6 +67,11 @@ public final class StorageProbe {
         }
     }
 
+    /** The fragment's text (sections {@code disk} and {@code kernel-storage}), for {@code pictl diagnose}'s script. */
+    public static String script() {
+        return TEXT;
+    }
+
     public static final ProbeFragment<Storage> STORAGE = NodeProbe.fragment("storage",
             List.of("disk", "kernel-storage"), request -> TEXT, (request, out) -> parse(out.get("disk"),
                     out.get("kernel-storage")));
