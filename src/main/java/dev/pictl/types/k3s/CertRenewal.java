@@ -124,7 +124,7 @@ final class CertRenewal {
 
     /** The earliest expiry as is while it is more than {@code margin} days away, else what a renewal gives. */
     static String desired(Instant earliest, int margin, Instant now) {
-        return !CertProbe.within(earliest, now, margin) ? CertProbe.day(earliest)
+        return earliest.isAfter(now.plus(Duration.ofDays(margin))) ? CertProbe.day(earliest)
                 : CertProbe.day(now.plus(Duration.ofDays(365))) + RENEWED;
     }
 
