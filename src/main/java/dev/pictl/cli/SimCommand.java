@@ -461,7 +461,8 @@ final class SimCommand implements Callable<Integer> {
     static final List<String> FAULTS = List.of("unreachable", "reachable", "drop-on", "drop-now", "fail", "latency",
             "reboot-never-returns", "throttled", "memory", "model", "arch32", "firmware-cgroup-disable", "clock", "disk",
             "disk-full", "memory-pressure", "sd-errors", "flannel-fail", "cert-expired", "cut", "uncut", "image-pull-fail",
-            "config-ignore", "eeprom-update", "clear");
+            "config-ignore", "eeprom-update", "clear",
+            "cert-expiry", "kernel-log");
     static final List<String> POWER = List.of("reboot", "power-off", "power-on");
 
     @Command(name = "fault", mixinStandardHelpOptions = true,
@@ -470,7 +471,7 @@ final class SimCommand implements Callable<Integer> {
                             + "fail REGEX [EXIT] [STDERR], latency MS, reboot-never-returns [true|false], throttled [HEX], "
                             + "memory [KB], model TEXT..., arch32 [true|false], firmware-cgroup-disable [true|false], "
                             + "clock [SECONDS], disk [PERCENT], disk-full, memory-pressure [true|false], sd-errors, flannel-fail, "
-                            + "cert-expired, cut NODE, uncut [NODE], "
+                            + "cert-expired, cert-expiry DAYS [FILE], kernel-log TEXT..., cut NODE, uncut [NODE], "
                             + "image-pull-fail [IMAGE], config-ignore [KEY], eeprom-update [true|false], clear; "
                             + "and reboot, power-off, power-on. See docs/simulator.md#faults."},
             exitCodeListHeading = "%nExit codes:%n",

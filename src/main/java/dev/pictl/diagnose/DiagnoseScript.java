@@ -18,7 +18,8 @@ import java.util.Map;
  *   proc-cmdline       /proc/cmdline                                           what the kernel booted with
  *   cmdline-txt        the first line of /boot/firmware/cmdline.txt (else /boot/cmdline.txt)
  *   controllers        /sys/fs/cgroup/cgroup.controllers                       memory cgroup
- *   df                 df -P / (last line)                                     a full disk
+ *   disk               df -P / /var/lib/rancher/k3s (the probe's StorageProbe)  a full disk or data directory
+ *   kernel-storage     dmesg: count and first line of the SD-card errors       SD card trouble (how long)
  *   kernel-errors      dmesg: mmc/EXT4/I/O errors, under-voltage (last 5)      SD card trouble
  *   units              systemctl show of k3s and k3s-agent (one block each, with Id=)
  *   journal U          journalctl -u U -b (last 400) for k3s and k3s-agent
@@ -55,7 +56,9 @@ public final class DiagnoseScript {
         b.append("sec cmdline-txt; if [ -f \"$R/boot/firmware/cmdline.txt\" ]; then head -n 1 \"$R/boot/firmware/cmdline.txt\"; "
                 + "else head -n 1 \"$R/boot/cmdline.txt\" 2>/dev/null; fi\n");
         b.append("sec controllers; cat \"$R/sys/fs/cgroup/cgroup.controllers\" 2>/dev/null\n");
-        b.append("sec df; df -P / 2>/dev/null | tail -n 1\n");
+        // The plan probe's own disk and kernel-log sections (issue 15): / and k3s's data directory, and the count
+        // and first line of the SD-card errors since boot; kernel-errors below keeps the last five.
+        b.append(dev.pictl.probe.StorageProbe.script());
         b.append("sec kernel-errors; dmesg 2>/dev/null | grep -E 'mmc(blk)?[0-9]+(p[0-9]+)?: .*([Ee]rror|[Tt]imeout)|EXT4-fs error|"
                 + "I/O error|[Uu]ndervoltage detected' | tail -n 5\n");
         b.append("sec units; systemctl show -p Id,LoadState,ActiveState,SubState,NRestarts,Result,ActiveEnterTimestamp "

@@ -5,6 +5,7 @@ import dev.pictl.diagnose.ClusterView.NodeState;
 import dev.pictl.diagnose.DiagnoseReport.Finding;
 import dev.pictl.diagnose.DiagnoseReport.NodeVerdict;
 import dev.pictl.probe.Health;
+import dev.pictl.probe.StorageProbe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -403,19 +404,28 @@ public final class Diagnoser {
         void standalone() {
             Condition dp = st == null ? null : st.condition("DiskPressure");
             int disk = e.diskUsedPercent();
-            if ((dp != null && "True".equals(dp.status())) || disk >= DISK_FULL_PERCENT) {
+            // Issue 15: also k3s's data directory when it is a file system of its own, against the kubelet's 5%.
+            List<Health.Finding> full = StorageProbe.findings(name, e.storage()).stream()
+                    .filter(x -> x.code().equals(StorageProbe.FULL)).toList();
+            if ((dp != null && "True".equals(dp.status())) || disk >= DISK_FULL_PERCENT || !full.isEmpty()) {
                 List<String> ev = new ArrayList<>();
                 if (dp != null && "True".equals(dp.status())) {
                     ev.add("DiskPressure=True " + dp.reason() + ": " + dp.message());
                 }
-                if (!e.section("df").isBlank()) {
-                    ev.add("df -P /: " + e.section("df").strip().replaceAll("\\s+", " "));
+                for (StorageProbe.Fs fs : e.storage().filesystems()) {
+                    ev.add("df -P " + fs.path() + ": " + fs.device() + " " + fs.sizeKb() + " blocks, " + fs.availKb()
+                            + " available (" + fs.freePercent() + "% free) on " + fs.mountedOn());
                 }
+                full.forEach(x -> ev.add(x.message()));
                 if (signals.containsKey(Signatures.DISK)) {
                     ev.add(signals.get(Signatures.DISK));
                 }
                 ev.addAll(event("EvictionThresholdMet", "ephemeral-storage"));
-                add("disk_pressure", "the root filesystem is " + (disk >= 0 ? disk + "% " : "") + "full"
+                boolean dataDirOnly = disk < DISK_FULL_PERCENT && !full.isEmpty()
+                        && full.stream().noneMatch(x -> x.message().startsWith("/:"));
+                add("disk_pressure", (dataDirOnly ? "k3s's data directory is full ("
+                                + e.storage().filesystems().get(e.storage().filesystems().size() - 1).freePercent() + "% free)"
+                                : "the root filesystem is " + (disk >= 0 ? disk + "% " : "") + "full")
                                 + (dp != null && "True".equals(dp.status()) ? ": the kubelet reports DiskPressure and evicts pods" : ""),
                         ev, "free space on " + name + ": `sudo journalctl --vacuum-size=100M`, remove unused images "
                                 + "(`sudo k3s crictl rmi --prune`, or `sudo docker image prune -a` with the Docker runtime), "
@@ -471,8 +481,15 @@ public final class Diagnoser {
                                 + "/etc/rancher/k3s/registries.yaml", null);
             }
             List<String> kernel = e.kernelErrors().stream().filter(l -> !l.toLowerCase(Locale.ROOT).contains("undervoltage")).toList();
-            if (!kernel.isEmpty()) {
-                add("kernel_storage_errors", "the kernel logs storage errors (SD card or disk)", kernel,
+            StorageProbe.Storage storage = e.storage();
+            if (!kernel.isEmpty() || storage.errorCount() > 0) {
+                kernel = new ArrayList<>(kernel);
+                if (storage.firstError() != null && !kernel.contains(storage.firstError())) {
+                    kernel.add(0, "first since boot: " + storage.firstError());
+                }
+                add("kernel_storage_errors", "the kernel logs " + (storage.errorCount() > 0 ? storage.errorCount() + " "
+                        : "") + "storage errors" + (storage.errorCount() > 0 ? " since boot" : "") + " (SD card or disk)"
+                        + (storage.readOnly() ? "; a file system was remounted read-only" : ""), kernel,
                         "back up, then replace the SD card (or move the root to an SSD); check the supply first "
                                 + "(under-voltage corrupts cards)", null);
             }

@@ -61,10 +61,21 @@ public record NodeEvidence(String node, String sshError, Double clockOffset, dou
         return section("throttled").strip();
     }
 
+    /** The df rows ({@code disk}: / then k3s's data directory; an older capture's {@code df}: / only). */
+    private String dfRows() {
+        return section("disk").isBlank() ? section("df") : section("disk");
+    }
+
     /** Used share of / in percent, -1 when unknown. */
     public int diskUsedPercent() {
-        Matcher m = Pattern.compile("\\s(\\d+)%\\s").matcher(section("df") + " ");
+        Matcher m = Pattern.compile("\\s(\\d+)%\\s").matcher(dfRows() + " ");
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** Free space of / and k3s's data directory, and the kernel log's SD-card error count and first line. */
+    public dev.pictl.probe.StorageProbe.Storage storage() {
+        String k = section("kernel-storage");
+        return dev.pictl.probe.StorageProbe.parse(dfRows(), k.isBlank() ? null : k);
     }
 
     public long memKb(String key) {

@@ -119,7 +119,8 @@ public final class DriftCheck {
             if (rule.isPresent()) {
                 ignored.add(new DriftReport.Ignored(IgnoreRule.HEALTH + "." + f.node(), f.code(), rule.get().text()));
             } else {
-                health.add(new DriftReport.HealthItem(f.node(), f.code(), redactor.redact(f.message()), f.advisory()));
+                health.add(new DriftReport.HealthItem(f.node(), f.code(), redactor.redact(f.message()), f.advisory(),
+                        f.error()));
             }
         }
 

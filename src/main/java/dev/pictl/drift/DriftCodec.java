@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class DriftCodec {
     /** The shape's version: the major part changes only when a field is removed or changes meaning. */
-    public static final String FORMAT_VERSION = "1.1";
+    public static final String FORMAT_VERSION = "1.2";
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -96,6 +96,7 @@ public final class DriftCodec {
             o.put("code", h.code());
             o.put("message", h.message());
             o.put("advisory", h.advisory());
+            o.put("level", h.level());
             o.put("counts", failing.contains(h));
         }
         ArrayNode unapplied = root.putArray("unapplied");

@@ -101,8 +101,21 @@ public record DriftReport(String cluster, String pictlVersion, StateInfo state, 
         }
     }
 
-    /** A health finding (see {@code probe.Health} for the codes). */
-    public record HealthItem(String node, String code, String message, boolean advisory) {
+    /**
+     * A health finding (see {@code probe.Health} for the codes).
+     *
+     * @param error an error-level finding (a certificate about to expire, a full disk): counts for the exit code
+     *              without {@code failOnHealth} (issue 15)
+     */
+    public record HealthItem(String node, String code, String message, boolean advisory, boolean error) {
+        public HealthItem(String node, String code, String message, boolean advisory) {
+            this(node, code, message, advisory, false);
+        }
+
+        /** {@code error}, {@code warning} or {@code advisory}. */
+        public String level() {
+            return error ? "error" : advisory ? "advisory" : "warning";
+        }
     }
 
     /**
@@ -150,9 +163,12 @@ public record DriftReport(String cluster, String pictlVersion, StateInfo state, 
         }
     }
 
-    /** Health findings that count for the exit code: non-advisory ones, with {@code failOnHealth}. */
+    /**
+     * Health findings that count for the exit code: error-level ones always (a cron job run with {@code --quiet} must
+     * mail a certificate that expires next week), the other non-advisory ones with {@code failOnHealth}.
+     */
     public List<HealthItem> failingHealth() {
-        return options.failOnHealth() ? health.stream().filter(h -> !h.advisory()).toList() : List.of();
+        return health.stream().filter(h -> h.error() || (options.failOnHealth() && !h.advisory())).toList();
     }
 
     /**

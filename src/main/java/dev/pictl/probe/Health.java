@@ -34,6 +34,12 @@ import java.util.TreeMap;
  *   node_not_ready            no        the server's Node object for the node is not Ready
  *   k3s_api_unavailable       no        on the server: k3s is installed but kubectl failed (k3s stopped, ...),
  *                                       so nothing of the cluster could be read
+ *   disk_full                 error     / or k3s's data directory under the kubelet's 5% eviction threshold
+ *   disk_low                  no        under 10% free ({@link StorageProbe})
+ *   sd_card_errors            no/error  mmc/ext4/I/O errors in the kernel log since boot, count and first line;
+ *                                       an error when a file system was remounted read-only
+ *   cert_expired              error     a k3s leaf certificate expired ({@link CertProbe})
+ *   cert_expiring             no/error  one expires inside k3s's 120-day renewal window; an error under 14 days
  *   low_memory                yes       under ~3.5 GB installed (MemTotal): k3s on a Pi wants 4 GB
  *   sd_card_boot              yes       / is on an SD card (or eMMC)
  *   not_a_pi                  yes       the device-tree model is not a Raspberry Pi, or there is none
@@ -86,8 +92,25 @@ public final class Health {
      * @param code     stable for machines (the table above)
      * @param message  for people, without the node's name
      * @param advisory a standing fact of the hardware or setup that never fails a run
+     * @param error    trouble that cannot wait (a certificate about to expire, a disk past the eviction threshold):
+     *                 drift counts it whatever {@code fail_on_health} says (issue 15); never with {@code advisory}
      */
-    public record Finding(String node, String code, String message, boolean advisory) {
+    public record Finding(String node, String code, String message, boolean advisory, boolean error) {
+        public Finding {
+            if (advisory && error) {
+                throw new IllegalArgumentException("an advisory finding is never an error: " + code);
+            }
+        }
+
+        /** A warning-level finding ({@code advisory} false) or an advisory one. */
+        public Finding(String node, String code, String message, boolean advisory) {
+            this(node, code, message, advisory, false);
+        }
+
+        /** {@code error}, {@code warning} or {@code advisory}: as drift's JSON names the level. */
+        public String level() {
+            return error ? "error" : advisory ? "advisory" : "warning";
+        }
     }
 
     /** Bit, meaning; bits 0-3 are now, 16-19 since boot (cleared only by a reboot). */
@@ -163,6 +186,8 @@ public final class Health {
                     false));
         }
         out.addAll(cmdlineFindings(o));
+        out.addAll(StorageProbe.findings(n, o.part(StorageProbe.STORAGE)));
+        out.addAll(CertProbe.findings(n, o.part(CertProbe.CERTS), java.time.Instant.now()));
         if (f.memTotalKb() > 0 && f.memTotalKb() < LOW_MEMORY_KB) {
             out.add(new Finding(n, LOW_MEMORY, String.format(Locale.ROOT,
                     "%.1f GB of memory; k3s on a Pi wants at least 4 GB", f.memTotalKb() / 1024.0 / 1024.0), true));

@@ -186,6 +186,15 @@ public final class NodeProbe {
     /** The fragments that open every probe, in this order. */
     public static final List<ProbeFragment<?>> ALWAYS = List.of(NODE, CMDLINE);
 
+    /**
+     * {@link #ALWAYS}, then the day-two facts {@link Health} reads on every node (issue 15): free space and the
+     * kernel log ({@link StorageProbe}), k3s's certificates ({@link CertProbe}). A method, not a constant: those
+     * classes make their fragments with {@link #fragment}, so a constant here would be a class-initialisation cycle.
+     */
+    public static List<ProbeFragment<?>> always() {
+        return List.of(NODE, CMDLINE, StorageProbe.STORAGE, CertProbe.CERTS);
+    }
+
     private NodeProbe() {
     }
 

@@ -47,7 +47,7 @@ public final class Probe {
     public static Probe of(List<? extends ProbeFragment<?>> listed) {
         Set<ProbeFragment<?>> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<ProbeFragment<?>> ordered = new ArrayList<>();
-        for (ProbeFragment<?> f : concat(NodeProbe.ALWAYS, listed)) {
+        for (ProbeFragment<?> f : concat(NodeProbe.always(), listed)) {
             if (seen.add(Objects.requireNonNull(f, "fragment"))) {
                 ordered.add(f);
             }

@@ -475,6 +475,7 @@ final class K3sRuntime {
         }
         lines.add(logLine("info", "Connecting to proxy url=\"wss://" + hostPort + "/v1-k3s/connect\""));
         lines.add(logLine("info", "k3s agent is up and running"));
+        K3sCerts.atStart(node.root(), false);
         return new Outcome(Kind.OK, lines, 0, "k3s", server.name(), rec);
     }
 

@@ -492,6 +492,16 @@ public final class SimCluster implements AutoCloseable {
             case "disk" -> n.cluster().trouble().setDisk(n, v == null ? 97 : Integer.parseInt(v));
             case "disk-full" -> n.cluster().trouble().setDisk(n, 97);
             case "cert-expired" -> n.cluster().trouble().expireCert(n);
+            case "cert-expiry" -> {
+                if (v == null || !v.matches("-?\\d{1,5}")) return fail(reply, "cert-expiry DAYS [FILE]: DAYS is a whole number");
+                if (K3sCerts.setExpiry(n.root(), Long.parseLong(v), a.size() > 2 ? a.get(2) : null) == 0) {
+                    return fail(reply, "cert-expiry: " + n.name() + " has no such k3s certificate (k3s not started yet?)");
+                }
+            }
+            case "kernel-log" -> {
+                if (a.size() < 2) return fail(reply, "kernel-log TEXT: the kernel log line to add");
+                n.cluster().trouble().kernelLog(n, String.join(" ", a.subList(1, a.size())));
+            }
             case "cut", "uncut" -> {
                 SimNode other = v == null ? null : n.cluster().node(v);
                 if (v != null && other == null) return fail(reply, kind + ": unknown node " + v);

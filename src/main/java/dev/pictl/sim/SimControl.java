@@ -195,7 +195,7 @@ public final class SimControl {
      * {@code drop-now}, {@code fail REGEX [exit] [stderr]}, {@code latency MS}, {@code reboot-never-returns [true|false]},
      * {@code throttled [HEX]}, {@code memory [KB]}, {@code model TEXT...}, {@code arch32 [true|false]},
      * {@code firmware-cgroup-disable [true|false]}, {@code clock [SECONDS]}, {@code disk [PERCENT]}, {@code disk-full},
-     * {@code memory-pressure [true|false]}, {@code sd-errors}, {@code flannel-fail}, {@code cert-expired}, {@code cut NODE}, {@code uncut [NODE]}, {@code image-pull-fail [IMAGE]},
+     * {@code memory-pressure [true|false]}, {@code sd-errors}, {@code flannel-fail}, {@code cert-expired}, {@code cert-expiry DAYS [FILE]}, {@code kernel-log TEXT}, {@code cut NODE}, {@code uncut [NODE]}, {@code image-pull-fail [IMAGE]},
      * {@code config-ignore [KEY]}, {@code eeprom-update [true|false]}, {@code clear}.
      */
     public static ExecResult fault(Path dir, String node, String... fault) throws IOException {

@@ -623,6 +623,12 @@ public final class SimNode {
     /** A failing SD card: mmc timeouts, I/O and ext4 errors in this boot's kernel log (gone at the next boot). */
     public void sdCardErrors() throws IOException { cluster.trouble().sdCardErrors(this); }
 
+    /** k3s's leaf certificates on this board (or the one FILE names) expire DAYS from now; the count of files. */
+    public int setCertExpiry(long days, String file) throws IOException { return K3sCerts.setExpiry(root, days, file); }
+
+    /** One line in this boot's kernel log (what dmesg prints). */
+    public void kernelLog(String text) throws IOException { cluster.trouble().kernelLog(this, text); }
+
     /** flannel cannot set up its VXLAN network on this board: k3s's and the kubelet's flannel errors in its journal. */
     public void failFlannel() { cluster.trouble().flannelFailure(this); }
 

@@ -187,6 +187,14 @@ final class Trouble {
         Files.writeString(hw(n, "dmesg"), b.toString(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
+    /** {@code kernel-log TEXT}: one line in this boot's kernel log (what {@code dmesg} prints), with its timestamp. */
+    void kernelLog(SimNode n, String text) throws IOException {
+        double t = n.uptimeSeconds();
+        String line = String.format(Locale.ROOT, "[%5d.%06d] ", (long) t, (long) ((t - Math.floor(t)) * 1_000_000))
+                + text.replace("\n", " ") + "\n";
+        Files.writeString(hw(n, "dmesg"), line, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /**
      * {@code flannel-fail}: flannel cannot bring up its VXLAN network on the board (e.g. no {@code vxlan} module), so
      * pod sandboxes fail for want of {@code /run/flannel/subnet.env}: the kubelet's CNI error (day2-facts §6.5, the
@@ -209,6 +217,7 @@ final class Trouble {
     void expireCert(SimNode server) throws IOException {
         Instant notAfter = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
         Files.writeString(hw(server, "cert-expired"), notAfter.toString());
+        K3sCerts.setExpiry(server.root(), -1, null);
         for (SimNode agent : agentsOf(server)) {
             agentLost(agent, server, "tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time "
                     + Instant.now().plusSeconds(clockOffset(agent)).truncatedTo(ChronoUnit.SECONDS) + " is after " + notAfter);
@@ -218,6 +227,7 @@ final class Trouble {
     /** k3s renews expired certificates when it starts (day2-facts §3.1). */
     void certificatesRenewedAtStart(SimNode server) throws IOException {
         Files.deleteIfExists(hw(server, "cert-expired"));
+        K3sCerts.atStart(server.root(), true);
     }
 
     /** {@code cut OTHER}: no packet passes between the two boards (both still answer pictl). */

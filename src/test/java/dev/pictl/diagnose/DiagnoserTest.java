@@ -403,6 +403,29 @@ class DiagnoserTest {
         assertEquals("Ready", verdict(r, "pi-worker-1").status());
     }
 
+    /** Issue 15: k3s's data directory on a disk of its own past the kubelet's 5%, and the kernel log's count. */
+    @Test
+    void fullDataDirectory_andTheCountOfStorageErrorsSinceBoot() {
+        Node w = new Node("pi-worker-1").journal(STARTED)
+                .set("disk", "Filesystem     1024-blocks     Used Available Capacity Mounted on\n"
+                        + "/dev/mmcblk0p2    30358348  3035834  27322514      10% /\n"
+                        + "/dev/sda1        100000000 97000000   3000000      97% /var/lib/rancher\n")
+                .set("kernel-storage", "count=12\nread-only=1\nfirst=[  812.3] mmc0: Timeout waiting for hardware interrupt.\n")
+                .set("kernel-errors", "[  900.1] EXT4-fs (mmcblk0p2): Remounting filesystem read-only");
+        DiagnoseReport r = run(server(ready(SERVER), ready("pi-worker-1")), w);
+        assertEquals(List.of("disk_pressure", "kernel_storage_errors"), codes(r, "pi-worker-1"));
+        Finding d = first(r, "pi-worker-1");
+        assertEquals("k3s's data directory is full (3% free)", d.summary());
+        assertTrue(d.evidence().stream().anyMatch(l -> l.startsWith("k3s's data directory /var/lib/rancher/k3s "
+                + "(/var/lib/rancher): 3% free (2.9 GB of 95.4 GB), under the kubelet's eviction threshold of 5%")),
+                d.evidence().toString());
+        Finding k = verdict(r, "pi-worker-1").findings().get(1);
+        assertEquals("the kernel logs 12 storage errors since boot (SD card or disk); a file system was remounted "
+                + "read-only", k.summary());
+        assertEquals(List.of("first since boot: [  812.3] mmc0: Timeout waiting for hardware interrupt.",
+                "[  900.1] EXT4-fs (mmcblk0p2): Remounting filesystem read-only"), k.evidence());
+    }
+
     @Test
     void oldConnectionComplaints_onAReadyNode_areNotFindings() {
         Node w = new Node("pi-worker-1").journal(STARTED, EXPIRED, TIMEOUT, REFUSED);

@@ -61,6 +61,18 @@ class DriftReportTest {
         assertEquals(0, report(List.of(), List.of(), List.of(SD_CARD), List.of(), false, true).exitCode());
     }
 
+    /** Issue 15: an error-level finding (a certificate about to expire, a full disk) counts without fail_on_health. */
+    @Test
+    void errorLevelHealth_countsAlways() {
+        DriftReport.HealthItem cert = new DriftReport.HealthItem("pi-1", "cert_expiring", "expires in 9 days", false, true);
+        DriftReport r = report(List.of(), List.of(), List.of(cert, THROTTLED, SD_CARD), List.of(), false, false);
+        assertEquals(2, r.exitCode());
+        assertEquals(List.of(cert), r.failingHealth());
+        assertEquals(List.of("error", "warning", "advisory"), List.of(cert.level(), THROTTLED.level(), SD_CARD.level()));
+        assertEquals(List.of(cert, THROTTLED), report(List.of(), List.of(), List.of(cert, THROTTLED, SD_CARD), List.of(),
+                false, true).failingHealth());
+    }
+
     @Test
     void unreadableResources_countAsDrift() {
         DriftReport r = new DriftReport("c", "0", STATE, List.of(), List.of(new DriftReport.Unreadable(

@@ -40,7 +40,7 @@ class ProbeAssemblyTest {
     @Test
     void standardTypes_eachFragmentOnce_inTheOrderFirstListed() {
         List<String> ids = StandardProbe.PROBE.fragments().stream().map(ProbeFragment::id).toList();
-        assertEquals(List.of("facts", "cmdline", "boot-config", "eeprom", "packages", "units", "k3s", "kube", "nfs-common",
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "boot-config", "eeprom", "packages", "units", "k3s", "kube", "nfs-common",
                         "paths", "manifest"),
                 ids);
         String script = StandardProbe.script(StandardProbe.request("s", true, List.of("/mnt/a")));
@@ -71,9 +71,9 @@ class ProbeAssemblyTest {
     @Test
     void declaredUnits_withoutAnyTypeListingUnits_getTheirSectionAtTheEnd() {
         Probe probe = Probe.of(List.of(UPTIME));
-        assertEquals(List.of("facts", "cmdline", "uptime", "units"), probe.fragments().stream().map(ProbeFragment::id).toList());
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "uptime", "units"), probe.fragments().stream().map(ProbeFragment::id).toList());
         assertTrue(probe.script(ProbeRequest.of("n")).contains("systemctl show -p Id -p LoadState -p ActiveState chrony 2>/dev/null\n"));
-        assertEquals(List.of("facts", "cmdline"), Probe.basic().fragments().stream().map(ProbeFragment::id).toList(),
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs"), Probe.basic().fragments().stream().map(ProbeFragment::id).toList(),
                 "no units declared: no units section");
         assertEquals(Map.of(), Probe.basic().parse(ProbeRequest.of("n"), "").services());
     }

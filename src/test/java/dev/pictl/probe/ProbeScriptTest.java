@@ -94,7 +94,7 @@ class ProbeScriptTest {
         String out = run(request);
         assertEquals(List.of("model", "arch", "dpkg-arch", "meminfo", "os-release", "kernel", "root-source", "throttled",
                 "temp", "boot-id", "lifecycle", "hostname", "kernel-hostname", "hosts", "cmdline-path", "cmdline-file",
-                "proc-cmdline", "cgroup-controllers", "boot-config-path", "boot-config-file", "boot-config-pending",
+                "proc-cmdline", "cgroup-controllers", "disk", "kernel-storage", "k3s-certs", "boot-config-path", "boot-config-file", "boot-config-pending",
                 "boot-config-vc", "eeprom", "packages", "units", "k3s-version", "k3s-config",
                 "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "nfs-common", "paths", "manifest-objects", "end"),
                 StandardProbe.PROBE.sections(),

@@ -86,9 +86,11 @@ public final class DriftView {
             // One line per finding, the nodes with the very same finding together (fifty SD-card boots are one line).
             java.util.Map<String, List<String>> byFinding = new java.util.LinkedHashMap<>();
             List<DriftReport.HealthItem> problemsFirst = new ArrayList<>(r.health());
-            problemsFirst.sort(java.util.Comparator.comparing(DriftReport.HealthItem::advisory));
+            problemsFirst.sort(java.util.Comparator.comparing(DriftReport.HealthItem::advisory)
+                    .thenComparing(h -> !h.error()));
             for (DriftReport.HealthItem h : problemsFirst) {
-                byFinding.computeIfAbsent(h.message() + (h.advisory() ? " [advisory]" : ""), k -> new ArrayList<>())
+                byFinding.computeIfAbsent(h.message() + (h.advisory() ? " [advisory]" : h.error() ? " [error]" : ""),
+                        k -> new ArrayList<>())
                         .add(h.node());
             }
             byFinding.forEach((message, nodes) -> out.append("  ").append(String.join(", ", nodes)).append(": ")

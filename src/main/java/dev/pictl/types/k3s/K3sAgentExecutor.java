@@ -116,6 +116,10 @@ public final class K3sAgentExecutor implements Executor {
             K3sNode.awaitActive(ctx, node, UNIT, done.action().equals("restart") ? done.oldPid() : "0",
                     "wait for k3s-agent to be active");
         }
+        String renewal = CertRenewal.planned(change);
+        if (renewal != null) {
+            CertRenewal.rotate(ctx, change.address(), node, UNIT);
+        }
         ctx.step(change.address(), "wait for " + nodeName + " to be Ready");
         K3sServerExecutor.awaitReady(ctx, node, nodeName, change.address());
         if (drained) {
@@ -127,6 +131,9 @@ public final class K3sAgentExecutor implements Executor {
 
         Map<String, Object> attrs = new LinkedHashMap<>(after);
         attrs.remove("token");
+        if (renewal != null) {
+            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), node, renewal));
+        }
         return new Recorded(attrs, Map.of("token", ctx.hasher().hash(K3sToken.password(token))));
     }
 
@@ -238,6 +245,6 @@ public final class K3sAgentExecutor implements Executor {
     /** An upgrade of a running k3s restarts it: the node is out of service meanwhile. */
     @Override
     public boolean takesNodeOutOfService(ResourceChange c) {
-        return K3sNode.upgradesRunning(c, K3sValues.Agent.of(c.before()).running());
+        return K3sNode.upgradesRunning(c, K3sValues.Agent.of(c.before()).running()) || CertRenewal.renews(c);
     }
 }

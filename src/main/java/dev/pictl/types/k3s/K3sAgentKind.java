@@ -57,9 +57,11 @@ public final class K3sAgentKind implements Kind {
             token = ctx.observation(server.node()).map(o -> o.part(K3sProbe.INSTALL) == null ? null : o.part(K3sProbe.INSTALL).serverPassword())
                     .orElse(null);
         }
-        return new K3sValues.Agent(version, true, url, K3sServerKind.config(instance, instance.node(), ctx, false),
+        return CertRenewal.withDesired(new K3sValues.Agent(version, true, url,
+                K3sServerKind.config(instance, instance.node(), ctx, false),
                 token == null ? null : ctx.hash(K3sToken.password(token)))
-                .withRegistries(K3sServerKind.desiredRegistries(instance, ctx)).canonical();
+                .withRegistries(K3sServerKind.desiredRegistries(instance, ctx)).canonical(), instance, ctx,
+                instance.node(), java.time.Instant.now());
     }
 
     @Override
@@ -77,10 +79,11 @@ public final class K3sAgentKind implements Kind {
         Map<String, Object> raw = SimpleYaml.read(k3s.configYaml());
         String url = k3s.agentUrl() != null ? k3s.agentUrl() : (String) raw.get("server");
         Object token = raw.get("token");
-        return new Observed.Present(new K3sValues.Agent(k3s.version(), unit.active(), url,
+        return new Observed.Present(CertRenewal.withObserved(new K3sValues.Agent(k3s.version(), unit.active(), url,
                 K3sServerKind.observedConfig(k3s.configYaml()),
                 token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token))))
-                .withRegistries(K3sServerKind.observedRegistries(instance, prior, k3s)).canonical());
+                .withRegistries(K3sServerKind.observedRegistries(instance, prior, k3s)).canonical(), instance, ctx,
+                node));
     }
 
     @Override
@@ -100,10 +103,18 @@ public final class K3sAgentKind implements Kind {
         return attribute.equals("running") ? dev.pictl.plan.ActionReason.SERVICE_STOPPED : null;
     }
 
-    /** A running agent whose settings change restarts: say so. */
+    /** A running agent whose settings change restarts: say so; a renewal of its certificates too. */
     @Override
     public dev.pictl.plan.ActionReason updateReason(Map<String, Object> before, List<AttributeChange> changes) {
-        return K3sNode.restartsForSettings(before, changes) ? dev.pictl.plan.ActionReason.K3S_RESTART : null;
+        return K3sNode.restartsForSettings(before, changes) ? dev.pictl.plan.ActionReason.K3S_RESTART
+                : CertRenewal.renews(changes) ? dev.pictl.plan.ActionReason.CERT_RENEWAL : null;
+    }
+
+    /** {@code certificates}: two plain dates are the same ({@link CertRenewal#same}). */
+    @Override
+    public boolean same(String attribute, Object desired, Object observed) {
+        return attribute.equals(CertRenewal.ATTRIBUTE) ? CertRenewal.same(desired, observed)
+                : Kind.super.same(attribute, desired, observed);
     }
 
     /** Removing k3s from a node in the cluster drains it first. */

@@ -33,6 +33,7 @@ public final class K3sAgentType implements ResourceType {
             KubeletReservations.EVICTION_HARD_ATTR,
             Registries.MIRRORS_ATTR,
             Registries.AUTH_ATTR,
+            CertRenewal.MARGIN_ATTR,
             Schemas.DEPENDS_ON),
             List.of(),
             "k3s agents (workers) joined to the server. Removal drains the node, uninstalls k3s and deletes the "
@@ -68,6 +69,7 @@ public final class K3sAgentType implements ResourceType {
         new K3sConfigKeys(config, diags).check(agents);
         KubeletReservations.check(config, agents, diags);
         Registries.check(config, agents, diags);
+        CertRenewal.check(agents, diags);
         new K3sRules(config, diags).memoryCgroup(agents);
     }
 

@@ -106,12 +106,19 @@ public final class K3sServerExecutor implements Executor {
                     "wait for k3s to be active");
         }
 
+        String renewal = CertRenewal.planned(change);
+        if (renewal != null) {
+            CertRenewal.rotate(ctx, change.address(), node, UNIT);
+        }
         String nodeName = String.valueOf(config.get("node-name"));
         ctx.step(change.address(), "wait for " + nodeName + " to be Ready");
         awaitReady(ctx, node, nodeName, change.address());
 
         Map<String, Object> attrs = new LinkedHashMap<>(after);
         attrs.remove("token");
+        if (renewal != null) {
+            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), node, renewal));
+        }
         Map<String, String> hashes = token == null ? Map.of() : Map.of("token", ctx.hasher().hash(token));
         return new Recorded(attrs, hashes);
     }
@@ -146,9 +153,9 @@ public final class K3sServerExecutor implements Executor {
                         + "else echo 'k3s-uninstall.sh not found: k3s server not installed'; fi");
     }
 
-    /** An upgrade of a running k3s restarts it: the node is out of service meanwhile. */
+    /** An upgrade of a running k3s restarts it: the node is out of service meanwhile; a certificate renewal too. */
     @Override
     public boolean takesNodeOutOfService(ResourceChange c) {
-        return K3sNode.upgradesRunning(c, K3sValues.Server.of(c.before()).running());
+        return K3sNode.upgradesRunning(c, K3sValues.Server.of(c.before()).running()) || CertRenewal.renews(c);
     }
 }

@@ -132,10 +132,11 @@ public final class K3sServerKind implements Kind {
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         String token = PlanContext.secret(instance, "token");
-        return new K3sValues.Server(instance.node(), instance.string("version"), true,
+        return CertRenewal.withDesired(new K3sValues.Server(instance.node(), instance.string("version"), true,
                 config(instance, instance.node(), ctx, true),
                 token == null ? null : ctx.hash(K3sToken.password(token)))
-                .withRegistries(desiredRegistries(instance, ctx)).canonical();
+                .withRegistries(desiredRegistries(instance, ctx)).canonical(), instance, ctx, instance.node(),
+                java.time.Instant.now());
     }
 
     @Override
@@ -153,9 +154,9 @@ public final class K3sServerKind implements Kind {
                     : new Observed.Present(new K3sValues.Server(where, null, false, null, null).canonical());
         }
         String password = k3s.serverPassword();
-        return new Observed.Present(new K3sValues.Server(where, k3s.version(), unit.active(),
+        return new Observed.Present(CertRenewal.withObserved(new K3sValues.Server(where, k3s.version(), unit.active(),
                 observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password))
-                .withRegistries(observedRegistries(instance, prior, k3s)).canonical());
+                .withRegistries(observedRegistries(instance, prior, k3s)).canonical(), instance, ctx, where));
     }
 
     @Override
@@ -198,10 +199,18 @@ public final class K3sServerKind implements Kind {
         return attribute.equals("running") ? dev.pictl.plan.ActionReason.SERVICE_STOPPED : null;
     }
 
-    /** A running server whose settings change restarts: say so. */
+    /** A running server whose settings change restarts: say so; a renewal of its certificates too. */
     @Override
     public dev.pictl.plan.ActionReason updateReason(Map<String, Object> before, List<AttributeChange> changes) {
-        return K3sNode.restartsForSettings(before, changes) ? dev.pictl.plan.ActionReason.K3S_RESTART : null;
+        return K3sNode.restartsForSettings(before, changes) ? dev.pictl.plan.ActionReason.K3S_RESTART
+                : CertRenewal.renews(changes) ? dev.pictl.plan.ActionReason.CERT_RENEWAL : null;
+    }
+
+    /** {@code certificates}: two plain dates are the same ({@link CertRenewal#same}). */
+    @Override
+    public boolean same(String attribute, Object desired, Object observed) {
+        return attribute.equals(CertRenewal.ATTRIBUTE) ? CertRenewal.same(desired, observed)
+                : Kind.super.same(attribute, desired, observed);
     }
 
     /**

@@ -47,6 +47,7 @@ public final class K3sServerType implements ResourceType {
             Registries.MIRRORS_ATTR,
             Registries.AUTH_ATTR,
             PodSecurityDefault.SCHEMA,
+            CertRenewal.MARGIN_ATTR,
             Schemas.DEPENDS_ON),
             List.of(),
             "The k3s server (control plane). Installed with the official script, configured through "
@@ -86,6 +87,7 @@ public final class K3sServerType implements ResourceType {
         new K3sConfigKeys(config, diags).check(servers);
         KubeletReservations.check(config, servers, diags);
         Registries.check(config, servers, diags);
+        CertRenewal.check(servers, diags);
         K3sRules rules = new K3sRules(config, diags);
         rules.disableEntries(server);
         if (server != null) {

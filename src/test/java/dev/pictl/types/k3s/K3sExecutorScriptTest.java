@@ -780,4 +780,59 @@ class K3sExecutorScriptTest {
             assertFalse(p.contains(password), p);
         }
     }
+
+    // ------------------------------------------------------------------ certificate renewal (issue 15)
+
+    /** A leaf that expires 2027-12-07 21:44:56 UTC, then its CA, as k3s's files hold them. */
+    private static final String RENEWED_FILES = "\n@@pictl-probe:k3s-certs\nfile /var/lib/rancher/k3s/server/tls/client-admin.crt\n"
+            + dev.pictl.probe.CertAndStorageProbeAccess.LEAF;
+
+    private ResourceChange renewal(String planned) {
+        Map<String, Object> before = server(V, true, hash(TOKEN));
+        before.put(CertRenewal.ATTRIBUTE, "2027-01-06");
+        Map<String, Object> after = server(V, true, hash(TOKEN));
+        after.put(CertRenewal.ATTRIBUTE, planned);
+        return change(SERVER, "pi-1", Action.UPDATE, before, after, false);
+    }
+
+    private void renewalAnswers() {
+        serverAnswers("version=" + V + "\nunit=present\nactive=active\n", converged(0, 0, "none", ""));
+        pi1.when("systemctl show -p MainPID --value k3s$").answer("4242\n")
+                .when("systemctl stop k3s && k3s certificate rotate && systemctl --no-block start k3s").answer(
+                        "time=\"2026-12-07T12:00:00Z\" level=info msg=\"Successfully backed up certificates to "
+                                + "/var/lib/rancher/k3s/server/tls-1796644800, please restart k3s server or agent to rotate certificates\"\n")
+                .whenStep("check the renewed certificates").answer(RENEWED_FILES);
+    }
+
+    @Test
+    void renewal_stopsRotatesStarts_waitsForANewProcessAndReady_thenRecordsTheNewExpiry() throws Exception {
+        renewalAnswers();
+        ResourceChange c = renewal("2027-01-01 (after renewal)");
+        assertTrue(new K3sServerExecutor().takesNodeOutOfService(c), "rolls like an upgrade");
+        dev.pictl.apply.Recorded r = new K3sServerExecutor().apply(c, context(true));
+        assertEquals(List.of("look at k3s", "write k3s config", "renew k3s certificates", "renew k3s certificates",
+                "wait for k3s to be active", "wait for Ready", "check the renewed certificates"), pi1.steps());
+        assertTrue(pi1.assertRan("systemctl is-active \\$u").script().contains("!= '4242'"), "waits for a new MainPID");
+        assertEquals("2027-12-07", r.attributes().get(CertRenewal.ATTRIBUTE));
+        assertTrue(progress.contains("renew k3s certificates (stop k3s, k3s certificate rotate, start k3s)"), progress.toString());
+    }
+
+    @Test
+    void renewal_thatLeavesTheOldExpiry_failsWithTheFileAndTheDates() {
+        renewalAnswers();
+        ApplyException e = assertThrows(ApplyException.class,
+                () -> new K3sServerExecutor().apply(renewal("2099-01-01 (after renewal)"), context(true)));
+        assertEquals("pi-1: check the renewed certificates: k3s did not renew its certificates: "
+                + "/var/lib/rancher/k3s/server/tls/client-admin.crt expires on 2027-12-07, the plan expected 2099-01-01",
+                e.getMessage());
+        assertEquals("run `sudo k3s certificate check` and `journalctl -u k3s* -n 50` on pi-1", e.hint());
+    }
+
+    @Test
+    void noRenewal_runsNoRotate() throws Exception {
+        renewalAnswers();
+        new K3sServerExecutor().apply(renewal("2027-01-06"), context(true));
+        pi1.assertNotRan("certificate rotate");
+        assertFalse(new K3sServerExecutor().takesNodeOutOfService(renewal("2027-01-06")));
+    }
 }
