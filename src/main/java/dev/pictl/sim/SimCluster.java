@@ -505,6 +505,10 @@ public final class SimCluster implements AutoCloseable {
             case "flannel-fail" -> n.cluster().trouble().flannelFailure(n);
             case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
             case "clear" -> n.clearFaults();
+            case "updates", "kernel-update", "package-fails", "reboot-required", "dpkg-lock" -> { // issue 15: AptSim
+                String err = AptSim.fault(n, kind, a.subList(1, a.size()));
+                if (err != null) return fail(reply, err);
+            }
             default -> { return fail(reply, "unknown fault " + kind); }
         }
         return 0;
@@ -560,7 +564,7 @@ public final class SimCluster implements AutoCloseable {
     private static final Set<String> HOST_DENY = Set.of("kubectl", "k3s", "crictl", "ctr", "docker", "dockerd", "containerd",
             "containerd-shim", "containerd-shim-runc-v2", "runc", "helm", "kubeadm", "kubelet", "podman", "nerdctl", "vcgencmd",
             "sudo", "su", "id", "uname", "hostname", "hostnamectl", "systemctl", "journalctl", "reboot", "shutdown", "poweroff",
-            "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg");
+            "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg", "apt-mark");
 
     private void buildHostBin() throws IOException {
         Path dir = hostBinDir();

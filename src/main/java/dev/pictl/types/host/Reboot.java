@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * reads the exit status first. The new boot is recognised by its boot_id, never by "SSH answers again": right
  * after scheduling, the old boot still answers.
  */
-final class Reboot {
+public final class Reboot {
     private static final Logger LOG = LoggerFactory.getLogger(Reboot.class);
 
     static final String DRAIN = "drain";
@@ -80,7 +80,7 @@ final class Reboot {
      * must uncordon it afterwards): false when the Node is not registered (nothing to drain) or was cordoned
      * already by someone else (it stays cordoned).
      */
-    static boolean drain(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
+    public static boolean drain(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, DRAIN);
         ExecResult cordoned = Kubectl.run(ctx, DRAIN, "get node " + Shell.quote(node)
                 + " -o jsonpath='{.spec.unschedulable}'");
@@ -114,7 +114,7 @@ final class Reboot {
     }
 
     /** Reads the node's current boot_id. */
-    static String bootId(ApplyContext ctx, String node, String step) throws ApplyException {
+    public static String bootId(ApplyContext ctx, String node, String step) throws ApplyException {
         ExecResult r = ctx.run(node, step, READ_BOOT_ID, false, POLL_LIMIT);
         if (r.exitCode() != 0 || r.stdout().isBlank()) {
             throw Sh.failed(node, step, r, "pictl tells a new boot by /proc/sys/kernel/random/boot_id; check "
@@ -128,7 +128,7 @@ final class Reboot {
      *
      * @param afterHint what the timeout message adds about the node's state (e.g. where the backup is)
      */
-    static void rebootAndWait(ApplyContext ctx, ResourceAddress address, String node, String oldBootId,
+    public static void rebootAndWait(ApplyContext ctx, ResourceAddress address, String node, String oldBootId,
                               String afterHint) throws ApplyException {
         ctx.step(address, REBOOT);
         if (!PendingReboot.isBootId(oldBootId)) {
@@ -187,7 +187,7 @@ final class Reboot {
     }
 
     /** Waits for the node to be Ready in the cluster, then uncordons it. */
-    static void awaitReadyAndUncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
+    public static void awaitReadyAndUncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, WAIT_READY);
         Duration timeout = ctx.options().k3sStartTimeout();
         boolean ready;
@@ -207,7 +207,7 @@ final class Reboot {
     }
 
     /** Uncordons a node pictl cordoned, and drops pictl's mark. */
-    static void uncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
+    public static void uncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, UNCORDON);
         Kubectl.check(ctx, UNCORDON, "uncordon " + Shell.quote(node));
         Kubectl.check(ctx, UNCORDON, "annotate node " + Shell.quote(node) + " " + Shell.quote(CORDON_MARK + "-"));
