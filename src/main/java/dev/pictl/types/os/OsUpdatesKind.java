@@ -50,24 +50,30 @@ final class OsUpdatesKind implements Kind {
         if (v == null) {
             return new Observed.Unknown(node + ": the probe did not read its packages");
         }
+        // The policy is not on the node: it is what the state recorded (so a policy edit plans as an update that
+        // only records, and drift never reports one), or the description's before the first record. Only the holds
+        // are read from the node: the packages pictl holds or held.
         OsPolicy p = instance != null ? described(instance) : OsPolicy.of(prior.attributes()).policy();
+        OsPolicy recorded = prior != null ? OsPolicy.of(prior.attributes()).policy() : p;
         Set<String> managed = new LinkedHashSet<>(p.hold());
-        if (prior != null) {
-            managed.addAll(OsPolicy.of(prior.attributes()).hold());
-        }
+        managed.addAll(recorded.hold());
         List<String> held = managed.stream().filter(v.held()::contains).toList();
         if (!ctx.upgradeOs() || instance == null) {
-            return new Observed.Present(new OsPolicy(p.updates(), held, p.reboot(), null, null).canonical());
+            return new Observed.Present(new OsPolicy(recorded.updates(), held, recorded.reboot(), null, null)
+                    .canonical());
         }
         List<Apt.Upgrade> installs = installs(v, p);
         boolean needed = v.rebootRequired() || installs.stream().anyMatch(Apt.Upgrade::needsReboot);
-        return new Observed.Present(new OsPolicy(p.updates(), held, p.reboot(),
+        return new Observed.Present(new OsPolicy(recorded.updates(), held, recorded.reboot(),
                 installs.stream().map(Apt.Upgrade::line).toList(), p.reboots() ? needed : null).canonical());
     }
 
-    /** The upgrades the policy installs: all, or the security ones; never a package it holds. */
+    /**
+     * The upgrades the policy installs: all, or the security ones (and a package a failed run left half-configured,
+     * whatever its origin: apt configures it on the next run); never a package it holds.
+     */
     static List<Apt.Upgrade> installs(OsUpdatesType.AptView v, OsPolicy p) {
-        return available(v, p).stream().filter(u -> !p.securityOnly() || u.security()).toList();
+        return available(v, p).stream().filter(u -> !p.securityOnly() || u.security() || u.halfConfigured()).toList();
     }
 
     /** Every upgradable package but those the policy holds. */

@@ -75,7 +75,8 @@ public final class OsUpdatesType implements ResourceType {
             List.of("os-upgrades", "os-reboot", "os-holds"),
             request -> request.asked(ASK) ? script(request.asks().get(ASK)) : "",
             (request, out) -> request.asked(ASK) ? new AptView(Apt.simulated(out.get("os-upgrades")),
-                    Apt.held(out.get("os-holds")), out.get("os-reboot").contains("reboot-required")) : null);
+                    Apt.held(out.get("os-holds")), String.valueOf(out.get("os-reboot")).contains("reboot-required"))
+                    : null);
 
     /** What the probe read: upgradable packages (held ones are not among them), holds, a pending reboot. */
     record AptView(List<Apt.Upgrade> upgrades, Set<String> held, boolean rebootRequired) {

@@ -27,6 +27,7 @@ import dev.pictl.probe.ProbeOutcome;
 import dev.pictl.probe.ProbeOutput;
 import dev.pictl.probe.ProbeRequest;
 import dev.pictl.probe.ProbeScript;
+import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
 import dev.pictl.testing.FakeSession;
 import dev.pictl.testing.FakeTransport;
@@ -199,7 +200,24 @@ class OsUpdatesTableTest {
         assertEquals(Map.of("updates", "all", "hold", List.of(), "reboot", "if-required"), r.attributes());
     }
 
+    @Test
+    void aPolicyEdit_isAnUpdateThatOnlyRecords_andNeverDrift() {
+        State recorded = State.empty().withResource(ResourceState.of(ResourceAddress.of(OsUpdatesType.NAME, "all", NODE),
+                NODE).withAttributes(Map.of("updates", "all", "hold", List.of(), "reboot", "if-required")));
+        Plan p = plan("updates = \"security\"", false, SIMULATED, false, "", recorded);
+        ResourceChange c = p.changes().stream().filter(x -> x.address().type().equals(OsUpdatesType.NAME))
+                .findFirst().orElseThrow();
+        assertEquals(Action.UPDATE, c.action());
+        assertEquals(List.of("updates"), c.changes().stream().map(a -> a.name()).toList());
+        assertFalse(new OsUpdatesExecutor().takesNodeOutOfService(c), "no node is touched");
+        assertEquals(List.of(), p.drift(), "the policy is not on the node: the state's is what it shows");
+    }
+
     private Plan plan(String policy, boolean upgrade, String apt, boolean rebootRequired, String held) {
+        return plan(policy, upgrade, apt, rebootRequired, held, State.empty());
+    }
+
+    private Plan plan(String policy, boolean upgrade, String apt, boolean rebootRequired, String held, State state) {
         Config c = TestContexts.config(tmp, "node \"pi-1\" { address = \"192.168.1.10\" }\n"
                 + "os_updates \"all\" {\n  nodes = [node.pi-1]\n  " + policy + "\n}\n");
         Diagnostics diags = new Diagnostics();
@@ -214,7 +232,7 @@ class OsUpdatesTableTest {
                         "/dev/mmcblk0p2", "sd", "0x0", 45.0, "boot-1", NODE, NODE, NODE))
                 .with(OsUpdatesType.PROBE, OsUpdatesType.PROBE.parse(asked, ProbeOutput.of(out)));
         return Differ.plan(ResourceTypes.standard().kinds(), c, graph, Map.of(NODE, new ProbeOutcome.Observed(o)),
-                State.empty(), TestContexts.HASHER, PlanRequest.normal().withUpgradeOs(upgrade), "0.0.0-test");
+                state, TestContexts.HASHER, PlanRequest.normal().withUpgradeOs(upgrade), "0.0.0-test");
     }
 
     private static Plan assertRoundTrip(Plan p) {
