@@ -55,10 +55,15 @@ class OsUpdatesE2eTest {
             assertContains(plan.out(), "  pi-server-1: 5 (1 security), kernel \u2192 reboot\n");
             assertContains(plan.out(), "  pi-worker-1: 4 (1 security)\n");
             assertContains(plan.out(), "  pi-worker-2: 5 (1 security), kernel \u2192 reboot\n");
-            JsonNode json = E2e.JSON.readTree(f.plan("--json").out());
+            String planJson = f.plan("--json").out();
+            assertEquals(List.of(), dev.pictl.plan.PlanFixture.violations(planJson), planJson);
+            JsonNode json = E2e.JSON.readTree(planJson);
             assertEquals(4, json.path("updates_available").size(), json.toString());
             assertEquals(0, json.path("summary").path("change").asInt());
 
+            String upgradeJson = f.plan("--upgrade-os", "--json").out();
+            assertEquals(List.of(), dev.pictl.plan.PlanFixture.violations(upgradeJson), upgradeJson);
+            assertTrue(E2e.JSON.readTree(upgradeJson).path("upgrade_os").asBoolean(), upgradeJson);
             CliRunner.Result upgradePlan = f.plan("--upgrade-os", "--detailed-exitcode");
             assertEquals(2, upgradePlan.exitCode(), upgradePlan.all());
             assertContains(upgradePlan.out(), "Plan: 0 to add, 4 to change, 0 to destroy.");
