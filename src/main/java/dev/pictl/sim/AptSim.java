@@ -22,7 +22,7 @@ import java.util.Map;
  *   <li>{@code reboot-required}: {@code /run/reboot-required} (Pi OS never writes it; Ubuntu and unattended-upgrades
  *       do), gone at the next boot as /run is a tmpfs;</li>
  *   <li>{@code dpkg-lock [SECONDS]}: apt-daily's unattended-upgrades holds {@code /var/lib/dpkg/lock-frontend} for
- *       SECONDS (default 30).</li>
+ *       SECONDS (default 30; 0 lets go of it now: a waiting apt-get goes on within a second).</li>
  * </ul>
  *
  * The lists are {@code /var/lib/apt/sim/upgrades} ({@code name|installed|candidate|origin}); the installed versions

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pictl.cli.CliRunner;
+import dev.pictl.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -142,9 +144,18 @@ class OsUpdatesE2eTest {
             f.node("pi-worker-3").aptFault("updates", "1", "1");
             CliRunner.Result saved = f.plan("--upgrade-os", "--out", "up.plan");
             assertEquals(0, saved.exitCode(), saved.all());
-            f.node("pi-worker-3").aptFault("dpkg-lock", "2");
-            from = f.events().size();
-            CliRunner.Result waited = f.apply("up.plan");
+            f.node("pi-worker-3").aptFault("dpkg-lock", "600");
+            int since = f.events().size();
+            from = since;
+            java.util.concurrent.CompletableFuture<CliRunner.Result> applying =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> f.apply("up.plan"));
+            // apt waits for the lock (and apply with it) until apt-daily lets go of it: here, once apt is seen waiting.
+            Await.until("apt-get waiting for the dpkg lock on pi-worker-3", Duration.ofSeconds(60),
+                    () -> f.eventsSince(since).stream().anyMatch(e -> e.startsWith(
+                            "apt-get on pi-worker-3: waiting for the dpkg lock")));
+            assertTrue(!applying.isDone(), "apply did not wait for the lock");
+            f.node("pi-worker-3").aptFault("dpkg-lock", "0");
+            CliRunner.Result waited = applying.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(0, waited.exitCode(), waited.all());
             List<String> ev3 = f.eventsSince(from);
             int lock = indexOf(ev3, "apt-get on pi-worker-3: waited ");
