@@ -73,6 +73,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--replace", paramLabel = "ADDR", description = "Replace this resource even if unchanged; repeatable.")
     List<String> replace = List.of();
 
+    @Option(names = "--upgrade-os", description = "Also install the pending OS updates of the nodes with an os_updates "
+            + "block, rolling: servers first, --max-unavailable nodes at a time (docs/os-updates.md).")
+    boolean upgradeOs;
+
     @Option(names = "--destroy", description = "Destroy everything in the state.")
     boolean destroy;
 
@@ -119,10 +123,14 @@ final class ApplyCommand implements Callable<Integer> {
         if (destroy && planFile != null) {
             throw new ParameterException(spec.commandLine(), "--destroy cannot be used with a saved plan");
         }
+        if (upgradeOs && (destroy || planFile != null)) {
+            throw new ParameterException(spec.commandLine(), "--upgrade-os cannot be used with "
+                    + (destroy ? "--destroy" : "a saved plan (make it with pictl plan --upgrade-os --out FILE)"));
+        }
         boolean color = common.color(ctx);
         PlanMode mode = destroy ? PlanMode.DESTROY : PlanMode.NORMAL;
         PlanRequest planRequest = new PlanRequest(mode, PlanCommand.addresses(spec, targets, "--target"),
-                PlanCommand.addresses(spec, replace, "--replace"));
+                PlanCommand.addresses(spec, replace, "--replace"), upgradeOs);
         AtomicBoolean cancelled = new AtomicBoolean();
         ApplyOptions options = new ApplyOptions(nodes.parallelism, maxUnavailable, Duration.ofSeconds(rebootTimeoutSeconds),
                 Duration.ofSeconds(k3sStartTimeoutSeconds), Duration.ofMinutes(10), allowDataLoss,

@@ -32,12 +32,14 @@ final class HelpExamples {
                     "pictl plan --sim  # against the simulator",
                     "pictl plan --out up.plan  # save it for pictl apply up.plan",
                     "pictl plan --detailed-exitcode  # exit 2 when there are changes",
-                    "pictl plan --destroy  # what apply --destroy would do")),
+                    "pictl plan --destroy  # what apply --destroy would do",
+                    "pictl plan --upgrade-os --out up.plan  # OS updates as changes")),
             Map.entry("pictl apply", List.of(
                     "pictl apply --sim  # plan, ask, apply",
                     "pictl apply up.plan  # exactly the saved plan",
                     "pictl apply --target node.pi-2 --auto-approve",
-                    "pictl apply --destroy  # undo pictl's work on every node")),
+                    "pictl apply --destroy  # undo pictl's work on every node",
+                    "pictl apply --upgrade-os  # install pending OS updates, rolling")),
             Map.entry("pictl show", List.of(
                     "pictl show  # the state",
                     "pictl show up.plan --json  # a saved plan as JSON")),

@@ -62,6 +62,10 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--replace", paramLabel = "ADDR", description = "Replace this resource even if unchanged; repeatable.")
     List<String> replace = List.of();
 
+    @Option(names = "--upgrade-os", description = "Plan to install the pending OS updates of the nodes with an "
+            + "os_updates block (without it they are only listed; docs/os-updates.md).")
+    boolean upgradeOs;
+
     @Option(names = "--destroy", description = "Plan to destroy everything in the state.")
     boolean destroy;
 
@@ -83,8 +87,13 @@ final class PlanCommand implements Callable<Integer> {
         if (destroy && refreshOnly) {
             throw new ParameterException(spec.commandLine(), "--destroy and --refresh-only cannot be used together");
         }
+        if (upgradeOs && (destroy || refreshOnly)) {
+            throw new ParameterException(spec.commandLine(), "--upgrade-os cannot be used with "
+                    + (destroy ? "--destroy" : "--refresh-only"));
+        }
         PlanMode mode = destroy ? PlanMode.DESTROY : refreshOnly ? PlanMode.REFRESH_ONLY : PlanMode.NORMAL;
-        PlanRequest planRequest = new PlanRequest(mode, addresses(spec, targets, "--target"), addresses(spec, replace, "--replace"));
+        PlanRequest planRequest = new PlanRequest(mode, addresses(spec, targets, "--target"), addresses(spec, replace, "--replace"),
+                upgradeOs);
         PlanRunRequest runRequest = request(ctx, common, nodes, planRequest, true, Duration.ofSeconds(rebootTimeoutSeconds));
         PlanRunResult r = new Pictl().plan(runRequest);
         boolean color = common.color(ctx);

@@ -472,7 +472,7 @@ public final class Pictl {
         List<dev.pictl.addr.ResourceAddress> replace = saved.changes().stream()
                 .filter(c -> c.reason() == dev.pictl.plan.ActionReason.REPLACE_REQUESTED)
                 .map(dev.pictl.plan.ResourceChange::address).toList();
-        return new PlanRequest(saved.mode(), targets, replace);
+        return new PlanRequest(saved.mode(), targets, replace, saved.upgradeOs());
     }
 
     /**

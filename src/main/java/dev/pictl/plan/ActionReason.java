@@ -14,6 +14,8 @@ public enum ActionReason {
     K3S_RESTART("k3s_restart", "k3s restarts to take the new settings, one node at a time"),
     CERT_RENEWAL("cert_renewal", "k3s's certificates expire within cert_renewal_days: k3s certificate rotate and a "
             + "restart renew them, one node at a time"),
+    OS_UPGRADE("os_upgrade", "pending OS updates are installed (--upgrade-os): drain, upgrade, reboot where needed, "
+            + "uncordon; one node at a time, servers first"),
     UNCORDON_PENDING("uncordon_pending", "an apply that did not finish left the node cordoned: uncordon pending"),
     CANNOT_UPDATE_IN_PLACE("cannot_update_in_place", "an attribute that cannot change in place differs"),
     REPLACE_REQUESTED("replace_requested", "replacement requested with --replace"),

@@ -57,7 +57,7 @@ public final class Differ {
     public static Plan plan(Kinds kinds, Config config, ResourceGraph graph, Map<String, ProbeOutcome> probes, State state,
                             SecretHasher hasher, PlanRequest request, String pictlVersion) {
         Diagnostics diags = new Diagnostics();
-        PlanContext ctx = new PlanContext(kinds, config, probes, state, hasher, diags);
+        PlanContext ctx = new PlanContext(kinds, config, probes, state, hasher, diags, request.upgradeOs());
         Set<ResourceAddress> scope = scope(graph, request.targets());
         List<ResourceChange> changes = new ArrayList<>();
         List<Plan.Unknown> unknown = new ArrayList<>();
@@ -112,7 +112,7 @@ public final class Differ {
         List<Diagnostic> all = new ArrayList<>(diags.sorted());
         List<String> targets = request.targets().stream().map(ResourceAddress::toString).toList();
         return new Plan(request.mode(), pictlVersion, state.lineage(), state.serial(), configHash(config), changes,
-                drift, unknown, all, nodes, targets);
+                drift, unknown, all, nodes, targets, request.upgradeOs(), ctx.updates());
     }
 
     private static boolean atRisk(ResourceChange c) {
@@ -143,8 +143,7 @@ public final class Differ {
                     dataLossSummary(c), "Move or back up what it holds first, then apply again; or apply with "
                             + "--allow-data-loss to go ahead anyway.");
         }
-        return new Plan(plan.mode(), plan.pictlVersion(), plan.lineage(), plan.serial(), plan.configHash(),
-                plan.changes(), plan.drift(), plan.unknown(), diags.sorted(), plan.nodes(), plan.targets());
+        return plan.withDiagnostics(diags.sorted());
     }
 
     /**

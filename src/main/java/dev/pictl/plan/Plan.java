@@ -20,18 +20,63 @@ import java.util.Objects;
  * @param diagnostics  warnings (preflight health) and errors found while planning
  * @param nodes        every node's address and a one-line description, by name, for grouping
  * @param targets      the --target addresses, empty for all
+ * @param upgradeOs    whether the plan installs pending OS updates ({@code --upgrade-os}, issue 15)
+ * @param updates      OS updates available on the nodes, for people: not changes (they do not count for
+ *                     {@code --detailed-exitcode}); without {@code --upgrade-os} apply installs none of them
  */
 public record Plan(PlanMode mode, String pictlVersion, String lineage, long serial, String configHash,
                    List<ResourceChange> changes, List<ResourceChange> drift, List<Unknown> unknown,
-                   List<Diagnostic> diagnostics, Map<String, NodeInfo> nodes, List<String> targets) {
+                   List<Diagnostic> diagnostics, Map<String, NodeInfo> nodes, List<String> targets,
+                   boolean upgradeOs, List<UpdatesAvailable> updates) {
     public Plan {
         Objects.requireNonNull(mode, "mode");
+        updates = updates == null ? List.of() : List.copyOf(updates);
         changes = List.copyOf(changes);
         drift = List.copyOf(drift);
         unknown = List.copyOf(unknown);
         diagnostics = List.copyOf(diagnostics);
         nodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodes));
         targets = List.copyOf(targets);
+    }
+
+    /** A plan without OS updates (every plan before issue 15). */
+    public Plan(PlanMode mode, String pictlVersion, String lineage, long serial, String configHash,
+                List<ResourceChange> changes, List<ResourceChange> drift, List<Unknown> unknown,
+                List<Diagnostic> diagnostics, Map<String, NodeInfo> nodes, List<String> targets) {
+        this(mode, pictlVersion, lineage, serial, configHash, changes, drift, unknown, diagnostics, nodes, targets,
+                false, List.of());
+    }
+
+    /** The same plan with other diagnostics. */
+    public Plan withDiagnostics(List<Diagnostic> other) {
+        return new Plan(mode, pictlVersion, lineage, serial, configHash, changes, drift, unknown, other, nodes, targets,
+                upgradeOs, updates);
+    }
+
+    /**
+     * OS updates waiting on one node, as its local package lists tell (no network): a line of the plan's "Updates
+     * available" section.
+     *
+     * @param node             the node
+     * @param address          the os_updates resource that covers it
+     * @param total            upgradable packages (held ones left out)
+     * @param security         of those, from a security archive
+     * @param installs         of those, what the block's policy ({@code updates}) installs
+     * @param rebootPackages   kernel and firmware packages among those installed (they need a reboot)
+     * @param rebootRequired   whether {@code /run/reboot-required} is there already
+     * @param reboots          whether installing them reboots the node ({@code reboot = "if-required"})
+     */
+    public record UpdatesAvailable(String node, String address, int total, int security, int installs,
+                                   List<String> rebootPackages, boolean rebootRequired, boolean reboots) {
+        public UpdatesAvailable {
+            Objects.requireNonNull(node);
+            rebootPackages = List.copyOf(rebootPackages);
+        }
+
+        /** Whether a reboot is needed once they are installed (whatever the policy says). */
+        public boolean needsReboot() {
+            return rebootRequired || !rebootPackages.isEmpty();
+        }
     }
 
     /** A resource whose state could not be read. */

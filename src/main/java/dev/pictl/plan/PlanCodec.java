@@ -103,6 +103,9 @@ public final class PlanCodec {
         root.put("config_hash", plan.configHash());
         ArrayNode targets = root.putArray("targets");
         plan.targets().forEach(targets::add);
+        if (plan.upgradeOs()) {
+            root.put("upgrade_os", true);
+        }
         root.put("applyable", plan.hasWork() && !plan.hasErrors());
         root.put("errored", plan.hasErrors());
         ObjectNode summary = root.putObject("summary");
@@ -121,6 +124,21 @@ public final class PlanCodec {
         plan.changes().forEach(c -> change(changes.addObject(), c));
         ArrayNode drift = root.putArray("resource_drift");
         plan.drift().forEach(c -> change(drift.addObject(), c));
+        if (!plan.updates().isEmpty()) {
+            ArrayNode updates = root.putArray("updates_available");
+            for (Plan.UpdatesAvailable u : plan.updates()) {
+                ObjectNode o = updates.addObject();
+                o.put("node", u.node());
+                o.put("address", u.address());
+                o.put("total", u.total());
+                o.put("security", u.security());
+                o.put("installs", u.installs());
+                ArrayNode rp = o.putArray("reboot_packages");
+                u.rebootPackages().forEach(rp::add);
+                o.put("reboot_required", u.rebootRequired());
+                o.put("reboots", u.reboots());
+            }
+        }
         ArrayNode unknown = root.putArray("unknown");
         for (Plan.Unknown u : plan.unknown()) {
             ObjectNode o = unknown.addObject();
@@ -322,13 +340,27 @@ public final class PlanCodec {
             }
             targets.add(address(t.asText(), at).toString());
         }
+        List<Plan.UpdatesAvailable> updates = new ArrayList<>();
+        i = 0;
+        for (JsonNode u : root.has("updates_available") ? array(root, "updates_available", "") : MAPPER.createArrayNode()) {
+            String at = "updates_available[" + i++ + "]";
+            List<String> packages = new ArrayList<>();
+            for (JsonNode p : array(u, "reboot_packages", at)) {
+                packages.add(p.asText());
+            }
+            updates.add(new Plan.UpdatesAvailable(text(u, "node", at), text(u, "address", at),
+                    field(u, "total", at).asInt(), field(u, "security", at).asInt(), field(u, "installs", at).asInt(),
+                    packages, bool(u, "reboot_required", at), bool(u, "reboots", at)));
+        }
+        boolean upgradeOs = root.has("upgrade_os") && bool(root, "upgrade_os", "");
         JsonNode prior = field(root, "prior_state", "");
         JsonNode serial = field(prior, "serial", "prior_state");
         if (!serial.canConvertToLong() || !serial.isIntegralNumber() || serial.asLong() < 0) {
             throw new IOException("prior_state.serial: not a serial number");
         }
         return new Plan(mode, text(root, "pictl_version", ""), nullableText(prior, "lineage", "prior_state"),
-                serial.asLong(), text(root, "config_hash", ""), changes, drift, unknown, diags, nodes, targets);
+                serial.asLong(), text(root, "config_hash", ""), changes, drift, unknown, diags, nodes, targets, upgradeOs,
+                updates);
     }
 
     private static List<ResourceChange> changes(JsonNode root, String name) throws IOException {

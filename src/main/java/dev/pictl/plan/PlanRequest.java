@@ -11,8 +11,19 @@ import java.util.Objects;
  * @param targets {@code --target}: only these resources (block or instance addresses) and what they depend on;
  *                empty for everything
  * @param replace {@code --replace}: resources to replace even if unchanged
+ * @param upgradeOs {@code --upgrade-os}: pending OS updates become planned changes (issue 15)
  */
-public record PlanRequest(PlanMode mode, List<ResourceAddress> targets, List<ResourceAddress> replace) {
+public record PlanRequest(PlanMode mode, List<ResourceAddress> targets, List<ResourceAddress> replace,
+                          boolean upgradeOs) {
+    public PlanRequest(PlanMode mode, List<ResourceAddress> targets, List<ResourceAddress> replace) {
+        this(mode, targets, replace, false);
+    }
+
+    /** The same request, installing pending OS updates or not. */
+    public PlanRequest withUpgradeOs(boolean upgrade) {
+        return new PlanRequest(mode, targets, replace, upgrade);
+    }
+
     public PlanRequest {
         Objects.requireNonNull(mode, "mode");
         targets = List.copyOf(targets);

@@ -226,6 +226,7 @@ final class ControlServer implements AutoCloseable {
             case "shutdown" -> shutdown(node, rest, root, reply);
             case "kubectl" -> kubectl(node, req, rest, reply);
             case "net-connect" -> cluster.trouble().netConnect(node, rest, reply);
+            case "apt-event" -> AptSim.event(node, rest); // issue 15: the apt stand-in's upgrades in the event log
             default -> { reply.err("pictl-sim: unknown request " + verb + "\n"); yield 2; }
         };
     }

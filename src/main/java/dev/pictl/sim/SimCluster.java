@@ -517,6 +517,10 @@ public final class SimCluster implements AutoCloseable {
             case "config-ignore" -> BootFirmware.ignore(n, v);
             case "eeprom-update" -> BootFirmware.eepromUpdate(n, v == null || Boolean.parseBoolean(v));
             case "clear" -> n.clearFaults();
+            case "updates", "kernel-update", "package-fails", "reboot-required", "dpkg-lock" -> { // issue 15: AptSim
+                String err = AptSim.fault(n, kind, a.subList(1, a.size()));
+                if (err != null) return fail(reply, err);
+            }
             default -> { return fail(reply, "unknown fault " + kind); }
         }
         return 0;
@@ -573,7 +577,7 @@ public final class SimCluster implements AutoCloseable {
             "containerd-shim", "containerd-shim-runc-v2", "runc", "helm", "kubeadm", "kubelet", "podman", "nerdctl", "vcgencmd",
             "sudo", "su", "id", "uname", "hostname", "hostnamectl", "systemctl", "journalctl", "reboot", "shutdown", "poweroff",
             "halt", "init", "telinit", "systemd-run", "curl", "wget", "apt-get", "apt", "dpkg", "dpkg-query", "findmnt", "dmesg",
-            "rpi-eeprom-update");
+            "rpi-eeprom-update", "apt-mark");
 
     private void buildHostBin() throws IOException {
         Path dir = hostBinDir();

@@ -646,6 +646,17 @@ public final class SimNode {
     synchronized long memoryKb() { return memoryKb; }
 
     /** Removes every fault (the board is reachable again; hardware back to the spec's). */
+    /**
+     * An OS-update fault (issue 15; {@code pictl sim fault NODE KIND ARGS}): {@code updates [N] [SECURITY]},
+     * {@code kernel-update}, {@code package-fails [PKG|none]}, {@code reboot-required}, {@code dpkg-lock [SECONDS]}.
+     */
+    public void aptFault(String kind, String... args) throws IOException {
+        String err = AptSim.fault(this, kind, List.of(args));
+        if (err != null) {
+            throw new IllegalArgumentException(err);
+        }
+    }
+
     public void clearFaults() throws IOException {
         failures.clear();
         drops.clear();
@@ -662,6 +673,7 @@ public final class SimNode {
         setUnreachable(null);
         cluster.trouble().clear(this);
         BootFirmware.clear(this);
+        AptSim.clear(this);
     }
 
     @Override

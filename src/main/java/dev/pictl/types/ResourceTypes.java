@@ -20,6 +20,7 @@ import dev.pictl.types.host.RuntimeType;
 import dev.pictl.types.k3s.K3sAgentType;
 import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.types.k3s.KubeNodeType;
+import dev.pictl.types.os.OsUpdatesType;
 import dev.pictl.types.storage.NfsClientType;
 import dev.pictl.types.storage.PvType;
 import dev.pictl.types.storage.StorageClassType;
@@ -61,7 +62,8 @@ public final class ResourceTypes {
                 new NfsClientType(),
                 new PvType(),
                 new NamespaceType(),
-                new ManifestType()));
+                new ManifestType(),
+                new OsUpdatesType()));
     }
 
     /** These types and {@code more} after them (a test's extra type, a plugin). */

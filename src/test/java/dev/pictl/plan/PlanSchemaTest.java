@@ -101,6 +101,17 @@ class PlanSchemaTest {
         assertRejected("fresh.json", "a node without reachable", d -> ((ObjectNode) d.get("nodes").get(0)).remove("reachable"));
         assertRejected("unreachable.json", "an unknown entry without reason",
                 d -> ((ObjectNode) d.get("unknown").get(0)).remove("reason"));
+        assertRejected("fresh.json", "upgrade_os false (absent unless true)", d -> d.put("upgrade_os", false));
+        assertRejected("fresh.json", "an updates_available entry without its total", d -> {
+            ObjectNode u = d.putArray("updates_available").addObject();
+            u.put("node", "pi-1").put("address", "os_updates.all[\"pi-1\"]").put("security", 1).put("installs", 1)
+                    .put("reboot_required", false).put("reboots", false).putArray("reboot_packages");
+        });
+        assertRejected("fresh.json", "a negative count of updates", d -> {
+            ObjectNode u = d.putArray("updates_available").addObject();
+            u.put("node", "pi-1").put("address", "os_updates.all[\"pi-1\"]").put("total", -1).put("security", 0)
+                    .put("installs", 0).put("reboot_required", false).put("reboots", false).putArray("reboot_packages");
+        });
         assertRejected("fresh.json", "a diagnostic of an unknown severity",
                 d -> ((ObjectNode) d.get("diagnostics").get(0)).put("severity", "fatal"));
     }

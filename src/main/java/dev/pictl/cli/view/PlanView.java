@@ -98,6 +98,7 @@ public final class PlanView {
                         .append(plan.nodes().size() == 1 ? " node.\n" : " nodes.\n");
             }
             unmanaged(plan, out);
+            updates(plan, out);
             return out.toString();
         }
         legend(changes, out);
@@ -141,7 +142,46 @@ public final class PlanView {
         out.append('\n').append(bold(summary(plan))).append('\n');
         reboots(changes, out);
         unmanaged(plan, out);
+        updates(plan, out);
         return out.toString();
+    }
+
+    /**
+     * OS updates pending on the nodes (issue 15): listed, never counted as changes; {@code --upgrade-os} plans them.
+     * <pre>
+     * Updates available (not changes; pictl apply --upgrade-os installs them):
+     *   pi-worker-2: 14 (3 security), kernel → reboot
+     * </pre>
+     */
+    private void updates(Plan plan, StringBuilder out) {
+        if (plan.upgradeOs() || plan.updates().isEmpty()) {
+            return;
+        }
+        out.append('\n').append(bold("Updates available")).append(" (not changes; pictl apply").append(again)
+                .append(" --upgrade-os installs them):\n");
+        for (Plan.UpdatesAvailable u : plan.updates()) {
+            out.append("  ").append(TerminalText.escape(updatesLine(u))).append('\n');
+        }
+    }
+
+    /** One node's line: {@code pi-worker-2: 14 (3 security), kernel → reboot}. */
+    public static String updatesLine(Plan.UpdatesAvailable u) {
+        StringBuilder b = new StringBuilder(u.node()).append(": ").append(u.total()).append(" (").append(u.security())
+                .append(" security)");
+        if (u.installs() != u.total()) {
+            b.append(", ").append(u.installs()).append(" by its policy");
+        }
+        if (!u.rebootPackages().isEmpty()) {
+            boolean kernel = u.rebootPackages().stream().anyMatch(p -> p.startsWith("linux-image") || p.contains("kernel"));
+            b.append(kernel ? ", kernel" : ", firmware");
+        }
+        if (u.rebootRequired()) {
+            b.append(", reboot required");
+        }
+        if (u.needsReboot()) {
+            b.append(u.reboots() ? " \u2192 reboot" : " \u2192 reboot needed (reboot = \"never\")");
+        }
+        return b.toString();
     }
 
     /**

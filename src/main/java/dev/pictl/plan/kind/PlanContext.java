@@ -24,9 +24,19 @@ public final class PlanContext {
     private final Diagnostics diags;
     private final dev.pictl.diag.Redactor redactor;
     private final Optional<ClusterEndpoint> endpoint;
+    private final boolean upgradeOs;
+    private final java.util.List<dev.pictl.plan.Plan.UpdatesAvailable> updates =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     public PlanContext(Kinds kinds, Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
                        Diagnostics diags) {
+        this(kinds, config, probes, state, hasher, diags, false);
+    }
+
+    /** @param upgradeOs whether pending OS updates are to be installed ({@code --upgrade-os}) */
+    public PlanContext(Kinds kinds, Config config, Map<String, ProbeOutcome> probes, State state, SecretHasher hasher,
+                       Diagnostics diags, boolean upgradeOs) {
+        this.upgradeOs = upgradeOs;
         this.kinds = kinds;
         this.config = config;
         this.probes = Map.copyOf(probes);
@@ -35,6 +45,23 @@ public final class PlanContext {
         this.diags = diags;
         this.redactor = config.redactor();
         this.endpoint = kinds.endpoint(config);
+    }
+
+    /** Whether the plan installs pending OS updates ({@code --upgrade-os}). */
+    public boolean upgradeOs() {
+        return upgradeOs;
+    }
+
+    /** Lists OS updates available on a node in the plan's own section (not a change; {@link Kind#advise}). */
+    public void updatesAvailable(dev.pictl.plan.Plan.UpdatesAvailable u) {
+        updates.add(u);
+    }
+
+    /** What {@link #updatesAvailable} was given, in the order given. */
+    public java.util.List<dev.pictl.plan.Plan.UpdatesAvailable> updates() {
+        synchronized (updates) {
+            return java.util.List.copyOf(updates);
+        }
     }
 
     /** Every resource type's planner view. */

@@ -207,7 +207,7 @@ public final class Reboot {
     }
 
     /** Uncordons a node pictl cordoned, and drops pictl's mark. */
-    static void uncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
+    public static void uncordon(ApplyContext ctx, ResourceAddress address, String node) throws ApplyException {
         ctx.step(address, UNCORDON);
         Kubectl.check(ctx, UNCORDON, "uncordon " + Shell.quote(node));
         Kubectl.check(ctx, UNCORDON, "annotate node " + Shell.quote(node) + " " + Shell.quote(CORDON_MARK + "-"));
