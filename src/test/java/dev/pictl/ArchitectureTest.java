@@ -70,13 +70,15 @@ class ArchitectureTest {
             Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
             Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
-                    "types.k3s", "types.storage", "types.cluster")),
+                    "types.k3s", "types.storage", "types.cluster", "types.helm")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),
             Map.entry("types.k3s", typePackage("types.host")),
             Map.entry("types.storage", typePackage("types.k3s", "types.host")),
             // What organises the cluster's workloads: read through the storage family's snapshot source.
             Map.entry("types.cluster", typePackage("types.k3s", "types.storage")),
+            // Helm charts: read through the storage family's snapshot source, after namespaces (types.cluster).
+            Map.entry("types.helm", typePackage("types.k3s", "types.storage", "types.cluster")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",

@@ -12,6 +12,7 @@ import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
 import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.cluster.NamespaceType;
+import dev.pictl.types.helm.HelmChartType;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
 import dev.pictl.types.host.RuntimeType;
@@ -57,7 +58,8 @@ public final class ResourceTypes {
                 new StorageClassType(),
                 new NfsClientType(),
                 new PvType(),
-                new NamespaceType()));
+                new NamespaceType(),
+                new HelmChartType()));
     }
 
     /** These types and {@code more} after them (a test's extra type, a plugin). */
@@ -141,6 +143,12 @@ public final class ResourceTypes {
                         out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
                     }
                 }
+            }
+            boolean any = !config.ofType(t.name()).isEmpty()
+                    || state.resources().stream().anyMatch(r -> r.type().equals(t.name()));
+            if (any && !t.serverAsks().isEmpty()) {
+                endpoint(config).ifPresent(e -> t.serverAsks().forEach(ask -> out.computeIfPresent(e.node(),
+                        (n, q) -> q.with(ask))));
             }
         }
         return out;
