@@ -460,7 +460,7 @@ final class SimCommand implements Callable<Integer> {
     /** Fault names SimControl understands, plus the power operations that go through its admin channel. */
     static final List<String> FAULTS = List.of("unreachable", "reachable", "drop-on", "drop-now", "fail", "latency",
             "reboot-never-returns", "throttled", "memory", "model", "arch32", "firmware-cgroup-disable", "clock", "disk",
-            "disk-full", "memory-pressure", "sd-errors", "flannel-fail", "cert-expired", "cut", "uncut", "image-pull-fail", "clear");
+            "disk-full", "memory-pressure", "sd-errors", "flannel-fail", "cert-expired", "cut", "uncut", "image-pull-fail", "chart-fail", "clear");
     static final List<String> POWER = List.of("reboot", "power-off", "power-on");
 
     @Command(name = "fault", mixinStandardHelpOptions = true,
@@ -470,7 +470,7 @@ final class SimCommand implements Callable<Integer> {
                             + "memory [KB], model TEXT..., arch32 [true|false], firmware-cgroup-disable [true|false], "
                             + "clock [SECONDS], disk [PERCENT], disk-full, memory-pressure [true|false], sd-errors, flannel-fail, "
                             + "cert-expired, cut NODE, uncut [NODE], "
-                            + "image-pull-fail [IMAGE], clear; "
+                            + "image-pull-fail [IMAGE], chart-fail [CHART [MESSAGE...]], clear; "
                             + "and reboot, power-off, power-on. See docs/simulator.md#faults."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:done", "1:unknown node or fault, not running, bad usage"})

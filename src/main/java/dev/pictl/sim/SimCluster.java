@@ -246,6 +246,7 @@ public final class SimCluster implements AutoCloseable {
                     SimNode n = nodes.get(hostNode);
                     return n != null && trouble.memoryPressure(n);
                 }
+                @Override public String chartFault(String chart) { return ChartFault.of(server, chart); }
             });
             apis.put(server.name(), api);
             return api;
@@ -504,7 +505,8 @@ public final class SimCluster implements AutoCloseable {
             case "sd-errors" -> n.cluster().trouble().sdCardErrors(n);
             case "flannel-fail" -> n.cluster().trouble().flannelFailure(n);
             case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
-            case "clear" -> n.clearFaults();
+            case "chart-fail" -> ChartFault.set(n, a.subList(1, a.size()));
+            case "clear" -> { n.clearFaults(); ChartFault.set(n, null); }
             default -> { return fail(reply, "unknown fault " + kind); }
         }
         return 0;

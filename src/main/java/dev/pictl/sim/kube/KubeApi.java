@@ -39,6 +39,8 @@ public final class KubeApi {
         default boolean diskPressure(String hostNode) { return false; }
         /** True when the kubelet of {@code hostNode} reports MemoryPressure (its memory.available threshold crossed). */
         default boolean memoryPressure(String hostNode) { return false; }
+        /** Helm's error for an install of {@code chart} (fault {@code chart-fail}; "" for its default), or null. */
+        default String chartFault(String chart) { return null; }
     }
 
     /** A registered Node. Mutable, guarded by the KubeApi lock. */
@@ -97,6 +99,8 @@ public final class KubeApi {
 
     private final Path dbFile;
     private final Kubelets kubelets;
+    /** k3s's helm controller: HelmCharts and their jobs (its own file beside the datastore). */
+    private final HelmController helm;
     private final Map<String, NodeRec> nodes = new TreeMap<>();
     private final Map<String, String> nodePasswords = new TreeMap<>();
     /** The node password each name registered with (k3s's {@code <name>.node-password.k3s} Secret), as a hash. */
@@ -115,7 +119,11 @@ public final class KubeApi {
         this.dbFile = dbFile;
         this.kubelets = kubelets;
         load();
+        this.helm = new HelmController(this, dbFile == null ? null : dbFile.resolveSibling("pictl-sim-helm.json"),
+                kubelets::chartFault);
     }
+
+    HelmController helm() { return helm; }
 
     // ------------------------------------------------------------------ nodes
 

@@ -160,7 +160,10 @@ public final class HelmChartType implements ResourceType {
         }
     }
 
-    /** Every value must reach YAML: no null (Helm would drop a default), no reference, no empty key. */
+    /**
+     * Every value must reach YAML: no reference, no empty key. A null (an optional variable left unset) leaves its key
+     * out, so the chart's default stays.
+     */
     private static void values(Config config, Diagnostics diags, Value v, String path) {
         if (v instanceof Value.MapVal m) {
             for (Map.Entry<String, Value> e : m.entries().entrySet()) {
@@ -172,9 +175,6 @@ public final class HelmChartType implements ResourceType {
             }
         } else if (v instanceof Value.ListVal l) {
             l.items().forEach(i -> values(config, diags, i, path + "[]"));
-        } else if (v instanceof Value.Null) {
-            diags.error(v.range(), "null in " + path + " is not supported",
-                    "Leave the key out to keep the chart's default; pictl writes no null into a chart's values.");
         } else if (v instanceof Value.Ref r) {
             diags.error(v.range(), "a reference (" + r.target() + ") in " + path + " is not a value",
                     "Use one of its attributes, e.g. node.pi-server-1.address.");

@@ -153,7 +153,7 @@ public final class HelmValues {
     private static void declared(String path, Value v, Map<String, Object> out) {
         if (v instanceof Value.MapVal m && !m.entries().isEmpty()) {
             m.entries().forEach((k, x) -> declared(path + "." + segment(k), x, out));
-        } else if (!hasUnknown(v)) {
+        } else if (!hasUnknown(v) && !(v instanceof Value.Null)) {
             out.put(path, canonical(v));
         }
     }
