@@ -627,6 +627,10 @@ public final class SimNode {
 
     /** The kubelet on this board fails to pull {@code image}. */
     public void failImagePull(String image) { cluster.trouble().imagePullFailure(this, image); }
+    /** Fault {@code chart-fail CHART [MESSAGE]} on this server (null chart: clear it); see {@code ChartFault}. */
+    public void failChart(String chart, String message) throws IOException {
+        ChartFault.set(this, chart == null ? null : message == null ? List.of(chart) : List.of(chart, message));
+    }
 
     synchronized boolean arch32() { return arch32; }
     synchronized String model() { return model; }

@@ -328,10 +328,6 @@ public final class HelmController {
         }
         Map<String, Object> emd = (Map<String, Object>) existing.get("metadata");
         Map<String, Object> ann = new TreeMap<>((Map<String, Object>) emd.getOrDefault("annotations", Map.of()));
-        if (verb.equals("apply") && now.equals(ann.get("kubectl.kubernetes.io/last-applied-configuration"))) {
-            sink.out("helmchart.helm.cattle.io/" + name + " unchanged\n");
-            return 0;
-        }
         Map<String, Object> oldSpec = (Map<String, Object>) existing.getOrDefault("spec", Map.of());
         Map<String, Object> newSpec;
         if (verb.equals("apply")) {
@@ -352,9 +348,16 @@ public final class HelmController {
         } else {
             newSpec = spec;
         }
-        emd.put("annotations", ann);
-        if (md.get("labels") instanceof Map<?, ?> l) emd.put("labels", new TreeMap<>((Map<String, Object>) l));
         boolean changed = !Objects.equals(Json.compact(oldSpec), Json.compact(newSpec));
+        Object labels = md.get("labels") instanceof Map<?, ?> l ? new TreeMap<>((Map<String, Object>) l) : emd.get("labels");
+        if (!changed && Objects.equals(Json.compact(labels), Json.compact(emd.get("labels")))
+                && Objects.equals(Json.compact(ann), Json.compact(emd.get("annotations")))) {
+            // kubectl's three-way patch is empty: the live object already is what the manifest asks for
+            sink.out("helmchart.helm.cattle.io/" + name + " unchanged\n");
+            return 0;
+        }
+        emd.put("annotations", ann);
+        if (labels != null) emd.put("labels", labels);
         existing.put("spec", newSpec);
         if (changed) {
             emd.put("generation", ((Number) emd.getOrDefault("generation", 1)).intValue() + 1);

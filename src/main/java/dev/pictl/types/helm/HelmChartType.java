@@ -20,6 +20,7 @@ import dev.pictl.resource.Schemas;
 import dev.pictl.resource.Value;
 import dev.pictl.types.ResourceType;
 import dev.pictl.types.cluster.NamespaceType;
+import dev.pictl.types.k3s.K3sAgentType;
 import dev.pictl.types.k3s.K3sProbe;
 import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.types.k3s.K3sTopology;
@@ -182,8 +183,8 @@ public final class HelmChartType implements ResourceType {
     }
 
     /**
-     * A chart after the server whose helm controller installs it, and after the namespace block it installs into (on
-     * destroy: deleted before both).
+     * A chart after the server whose helm controller installs it, the agents, and the namespace block it installs
+     * into (on destroy: deleted before all of them).
      */
     @Override
     public List<Edge> domainEdges(GraphInstances instances) {
@@ -191,6 +192,11 @@ public final class HelmChartType implements ResourceType {
         for (ResourceInstance hc : instances.ofType(NAME)) {
             for (ResourceInstance s : instances.ofType(K3sServerType.NAME)) {
                 out.add(Edge.domain(s.address(), hc.address(), hc.headerRange(), "helm charts after the server"));
+            }
+            // After every agent has joined (the chart's pods have the whole cluster to run on), and on destroy
+            // uninstalled while every node still runs k3s: no board is uninstalled under a chart's workloads.
+            for (ResourceInstance a : instances.ofType(K3sAgentType.NAME)) {
+                out.add(Edge.domain(a.address(), hc.address(), hc.headerRange(), "helm charts after the agents"));
             }
             String ns = hc.string("target_namespace");
             for (ResourceInstance n : instances.ofType(NamespaceType.NAME)) {

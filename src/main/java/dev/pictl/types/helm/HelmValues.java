@@ -182,19 +182,22 @@ public final class HelmValues {
         return String.valueOf(v);
     }
 
-    /** The attribute names of the leaves that are, or hold, a sensitive value (or sit in a sensitive map). */
+    /**
+     * The attribute names of the leaves that are, or hold, a sensitive value. A map's own flag says only that something
+     * in it is sensitive (a sensitive variable's value is marked through and through), so the leaves decide.
+     */
     static Set<String> sensitive(Value values) {
         Set<String> out = new java.util.TreeSet<>();
         if (values instanceof Value.MapVal m) {
-            m.entries().forEach((k, v) -> sensitive(PREFIX + segment(k), v, values.sensitive(), out));
+            m.entries().forEach((k, v) -> sensitive(PREFIX + segment(k), v, out));
         }
         return out;
     }
 
-    private static void sensitive(String path, Value v, boolean above, Set<String> out) {
+    private static void sensitive(String path, Value v, Set<String> out) {
         if (v instanceof Value.MapVal m && !m.entries().isEmpty()) {
-            m.entries().forEach((k, x) -> sensitive(path + "." + segment(k), x, above || v.sensitive(), out));
-        } else if (above || v.holdsSensitive()) {
+            m.entries().forEach((k, x) -> sensitive(path + "." + segment(k), x, out));
+        } else if (v.holdsSensitive()) {
             out.add(path);
         }
     }
