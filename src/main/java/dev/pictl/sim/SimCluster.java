@@ -506,7 +506,7 @@ public final class SimCluster implements AutoCloseable {
             case "flannel-fail" -> n.cluster().trouble().flannelFailure(n);
             case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
             case "chart-fail" -> ChartFault.set(n, a.subList(1, a.size()));
-            case "clear" -> { n.clearFaults(); ChartFault.set(n, null); }
+            case "clear" -> n.clearFaults();
             default -> { return fail(reply, "unknown fault " + kind); }
         }
         return 0;

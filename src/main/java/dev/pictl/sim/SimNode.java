@@ -652,6 +652,7 @@ public final class SimNode {
         }
         setUnreachable(null);
         cluster.trouble().clear(this);
+        ChartFault.set(this, null);
     }
 
     @Override
