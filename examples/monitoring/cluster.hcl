@@ -109,7 +109,7 @@ helm_chart "kube-prometheus-stack" {
     kubeScheduler         = { endpoints = [node.pi-server-1.address] }
     kubeProxy = {
       endpoints = [node.pi-server-1.address, node.pi-worker-1.address, node.pi-worker-2.address,
-                   node.pi-worker-3.address]
+      node.pi-worker-3.address]
     }
     # SQLite datastore: there is no etcd to scrape (with embedded etcd: etcd-expose-metrics = true).
     kubeEtcd = { enabled = false }

@@ -102,7 +102,7 @@ helm_chart "pihole" {
       type         = "LoadBalancer"
       mixedService = true
     }
-    serviceWeb = { type = "ClusterIP" }
+    serviceWeb  = { type = "ClusterIP" }
     serviceDhcp = { enabled = false }
     resources = {
       requests = { memory = "128Mi" }

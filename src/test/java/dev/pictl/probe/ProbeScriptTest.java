@@ -95,7 +95,7 @@ class ProbeScriptTest {
         assertEquals(List.of("model", "arch", "dpkg-arch", "meminfo", "os-release", "kernel", "root-source", "throttled",
                 "temp", "boot-id", "lifecycle", "hostname", "kernel-hostname", "hosts", "cmdline-path", "cmdline-file",
                 "proc-cmdline", "cgroup-controllers", "packages", "units", "k3s-version", "k3s-config",
-                "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "nfs-common", "paths", "end"),
+                "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "nfs-common", "paths", "helm", "helm-status", "end"),
                 StandardProbe.PROBE.sections(),
                 "the standard types' fragments print the sections in the order pictl always printed them");
         int last = -1;

@@ -18,7 +18,8 @@ final class StandardProbe {
     static ProbeRequest request(String node, boolean server, List<String> pvPaths) {
         ProbeRequest r = ProbeRequest.of(node);
         if (server) {
-            r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK).with(NfsClientType.ASK);
+            r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK).with(NfsClientType.ASK)
+                    .with(dev.pictl.types.helm.HelmChartProbe.ASK);
         }
         return pvPaths.isEmpty() ? r : r.with(PvProbe.PATHS_ASK, pvPaths);
     }

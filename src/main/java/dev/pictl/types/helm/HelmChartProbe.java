@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * Its own call, not part of the cluster snapshot: a k3s started with {@code --disable-helm-controller} has no
  * HelmChart type, and kubectl would then fail the whole snapshot.
  */
-final class HelmChartProbe {
-    static final String ASK = "helm-charts";
+public final class HelmChartProbe {
+    public static final String ASK = "helm-charts";
     static final int TIMEOUT_SECONDS = 20;
 
     private static final String TEXT = """
