@@ -141,7 +141,21 @@ public final class HelmChartExecutor implements Executor {
         }
         ctx.step(change.address(), "wait for " + HelmJobs.installJob(name) + " in " + HelmJobs.NAMESPACE);
         awaitInstall(ctx, step, name, waitFor, deadline(after.timeout()));
-        return Executor.described(change);
+        return recorded(change);
+    }
+
+    /** What the state records: the change's after, without the values it removed (null). */
+    static Recorded recorded(ResourceChange change) {
+        Map<String, Object> after = new LinkedHashMap<>(change.after());
+        after.values().removeIf(Objects::isNull);
+        return Executor.described(new ResourceChange(change.address(), change.node(), change.action(),
+                change.reason(), change.before(), after, change.sensitive(), change.changes(), change.reboot(),
+                change.drain(), change.dataLoss(), change.fingerprint(), change.dependencies()));
+    }
+
+    @Override
+    public Recorded adopted(ResourceChange change) {
+        return recorded(change);
     }
 
     static Duration deadline(String timeout) {

@@ -50,9 +50,45 @@ public final class HelmChartKind implements Kind {
         return true;
     }
 
+    /**
+     * The declared chart; and null for every value the HelmChart has (or the state recorded) that the description no
+     * longer declares: pictl owns the whole {@code valuesContent}, so such a value is planned as removed
+     * ({@code "v" -> null}) rather than wiped unseen by the next write.
+     */
     @Override
     public Map<String, Object> desired(ResourceInstance i, PlanContext ctx) {
-        return declared(i).canonical();
+        HelmChartValues d = declared(i);
+        Map<String, Object> m = d.canonical();
+        Set<String> others = new TreeSet<>();
+        ctx.state().resource(i.address()).ifPresent(r -> {
+            r.attributes().keySet().stream().filter(k -> k.startsWith(HelmValues.PREFIX)).forEach(others::add);
+            r.sensitiveHashes().keySet().stream().filter(k -> k.startsWith(HelmValues.PREFIX)).forEach(others::add);
+        });
+        JsonNode live = live(i.address().name(), ctx);
+        if (live != null) {
+            try {
+                others.addAll(HelmValues.flatten(TypedYaml.read(live.path("spec").path("valuesContent").asText("")))
+                        .keySet());
+            } catch (IllegalArgumentException e) {
+                // unreadable: the observation notes it, and apply writes it anew
+            }
+        }
+        others.removeAll(d.values().keySet());
+        if (!others.isEmpty()) {
+            Object installed = m.remove("installed");
+            others.forEach(k -> m.put(k, null));
+            m.put("installed", installed);
+        }
+        return m;
+    }
+
+    /** The HelmChart of that name as the server's probe listed it, or null. */
+    private static JsonNode live(String name, PlanContext ctx) {
+        if (!(StorageKinds.source(null, ctx) instanceof StorageKinds.Source.Snapshot snap)) {
+            return null;
+        }
+        HelmChartProbe.Snapshot helm = snap.server().part(HelmChartProbe.CHARTS);
+        return helm == null || !helm.ok() ? null : helm.charts().get(name);
     }
 
     static HelmChartValues declared(ResourceInstance i) {
@@ -103,11 +139,26 @@ public final class HelmChartKind implements Kind {
         if (hc == null) {
             return new Observed.Absent();
         }
-        return observed(name, hc, helm.jobs());
+        Set<String> expected = new TreeSet<>();
+        if (instance != null) {
+            expected.addAll(declared(instance).values().keySet());
+        }
+        if (prior != null) {
+            prior.attributes().keySet().stream().filter(k -> k.startsWith(HelmValues.PREFIX)).forEach(expected::add);
+            prior.sensitiveHashes().keySet().stream().filter(k -> k.startsWith(HelmValues.PREFIX)).forEach(expected::add);
+        }
+        return observed(name, hc, helm.jobs(), expected);
     }
 
-    /** A listed HelmChart as the plan sees it (a table test's entry point). */
     static Observed observed(String name, JsonNode hc, List<JsonNode> jobs) {
+        return observed(name, hc, jobs, Set.of());
+    }
+
+    /**
+     * A listed HelmChart as the plan sees it (a table test's entry point). A value pictl declared or recorded that the
+     * HelmChart no longer has is observed as null, so that drift sees a value removed by hand.
+     */
+    static Observed observed(String name, JsonNode hc, List<JsonNode> jobs, Set<String> expected) {
         JsonNode spec = hc.path("spec");
         String note = null;
         if (!PICTL.equals(hc.path("metadata").path("labels").path(MANAGED_BY).asText(null))) {
@@ -128,8 +179,10 @@ public final class HelmChartKind implements Kind {
         HelmChartValues v = new HelmChartValues(text(spec.get("chart")), text(spec.get("repo")),
                 text(spec.get("version")), text(spec.get("targetNamespace")), spec.path("createNamespace").asBoolean(false),
                 text(spec.get("timeout")), values, installed);
-        @SuppressWarnings("unchecked")
         Map<String, Object> attrs = v.canonical();
+        Object installedNow = attrs.remove("installed");
+        expected.forEach(k -> attrs.putIfAbsent(k, null));
+        attrs.put("installed", installedNow);
         return new Observed.Present(attrs, note);
     }
 

@@ -121,8 +121,8 @@ public final class HelmValues {
             return root;
         }
         attributes.forEach((name, v) -> {
-            if (!name.startsWith(PREFIX)) {
-                return;
+            if (!name.startsWith(PREFIX) || v == null) {
+                return; // null: a value the plan removes
             }
             List<String> segs = segments(name.substring(PREFIX.length()));
             Map<String, Object> at = root;

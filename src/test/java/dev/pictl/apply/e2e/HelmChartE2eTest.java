@@ -152,6 +152,19 @@ class HelmChartE2eTest {
             CliRunner.Result healed = f.apply();
             assertEquals(0, healed.exitCode(), healed.all());
 
+            // A value dropped from the description is removed from the chart (planned as that value going).
+            String without = E2e.edit(E2e.edit(monitoring, "retention      = \"7d\"", "retention      = \"14d\""),
+                    "    kubeEtcd = { enabled = false }\n", "") + DASHBOARDS;
+            f.write(without);
+            CliRunner.Result dropped = f.plan();
+            assertEquals(List.of("      ~ values.kubeEtcd.enabled = false -> null"),
+                    changedLines(block(dropped.out(), CHART)), dropped.out());
+            CliRunner.Result removed = f.apply();
+            assertEquals(0, removed.exitCode(), removed.all());
+            assertTrue(new YAMLMapper().readTree(f.kubectlJson("get hc kube-prometheus-stack -n kube-system")
+                    .path("spec").path("valuesContent").asText()).path("kubeEtcd").isMissingNode());
+            assertEquals(Set.of(), f.pendingChanges());
+
             // Destroy: the charts go (helm-delete jobs) before the namespace, the volume and every k3s.
             CliRunner.Result destroy = f.apply("--destroy", "--allow-data-loss");
             assertEquals(0, destroy.exitCode(), destroy.all());

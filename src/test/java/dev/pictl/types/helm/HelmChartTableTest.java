@@ -252,6 +252,16 @@ class HelmChartTableTest {
     }
 
     @Test
+    void observed_aValueRemovedByHand_isNull() throws Exception {
+        HelmChartValues wanted = HelmChartKind.declared(chart("{ a = 1, b = { c = true } }"));
+        Observed.Present p = (Observed.Present) HelmChartKind.observed("app", helmChart("a: 1\n", true), List.of(),
+                wanted.values().keySet());
+        assertTrue(p.attributes().containsKey("values.b.c"), p.attributes().toString());
+        assertNull(p.attributes().get("values.b.c"));
+        assertEquals(1L, p.attributes().get("values.a"));
+    }
+
+    @Test
     void observed_notPictls_unreadable_notInstalled() {
         Observed.Present other = (Observed.Present) HelmChartKind.observed("app", helmChart("a: 1\n", false), List.of());
         assertEquals("a HelmChart app that pictl did not create is in kube-system (apply will not take it over)",
