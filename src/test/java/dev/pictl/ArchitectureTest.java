@@ -70,7 +70,7 @@ class ArchitectureTest {
             Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
             Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
-                    "types.k3s", "types.storage", "types.cluster", "types.boot", "types.manifest", "types.os")),
+                    "types.k3s", "types.storage", "types.cluster", "types.boot", "types.manifest", "types.os", "types.helm")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),
             Map.entry("types.k3s", typePackage("types.host")),
@@ -83,6 +83,8 @@ class ArchitectureTest {
             Map.entry("types.manifest", typePackage("types.k3s", "types.storage", "types.cluster")),
             // OS updates (issue 15): the roll reuses host's drain and reboot, and k3s's topology (servers first).
             Map.entry("types.os", typePackage("types.k3s", "types.host")),
+            // Helm charts: read through the storage family's snapshot source, after namespaces (types.cluster).
+            Map.entry("types.helm", typePackage("types.k3s", "types.storage", "types.cluster")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",

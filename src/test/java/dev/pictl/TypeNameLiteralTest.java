@@ -62,6 +62,9 @@ class TypeNameLiteralTest {
             "sim/kube/AnyObjects.java : namespace",
             "sim/kube/ObjectStore.java : namespace",
             "types/manifest/ManifestDocs.java : namespace",
+            // The HelmChart's and its jobs' metadata.namespace and the simulated helm controller's objects.
+            "sim/kube/HelmController.java : namespace",
+            "types/helm/HelmChartExecutor.java : namespace",
             // The attribute named "node" of k3s_server and pv (the node the resource is on), and the key of the same
             // name in their desired and observed values.
             "types/k3s/K3sServerType.java : node",

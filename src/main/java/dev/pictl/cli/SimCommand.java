@@ -463,7 +463,7 @@ final class SimCommand implements Callable<Integer> {
             "disk-full", "memory-pressure", "sd-errors", "flannel-fail", "cert-expired", "cut", "uncut", "image-pull-fail",
             "config-ignore", "eeprom-update", "clear",
             "cert-expiry", "kernel-log",
-            "updates", "kernel-update", "package-fails", "reboot-required", "dpkg-lock");
+            "updates", "kernel-update", "package-fails", "reboot-required", "dpkg-lock", "chart-fail");
     static final List<String> POWER = List.of("reboot", "power-off", "power-on");
 
     @Command(name = "fault", mixinStandardHelpOptions = true,
@@ -474,7 +474,8 @@ final class SimCommand implements Callable<Integer> {
                             + "clock [SECONDS], disk [PERCENT], disk-full, memory-pressure [true|false], sd-errors, flannel-fail, "
                             + "cert-expired, cert-expiry DAYS [FILE], kernel-log TEXT..., cut NODE, uncut [NODE], "
                             + "image-pull-fail [IMAGE], config-ignore [KEY], eeprom-update [true|false], "
-                            + "updates [N] [SECURITY], kernel-update, package-fails [PKG|none], reboot-required, dpkg-lock [SECONDS], clear; "
+                            + "updates [N] [SECURITY], kernel-update, package-fails [PKG|none], reboot-required, dpkg-lock [SECONDS], "
+                            + "chart-fail [CHART [MESSAGE...]], clear; "
                             + "and reboot, power-off, power-on. See docs/simulator.md#faults."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:done", "1:unknown node or fault, not running, bad usage"})

@@ -246,6 +246,7 @@ public final class SimCluster implements AutoCloseable {
                     SimNode n = nodes.get(hostNode);
                     return n != null && trouble.memoryPressure(n);
                 }
+                @Override public String chartFault(String chart) { return ChartFault.of(server, chart); }
             });
             apis.put(server.name(), api);
             return api;
@@ -516,6 +517,7 @@ public final class SimCluster implements AutoCloseable {
             case "image-pull-fail" -> n.cluster().trouble().imagePullFailure(n, v == null ? "nginx:does-not-exist" : v);
             case "config-ignore" -> BootFirmware.ignore(n, v);
             case "eeprom-update" -> BootFirmware.eepromUpdate(n, v == null || Boolean.parseBoolean(v));
+            case "chart-fail" -> ChartFault.set(n, a.subList(1, a.size()));
             case "clear" -> n.clearFaults();
             case "updates", "kernel-update", "package-fails", "reboot-required", "dpkg-lock" -> { // issue 15: AptSim
                 String err = AptSim.fault(n, kind, a.subList(1, a.size()));

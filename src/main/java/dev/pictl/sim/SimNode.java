@@ -634,6 +634,10 @@ public final class SimNode {
 
     /** The kubelet on this board fails to pull {@code image}. */
     public void failImagePull(String image) { cluster.trouble().imagePullFailure(this, image); }
+    /** Fault {@code chart-fail CHART [MESSAGE]} on this server (null chart: clear it); see {@code ChartFault}. */
+    public void failChart(String chart, String message) throws IOException {
+        ChartFault.set(this, chart == null ? null : message == null ? List.of(chart) : List.of(chart, message));
+    }
 
     /** From the next boot the firmware skips config.txt's lines for {@code key} (null: none); see {@link BootFirmware}. */
     public void ignoreConfigKey(String key) throws IOException { BootFirmware.ignore(this, key); }
@@ -674,6 +678,7 @@ public final class SimNode {
         cluster.trouble().clear(this);
         BootFirmware.clear(this);
         AptSim.clear(this);
+        ChartFault.set(this, null);
     }
 
     @Override

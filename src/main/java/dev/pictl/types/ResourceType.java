@@ -85,4 +85,12 @@ public interface ResourceType extends ResourceBlock, GraphType {
     default List<ProbeRequest> probeAsks(ResourceState recorded, Config config) {
         return probeAsks(recorded);
     }
+
+    /**
+     * What a resource of this type, described or recorded, asks of the probe of the node that runs the cluster's API
+     * server (a Helm chart's HelmChart objects and jobs): ask names for {@link ProbeRequest#with}; none by default.
+     */
+    default List<String> serverAsks() {
+        return List.of();
+    }
 }

@@ -14,6 +14,7 @@ import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.boot.BootConfigType;
 import dev.pictl.types.cluster.NamespaceType;
 import dev.pictl.types.manifest.ManifestType;
+import dev.pictl.types.helm.HelmChartType;
 import dev.pictl.types.host.KernelParamsType;
 import dev.pictl.types.host.NodeType;
 import dev.pictl.types.host.RuntimeType;
@@ -63,6 +64,7 @@ public final class ResourceTypes {
                 new PvType(),
                 new NamespaceType(),
                 new ManifestType(),
+                new HelmChartType(),
                 new OsUpdatesType()));
     }
 
@@ -147,6 +149,12 @@ public final class ResourceTypes {
                         out.computeIfPresent(ask.node(), (n, q) -> q.merge(ask));
                     }
                 }
+            }
+            boolean any = !config.ofType(t.name()).isEmpty()
+                    || state.resources().stream().anyMatch(r -> r.type().equals(t.name()));
+            if (any && !t.serverAsks().isEmpty()) {
+                endpoint(config).ifPresent(e -> t.serverAsks().forEach(ask -> out.computeIfPresent(e.node(),
+                        (n, q) -> q.with(ask))));
             }
         }
         return out;

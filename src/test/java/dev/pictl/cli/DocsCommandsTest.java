@@ -37,7 +37,7 @@ class DocsCommandsTest {
     /** The pages, in the order their commands run on the one fleet (the simulator's faults and stop come last). */
     private static final List<String> ORDER = List.of("README.md", "docs/configuration.md", "docs/plan.md",
             "docs/apply.md", "docs/state.md", "docs/kubeconfig.md", "docs/diagnose.md", "docs/node-settings.md",
-            "docs/transport.md", "docs/cluster-objects.md", "docs/boot-config.md", "docs/manifests.md", "docs/certificates.md", "docs/security.md", "docs/resources.md", "docs/architecture.md", "docs/benchmarks.md",
+            "docs/transport.md", "docs/cluster-objects.md", "docs/boot-config.md", "docs/manifests.md", "docs/certificates.md", "docs/helm-charts.md", "docs/security.md", "docs/resources.md", "docs/architecture.md", "docs/benchmarks.md",
             "docs/security/input.md", "docs/security/node-files.md", "docs/security/saved-plans.md",
             "docs/security/secrets.md", "docs/simulator.md");
 

@@ -41,7 +41,7 @@ class ProbeAssemblyTest {
     void standardTypes_eachFragmentOnce_inTheOrderFirstListed() {
         List<String> ids = StandardProbe.PROBE.fragments().stream().map(ProbeFragment::id).toList();
         assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "boot-config", "eeprom", "packages", "units", "k3s", "kube", "nfs-common",
-                        "paths", "manifest", "os-updates"),
+                        "paths", "manifest", "helm-charts", "os-updates"),
                 ids);
         String script = StandardProbe.script(StandardProbe.request("s", true, List.of("/mnt/a")));
         assertEquals(1, count(script, "sec kube\n"), "kube is listed by three types, printed once");

@@ -96,7 +96,7 @@ class ProbeScriptTest {
                 "temp", "boot-id", "lifecycle", "hostname", "kernel-hostname", "hosts", "cmdline-path", "cmdline-file",
                 "proc-cmdline", "cgroup-controllers", "disk", "kernel-storage", "k3s-certs", "boot-config-path", "boot-config-file", "boot-config-pending",
                 "boot-config-vc", "eeprom", "packages", "units", "k3s-version", "k3s-config",
-                "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "nfs-common", "paths", "manifest-objects", "os-upgrades",
+                "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "nfs-common", "paths", "manifest-objects", "helm", "helm-status", "os-upgrades",
                 "os-reboot", "os-holds", "end"),
                 StandardProbe.PROBE.sections(),
                 "the standard types' fragments print the sections in the order pictl always printed them");

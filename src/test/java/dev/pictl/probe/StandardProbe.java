@@ -22,7 +22,8 @@ final class StandardProbe {
         ProbeRequest r = ProbeRequest.of(node);
         if (server) {
             r = r.with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK).with(NfsClientType.ASK)
-                    .with(dev.pictl.types.boot.BootConfigProbe.ASK, "1").with(EepromProbe.ASK, "1");
+                    .with(dev.pictl.types.boot.BootConfigProbe.ASK, "1").with(EepromProbe.ASK, "1")
+                    .with(dev.pictl.types.helm.HelmChartProbe.ASK);
         }
         return pvPaths.isEmpty() ? r : r.with(PvProbe.PATHS_ASK, pvPaths);
     }

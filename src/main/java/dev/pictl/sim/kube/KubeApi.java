@@ -39,6 +39,8 @@ public final class KubeApi {
         default boolean diskPressure(String hostNode) { return false; }
         /** True when the kubelet of {@code hostNode} reports MemoryPressure (its memory.available threshold crossed). */
         default boolean memoryPressure(String hostNode) { return false; }
+        /** Helm's error for an install of {@code chart} (fault {@code chart-fail}; "" for its default), or null. */
+        default String chartFault(String chart) { return null; }
     }
 
     /** A registered Node. Mutable, guarded by the KubeApi lock. */
@@ -97,6 +99,8 @@ public final class KubeApi {
 
     private final Path dbFile;
     private final Kubelets kubelets;
+    /** k3s's helm controller: HelmCharts and their jobs (its own file beside the datastore). */
+    private final HelmController helm;
     private final Map<String, NodeRec> nodes = new TreeMap<>();
     private final Map<String, String> nodePasswords = new TreeMap<>();
     /** The node password each name registered with (k3s's {@code <name>.node-password.k3s} Secret), as a hash. */
@@ -116,12 +120,16 @@ public final class KubeApi {
         this.kubelets = kubelets;
         load();
         this.objects = new ObjectStore(dbFile == null ? null : dbFile.resolveSibling("pictl-sim-objects.json"), resourceVersion);
+        this.helm = new HelmController(this, dbFile == null ? null : dbFile.resolveSibling("pictl-sim-helm.json"),
+                kubelets::chartFault);
     }
 
     /** Every other kind, with server-side apply's field managers (issue 13). */
     private final ObjectStore objects;
 
     ObjectStore objects() { return objects; }
+
+    HelmController helm() { return helm; }
 
     // ------------------------------------------------------------------ nodes
 

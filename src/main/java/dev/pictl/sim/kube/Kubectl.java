@@ -47,7 +47,8 @@ public final class Kubectl {
 
     /** Runs one kubectl command line (without the leading "kubectl"); returns its exit status. */
     public static int run(KubeApi api, List<String> args, byte[] stdin, Path cwd, Sink sink, BooleanSupplier cancelled) {
-        return new Kubectl(api, sink, cancelled).dispatch(new ArrayList<>(args), stdin, cwd);
+        Integer helm = HelmController.kubectl(api, args, stdin, sink); // HelmCharts, their jobs, pods and logs
+        return helm != null ? helm : new Kubectl(api, sink, cancelled).dispatch(new ArrayList<>(args), stdin, cwd);
     }
 
     // -------------------------------------------------------------- parsing
