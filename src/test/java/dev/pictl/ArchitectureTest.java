@@ -77,10 +77,13 @@ class ArchitectureTest {
             Map.entry("types.storage", typePackage("types.k3s", "types.host")),
             // What organises the cluster's workloads: read through the storage family's snapshot source.
             Map.entry("types.cluster", typePackage("types.k3s", "types.storage")),
+            // Backups of the k3s datastore (issue 14): read the k3s family's servers and token format.
+            Map.entry("types.backup", typePackage("types.k3s", "types.host")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",
-                    "plan", "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types")),
+                    "plan", "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types",
+                    "types.backup")),
             // The simulator as a TargetResolver, and a simulated fleet made from a description; the CLI chooses it.
             // It provisions a described board in the simulator, naming the types it provisions by their NAME.
             Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport",
