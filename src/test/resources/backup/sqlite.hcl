@@ -34,3 +34,9 @@ pv "local-pv-1" {
   path           = "/mnt/local-storage"
   node           = node.pi-worker-1
 }
+
+k3s_backup "datastore" {
+  nodes     = [node.pi-server-1]
+  schedule  = "@hourly"
+  retention = 3
+}

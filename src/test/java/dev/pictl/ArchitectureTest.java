@@ -69,7 +69,7 @@ class ArchitectureTest {
             // pictl diagnose: its own node script, the signatures and the ranking; reaches nodes through transport.
             Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
-            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
+            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.backup", "types.host",
                     "types.k3s", "types.storage", "types.cluster")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),

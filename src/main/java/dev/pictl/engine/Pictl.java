@@ -202,7 +202,7 @@ public final class Pictl {
         DriftCheck.Cluster cluster = new DriftCheck.Cluster(types.endpoint(config).map(ClusterEndpoint::node)
                 .orElse(null), types::inCluster);
         return DriftCheck.report(config, cluster, plan, unapplied, p.probes(), p.state(), info, rules, options,
-                Version.current());
+                Version.current(), types.findings(config, p.probes(), java.time.Instant.now()));
     }
 
     /**

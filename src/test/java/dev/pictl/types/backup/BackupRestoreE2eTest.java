@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pictl.cli.CliRunner;
 import dev.pictl.plan.PlanFixture;
+import dev.pictl.sim.NodeSpec;
+import dev.pictl.sim.Provision;
 import dev.pictl.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -140,6 +143,30 @@ class BackupRestoreE2eTest {
             assertEquals(nodesBefore, nodes(f));
             assertTrue(allReady(f, 2), f.kubectl("get nodes").stdout());
 
+            // ---- the schedule: apply writes the timer; drift reports a stale newest snapshot ----
+            CliRunner.Result applied = pictl(f, "apply", "-c", "cluster.hcl", "--sim=sim", "--no-color", "--auto-approve");
+            assertEquals(0, applied.exitCode(), applied.all());
+            assertContains(f.sudo("pi-server-1", "cat \"$PICTL_ROOT/etc/systemd/system/pictl-backup.timer\"").stdout(),
+                    "OnCalendar=*-*-* *:00:00");
+            assertContains(f.sudo("pi-server-1", "systemctl is-enabled pictl-backup.timer").stdout(), "enabled");
+            // What the timer runs, on a board whose clock is three hours behind: its newest snapshot is that old.
+            f.node("pi-server-1").setClockOffset(-10800);
+            f.sudo("pi-server-1", "pictl-backup");
+            f.node("pi-server-1").setClockOffset(0);
+            Await.until("k3s back after the timer's copy", WAIT, () -> allReady(f, 2));
+            CliRunner.Result stale = pictl(f, "drift", "-c", "cluster.hcl", "--sim=sim", "--no-color", "--fail-on-health");
+            assertEquals(2, stale.exitCode(), stale.all());
+            assertContains(stale.out(), "pi-server-1: the newest snapshot of the datastore is 3 hours old");
+            assertNotContains(stale.out(), "k3s_backup.datastore");
+            assertContains(stale.out(), "more than twice the schedule \"0 * * * *\"");
+            f.sudo("pi-server-1", "pictl-backup");
+            Await.until("k3s back after the timer's copy", WAIT, () -> allReady(f, 2));
+            CliRunner.Result fresh = pictl(f, "drift", "-c", "cluster.hcl", "--sim=sim", "--no-color", "--fail-on-health");
+            assertEquals(0, fresh.exitCode(), fresh.all());
+            assertNotContains(fresh.out(), "newest snapshot");
+            assertNotContains(fresh.out(), "no k3s_backup");
+            assertEquals(2, f.sudo("pi-server-1", "ls \"$PICTL_ROOT/var/lib/pictl-backup\"").stdout().lines().count());
+
             // ---- the token: in no output, and in no file pictl wrote but the archive ----
             for (CliRunner.Result o : outputs) {
                 assertNotContains(o.all(), PlanFixture.TOKEN);
@@ -148,6 +175,76 @@ class BackupRestoreE2eTest {
                 if (!p.toString().endsWith(".tar.gz")) {
                     assertFalse(Files.readString(p).contains(PlanFixture.TOKEN), p.toString());
                 }
+            }
+        }
+    }
+
+    /**
+     * The same for a single embedded-etcd server (cluster-init): the snapshot is k3s's own ({@code k3s etcd-snapshot
+     * save}), the restore is {@code k3s server --cluster-reset --cluster-reset-restore-path} after a wiped
+     * {@code server/db}.
+     */
+    @Test
+    void etcd_backup_wipe_clusterReset() throws Exception {
+        String hcl = Files.readString(Path.of("src/test/resources/backup/etcd.hcl"));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("node-ip", "192.168.1.10");
+        config.put("disable", List.of("traefik"));
+        config.put("cluster-init", true);
+        List<NodeSpec> boards = new ArrayList<>();
+        boards.add(NodeSpec.of("pi-server-1", "127.0.219.10", PORT).withAdvertisedAddress("192.168.1.10")
+                .withProvision(Provision.none().withHostname(true).withKernelFlags(PlanFixture.CGROUP_FLAGS).withDocker(true)
+                        .withK3sServer(PlanFixture.VERSION, PlanFixture.TOKEN).withK3sConfig(config)
+                        .withManifests(List.of(PlanFixture.SC_YAML.formatted("kubernetes.io/no-provisioner"), PlanFixture.PV_YAML))));
+        boards.addAll(PlanFixture.seedBoards("127.0.219.", PORT, true, List.of("pi-worker-1")));
+        try (PlanFixture f = PlanFixture.start(dir, hcl, boards, ENV)) {
+            Await.until("both Nodes Ready", WAIT, () -> allReady(f, 2));
+            String nodesBefore = nodes(f);
+
+            CliRunner.Result b = pictl(f, "backup", "-c", "cluster.hcl", "--sim=sim", "--no-color");
+            assertEquals(0, b.exitCode(), b.all());
+            assertContains(b.out(), "(etcd, k3s v1.31.4+k3s1");
+            Path archive;
+            try (Stream<Path> s = Files.list(dir.resolve("backups"))) {
+                archive = s.filter(p -> p.toString().endsWith(".tar.gz")).findFirst().orElseThrow();
+            }
+            String name = archive.getFileName().toString().replace(".tar.gz", "");
+            assertTrue(name.startsWith("on-demand-pi-server-1-"), name);
+            assertContains(f.sudo("pi-server-1", "k3s etcd-snapshot ls").stdout(), "file:///var/lib/rancher/k3s/server/db/snapshots/" + name);
+            assertTrue(SnapshotFiles.names(Files.readAllBytes(archive)).contains("server/db/snapshots/" + name));
+
+            // no etcd database on the node (here an agent; a SQLite server alike): the real CLI's error
+            var noEtcd = f.node("pi-worker-1").sudo("k3s etcd-snapshot save");
+            assertEquals(1, noEtcd.exitCode(), noEtcd.stdout());
+            assertContains(noEtcd.stderr(), "etcd database not found in /var/lib/rancher/k3s/server");
+
+            // a dead card: server/db wiped, k3s starts an empty etcd
+            f.sudo("pi-server-1", "systemctl stop k3s && rm -rf " + DB + " && systemctl start k3s");
+            Await.until("the empty cluster up", WAIT, () -> allReady(f, 2) || allReady(f, 1));
+            assertNotContains(f.kubectl("get sc,pv -o name").stdout(), "local-pv-1");
+
+            CliRunner.Result r = pictl(f, "restore", "-c", "cluster.hcl", "--sim=sim", "--no-color", "-auto-approve",
+                    archive.toString());
+            assertEquals(0, r.exitCode(), r.all());
+            assertContains(r.out(), "k3s server --cluster-reset --cluster-reset-restore-path=/var/lib/rancher/k3s/server/db/snapshots/" + name);
+            String objects = f.kubectl("get sc,pv -o name").stdout();
+            assertContains(objects, "storageclass.storage.k8s.io/local-storage");
+            assertContains(objects, "persistentvolume/local-pv-1");
+            assertEquals(nodesBefore, nodes(f));
+            assertEquals(0, f.node("pi-server-1").sudo("test -d \"$PICTL_ROOT\"/var/lib/rancher/k3s/server/pre-restore-*/db/etcd")
+                    .exitCode(), "the node's own etcd data before the restore is kept");
+            assertFalse(f.node("pi-server-1").sudo("test -e \"$PICTL_ROOT/var/lib/rancher/k3s/server/db/reset-flag\"").exitCode() == 0,
+                    "the reset flag is gone after the normal start");
+            // the stand-in's failure modes: a reset while k3s runs; a snapshot that does not exist
+            var running = f.node("pi-server-1").sudo("k3s server --cluster-reset");
+            assertEquals(1, running.exitCode());
+            assertContains(running.stderr(), "bind: address already in use");
+            var missing = f.node("pi-server-1").sudo("systemctl stop k3s && k3s server --cluster-reset "
+                    + "--cluster-reset-restore-path=/var/lib/rancher/k3s/server/db/snapshots/nope; rc=$?; systemctl start k3s; exit $rc");
+            assertEquals(1, missing.exitCode());
+            assertContains(missing.stderr(), "snapshot path does not exist");
+            for (CliRunner.Result o : outputs) {
+                assertNotContains(o.all(), PlanFixture.TOKEN);
             }
         }
     }
