@@ -193,7 +193,7 @@ final class RestoreOperation {
             return out;
         }
         for (String n : servers.servers().subList(1, servers.servers().size())) {
-            out.add(new Step(n, "stop k3s; delete server/db (it rejoins after the reset)", "wipe for rejoin",
+            out.add(new Step(n, "stop k3s; move server/db aside (it rejoins after the reset)", "wipe for rejoin",
                     BackupScripts.wipeForRejoin(), null, null));
         }
         out.add(new Step(first, "stop k3s; put back the snapshot, token, cred, tls; k3s server --cluster-reset "

@@ -40,7 +40,7 @@ class ProbeAssemblyTest {
     @Test
     void standardTypes_eachFragmentOnce_inTheOrderFirstListed() {
         List<String> ids = StandardProbe.PROBE.fragments().stream().map(ProbeFragment::id).toList();
-        assertEquals(List.of("facts", "cmdline", "packages", "units", "k3s", "kube", "nfs-common", "paths"),
+        assertEquals(List.of("facts", "cmdline", "packages", "units", "k3s", "kube", "k3s-backup", "nfs-common", "paths"),
                 ids);
         String script = StandardProbe.script(StandardProbe.request("s", true, List.of("/mnt/a")));
         assertEquals(1, count(script, "sec kube\n"), "kube is listed by three types, printed once");

@@ -119,9 +119,16 @@ public final class BackupScripts {
                 """.formatted(Shell.quote(snapshotFile));
     }
 
-    /** Embedded etcd, every other server: stop k3s and delete {@code server/db/} so that it rejoins (§2.3). */
+    /**
+     * Embedded etcd, every other server: stop k3s and take {@code server/db/} away so that it rejoins (§2.3; k3s's
+     * own line says "Backup and delete ${datadir}/server/db on each peer"): it is moved to
+     * {@code server/pre-restore-<ts>/db}, not deleted.
+     */
     public static String wipeForRejoin() {
-        return K + "systemctl stop k3s\nrm -rf \"$K/server/db\"\n";
+        return K + """
+                systemctl stop k3s || exit 1
+                if [ -d "$K/server/db" ]; then keep="$K/server/pre-restore-$(date +%s)"; mkdir -p "$keep" && mv "$K/server/db" "$keep/" || exit 1; fi
+                """;
     }
 
     /** Starts k3s and waits for its unit to be active (a blocking start, as the real unit's Type=notify makes it). */
