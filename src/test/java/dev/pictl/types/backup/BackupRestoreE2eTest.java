@@ -167,7 +167,10 @@ class BackupRestoreE2eTest {
             assertNotContains(fresh.out(), "no k3s_backup");
             assertEquals(2, f.sudo("pi-server-1", "ls \"$PICTL_ROOT/var/lib/pictl-backup\"").stdout().lines().count());
 
-            // ---- the token: in no output, and in no file pictl wrote but the archive ----
+            // ---- the token: in no output, and in no file pictl wrote (state, saved plan, metadata) but the archive ----
+            CliRunner.Result saved = pictl(f, "plan", "-c", "cluster.hcl", "--sim=sim", "--no-color", "--out", "after.plan");
+            assertEquals(0, saved.exitCode(), saved.all());
+            assertTrue(Files.isRegularFile(dir.resolve("after.plan")));
             for (CliRunner.Result o : outputs) {
                 assertNotContains(o.all(), PlanFixture.TOKEN);
             }
