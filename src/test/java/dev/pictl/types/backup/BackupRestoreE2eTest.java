@@ -246,6 +246,20 @@ class BackupRestoreE2eTest {
                     + "--cluster-reset-restore-path=/var/lib/rancher/k3s/server/db/snapshots/nope; rc=$?; systemctl start k3s; exit $rc");
             assertEquals(1, missing.exitCode());
             assertContains(missing.stderr(), "snapshot path does not exist");
+            String snapPath = "/var/lib/rancher/k3s/server/db/snapshots/" + name;
+            var wrongToken = f.node("pi-server-1").sudo("systemctl stop k3s && k3s server --cluster-reset "
+                    + "--cluster-reset-restore-path=" + snapPath + " --token another-clusters-token; rc=$?; exit $rc");
+            assertEquals(1, wrongToken.exitCode());
+            assertContains(wrongToken.stderr(), "bootstrap data already found and encrypted with different token");
+            var reset = f.node("pi-server-1").sudo("k3s server --cluster-reset");
+            assertEquals(0, reset.exitCode(), reset.stderr());
+            assertContains(reset.stderr(), "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now");
+            var again = f.node("pi-server-1").sudo("k3s server --cluster-reset");
+            assertEquals(1, again.exitCode());
+            assertContains(again.stderr(), "previously reset");
+            f.sudo("pi-server-1", "systemctl start k3s");
+            assertEquals(1, f.node("pi-server-1").sudo("test -e \"$PICTL_ROOT/var/lib/rancher/k3s/server/db/reset-flag\"").exitCode());
+            assertContains(f.kubectl("get pv -o name").stdout(), "persistentvolume/local-pv-1"); // a reset keeps the data
             for (CliRunner.Result o : outputs) {
                 assertNotContains(o.all(), PlanFixture.TOKEN);
             }
