@@ -69,7 +69,7 @@ class ArchitectureTest {
             // pictl diagnose: its own node script, the signatures and the ranking; reaches nodes through transport.
             Map.entry("diagnose", Set.of("probe", "transport")),
             // The resource types and their registry.
-            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.host",
+            Map.entry("types", Set.of("apply", "config", "graph", "plan.kind", "probe", "resource", "state", "types.backup", "types.host",
                     "types.k3s", "types.storage", "types.cluster", "types.boot", "types.manifest", "types.os", "types.helm")),
             // Families may use families below them: storage lives in the cluster k3s makes, on the boards host makes.
             Map.entry("types.host", typePackage()),
@@ -85,10 +85,13 @@ class ArchitectureTest {
             Map.entry("types.os", typePackage("types.k3s", "types.host")),
             // Helm charts: read through the storage family's snapshot source, after namespaces (types.cluster).
             Map.entry("types.helm", typePackage("types.k3s", "types.storage", "types.cluster")),
+            // Backups of the k3s datastore (issue 14): read the k3s family's servers and token format.
+            Map.entry("types.backup", typePackage("types.k3s", "types.host")),
             // The façade and the CLI.
             // The engine knows no simulator: targets come through engine.TargetResolver.
             Map.entry("engine", Set.of("addr", "apply", "config", "diag", "diagnose", "drift", "graph", "io", "kubeconfig",
-                    "plan", "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types")),
+                    "plan", "plan.kind", "probe", "resource", "state", "state.pg", "transport", "transport.ssh", "types",
+                    "types.backup")),
             // The simulator as a TargetResolver, and a simulated fleet made from a description; the CLI chooses it.
             // It provisions a described board in the simulator, naming the types it provisions by their NAME.
             Map.entry("simbridge", Set.of("config", "diag", "engine", "resource", "sim", "state", "transport",

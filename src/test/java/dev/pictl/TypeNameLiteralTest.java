@@ -35,10 +35,12 @@ class TypeNameLiteralTest {
     private static final Set<String> EXCEPTIONS = Set.of(
             // The node block's type name is the language's anchor (node.NAME, nodes = [...]): a documented exception.
             "resource/Schemas.java : node",
-            // The JSON field "node" (the node a change or a finding is on) of the plan, drift and state formats.
+            // The JSON field "node" (the node a change or a finding is on) of the plan, drift and state formats, and of
+            // a snapshot's metadata (the server it was taken on).
             "plan/PlanCodec.java : node",
             "drift/DriftCodec.java : node",
             "state/StateCodec.java : node",
+            "types/backup/SnapshotFiles.java : node",
             // Parameter names in null checks (Objects.requireNonNull(node, "node")).
             "probe/ProbeRequest.java : node",
             "probe/NodeObservation.java : node",

@@ -78,6 +78,12 @@ final class HelpExamples {
                     "pictl drift -q  # for cron: quiet unless drift",
                     "pictl drift --json --fail-on-health  # health findings count too",
                     "pictl drift --ignore 'health.*.sd_card_boot'  # leave a known finding out")),
+            Map.entry("pictl backup", List.of(
+                    "pictl backup --sim  # backups/NAME.tar.gz beside the configuration",
+                    "pictl backup --out /mnt/nas/pi-backups")),
+            Map.entry("pictl restore", List.of(
+                    "pictl restore --sim backups/sqlite-pi-server-1-1733600000.tar.gz",
+                    "pictl restore -auto-approve /mnt/nas/on-demand-pi-server-1-1733600000.tar.gz")),
             Map.entry("pictl kubeconfig", List.of(
                     "pictl kubeconfig --sim  # ./kubeconfig, simulated cluster",
                     "pictl kubeconfig --file ~/.kube/config --merge",

@@ -20,7 +20,8 @@ final class PictlCommand implements Callable<Integer> {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(ValidateCommand.class, FmtCommand.class, PlanCommand.class,
             ApplyCommand.class, ShowCommand.class, GraphCommand.class, StateCommand.class, ImportCommand.class,
-            DriftCommand.class, DiagnoseCommand.class, KubeconfigCommand.class, SimCommand.class, CompletionCommand.class,
+            DriftCommand.class, DiagnoseCommand.class, KubeconfigCommand.class, BackupCommand.class, RestoreCommand.class,
+            SimCommand.class, CompletionCommand.class,
             VersionCommand.class);
 
     @Spec

@@ -52,6 +52,17 @@ public final class DriftCheck {
     public static DriftReport report(Config config, Cluster cluster, Plan plan, List<ResourceChange> unapplied,
                                      Map<String, ProbeOutcome> probes, State state, DriftReport.StateInfo stateInfo,
                                      List<IgnoreRule> rules, DriftReport.Options options, String pictlVersion) {
+        return report(config, cluster, plan, unapplied, probes, state, stateInfo, rules, options, pictlVersion, List.of());
+    }
+
+    /**
+     * As above, with the resource types' own findings ({@code ResourceType.findings}: e.g. a stale snapshot) after
+     * the probe's, under the same ignore rules.
+     */
+    public static DriftReport report(Config config, Cluster cluster, Plan plan, List<ResourceChange> unapplied,
+                                     Map<String, ProbeOutcome> probes, State state, DriftReport.StateInfo stateInfo,
+                                     List<IgnoreRule> rules, DriftReport.Options options, String pictlVersion,
+                                     List<Health.Finding> typeFindings) {
         List<DriftReport.Ignored> ignored = new ArrayList<>();
         String server = cluster.serverNode();
 
@@ -114,7 +125,9 @@ public final class DriftCheck {
         }
 
         List<DriftReport.HealthItem> health = new ArrayList<>();
-        for (Health.Finding f : Health.findings(probes)) {
+        List<Health.Finding> findings = new ArrayList<>(Health.findings(probes));
+        findings.addAll(typeFindings);
+        for (Health.Finding f : findings) {
             Optional<IgnoreRule> rule = rules.stream().filter(r -> r.coversHealth(f.node(), f.code())).findFirst();
             if (rule.isPresent()) {
                 ignored.add(new DriftReport.Ignored(IgnoreRule.HEALTH + "." + f.node(), f.code(), rule.get().text()));

@@ -202,7 +202,7 @@ public final class Pictl {
         DriftCheck.Cluster cluster = new DriftCheck.Cluster(types.endpoint(config).map(ClusterEndpoint::node)
                 .orElse(null), types::inCluster);
         return DriftCheck.report(config, cluster, plan, unapplied, p.probes(), p.state(), info, rules, options,
-                Version.current());
+                Version.current(), types.findings(config, p.probes(), java.time.Instant.now()));
     }
 
     /**
@@ -277,6 +277,41 @@ public final class Pictl {
         KubeconfigResult.Written written = KubeconfigOperation.run(request, v.config(), types.endpoint(v.config()),
                 v.diagnostics(), request.targets().transport(request.transport()));
         return new KubeconfigResult(written, v.scrubbed(), v.sources());
+    }
+
+    /**
+     * {@code pictl backup}: takes a snapshot of the datastore on the first k3s server now and writes it to the admin
+     * side (archive 0600, its sha256, metadata without a secret; docs/backup.md). Never changes the description's
+     * resources or the state.
+     */
+    public BackupResult backup(BackupRequest request) {
+        Validated v = validated(new ValidateRequest(request.config(), request.variables()));
+        if (!v.ok()) {
+            return new BackupResult(null, null, v.diagnostics(), v.sources());
+        }
+        java.nio.file.Path configDir = java.nio.file.Files.isDirectory(request.config()) ? request.config()
+                : request.config().toAbsolutePath().getParent();
+        java.nio.file.Path dflt = dev.pictl.types.backup.BackupType.copyDir(v.config())
+                .map(d -> configDir.resolve(d)).orElse(configDir.resolve("backups"));
+        var written = BackupOperation.run(request, v.config(), dflt, v.diagnostics(),
+                request.targets().transport(request.transport()), request.targets().commandFlag(request.config()));
+        return new BackupResult(written == null ? null : written.getKey(), written == null ? null : written.getValue(),
+                v.scrubbed(), v.sources());
+    }
+
+    /**
+     * {@code pictl restore SNAPSHOT}: checks the snapshot and the cluster's token before touching anything, shows
+     * the k3s procedure node by node, and on approval runs it and waits for every Node to be Ready
+     * (docs/backup.md). The caller runs a plan afterwards.
+     */
+    public RestoreResult restore(RestoreRequest request) {
+        Validated v = validated(new ValidateRequest(request.config(), request.variables()));
+        if (!v.ok()) {
+            return new RestoreResult(null, false, false, java.util.List.of(), v.diagnostics(), v.sources());
+        }
+        RestoreOperation.Outcome o = RestoreOperation.run(request, v.config(), v.diagnostics(),
+                request.targets().transport(request.transport()), request.targets().commandFlag(request.config()));
+        return new RestoreResult(o.metadata(), o.approved(), o.changed(), o.nodes(), v.scrubbed(), v.sources());
     }
 
     /**

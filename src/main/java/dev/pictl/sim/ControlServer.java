@@ -227,8 +227,20 @@ final class ControlServer implements AutoCloseable {
             case "kubectl" -> kubectl(node, req, rest, reply);
             case "net-connect" -> cluster.trouble().netConnect(node, rest, reply);
             case "apt-event" -> AptSim.event(node, rest); // issue 15: the apt stand-in's upgrades in the event log
+            case "etcd-snapshot", "cluster-reset" -> snapshots(node, verb, rest, root, reply);
             default -> { reply.err("pictl-sim: unknown request " + verb + "\n"); yield 2; }
         };
+    }
+
+    /** {@code k3s etcd-snapshot ...} and {@code k3s server --cluster-reset ...} (issue 14, {@link Snapshots}). */
+    private static int snapshots(SimNode node, String verb, List<String> args, boolean root, Reply reply) {
+        try {
+            return verb.equals("etcd-snapshot") ? Snapshots.etcdSnapshot(node, args, root, reply)
+                    : Snapshots.clusterReset(node, args, root, reply);
+        } catch (IOException | RuntimeException e) {
+            reply.err(K3sRuntime.logLine("fatal", "Error: " + e.getMessage()) + "\n");
+            return 1;
+        }
     }
 
     private int power(SimNode node, String verb, List<String> args, boolean root, Reply reply) {

@@ -322,6 +322,7 @@ final class K3sRuntime {
             return Outcome.fatal(1, lines);
         }
         Path root = node.root();
+        Snapshots.serverStarting(node, s.bool("cluster-init")); // embedded etcd's directory, the reset flag (issue 14)
         Path serverDir = root.resolve("var/lib/rancher/k3s/server");
         Path tokenFile = serverDir.resolve("token");
         Path caFile = serverDir.resolve("tls/server-ca.hash");

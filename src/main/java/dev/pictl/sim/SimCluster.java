@@ -235,7 +235,7 @@ public final class SimCluster implements AutoCloseable {
         Path db = server.root().resolve("var/lib/rancher/k3s/server/db/pictl-sim-state.json");
         if (create) {
             KubeApi existing = apis.get(server.name());
-            if (existing != null && Files.exists(db)) return existing;
+            if (existing != null && Files.exists(db) && !existing.replacedOnDisk()) return existing; // k3s reads its datastore at start
             KubeApi api = new KubeApi(db, new KubeApi.Kubelets() {
                 @Override public boolean ready(String hostNode) { return kubeletReady(hostNode); }
                 @Override public boolean diskPressure(String hostNode) {

@@ -93,4 +93,13 @@ public interface ResourceType extends ResourceBlock, GraphType {
     default List<String> serverAsks() {
         return List.of();
     }
+
+    /**
+     * What {@code pictl drift} reports of this type besides drift, as health findings (trouble or advisory), read
+     * from the probes; none by default (the backup type: a stale snapshot, a server without a schedule).
+     */
+    default List<dev.pictl.probe.Health.Finding> findings(Config config, java.util.Map<String, dev.pictl.probe.ProbeOutcome> probes,
+                                                           java.time.Instant now) {
+        return List.of();
+    }
 }

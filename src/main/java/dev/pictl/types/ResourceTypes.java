@@ -12,6 +12,7 @@ import dev.pictl.state.ResourceState;
 import dev.pictl.state.State;
 import dev.pictl.plan.kind.Kinds;
 import dev.pictl.types.boot.BootConfigType;
+import dev.pictl.types.backup.BackupType;
 import dev.pictl.types.cluster.NamespaceType;
 import dev.pictl.types.manifest.ManifestType;
 import dev.pictl.types.helm.HelmChartType;
@@ -59,6 +60,7 @@ public final class ResourceTypes {
                 new K3sServerType(),
                 new K3sAgentType(),
                 new KubeNodeType(),
+                new BackupType(),
                 new StorageClassType(),
                 new NfsClientType(),
                 new PvType(),
@@ -73,6 +75,16 @@ public final class ResourceTypes {
         List<ResourceType> all = new ArrayList<>(types);
         all.addAll(List.of(more));
         return new ResourceTypes(all);
+    }
+
+    /** Every type's own drift findings ({@link ResourceType#findings}), in the registry's order. */
+    public List<dev.pictl.probe.Health.Finding> findings(Config config, Map<String, dev.pictl.probe.ProbeOutcome> probes,
+                                                          java.time.Instant now) {
+        List<dev.pictl.probe.Health.Finding> out = new ArrayList<>();
+        for (ResourceType t : types) {
+            out.addAll(t.findings(config, probes, now));
+        }
+        return out;
     }
 
     public List<ResourceType> all() {

@@ -24,6 +24,15 @@ public final class CliRunner {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** With {@code stdin} as the process's standard input (an answer to a question). */
+    public static Result runWithInput(Path workDir, Map<String, String> env, String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new CliContext(new PrintWriter(out), new PrintWriter(err), env, workDir,
+                new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8))), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
     public static Result run(String... args) {
         return run(Path.of(""), Map.of(), args);
     }

@@ -43,6 +43,8 @@ class DocsCommandsTest {
 
     /** Pages whose commands another test runs as written. */
     private static final Map<String, String> DELEGATED = Map.of(
+            "docs/backup.md", "BackupRestoreE2eTest runs pictl backup and pictl restore on a simulated fleet, the wiped "
+                    + "datastore and the refused foreign snapshot included",
             "docs/drift.md", "DriftDocTest runs its Try-it lines, crontab line and systemd unit in a real shell",
             "docs/fmt.md", "FmtCommandTest runs its first example block on unformatted files",
             "docs/os-updates.md", "OsUpdatesE2eTest runs its flow (faults, plan, plan --upgrade-os --out, apply "

@@ -40,7 +40,7 @@ class ProbeAssemblyTest {
     @Test
     void standardTypes_eachFragmentOnce_inTheOrderFirstListed() {
         List<String> ids = StandardProbe.PROBE.fragments().stream().map(ProbeFragment::id).toList();
-        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "boot-config", "eeprom", "packages", "units", "k3s", "kube", "nfs-common",
+        assertEquals(List.of("facts", "cmdline", "storage", "k3s-certs", "boot-config", "eeprom", "packages", "units", "k3s", "kube", "k3s-backup", "nfs-common",
                         "paths", "manifest", "helm-charts", "os-updates"),
                 ids);
         String script = StandardProbe.script(StandardProbe.request("s", true, List.of("/mnt/a")));

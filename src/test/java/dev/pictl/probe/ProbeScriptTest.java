@@ -96,14 +96,15 @@ class ProbeScriptTest {
                 "temp", "boot-id", "lifecycle", "hostname", "kernel-hostname", "hosts", "cmdline-path", "cmdline-file",
                 "proc-cmdline", "cgroup-controllers", "disk", "kernel-storage", "k3s-certs", "boot-config-path", "boot-config-file", "boot-config-pending",
                 "boot-config-vc", "eeprom", "packages", "units", "k3s-version", "k3s-config",
-                "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "nfs-common", "paths", "manifest-objects", "helm", "helm-status", "os-upgrades",
+                "k3s-registries", "agent-env", "server-token", "kube", "kube-status", "k3s-backup", "nfs-common", "paths", "manifest-objects", "helm", "helm-status", "os-upgrades",
                 "os-reboot", "os-holds", "end"),
                 StandardProbe.PROBE.sections(),
                 "the standard types' fragments print the sections in the order pictl always printed them");
         int last = -1;
         for (String s : StandardProbe.PROBE.sections()) {
+            // k3s-backup: only on a server a k3s_backup lists (not asked here)
             boolean conditional = s.equals("cmdline-file") || s.equals("k3s-config") || s.equals("k3s-registries")
-                    || s.equals("boot-config-file")
+                    || s.equals("boot-config-file") || s.equals("k3s-backup")
                     || s.equals("manifest-objects") // printed only when a manifest asks the server for its objects
                     || s.matches("os-(upgrades|reboot|holds)"); // only on a node with an os_updates block (not asked here)
             int at = out.indexOf("\n" + ProbeScript.MARKER + s + "\n");

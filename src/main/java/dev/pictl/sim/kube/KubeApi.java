@@ -435,7 +435,8 @@ public final class KubeApi {
     private void load() {
         if (dbFile == null || !Files.isRegularFile(dbFile)) return;
         try {
-            Map<String, Object> db = MAPPER.readValue(dbFile.toFile(), Map.class);
+            lastWritten = Files.readString(dbFile);
+            Map<String, Object> db = MAPPER.readValue(lastWritten, Map.class);
             for (Object o : (List<Object>) db.getOrDefault("nodes", List.of())) {
                 Map<String, Object> m = (Map<String, Object>) o;
                 NodeRec n = new NodeRec();
@@ -485,6 +486,21 @@ public final class KubeApi {
         }
     }
 
+    /** The datastore's text as this API last read or wrote it (a restore that replaced the file differs). */
+    private String lastWritten;
+
+    /**
+     * Whether the datastore file is no longer what this API last read or wrote: someone put another one in place
+     * while k3s was stopped (a restore), so k3s reads it at its next start.
+     */
+    public synchronized boolean replacedOnDisk() {
+        try {
+            return dbFile != null && Files.isRegularFile(dbFile) && !Files.readString(dbFile).equals(lastWritten);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private void save() {
         if (dbFile == null) return;
         Map<String, Object> db = new LinkedHashMap<>();
@@ -521,7 +537,9 @@ public final class KubeApi {
         try {
             Files.createDirectories(dbFile.getParent());
             Path tmp = dbFile.resolveSibling(dbFile.getFileName() + ".tmp");
-            Files.writeString(tmp, Json.pretty(db));
+            String text = Json.pretty(db);
+            Files.writeString(tmp, text);
+            lastWritten = text;
             Files.move(tmp, dbFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // The data dir was removed under a running server (uninstall): keep running in memory.

@@ -12,12 +12,12 @@ package dev.pictl.types.k3s;
  *   s3cret, K10nohash, ::x:y   →  themselves   (no K10 prefix, or no "::" after it: a bare password)
  * </pre>
  */
-final class K3sToken {
+public final class K3sToken {
     private K3sToken() {
     }
 
     /** The password part of {@code token}; null for null. */
-    static String password(String token) {
+    public static String password(String token) {
         if (token == null) {
             return null;
         }
