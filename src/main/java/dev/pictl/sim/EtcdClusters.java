@@ -339,7 +339,9 @@ final class EtcdClusters {
         if (!to.isReachable()) return 28;
         Cluster c = clusterOf(to);
         if (c == null || to.units.state("k3s.service") != Units.State.ACTIVE) return 7;
-        if (cert.isEmpty() || !Files.isRegularFile(from.root().resolve(cert.replaceFirst("^/", "")))) {
+        Path certFile = cert.startsWith(from.root().toString() + "/") ? Path.of(cert)
+                : from.root().resolve(cert.replaceFirst("^/", ""));
+        if (cert.isEmpty() || !Files.isRegularFile(certFile)) {
             reply.err("curl: (56) OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0\n");
             return 56;
         }
