@@ -7,7 +7,7 @@ kernel_params "cg" {
   add   = ["cgroup_enable=memory"]
 }
 
-# Two servers would need embedded etcd (HA): not supported yet.
+# Several servers go in one block (nodes = [...]), not in a second one.
 k3s_server "control" {
   node    = node.pi-1
   version = "v1.31.4+k3s1"

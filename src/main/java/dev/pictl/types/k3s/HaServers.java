@@ -73,9 +73,13 @@ public final class HaServers {
                                 + "nodes = [node.a, node.b, node.c] for high availability.");
                 continue;
             }
-            if (one == null && many == null) {
+            if (one == null && many == null && !diags.hasErrors()) {
+                // (an attribute written with a wrong value is already reported, and left out of the decoded ones)
                 diags.error(s.headerRange(), s.address() + " names no node",
                         "Set node = node.NAME for one server, or nodes = [node.a, node.b, node.c] for several.");
+                continue;
+            }
+            if (one == null && many == null) {
                 continue;
             }
             if (!(many instanceof Value.ListVal l)) {
