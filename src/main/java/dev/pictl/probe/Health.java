@@ -421,7 +421,7 @@ public final class Health {
      * {@code etcd_member_down} for each Node with the etcd role ({@code node-role.kubernetes.io/etcd=true}, which k3s
      * sets on servers with embedded etcd) that is not Ready, naming it and what is left of quorum.
      */
-    static List<Finding> etcdMembersDown(List<Map<String, Object>> nodes) {
+    public static List<Finding> etcdMembersDown(List<Map<String, Object>> nodes) {
         List<String> members = new ArrayList<>();
         List<String> down = new ArrayList<>();
         for (Map<String, Object> node : nodes) {
