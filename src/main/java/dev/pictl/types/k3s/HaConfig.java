@@ -196,6 +196,28 @@ final class HaConfig {
                         + "remove " + (down.size() > 1 ? "them" : "it") + " from nodes first (a separate apply).");
     }
 
+    /** The first k3s release that migrates a running sqlite server's data into etcd on a restart with cluster-init. */
+    static final String MIGRATES_SINCE = "v1.22.2+k3s1";
+
+    /**
+     * Moving a running single server from sqlite to embedded etcd ({@code node} to {@code nodes}): k3s migrates the
+     * data when the server restarts with {@code cluster-init}, since {@value #MIGRATES_SINCE}; older releases start an
+     * empty datastore instead (day2-facts §1.4), so that is refused with what to do.
+     */
+    static void conversionRule(ResourceInstance instance, Map<String, Object> before, PlanContext ctx) {
+        if (before == null || !ha(instance) || K3sValues.Server.of(before).nodes() != null) {
+            return;
+        }
+        K3sVersion target = K3sVersion.parse(instance.string("version"));
+        if (target != null && target.compareTo(K3sVersion.parse(MIGRATES_SINCE)) < 0) {
+            ctx.diagnostics().error(instance.rangeOf("version"), instance.address() + ": k3s " + target
+                            + " cannot move a running sqlite server to embedded etcd",
+                    "k3s migrates the sqlite data into etcd on a restart with cluster-init only since "
+                            + MIGRATES_SINCE + "; older releases start an EMPTY datastore. Upgrade the server first "
+                            + "(version = \"" + MIGRATES_SINCE + "\" or newer, one apply), then list it in nodes.");
+        }
+    }
+
     /** The value of {@code api_address} in a description, if set. */
     static String apiAddress(ResourceInstance instance) {
         return instance.attributes().get("api_address") instanceof Value.Str s ? s.value() : null;

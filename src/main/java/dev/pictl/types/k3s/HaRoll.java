@@ -68,6 +68,10 @@ final class HaRoll {
                             + " (one server at a time)");
                 }
             }
+            if (i == 0 && etcd && was != null && was.nodes() == null) {
+                ctx.step(change.address(), "move " + node + " from sqlite to embedded etcd (k3s migrates the data "
+                        + "when it restarts with cluster-init)");
+            }
             K3sServerExecutor.convergeOne(ctx, change, node, planned, config);
             if (etcd) {
                 ctx.step(change.address(), "wait for the etcd member of " + node + " to be healthy");

@@ -161,6 +161,7 @@ public final class K3sServerKind implements Kind {
     public void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
                       PlanContext ctx) {
         HaConfig.quorumRule(instance, before, changes, ctx);
+        HaConfig.conversionRule(instance, before, ctx);
         for (AttributeChange c : changes) {
             if (c.name().equals("version")) {
                 versionRule(instance.rangeOf("version"), instance.address().toString(), (String) c.before(),
