@@ -44,7 +44,9 @@ class DocsCommandsTest {
     /** Pages whose commands another test runs as written. */
     private static final Map<String, String> DELEGATED = Map.of(
             "docs/drift.md", "DriftDocTest runs its Try-it lines, crontab line and systemd unit in a real shell",
-            "docs/fmt.md", "FmtCommandTest runs its first example block on unformatted files");
+            "docs/fmt.md", "FmtCommandTest runs its first example block on unformatted files",
+            "docs/ha.md", "HaE2eTest walks its sequence (build, refusal with a member down, rolling upgrade, a server "
+                    + "added and removed) on the simulator");
 
     /** Lines (by their start) that do not run here, and why. */
     private static final Map<String, String> NOT_HERE = new LinkedHashMap<>();
