@@ -84,11 +84,13 @@ final class HaConfig {
     static K3sValues.Server observeOthers(ResourceInstance instance, ResourceState prior, K3sValues.Server first,
                                           PlanContext ctx) {
         boolean recordedHa = prior != null && prior.attributes().get("nodes") != null;
-        if (!ha(instance) && !recordedHa) {
-            return instance.string("api_address") == null ? first : first.withServers(null, instance.string("api_address"));
+        // a resource only the state knows (a delete) has no instance
+        String api = instance == null ? null : instance.string("api_address");
+        if ((instance == null || !ha(instance)) && !recordedHa) {
+            return api == null ? first : first.withServers(null, api);
         }
         String firstNode = first.node();
-        Set<String> candidates = new LinkedHashSet<>(HaServers.nodes(instance));
+        Set<String> candidates = new LinkedHashSet<>(instance == null ? List.of() : HaServers.nodes(instance));
         List<String> before = recorded(prior);
         candidates.addAll(before);
         String version = first.version();
@@ -130,7 +132,7 @@ final class HaConfig {
             }
         }
         return new K3sValues.Server(firstNode, version, running, config, first.token(), first.registryMirrors(),
-                first.registryAuth(), present, instance.string("api_address"));
+                first.registryAuth(), present, api);
     }
 
     /** A server's config without what differs between servers by design (its name, cluster-init on the first). */
