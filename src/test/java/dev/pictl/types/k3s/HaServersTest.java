@@ -223,6 +223,28 @@ class HaServersTest {
         assertTrue(refused.sorted().get(0).detail().contains("removes a healthy server"));
     }
 
+    static Stream<Arguments> conversions() {
+        return Stream.of(Arguments.of("v1.21.14+k3s1", true), Arguments.of("v1.22.1+k3s1", true),
+                Arguments.of("v1.22.2+k3s1", false), Arguments.of(V, false));
+    }
+
+    @ParameterizedTest(name = "sqlite to etcd at {0}: refused {1}")
+    @MethodSource("conversions")
+    void sqliteToEtcd_onARunningServer_isRefusedBeforeK3sMigratesIt(String version, boolean refused) throws IOException {
+        Config c = config(hcl(List.of("pi-1", "pi-2", "pi-3"), null).replace(V, version));
+        Map<String, Object> sqlite = new K3sValues.Server("pi-1", version, true, Map.of(), null).canonical();
+        Diagnostics d = new Diagnostics();
+        HaConfig.conversionRule(c.ofType(K3sServerType.NAME).get(0), sqlite, ctx(c, Map.of(), d));
+        assertEquals(refused, d.hasErrors(), d.sorted().toString());
+        if (refused) {
+            assertTrue(d.sorted().get(0).detail().contains("EMPTY datastore"), d.sorted().get(0).detail());
+        }
+        Diagnostics already = new Diagnostics();
+        HaConfig.conversionRule(c.ofType(K3sServerType.NAME).get(0), new K3sValues.Server("pi-1", version, true,
+                Map.of(), null).withServers(List.of("pi-1"), null).canonical(), ctx(c, Map.of(), already));
+        assertFalse(already.hasErrors(), "already on etcd: nothing to convert");
+    }
+
     @Test
     void etcdMemberDown_namesTheServer_andWhatIsLeftOfQuorum_onlyForEtcdNodes() {
         List<Map<String, Object>> nodes = List.of(node("pi-1", true, "True"), node("pi-2", true, "Unknown"),
