@@ -170,6 +170,9 @@ final class HaConfig {
             if (o.isEmpty()) {
                 down.add(n);
                 String reason = ctx.unreachableReason(n);
+                if (reason != null && reason.startsWith(n + ": ")) {
+                    reason = reason.substring(n.length() + 2);
+                }
                 why.add(n + " (unreachable" + (reason == null ? "" : ": " + ctx.redactor().redact(reason)) + ")");
             } else if (unit == null || !unit.active()) {
                 down.add(n);
@@ -195,7 +198,9 @@ final class HaConfig {
                         + "time" : "this change removes a healthy server") + ": with " + down.size() + " down, one more "
                         + "leaves " + (members.size() - down.size() - 1) + ". Nothing was changed. Bring "
                         + String.join(", ", down) + " back (power, network, `systemctl start k3s`) and plan again, or "
-                        + "remove " + (down.size() > 1 ? "them" : "it") + " from nodes first (a separate apply).");
+                        + "remove " + (down.size() > 1 ? "them" : "it") + " from nodes first, in a separate apply (with the "
+                        + "node block too if the board is gone: its member and Node are then removed through the "
+                        + "other servers).");
     }
 
     /** The first k3s release that migrates a running sqlite server's data into etcd on a restart with cluster-init. */

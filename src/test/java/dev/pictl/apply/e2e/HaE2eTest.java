@@ -103,6 +103,12 @@ class HaE2eTest {
             assertTrue(init < join2 && join2 < up2 && up2 < join3, "joins one at a time: " + ev);
             assertTrue(ev.stream().noneMatch(e -> e.contains("too many learner members")), ev.toString());
             assertEquals(List.of(), new ArrayList<>(f.pendingChanges()), "a second plan has nothing to do");
+            f.write(hcl(E2e.VERSION, SERVERS));
+            CliRunner.Result saved = f.plan("--out", "bump.plan");
+            seen.add(saved.all());
+            assertEquals(0, saved.exitCode(), saved.all());
+            assertContains(saved.out(), "k3s_server.control");
+            seen.add(Files.readString(tmp.resolve("bump.plan")));
 
             // ---- one server board off, then a version bump: refused before anything is touched, naming it ----
             f.node("pi-s2").powerOff();
@@ -113,6 +119,7 @@ class HaE2eTest {
             assertEquals(1, refused.exitCode(), refused.all());
             assertContains(refused.err(), "etcd member pi-s2 is down");
             assertContains(refused.err(), "lose quorum");
+            assertContains(refused.err(), "Down: pi-s2 (unreachable: connect: connection refused");
             assertEquals(List.of(), f.events().subList(before, f.events().size()), "nothing was touched");
             CliRunner.Result drift = f.withSim("drift");
             seen.add(drift.all());
@@ -158,7 +165,7 @@ class HaE2eTest {
             assertEquals("", f.sudoAny("pi-s4", "command -v k3s").stdout().strip(), "k3s uninstalled on pi-s4");
             assertEquals(List.of(), new ArrayList<>(f.pendingChanges()));
 
-            // ---- the token: in no output, nor the state ----
+            // ---- the token: in no output, the saved plan, nor the state ----
             for (String out : seen) {
                 assertNotContains(out, E2e.TOKEN);
             }
