@@ -82,8 +82,8 @@ public final class K3sServerType implements ResourceType {
     }
 
     /**
-     * At most one server (HA is future work); its config passthrough and disable entries; the memory cgroup on its
-     * node; a warning for a token written in clear text.
+     * At most one k3s_server block, with node or nodes (several servers: {@link HaServers#check}); its config
+     * passthrough and disable entries; the memory cgroup on each server's node; a warning for a token in clear text.
      */
     @Override
     public void check(Config config, Diagnostics diags) {
