@@ -124,6 +124,11 @@ class HaE2eTest {
             CliRunner.Result drift = f.withSim("drift");
             seen.add(drift.all());
             assertContains(drift.out(), "etcd member pi-s2 is down");
+            CliRunner.Result diagnosed = f.withSim("diagnose", "pi-s2");
+            seen.add(diagnosed.all());
+            assertEquals(2, diagnosed.exitCode(), diagnosed.all());
+            assertContains(diagnosed.out(), "etcd_member_down");
+            assertContains(diagnosed.out(), "etcd member pi-s2 is down: 2 of 3 servers answer, quorum needs 2");
 
             // ---- all three up: the upgrade rolls one server at a time, then the agents ----
             f.node("pi-s2").powerOn();
