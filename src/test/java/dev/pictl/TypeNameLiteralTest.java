@@ -75,6 +75,8 @@ class TypeNameLiteralTest {
             "types/k3s/K3sTopology.java : node",
             "types/k3s/K3sServerKind.java : node",
             "types/k3s/K3sValues.java : node",
+            "types/k3s/HaConfig.java : node",
+            "types/k3s/HaServers.java : node",
             "types/storage/PvType.java : node",
             "simbridge/SimulatorSpec.java : node",
             "types/storage/PvRules.java : node",

@@ -27,7 +27,15 @@ public record ClusterView(Map<String, NodeState> nodes, Map<String, List<Event>>
     public record Event(String type, String reason, String message, String when, int count) {
     }
 
-    public record NodeState(List<Condition> conditions, List<Taint> taints) {
+    /**
+     * @param etcd whether the Node has the etcd role ({@code node-role.kubernetes.io/etcd=true}: a server of an
+     *             embedded-etcd cluster, issue 14)
+     */
+    public record NodeState(List<Condition> conditions, List<Taint> taints, boolean etcd) {
+        public NodeState(List<Condition> conditions, List<Taint> taints) {
+            this(conditions, taints, false);
+        }
+
         public Condition condition(String type) {
             for (Condition c : conditions) {
                 if (c.type().equals(type)) {
@@ -77,7 +85,8 @@ public record ClusterView(Map<String, NodeState> nodes, Map<String, List<Event>>
                 for (JsonNode t : n.path("spec").path("taints")) {
                     taints.add(new Taint(t.path("key").asText(), t.path("effect").asText()));
                 }
-                nodes.put(n.path("metadata").path("name").asText(), new NodeState(conds, taints));
+                boolean etcd = "true".equals(n.path("metadata").path("labels").path("node-role.kubernetes.io/etcd").asText(""));
+                nodes.put(n.path("metadata").path("name").asText(), new NodeState(conds, taints, etcd));
             }
         } catch (IOException e) {
             return unavailable("kubectl get nodes printed something that is not JSON");

@@ -48,6 +48,7 @@ import java.util.Map;
  *   20     node_unreachable          yes   the script could not run (SSH)
  *   21     api_unavailable           -     the server's API could not be read (on the server)
  *   22     not_ready                 yes   NotReady and nothing above explains it
+ *   -      etcd_member_down          no    a server of an embedded-etcd cluster is NotReady: what is left of quorum
  * </pre>
  */
 public final class Diagnoser {
@@ -184,6 +185,7 @@ public final class Diagnoser {
                         List.of("cannot reach it over SSH"), List.of(e.sshError()),
                         "check the board's power and network cable, then `ping` its address from the admin machine; "
                                 + "nothing else could be read from it", null);
+                etcdMember();
                 return out;
             }
             unit = e.k3sUnit();
@@ -401,7 +403,25 @@ public final class Diagnoser {
 
         // ---- findings that stand on their own ------------------------------------------------------------
 
+        /** A server of an embedded-etcd cluster that is NotReady: its member is down; how much quorum is left. */
+        void etcdMember() {
+            if (st == null || !st.etcd() || st.ready()) {
+                return;
+            }
+            long members = view.nodes().values().stream().filter(ClusterView.NodeState::etcd).count();
+            long answer = view.nodes().values().stream().filter(x -> x.etcd() && x.ready()).count();
+            long quorum = members / 2 + 1;
+            add("etcd_member_down", "etcd member " + name + " is down: " + answer + " of " + members
+                            + " servers answer, quorum needs " + quorum
+                            + (answer < quorum ? " (quorum is lost: the API takes no writes)" : ""),
+                    List.of("Node " + name + " has the etcd role (node-role.kubernetes.io/etcd=true) and is NotReady"),
+                    "bring " + name + " back; while it is down pictl refuses changes that would take another server "
+                            + "down, and a dead board is taken out by removing it from the k3s_server's nodes "
+                            + "(docs/ha.md)", null);
+        }
+
         void standalone() {
+            etcdMember();
             Condition dp = st == null ? null : st.condition("DiskPressure");
             int disk = e.diskUsedPercent();
             // Issue 15: also k3s's data directory when it is a file system of its own, against the kubelet's 5%.

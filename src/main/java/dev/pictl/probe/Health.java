@@ -68,6 +68,8 @@ public final class Health {
     public static final String NODE_NOT_READY = "node_not_ready";
     public static final String EEPROM_UPDATE_AVAILABLE = "eeprom_update_available";
     public static final String K3S_API_UNAVAILABLE = "k3s_api_unavailable";
+    /** A server of an embedded-etcd cluster (its Node has the etcd role) whose Node is not Ready (issue 14). */
+    public static final String ETCD_MEMBER_DOWN = "etcd_member_down";
     public static final String LOW_MEMORY = "low_memory";
     public static final String SD_CARD_BOOT = "sd_card_boot";
     public static final String NOT_A_PI = "not_a_pi";
@@ -439,6 +441,39 @@ public final class Health {
                 }
                 out.add(new Finding(name, NODE_NOT_READY, m.toString(), false));
             }
+        }
+        out.addAll(etcdMembersDown(k.nodes()));
+        return out;
+    }
+
+    /**
+     * {@code etcd_member_down} for each Node with the etcd role ({@code node-role.kubernetes.io/etcd=true}, which k3s
+     * sets on servers with embedded etcd) that is not Ready, naming it and what is left of quorum.
+     */
+    public static List<Finding> etcdMembersDown(List<Map<String, Object>> nodes) {
+        List<String> members = new ArrayList<>();
+        List<String> down = new ArrayList<>();
+        for (Map<String, Object> node : nodes) {
+            Map<String, Object> md = map(node.get("metadata"));
+            String name = string(md.get("name"));
+            if (name == null || !"true".equals(string(map(md.get("labels")).get("node-role.kubernetes.io/etcd")))) {
+                continue;
+            }
+            members.add(name);
+            Map<String, Object> ready = readyCondition(node);
+            if (ready == null || !"True".equals(string(ready.get("status")))) {
+                down.add(name);
+            }
+        }
+        List<Finding> out = new ArrayList<>();
+        int quorum = members.size() / 2 + 1;
+        for (String name : down) {
+            int left = members.size() - down.size();
+            out.add(new Finding(name, ETCD_MEMBER_DOWN, "etcd member " + name + " is down (its Node is NotReady): "
+                    + left + " of " + members.size() + " servers answer, quorum needs " + quorum
+                    + (left > quorum ? "; the cluster keeps quorum" : left == quorum
+                    ? "; one more server down stops the cluster's writes" : "; quorum is LOST: the API cannot take writes"),
+                    false));
         }
         return out;
     }

@@ -228,6 +228,7 @@ final class ControlServer implements AutoCloseable {
             case "net-connect" -> cluster.trouble().netConnect(node, rest, reply);
             case "apt-event" -> AptSim.event(node, rest); // issue 15: the apt stand-in's upgrades in the event log
             case "etcd-snapshot", "cluster-reset" -> snapshots(node, verb, rest, root, reply);
+            case "etcd-http" -> cluster.etcd().http(node, rest, reply);
             default -> { reply.err("pictl-sim: unknown request " + verb + "\n"); yield 2; }
         };
     }
@@ -321,6 +322,10 @@ final class ControlServer implements AutoCloseable {
             reply.err("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?\n");
             return 1;
         }
+        if (cluster.etcd().noQuorum(node)) {
+            reply.err("Error from server: etcdserver: request timed out\n");
+            return 1;
+        }
         cluster.reconcileRegistrations(node.name(), api);
         List<String> clean = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -328,7 +333,9 @@ final class ControlServer implements AutoCloseable {
             if (args.get(i).startsWith("--kubeconfig=")) continue;
             clean.add(args.get(i));
         }
-        return Kubectl.run(api, clean, req.stdin, req.cwd, reply, reply::gone);
+        int rc = Kubectl.run(api, clean, req.stdin, req.cwd, reply, reply::gone);
+        cluster.etcd().reconcile(api);
+        return rc;
     }
 
     @Override

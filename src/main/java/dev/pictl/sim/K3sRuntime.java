@@ -323,6 +323,9 @@ final class K3sRuntime {
         }
         Path root = node.root();
         Snapshots.serverStarting(node, s.bool("cluster-init")); // embedded etcd's directory, the reset flag (issue 14)
+        Outcome etcd = cluster.etcd().start(node, s, rec.name, readToken(node, s), lines);
+        if (etcd != null) return etcd;
+        if (cluster.etcd().clusterOf(node) != null) rec.labels.add("node-role.kubernetes.io/etcd=true");
         Path serverDir = root.resolve("var/lib/rancher/k3s/server");
         Path tokenFile = serverDir.resolve("token");
         Path caFile = serverDir.resolve("tls/server-ca.hash");

@@ -80,6 +80,7 @@ public final class SimCluster implements AutoCloseable {
     private final Map<String, ScheduledFuture<?>> shutdowns = new ConcurrentHashMap<>();
     private final K3sRuntime k3s = new K3sRuntime(this);
     private final Trouble trouble = new Trouble(this);
+    private final EtcdClusters etcd = new EtcdClusters(this);
     private KeyPair userKey;
     private ControlServer control;
     private Duration startupTime = Duration.ZERO;
@@ -216,6 +217,10 @@ public final class SimCluster implements AutoCloseable {
     Path hostBinDir() { return stateDir.resolve("hostbin"); }
     K3sRuntime k3s() { return k3s; }
     Trouble trouble() { return trouble; }
+    EtcdClusters etcd() { return etcd; }
+
+    /** The host nodes of the etcd members of {@code server}'s cluster, in join order (empty: no etcd). */
+    public List<String> etcdMembers(String server) { SimNode n = node(server); return n == null ? List.of() : etcd.memberNodes(n); }
     void onAdminStop(Runnable r) { onAdminStop = r; }
 
     void event(String node, String message) {
@@ -232,9 +237,11 @@ public final class SimCluster implements AutoCloseable {
 
     /** The Kubernetes API served by {@code server}'s k3s; with {@code create}, (re)opened from its data dir. */
     KubeApi kubeApi(SimNode server, boolean create) {
-        Path db = server.root().resolve("var/lib/rancher/k3s/server/db/pictl-sim-state.json");
+        Path member = etcd.dataFile(server);
+        Path db = member != null ? member : server.root().resolve("var/lib/rancher/k3s/server/db/pictl-sim-state.json");
+        String key = etcd.apiKey(server);
         if (create) {
-            KubeApi existing = apis.get(server.name());
+            KubeApi existing = apis.get(key);
             if (existing != null && Files.exists(db) && !existing.replacedOnDisk()) return existing; // k3s reads its datastore at start
             KubeApi api = new KubeApi(db, new KubeApi.Kubelets() {
                 @Override public boolean ready(String hostNode) { return kubeletReady(hostNode); }
@@ -248,10 +255,10 @@ public final class SimCluster implements AutoCloseable {
                 }
                 @Override public String chartFault(String chart) { return ChartFault.of(server, chart); }
             });
-            apis.put(server.name(), api);
+            apis.put(key, api);
             return api;
         }
-        return apis.get(server.name());
+        return apis.get(key);
     }
 
     private boolean kubeletReady(String hostNode) {
@@ -290,7 +297,7 @@ public final class SimCluster implements AutoCloseable {
                 // not booted yet
             }
         }
-        return null;
+        return etcd.behindApiAddress(host);
     }
 
     void scheduleShutdown(SimNode n, ScheduledFuture<?> f) {

@@ -48,7 +48,9 @@ class DocsCommandsTest {
             "docs/drift.md", "DriftDocTest runs its Try-it lines, crontab line and systemd unit in a real shell",
             "docs/fmt.md", "FmtCommandTest runs its first example block on unformatted files",
             "docs/os-updates.md", "OsUpdatesE2eTest runs its flow (faults, plan, plan --upgrade-os --out, apply "
-                    + "--upgrade-os, a saved plan) on a simulated seed fleet and checks the boards");
+                    + "--upgrade-os, a saved plan) on a simulated seed fleet and checks the boards",
+            "docs/ha.md", "HaE2eTest walks its sequence (build, refusal with a member down, rolling upgrade, a server "
+                    + "added and removed) on the simulator");
 
     /** Lines (by their start) that do not run here, and why. */
     private static final Map<String, String> NOT_HERE = new LinkedHashMap<>();

@@ -493,7 +493,7 @@ class DiagnoserTest {
         while (d.find()) {
             documented.add(d.group(1));
         }
-        assertEquals(22, emitted.size(), emitted.toString());
+        assertEquals(23, emitted.size(), emitted.toString());
         assertEquals(emitted, schema);
         assertEquals(emitted, documented);
     }

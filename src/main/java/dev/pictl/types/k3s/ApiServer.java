@@ -27,7 +27,9 @@ public record ApiServer(ResourceInstance instance, String node, Value addressVal
     /** The description's k3s server, if it has one. */
     public static Optional<ApiServer> of(Config config) {
         return config.ofType(K3sServerType.NAME).stream().findFirst().map(server -> {
-            Value address = config.instance(ResourceAddress.of(Schemas.NODE_TYPE, server.node()))
+            // api_address (issue 14): the fixed registration address in front of the servers, else the first's
+            Value address = server.attributes().get("api_address") != null ? server.attributes().get("api_address")
+                    : config.instance(ResourceAddress.of(Schemas.NODE_TYPE, server.node()))
                     .map(n -> n.attributes().get("address")).orElse(null);
             return new ApiServer(server, server.node(), address, port(server));
         });

@@ -57,12 +57,12 @@ public final class K3sAgentType implements ResourceType {
     public void check(Config config, Diagnostics diags) {
         Rules.onePerNode(config, NAME, "is already an agent in", diags);
         ResourceInstance server = K3sTopology.server(config).orElse(null);
-        String serverNode = server == null ? null : server.node();
+        List<String> serverNodes = server == null ? List.of() : HaServers.nodes(server);
         List<ResourceInstance> agents = config.ofType(NAME);
         for (ResourceInstance agent : agents) {
-            if (agent.node().equals(serverNode)) {
+            if (serverNodes.contains(agent.node())) {
                 diags.error(agent.nodeRange(), "node \"" + agent.node() + "\" is both the k3s server and an agent",
-                        "It runs " + server.address() + " (" + server.rangeOf("node").location() + "). A server "
+                        "It runs " + server.address() + " (" + server.rangeOf(server.attributes().containsKey("nodes") ? "nodes" : "node").location() + "). A server "
                                 + "already runs workloads; remove node." + agent.node() + " from the agent's nodes.");
             }
         }

@@ -80,13 +80,37 @@ public final class K3sServerExecutor implements Executor {
         if (token != null) {
             config.put("token", token);
         }
+        if (planned.nodes() != null || was != null && was.nodes() != null) {
+            HaRoll.apply(change, ctx, planned, was, config, token);
+        } else {
+            convergeOne(ctx, change, node, planned, config);
+        }
+
+        Map<String, Object> attrs = new LinkedHashMap<>(after);
+        attrs.remove("token");
+        String renewal = CertRenewal.planned(change);
+        if (renewal != null) {
+            // The certificates' expiry is the first server's (the one the probe reads it on).
+            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), node, renewal));
+        }
+        Map<String, String> hashes = token == null ? Map.of() : Map.of("token", ctx.hasher().hash(token));
+        return new Recorded(attrs, hashes);
+    }
+
+    /**
+     * One server: look, refuse a downgrade, write config.yaml (and registries.yaml) and install or upgrade when needed
+     * in one script, wait for k3s to be active when it (re)started, then for the Node to be Ready.
+     */
+    static void convergeOne(ApplyContext ctx, ResourceChange change, String node, K3sValues.Server planned,
+                            Map<String, Object> config) throws ApplyException {
+        String version = planned.version();
         K3sNode.Look seen = K3sNode.look(ctx, node, UNIT);
         K3sNode.refuseDowngrade(node, "upgrade k3s server", seen.version(), version);
         boolean install = !seen.unitPresent() || !version.equals(seen.version());
-        ctx.step(change.address(), "write " + K3sNode.CONFIG);
+        ctx.step(change.address(), "write " + K3sNode.CONFIG + (node.equals(change.node()) ? "" : " on " + node));
         if (install) {
-            ctx.step(change.address(), seen.version() == null ? "install k3s " + version
-                    : "upgrade k3s " + seen.version() + " -> " + version);
+            ctx.step(change.address(), (seen.version() == null ? "install k3s " + version
+                    : "upgrade k3s " + seen.version() + " -> " + version) + (node.equals(change.node()) ? "" : " on " + node));
         }
         LOG.debug("{}: k3s server {} (installed: {}, unit {}, {}): {}", node, version, seen.version(),
                 seen.unitPresent() ? "present" : "absent", seen.active(), install ? "run the install script" : "keep");
@@ -101,11 +125,11 @@ public final class K3sServerExecutor implements Executor {
         if (done.started()) {
             LOG.debug("{}: {} k3s (config.yaml {}, binary {})", node, done.action(),
                     done.configChanged() ? "changed" : "unchanged", done.installed() ? "installed" : "kept");
-            ctx.step(change.address(), "wait for k3s to be active (" + done.action() + ")");
+            ctx.step(change.address(), "wait for k3s to be active (" + done.action() + ")"
+                    + (node.equals(change.node()) ? "" : " on " + node));
             K3sNode.awaitActive(ctx, node, UNIT, done.action().equals("restart") ? done.oldPid() : "0",
                     "wait for k3s to be active");
         }
-
         String renewal = CertRenewal.planned(change);
         if (renewal != null) {
             CertRenewal.rotate(ctx, change.address(), node, UNIT);
@@ -113,14 +137,6 @@ public final class K3sServerExecutor implements Executor {
         String nodeName = String.valueOf(config.get("node-name"));
         ctx.step(change.address(), "wait for " + nodeName + " to be Ready");
         awaitReady(ctx, node, nodeName, change.address());
-
-        Map<String, Object> attrs = new LinkedHashMap<>(after);
-        attrs.remove("token");
-        if (renewal != null) {
-            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), node, renewal));
-        }
-        Map<String, String> hashes = token == null ? Map.of() : Map.of("token", ctx.hasher().hash(token));
-        return new Recorded(attrs, hashes);
     }
 
     static void awaitReady(ApplyContext ctx, String node, String nodeName, ResourceAddress address)
@@ -142,9 +158,13 @@ public final class K3sServerExecutor implements Executor {
 
     @Override
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
-        String node = K3sValues.Server.of(change.before()).nodeOr(change.node());
-        ctx.step(change.address(), "uninstall k3s server (k3s-uninstall.sh)");
-        uninstall(ctx, node);
+        K3sValues.Server was = K3sValues.Server.of(change.before());
+        java.util.List<String> servers = new java.util.ArrayList<>(was.servers(change.node()));
+        java.util.Collections.reverse(servers);
+        for (String node : servers) {
+            ctx.step(change.address(), "uninstall k3s server (k3s-uninstall.sh)" + (servers.size() > 1 ? " on " + node : ""));
+            uninstall(ctx, node);
+        }
     }
 
     static void uninstall(ApplyContext ctx, String node) throws ApplyException {

@@ -132,10 +132,11 @@ public final class K3sServerKind implements Kind {
     @Override
     public Map<String, Object> desired(ResourceInstance instance, PlanContext ctx) {
         String token = PlanContext.secret(instance, "token");
-        return CertRenewal.withDesired(new K3sValues.Server(instance.node(), instance.string("version"), true,
-                config(instance, instance.node(), ctx, true),
+        K3sValues.Server v = new K3sValues.Server(instance.node(), instance.string("version"), true,
+                HaConfig.desired(instance, config(instance, instance.node(), ctx, true)),
                 token == null ? null : ctx.hash(K3sToken.password(token)))
-                .withRegistries(desiredRegistries(instance, ctx)).canonical(), instance, ctx, instance.node(),
+                .withRegistries(desiredRegistries(instance, ctx));
+        return CertRenewal.withDesired(HaConfig.withServers(instance, v).canonical(), instance, ctx, instance.node(),
                 java.time.Instant.now());
     }
 
@@ -154,14 +155,18 @@ public final class K3sServerKind implements Kind {
                     : new Observed.Present(new K3sValues.Server(where, null, false, null, null).canonical());
         }
         String password = k3s.serverPassword();
-        return new Observed.Present(CertRenewal.withObserved(new K3sValues.Server(where, k3s.version(), unit.active(),
+        K3sValues.Server first = new K3sValues.Server(where, k3s.version(), unit.active(),
                 observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password))
-                .withRegistries(observedRegistries(instance, prior, k3s)).canonical(), instance, ctx, where));
+                .withRegistries(observedRegistries(instance, prior, k3s));
+        return new Observed.Present(CertRenewal.withObserved(HaConfig.observeOthers(instance, prior, first, ctx).canonical(),
+                instance, ctx, where));
     }
 
     @Override
     public void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
                       PlanContext ctx) {
+        HaConfig.quorumRule(instance, before, changes, ctx);
+        HaConfig.conversionRule(instance, before, ctx);
         for (AttributeChange c : changes) {
             if (c.name().equals("version")) {
                 versionRule(instance.rangeOf("version"), instance.address().toString(), (String) c.before(),

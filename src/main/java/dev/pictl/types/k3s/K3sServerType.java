@@ -28,8 +28,16 @@ public final class K3sServerType implements ResourceType {
     public static final String NAME = "k3s_server";
 
     public static final BlockSchema SCHEMA = new BlockSchema(NAME, "name", false, List.of(
-            attr("node", AttrType.NODE_REF).required().forcesReplacement()
-                    .doc("The node that runs the server."),
+            attr("node", AttrType.NODE_REF).forcesReplacement()
+                    .doc("The node that runs the server (one server, the datastore is sqlite). Give `node` or `nodes`."),
+            attr("nodes", AttrType.NODE_REF_LIST)
+                    .doc("Several servers with embedded etcd (high availability): the first is initialised with "
+                            + "`cluster-init`, the others join it one at a time. Use an odd number (3 tolerates one "
+                            + "board down). Give `node` or `nodes`; see docs/ha.md."),
+            attr("api_address", AttrType.STRING).check(Check.ADDRESS)
+                    .doc("The fixed registration address in front of the servers (a DNS name, a VIP or a load "
+                            + "balancer): added to every server's `tls-san`; agents join it and the kubeconfig points "
+                            + "at it. Default: the first server's address."),
             attr("version", AttrType.STRING).required().check(Check.K3S_VERSION)
                     .doc("k3s release to install; a change is an upgrade (never a downgrade or a skipped minor). Agents install the same version."),
             attr("token", AttrType.STRING).sensitive()
@@ -51,8 +59,8 @@ public final class K3sServerType implements ResourceType {
             Schemas.DEPENDS_ON),
             List.of(),
             "The k3s server (control plane). Installed with the official script, configured through "
-                    + "`/etc/rancher/k3s/config.yaml` (always with `node-name`). Exactly one for now; HA with several "
-                    + "servers is future work.",
+                    + "`/etc/rancher/k3s/config.yaml` (always with `node-name`). One block: one server (`node`, sqlite) or "
+                    + "several (`nodes`, embedded etcd; changes roll one server at a time, see docs/ha.md).",
             """
             k3s_server "control" {
               node    = node.pi-server-1
@@ -67,12 +75,17 @@ public final class K3sServerType implements ResourceType {
 
     @Override
     public String instanceNode(String label, Map<String, Value> attributes) {
-        return ResourceBlock.referencedNode(attributes, "node");
+        String one = ResourceBlock.referencedNode(attributes, "node");
+        if (one == null && attributes.get("nodes") instanceof Value.ListVal l && !l.items().isEmpty()
+                && l.items().get(0) instanceof Value.Ref r) {
+            return r.target().name();
+        }
+        return one;
     }
 
     /**
-     * At most one server (HA is future work); its config passthrough and disable entries; the memory cgroup on its
-     * node; a warning for a token written in clear text.
+     * At most one k3s_server block, with node or nodes (several servers: {@link HaServers#check}); its config
+     * passthrough and disable entries; the memory cgroup on each server's node; a warning for a token in clear text.
      */
     @Override
     public void check(Config config, Diagnostics diags) {
@@ -80,10 +93,11 @@ public final class K3sServerType implements ResourceType {
         ResourceInstance server = servers.isEmpty() ? null : servers.get(0);
         for (ResourceInstance extra : servers.subList(Math.min(1, servers.size()), servers.size())) {
             diags.error(extra.headerRange(), "a second k3s_server " + extra.address()
-                            + ": pictl supports exactly one k3s_server for now",
-                    "High availability with several servers (embedded etcd) is future work. Keep one server; "
+                            + ": one k3s_server block declares every server",
+                    "Several servers (embedded etcd) go in one block: nodes = [node.a, node.b, node.c]. "
                             + server.address() + " is declared at " + server.headerRange().location() + ".");
         }
+        HaServers.check(config, servers, diags);
         new K3sConfigKeys(config, diags).check(servers);
         KubeletReservations.check(config, servers, diags);
         Registries.check(config, servers, diags);
@@ -92,6 +106,9 @@ public final class K3sServerType implements ResourceType {
         rules.disableEntries(server);
         if (server != null) {
             rules.memoryCgroup(List.of(server));
+            rules.memoryCgroup(HaServers.nodes(server).stream().filter(n -> !n.equals(server.node()))
+                    .map(n -> new ResourceInstance(server.address(), server.schema(), n, server.headerRange(),
+                            server.rangeOf("nodes"), server.attributes(), Map.of(), List.of())).toList());
         }
         rules.clearTextToken(server);
     }
@@ -113,7 +130,9 @@ public final class K3sServerType implements ResourceType {
     /** The server after the runtime (or the kernel parameters) on its node. */
     @Override
     public List<Edge> domainEdges(GraphInstances instances) {
-        return K3sTopology.afterTheHost(instances, NAME);
+        List<Edge> out = new java.util.ArrayList<>(K3sTopology.afterTheHost(instances, NAME));
+        out.addAll(HaServers.afterTheOtherHosts(instances));
+        return out;
     }
 
     @Override
@@ -140,7 +159,16 @@ public final class K3sServerType implements ResourceType {
     /** The server's node reads its token and the cluster's objects. */
     @Override
     public List<ProbeRequest> probeAsks(ResourceInstance resource) {
-        return resource.node() == null ? List.of()
-                : List.of(ProbeRequest.of(resource.node()).with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK));
+        if (resource.node() == null) {
+            return List.of();
+        }
+        List<ProbeRequest> asks = new java.util.ArrayList<>(List.of(
+                ProbeRequest.of(resource.node()).with(K3sProbe.SERVER_TOKEN_ASK).with(NodeProbe.KUBE_ASK)));
+        for (String other : HaServers.nodes(resource)) {
+            if (!other.equals(resource.node())) {
+                asks.add(ProbeRequest.of(other).with(K3sProbe.SERVER_TOKEN_ASK));
+            }
+        }
+        return asks;
     }
 }

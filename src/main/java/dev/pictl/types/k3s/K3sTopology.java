@@ -24,7 +24,7 @@ public final class K3sTopology {
     /** The nodes that run k3s: the server's and the agents'. */
     public static Set<String> clusterNodes(Config config) {
         Set<String> nodes = new HashSet<>();
-        server(config).map(ResourceInstance::node).ifPresent(nodes::add);
+        nodes.addAll(HaServers.serverNodes(config));
         config.ofType(K3sAgentType.NAME).forEach(a -> nodes.add(a.node()));
         return nodes;
     }

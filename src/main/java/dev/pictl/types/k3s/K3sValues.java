@@ -31,10 +31,17 @@ final class K3sValues {
      *                        and the state, the map in clear only as apply reveals it to the executor; null as above
      */
     record Server(String node, String version, boolean running, Map<String, Object> config, String token,
-                  Map<String, Object> registryMirrors, Object registryAuth) {
+                  Map<String, Object> registryMirrors, Object registryAuth, java.util.List<String> nodes,
+                  String apiAddress) {
         Server {
             config = sorted(config);
             registryMirrors = sorted(registryMirrors);
+            nodes = nodes == null ? null : java.util.List.copyOf(nodes);
+        }
+
+        Server(String node, String version, boolean running, Map<String, Object> config, String token,
+               Map<String, Object> registryMirrors, Object registryAuth) {
+            this(node, version, running, config, token, registryMirrors, registryAuth, null, null);
         }
 
         Server(String node, String version, boolean running, Map<String, Object> config, String token) {
@@ -43,24 +50,39 @@ final class K3sValues {
 
         Server withRegistries(Map<String, Object>[] registries) {
             return registries == null ? this
-                    : new Server(node, version, running, config, token, registries[0], registries[1]);
+                    : new Server(node, version, running, config, token, registries[0], registries[1], nodes, apiAddress);
+        }
+
+        /** With the servers of an HA control plane (issue 14): null for the one-server form. */
+        Server withServers(java.util.List<String> servers, String api) {
+            return new Server(node, version, running, config, token, registryMirrors, registryAuth, servers, api);
         }
 
         /** From the plan's attributes (missing ones are {@code null}; {@code running} false). */
         static Server of(Map<String, Object> attributes) {
             Map<String, Object> a = attributes == null ? Map.of() : attributes;
+            java.util.List<String> ns = a.get("nodes") instanceof java.util.List<?> l
+                    ? l.stream().map(String::valueOf).toList() : null;
             return new Server(text(a, "node"), text(a, "version"), Boolean.TRUE.equals(a.get("running")),
-                    map(a.get("config")), text(a, "token"), map(a.get(Registries.MIRRORS)), a.get(Registries.AUTH));
+                    map(a.get("config")), text(a, "token"), map(a.get(Registries.MIRRORS)), a.get(Registries.AUTH),
+                    ns, text(a, "api_address"));
         }
 
+        /** Canonical order; {@code nodes} and {@code api_address} only for several servers (the one-server form is unchanged). */
         Map<String, Object> canonical() {
             return Canon.ordered("node", node, "version", version, "running", running, "config", copy(config),
-                    "token", token, Registries.MIRRORS, copy(registryMirrors), Registries.AUTH, registryAuth);
+                    "token", token, Registries.MIRRORS, copy(registryMirrors), Registries.AUTH, registryAuth,
+                    "nodes", nodes == null ? null : new java.util.ArrayList<>(nodes), "api_address", apiAddress);
         }
 
         /** The node it runs on, {@code otherwise} when the attributes name none (a change always does). */
         String nodeOr(String otherwise) {
             return node != null ? node : otherwise;
+        }
+
+        /** Every server node, the first (cluster-init) first: {@code nodes}, else the one {@code node}. */
+        java.util.List<String> servers(String otherwise) {
+            return nodes != null && !nodes.isEmpty() ? nodes : java.util.List.of(nodeOr(otherwise));
         }
     }
 

@@ -272,6 +272,16 @@ final class E2e implements AutoCloseable {
         return nodeReadiness().entrySet().stream().filter(e -> e.getValue().equals("True")).map(Map.Entry::getKey).toList();
     }
 
+    /** The Node names whose Ready condition is True, as {@code server}'s API lists them, sorted. */
+    List<String> readyNodesOn(String server) {
+        ExecResult r = sim.node(server).sudo("k3s kubectl get nodes --no-headers");
+        if (r.exitCode() != 0) {
+            return List.of();
+        }
+        return r.stdout().lines().map(l -> l.split("\\s+")).filter(c -> c.length > 1 && c[1].equals("Ready"))
+                .map(c -> c[0]).sorted().toList();
+    }
+
     /** The PV as the server's API has it, or null. */
     JsonNode pv(String name) {
         ExecResult r = sim.node("pi-server-1").sudo("k3s kubectl get pv " + name + " -o json");

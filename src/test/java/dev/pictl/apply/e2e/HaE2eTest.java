@@ -1,0 +1,180 @@
+package dev.pictl.apply.e2e;
+
+import static dev.pictl.apply.e2e.E2e.assertContains;
+import static dev.pictl.apply.e2e.E2e.assertNotContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pictl.cli.CliRunner;
+import dev.pictl.sim.NodeSpec;
+import dev.pictl.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several servers with embedded etcd (issue 14) on ONE simulated fleet, through the real CLI: from bare boards to
+ * three servers and three agents (joins one at a time, agents through api_address); a version bump refused while a
+ * server board is powered off, naming it; the same bump rolled one server at a time, then the agents; a fourth
+ * server added, then removed. The member list is etcd's own (the simulator's), the Nodes the API's, the order the
+ * simulator's event log.
+ */
+class HaE2eTest {
+    static final int PORT = 24691;
+    static final List<String> SERVERS = List.of("pi-s1", "pi-s2", "pi-s3");
+    static final List<String> AGENTS = List.of("pi-a1", "pi-a2", "pi-a3");
+    static final String API = "k3s.home.lan";
+
+    @TempDir
+    Path tmp;
+
+    static String hcl(String version, List<String> servers) {
+        StringBuilder b = new StringBuilder("""
+                variable "k3s_token" {
+                  sensitive = true
+                }
+
+                """);
+        List<String> all = new ArrayList<>(List.of("pi-s1", "pi-s2", "pi-s3", "pi-s4"));
+        all.addAll(AGENTS);
+        for (int i = 0; i < all.size(); i++) {
+            b.append("node \"").append(all.get(i)).append("\" { address = \"192.168.1.").append(21 + i).append("\" }\n");
+        }
+        b.append("\nkernel_params \"cgroups\" {\n  nodes = [")
+                .append(String.join(", ", all.stream().map(n -> "node." + n).toList()))
+                .append("]\n  add   = [\"cgroup_enable=cpuset\", \"cgroup_enable=memory\", \"cgroup_memory=1\"]\n}\n\n")
+                .append("k3s_server \"control\" {\n  nodes       = [")
+                .append(String.join(", ", servers.stream().map(n -> "node." + n).toList()))
+                .append("]\n  api_address = \"").append(API).append("\"\n  version     = \"").append(version)
+                .append("\"\n  token       = var.k3s_token\n}\n\n")
+                .append("k3s_agent \"workers\" {\n  nodes  = [node.pi-a1, node.pi-a2, node.pi-a3]\n")
+                .append("  server = k3s_server.control\n}\n");
+        return b.toString();
+    }
+
+    static List<NodeSpec> boards() {
+        List<NodeSpec> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(List.of("pi-s1", "pi-s2", "pi-s3", "pi-s4"));
+        all.addAll(AGENTS);
+        for (int i = 0; i < all.size(); i++) {
+            out.add(NodeSpec.of(all.get(i), "127.0.91." + (21 + i), PORT).withAdvertisedAddress("192.168.1." + (21 + i)));
+        }
+        return out;
+    }
+
+    private static int indexOf(List<String> ev, String text) {
+        for (int i = 0; i < ev.size(); i++) {
+            if (ev.get(i).equals(text) || ev.get(i).startsWith(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no event \"" + text + "\" in " + ev);
+    }
+
+    @Test
+    void threeServers_joinOneAtATime_refuseWithAMemberDown_rollOneAtATime_addAndRemoveAServer() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (E2e f = E2e.start(tmp, hcl(E2e.OLD, SERVERS), boards())) {
+            f.withToken(E2e.TOKEN);
+
+            // ---- from bare boards: 3 members, 6 Nodes Ready, agents through api_address, joins one at a time ----
+            CliRunner.Result built = f.apply();
+            seen.add(built.all());
+            assertEquals(0, built.exitCode(), built.all());
+            assertEquals(SERVERS, f.sim.etcdMembers("pi-s1"));
+            List<String> nodes = new ArrayList<>(SERVERS);
+            nodes.addAll(AGENTS);
+            nodes.sort(null);
+            assertEquals(nodes, f.readyNodesOn("pi-s1"));
+            assertEquals(f.readyNodesOn("pi-s1"), f.readyNodesOn("pi-s3"), "every server serves the same API");
+            for (String a : AGENTS) {
+                assertContains(f.sudo(a, "cat \"$PICTL_ROOT/etc/systemd/system/k3s-agent.service.env\""),
+                        "K3S_URL='https://" + API + ":6443'");
+            }
+            List<String> ev = f.events();
+            int init = indexOf(ev, "etcd: cluster initialised on pi-s1");
+            int join2 = indexOf(ev, "etcd: pi-s2 joined cluster through pi-s1");
+            int up2 = indexOf(ev, "k3s started on pi-s2");
+            int join3 = indexOf(ev, "etcd: pi-s3 joined cluster through pi-s1");
+            assertTrue(init < join2 && join2 < up2 && up2 < join3, "joins one at a time: " + ev);
+            assertTrue(ev.stream().noneMatch(e -> e.contains("too many learner members")), ev.toString());
+            assertEquals(List.of(), new ArrayList<>(f.pendingChanges()), "a second plan has nothing to do");
+            f.write(hcl(E2e.VERSION, SERVERS));
+            CliRunner.Result saved = f.plan("--out", "bump.plan");
+            seen.add(saved.all());
+            assertEquals(0, saved.exitCode(), saved.all());
+            assertContains(saved.out(), "k3s_server.control");
+            seen.add(Files.readString(tmp.resolve("bump.plan")));
+
+            // ---- one server board off, then a version bump: refused before anything is touched, naming it ----
+            f.node("pi-s2").powerOff();
+            f.write(hcl(E2e.VERSION, SERVERS));
+            int before = f.events().size();
+            CliRunner.Result refused = f.apply();
+            seen.add(refused.all());
+            assertEquals(1, refused.exitCode(), refused.all());
+            assertContains(refused.err(), "etcd member pi-s2 is down");
+            assertContains(refused.err(), "lose quorum");
+            assertContains(refused.err(), "Down: pi-s2 (unreachable: connect: connection refused");
+            assertEquals(List.of(), f.events().subList(before, f.events().size()), "nothing was touched");
+            CliRunner.Result drift = f.withSim("drift");
+            seen.add(drift.all());
+            assertContains(drift.out(), "etcd member pi-s2 is down");
+            CliRunner.Result diagnosed = f.withSim("diagnose", "pi-s2");
+            seen.add(diagnosed.all());
+            assertEquals(2, diagnosed.exitCode(), diagnosed.all());
+            assertContains(diagnosed.out(), "etcd_member_down");
+            assertContains(diagnosed.out(), "etcd member pi-s2 is down: 2 of 3 servers answer, quorum needs 2");
+
+            // ---- all three up: the upgrade rolls one server at a time, then the agents ----
+            f.node("pi-s2").powerOn();
+            Await.until("pi-s2 Ready again", Duration.ofSeconds(30), () -> f.readyNodesOn("pi-s1").contains("pi-s2"));
+            int from = f.events().size();
+            CliRunner.Result rolled = f.apply();
+            seen.add(rolled.all());
+            assertEquals(0, rolled.exitCode(), rolled.all());
+            ev = f.eventsSince(from);
+            int lastServerUp = -1;
+            for (String s : SERVERS) {
+                int down = indexOf(ev, "k3s restarted on " + s);
+                int up = indexOf(ev, "k3s started on " + s);
+                assertTrue(down > lastServerUp && up > down, s + " went down before the previous server was back: " + ev);
+                lastServerUp = up;
+                assertTrue(f.sudo(s, "k3s --version").startsWith("k3s version " + E2e.VERSION + " "), s);
+            }
+            for (String a : AGENTS) {
+                assertTrue(indexOf(ev, "k3s-agent restarted on " + a) > lastServerUp, a + " before the servers: " + ev);
+            }
+            assertEquals(SERVERS, f.sim.etcdMembers("pi-s1"));
+
+            // ---- a fourth server added, then removed: members and Nodes follow the description ----
+            List<String> four = List.of("pi-s1", "pi-s2", "pi-s3", "pi-s4");
+            f.write(hcl(E2e.VERSION, four));
+            CliRunner.Result added = f.apply();
+            seen.add(added.all());
+            assertEquals(0, added.exitCode(), added.all());
+            assertContains(added.err(), "4 servers: an even number adds no fault tolerance");
+            assertEquals(four, f.sim.etcdMembers("pi-s1"));
+            assertTrue(f.readyNodesOn("pi-s1").contains("pi-s4"));
+
+            f.write(hcl(E2e.VERSION, SERVERS));
+            CliRunner.Result removed = f.apply();
+            seen.add(removed.all());
+            assertEquals(0, removed.exitCode(), removed.all());
+            assertEquals(SERVERS, f.sim.etcdMembers("pi-s1"));
+            assertEquals(nodes, f.readyNodesOn("pi-s1"));
+            assertEquals("", f.sudoAny("pi-s4", "command -v k3s").stdout().strip(), "k3s uninstalled on pi-s4");
+            assertEquals(List.of(), new ArrayList<>(f.pendingChanges()));
+
+            // ---- the token: in no output, the saved plan, nor the state ----
+            for (String out : seen) {
+                assertNotContains(out, E2e.TOKEN);
+            }
+            assertNotContains(Files.readString(f.state()), E2e.TOKEN);
+        }
+    }
+}
