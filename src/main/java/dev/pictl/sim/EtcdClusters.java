@@ -19,8 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * deleted (k3s's managed-etcd-controller), quorum, and etcd's client API on port 2379 as {@code curl} with the
  * server's client certificate reaches it ({@code /health}, {@code /v3/cluster/member/list}).
  *
- * <p>What a board holds: {@code server/db/etcd/member} (the marker that etcd data exists: its cluster id and member
- * id) and {@code server/tls/etcd/*} (the client certificates). The cluster's replicated data (the Kubernetes
+ * <p>What a board holds: {@code server/db/etcd/member/pictl-sim-member} (in etcd's member directory, beside its
+ * {@code snap} and {@code wal}: the marker that etcd data exists, its cluster id and member id) and {@code server/tls/etcd/*} (the client certificates). The cluster's replicated data (the Kubernetes
  * objects) is one file under the simulator's directory, {@code etcd/ID/pictl-sim-state.json}, shared by every member:
  * the Kubernetes API answers the same on each server, and survives the loss of any one board. Membership lives in
  * memory: it does not survive a restart of the simulator.
@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * deletion removes the member, [KD1] sqlite migrated on the first start with cluster-init).
  */
 final class EtcdClusters {
-    static final String MARKER = "var/lib/rancher/k3s/server/db/etcd/member";
+    static final String MARKER = "var/lib/rancher/k3s/server/db/etcd/member/pictl-sim-member";
     static final String TLS = "var/lib/rancher/k3s/server/tls/etcd";
 
     /** One etcd member. */

@@ -36,10 +36,12 @@ final class Snapshots {
     /** At every server start: cluster-init makes the etcd datastore; a normal start removes the reset flag. */
     static void serverStarting(SimNode node, boolean clusterInit) throws IOException {
         Path db = node.root().resolve(DB);
-        if (clusterInit && !Files.isDirectory(db.resolve("etcd"))) {
+        if (clusterInit && !Files.isDirectory(db.resolve("etcd/member/snap"))) {
             Files.createDirectories(db.resolve("etcd/member/snap"));
             Files.createDirectories(db.resolve("etcd/member/wal"));
-            Files.writeString(db.resolve("etcd/name"), node.name() + "-" + Long.toHexString(System.nanoTime() & 0xffffffL) + "\n");
+            if (!Files.exists(db.resolve("etcd/name"))) {
+                Files.writeString(db.resolve("etcd/name"), node.name() + "-" + Long.toHexString(System.nanoTime() & 0xffffffL) + "\n");
+            }
         }
         Files.deleteIfExists(db.resolve("reset-flag"));
     }
