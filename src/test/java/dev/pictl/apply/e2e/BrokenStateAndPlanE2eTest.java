@@ -69,7 +69,7 @@ class BrokenStateAndPlanE2eTest {
                 assertContains(r.err(), "Error: pictl.state.json has 2 entries of a resource type this pictl does not"
                         + " know: gpu_driver.nvidia[\"pi-worker-1\"], k3s_ha.control\n");
                 assertContains(r.err(), "The entry k3s_ha.control has type \"k3s_ha\"; ");
-                assertContains(r.err(), "this pictl manages node, kernel_params, runtime");
+                assertContains(r.err(), "this pictl manages node, kernel_params, boot_config, runtime");
                 assertContains(r.err(), "pictl state rm 'gpu_driver.nvidia[\"pi-worker-1\"]' 'k3s_ha.control'");
                 assertContains(r.err(), "File: " + f.state());
                 assertNotContains(r.all(), "internal error");
