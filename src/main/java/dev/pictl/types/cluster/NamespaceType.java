@@ -173,14 +173,16 @@ public final class NamespaceType implements ResourceType {
         }
     }
 
-    /** A namespace after the server it is created through (and, on destroy, deleted before it). */
+    /** A namespace after the server it is created through and after the agents (on destroy, deleted before them). */
     @Override
     public List<Edge> domainEdges(GraphInstances instances) {
-        return instances.ofType(K3sServerType.NAME).stream()
+        List<Edge> out = new java.util.ArrayList<>(instances.ofType(K3sServerType.NAME).stream()
                 .flatMap(s -> instances.ofType(NAME).stream()
                         .map(ns -> Edge.domain(s.address(), ns.address(), ns.headerRange(),
                                 "namespaces after the server")))
-                .toList();
+                .toList());
+        out.addAll(dev.pictl.types.k3s.K3sTopology.afterEveryAgent(instances, NAME, "namespaces after the agents"));
+        return out;
     }
 
     @Override

@@ -55,4 +55,18 @@ public final class K3sTopology {
                         .stream())
                 .toList();
     }
+
+    /**
+     * Edges that put every instance of {@code type} (a cluster object) after every k3s agent: created once the whole
+     * cluster has joined, and on destroy deleted while every board still runs k3s, before any agent is uninstalled.
+     */
+    public static List<Edge> afterEveryAgent(GraphInstances instances, String type, String reason) {
+        List<Edge> out = new java.util.ArrayList<>();
+        for (ResourceInstance object : instances.ofType(type)) {
+            for (ResourceInstance agent : instances.ofType(K3sAgentType.NAME)) {
+                out.add(Edge.domain(agent.address(), object.address(), object.headerRange(), reason));
+            }
+        }
+        return out;
+    }
 }

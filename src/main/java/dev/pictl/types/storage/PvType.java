@@ -108,15 +108,17 @@ public final class PvType implements ResourceType {
         new PvRules(config, diags).check();
     }
 
-    /** The volume after k3s on its node. */
+    /** The volume after k3s on its node, and after the agents (deleted before any is uninstalled). */
     @Override
     public List<Edge> domainEdges(GraphInstances instances) {
-        return instances.ofType(NAME).stream()
+        List<Edge> out = new java.util.ArrayList<>(instances.ofType(NAME).stream()
                 .flatMap(pv -> K3sTopology.k3sOn(instances, pv.node())
                         .map(k -> Edge.domain(k.address(), pv.address(), pv.rangeOf("node"),
                                 "the volume after k3s on its node"))
                         .stream())
-                .toList();
+                .toList());
+        out.addAll(K3sTopology.afterEveryAgent(instances, NAME, "volumes after the agents"));
+        return out;
     }
 
     @Override

@@ -132,13 +132,15 @@ public final class StorageClassType implements ResourceType {
         }
     }
 
-    /** Storage after the server it is created through. */
+    /** Storage after the server it is created through, and after the agents (deleted before any is uninstalled). */
     @Override
     public List<Edge> domainEdges(GraphInstances instances) {
-        return instances.ofType(K3sServerType.NAME).stream()
+        List<Edge> out = new java.util.ArrayList<>(instances.ofType(K3sServerType.NAME).stream()
                 .flatMap(s -> instances.ofType(NAME).stream()
                         .map(sc -> Edge.domain(s.address(), sc.address(), sc.headerRange(), "storage after the server")))
-                .toList();
+                .toList());
+        out.addAll(dev.pictl.types.k3s.K3sTopology.afterEveryAgent(instances, NAME, "storage after the agents"));
+        return out;
     }
 
     @Override
