@@ -1,8 +1,7 @@
 # A control plane that survives a dead board: three k3s servers with embedded etcd behind one
 # address, and two agents. See docs/ha.md.
-#
-# Backups: a datastore snapshot block (schedule, retention, admin-side copy) belongs here too;
-# it is added with the backup resource (docs/backup.md).
+# Snapshots of the etcd datastore on every server, and `pictl backup` copies in ./backups
+# (docs/backup.md).
 
 variable "k3s_token" {
   description = "Cluster token, shared by every server and agent"
@@ -43,4 +42,13 @@ k3s_server "control" {
 k3s_agent "workers" {
   nodes  = [node.pi-a1, node.pi-a2]
   server = k3s_server.control
+}
+
+# etcd snapshots every 6 hours on each server (k3s's own etcd-snapshot-* settings), 8 kept;
+# `pictl backup` writes its copies to ./backups on this machine.
+k3s_backup "datastore" {
+  nodes     = [node.pi-s1, node.pi-s2, node.pi-s3]
+  schedule  = "0 */6 * * *"
+  retention = 8
+  copy_dir  = "backups"
 }

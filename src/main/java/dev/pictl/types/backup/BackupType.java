@@ -71,7 +71,8 @@ public final class BackupType implements ResourceType {
     /** Each listed node runs a k3s_server; the schedule is one cron and systemd agree on; retention 1-1000. */
     @Override
     public void check(Config config, Diagnostics diags) {
-        List<String> servers = config.ofType(K3sServerType.NAME).stream().map(ResourceInstance::node).toList();
+        List<String> servers = config.ofType(K3sServerType.NAME).stream()
+                .flatMap(s -> dev.pictl.types.k3s.HaServers.nodes(s).stream()).toList();
         for (ResourceInstance i : config.ofType(NAME)) {
             if (i.node() != null && !servers.contains(i.node())) {
                 diags.error(i.rangeOf("nodes"), "k3s_backup \"" + i.address().name() + "\" lists " + i.node()
@@ -99,15 +100,27 @@ public final class BackupType implements ResourceType {
         }
     }
 
-    /** The schedule after k3s on its server. */
+    /**
+     * The schedule after k3s on its server, and one server after the other: with etcd, the schedule is a k3s
+     * restart, and servers restarted at once would lose etcd's quorum.
+     */
     @Override
     public List<dev.pictl.graph.Edge> domainEdges(dev.pictl.graph.GraphInstances instances) {
-        return instances.ofType(NAME).stream()
+        List<dev.pictl.graph.Edge> out = new java.util.ArrayList<>(instances.ofType(NAME).stream()
                 .flatMap(b -> dev.pictl.types.k3s.K3sTopology.k3sOn(instances, b.node())
                         .map(k -> dev.pictl.graph.Edge.domain(k.address(), b.address(), b.rangeOf("nodes"),
                                 "the snapshot schedule after k3s on its server"))
                         .stream())
-                .toList();
+                .toList());
+        ResourceInstance previous = null;
+        for (ResourceInstance b : instances.ofType(NAME)) {
+            if (previous != null) {
+                out.add(dev.pictl.graph.Edge.domain(previous.address(), b.address(), b.rangeOf("nodes"),
+                        "one server's k3s restarted at a time (etcd's quorum)"));
+            }
+            previous = b;
+        }
+        return out;
     }
 
     @Override
@@ -173,10 +186,12 @@ public final class BackupType implements ResourceType {
             out.addAll(BackupRules.freshness(node, cron, seen.newest(), now));
         }
         for (ResourceInstance s : config.ofType(K3sServerType.NAME)) {
-            if (s.node() != null && !covered.contains(s.node())) {
-                out.add(new Health.Finding(s.node(), BackupRules.NOT_DECLARED, "no k3s_backup lists this k3s server: its "
-                        + "datastore has no scheduled snapshots pictl checks (k3s_server \"" + s.address().name()
-                        + "\"); declare one, or take snapshots with pictl backup", true));
+            for (String n : dev.pictl.types.k3s.HaServers.nodes(s)) {
+                if (!covered.contains(n)) {
+                    out.add(new Health.Finding(n, BackupRules.NOT_DECLARED, "no k3s_backup lists this k3s server: its "
+                            + "datastore has no scheduled snapshots pictl checks (k3s_server \"" + s.address().name()
+                            + "\"); declare one, or take snapshots with pictl backup", true));
+                }
             }
         }
         return out;

@@ -136,7 +136,7 @@ public final class HaServers {
     }
 
     /** Every node a description's servers run on (empty without a server). */
-    static List<String> serverNodes(Config config) {
+    public static List<String> serverNodes(Config config) {
         return K3sTopology.server(config).map(HaServers::nodes).orElse(List.of());
     }
 }

@@ -29,12 +29,23 @@ public final class K3sTopology {
         return nodes;
     }
 
-    /** The instance that runs k3s on a node in a graph: its server (the last declared there), else its agent. */
+    /**
+     * The instance that runs k3s on a node in a graph: its server (the last declared there, or the block whose
+     * {@code nodes} lists it), else its agent.
+     */
     public static Optional<ResourceInstance> k3sOn(GraphInstances instances, String node) {
         if (node == null) {
             return Optional.empty();
         }
         List<ResourceInstance> servers = instances.onNode(K3sServerType.NAME, node);
+        if (servers.isEmpty()) {
+            // A server other than the first of a k3s_server's nodes: that block runs k3s there.
+            Optional<ResourceInstance> listing = instances.ofType(K3sServerType.NAME).stream()
+                    .filter(s -> HaServers.nodes(s).contains(node)).findFirst();
+            if (listing.isPresent()) {
+                return listing;
+            }
+        }
         return servers.isEmpty() ? instances.firstOnNode(K3sAgentType.NAME, node)
                 : Optional.of(servers.get(servers.size() - 1));
     }
