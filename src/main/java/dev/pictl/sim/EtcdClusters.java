@@ -23,7 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code snap} and {@code wal}: the marker that etcd data exists, its cluster id and member id) and {@code server/tls/etcd/*} (the client certificates). The cluster's replicated data (the Kubernetes
  * objects) is one file under the simulator's directory, {@code etcd/ID/pictl-sim-state.json}, shared by every member:
  * the Kubernetes API answers the same on each server, and survives the loss of any one board. Membership lives in
- * memory: it does not survive a restart of the simulator.
+ * memory: it does not survive a restart of the simulator. A member counts only while its board holds its marker: a
+ * wiped {@code server/db} (a dead SD card) leaves it down for good, and the board, started with {@code cluster-init},
+ * makes a new empty cluster. {@link Snapshots} reads {@link #dataFile} for {@code k3s etcd-snapshot save} and calls
+ * {@link #reset} for {@code --cluster-reset}.
  *
  * <p>Facts: reference day2-facts §1 (#4335 too many learner members, #13498 permanently removed, [KS5] Node
  * deletion removes the member, [KD1] sqlite migrated on the first start with cluster-init).
@@ -36,7 +39,7 @@ final class EtcdClusters {
     static final class Member {
         final long id;
         final String hostNode;
-        final String nodeName;
+        String nodeName;
         final String name;
         final String peerAddress;
         Instant promoteAt;
@@ -100,7 +103,48 @@ final class EtcdClusters {
     /** The file that holds the cluster's Kubernetes objects for a member, or null when the board is no member. */
     synchronized Path dataFile(SimNode node) {
         Cluster c = clusterOf(node);
-        return c == null ? null : sim.stateDir().resolve("etcd").resolve(c.id).resolve("pictl-sim-state.json");
+        return c == null ? null : dataFile(c);
+    }
+
+    private Path dataFile(Cluster c) {
+        return sim.stateDir().resolve("etcd").resolve(c.id).resolve("pictl-sim-state.json");
+    }
+
+    /**
+     * k3s's {@code --cluster-reset} on a stopped server (day2-facts §2.3): the board becomes the one member of its
+     * cluster. Without {@code restored}, a board that holds etcd data keeps its cluster and its data, and every other
+     * member is removed (they must wipe {@code server/db} and rejoin; started with their old data they are "permanently
+     * removed"). With {@code restored} (a snapshot's objects, as JSON), or on a board without etcd data, the board
+     * becomes the first member of a new cluster whose data that is (as etcd's snapshot restore makes a new cluster);
+     * the old cluster's members no longer count this board. Called with the board's etcd directory in place.
+     */
+    synchronized void reset(SimNode node, String nodeName, String restored) throws IOException {
+        String[] m = marker(node);
+        Cluster c = m == null ? null : clusters.get(m[0]);
+        Member me = c == null ? null : c.members.stream().filter(x -> String.valueOf(x.id).equals(m[1]))
+                .findFirst().orElse(null);
+        if (restored == null && me != null) {
+            for (Member x : new ArrayList<>(c.members)) {
+                if (x == me) continue;
+                c.members.remove(x);
+                c.removedHosts.add(x.hostNode);
+                sim.event(node.name(), "etcd: member " + x.name + " (" + x.hostNode + ") removed by the cluster reset");
+            }
+            me.promoteAt = null;
+            return;
+        }
+        Cluster fresh = new Cluster(Long.toUnsignedString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+        clusters.put(fresh.id, fresh);
+        Member one = new Member(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, node.name(),
+                me != null ? me.nodeName : nodeName, node.advertisedAddress(), null);
+        fresh.members.add(one);
+        Path data = dataFile(fresh);
+        Files.createDirectories(data.getParent());
+        if (restored != null) Files.writeString(data, restored);
+        else if (c != null && Files.isRegularFile(dataFile(c))) Files.copy(dataFile(c), data); // a removed member's data
+        writeMember(node, fresh, one);
+        sim.event(node.name(), "etcd: " + node.name() + " is the one member of a new cluster (member " + one.name
+                + (restored != null ? ", data from the snapshot)" : ")"));
     }
 
     /** The key of the Kubernetes API a server serves: its etcd cluster's, or (sqlite) its own. */
@@ -126,6 +170,7 @@ final class EtcdClusters {
                         + "database: etcdserver: the member has been permanently removed from the cluster"));
                 return K3sRuntime.Outcome.fatal(1, lines);
             }
+            me.nodeName = nodeName; // a member made by --cluster-reset learns its Node's name at the start
             lines.add(K3sRuntime.logLine("info", "Starting etcd for existing cluster member"));
             return null;
         }
@@ -143,7 +188,7 @@ final class EtcdClusters {
                 node.advertisedAddress(), null);
         c.members.add(me);
         Path sqlite = node.root().resolve("var/lib/rancher/k3s/server/db/pictl-sim-state.json");
-        Path data = sim.stateDir().resolve("etcd").resolve(c.id).resolve("pictl-sim-state.json");
+        Path data = dataFile(c);
         Files.createDirectories(data.getParent());
         if (Files.isRegularFile(sqlite)) {
             lines.add(K3sRuntime.logLine("info", "Migrating content from sqlite to etcd"));
@@ -265,16 +310,21 @@ final class EtcdClusters {
         return out;
     }
 
-    /** Whether a member answers: its board is up and reachable, its k3s runs, and it is no longer a learner. */
-    private boolean healthy(Member m) {
+    /**
+     * Whether a member answers: its board is up and reachable, still holds this member's data (not wiped, not
+     * reset into another cluster), its k3s runs, and it is no longer a learner.
+     */
+    private boolean healthy(Cluster c, Member m) {
         SimNode n = sim.node(m.hostNode);
-        return n != null && n.isReachable() && n.units.state("k3s.service") == Units.State.ACTIVE && !m.learner();
+        if (n == null || !n.isReachable() || n.units.state("k3s.service") != Units.State.ACTIVE || m.learner()) return false;
+        String[] mk = marker(n);
+        return mk != null && mk[0].equals(c.id) && mk[1].equals(String.valueOf(m.id));
     }
 
     /** Whether a majority of the voting members is healthy. */
     synchronized boolean quorum(Cluster c) {
         List<Member> voting = c.members.stream().filter(m -> !m.learner()).toList();
-        long healthy = voting.stream().filter(this::healthy).count();
+        long healthy = voting.stream().filter(m -> healthy(c, m)).count();
         return voting.isEmpty() || healthy >= voting.size() / 2 + 1;
     }
 
@@ -309,7 +359,7 @@ final class EtcdClusters {
         Cluster c = clusterOf(server);
         List<String> out = new ArrayList<>();
         if (c == null) return out;
-        for (Member m : c.members) out.add(m.hostNode + (m.learner() ? " learner" : "") + (healthy(m) ? " healthy" : " down"));
+        for (Member m : c.members) out.add(m.hostNode + (m.learner() ? " learner" : "") + (healthy(c, m) ? " healthy" : " down"));
         return out;
     }
 
@@ -349,7 +399,7 @@ final class EtcdClusters {
         if (self == null) return 7;
         boolean q = quorum(c);
         if (path.equals("/health")) {
-            boolean ok = q && healthy(self);
+            boolean ok = q && healthy(c, self);
             reply.out(ok ? "{\"health\":\"true\",\"reason\":\"\"}\n" : "{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}\n");
             return 0;
         }

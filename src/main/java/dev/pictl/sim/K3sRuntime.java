@@ -273,7 +273,7 @@ final class K3sRuntime {
         return out;
     }
 
-    private static String kernelHostname(Path root) {
+    static String kernelHostname(Path root) {
         try { return Files.readString(root.resolve("proc/sys/kernel/hostname")).trim(); } catch (IOException e) { return "raspberrypi"; }
     }
 

@@ -19,8 +19,12 @@ import java.util.stream.Stream;
  * prune} with the real CLI's files ({@code server/db/snapshots/<name>-<node>-<unix-ts>}), output lines and failures
  * (needs root and the local server running; a SQLite server has no etcd); and {@code k3s server --cluster-reset
  * --cluster-reset-restore-path=PATH}, which checks the snapshot's token against the node's, keeps the old data in
- * {@code server/db/etcd-old-<ts>/}, writes {@code server/db/reset-flag} (removed at the next normal start) and prints
- * k3s's "restart without --cluster-reset" line.
+ * {@code server/db/etcd-old-<ts>/} (a restore only), writes {@code server/db/reset-flag} (removed at the next normal
+ * start) and prints k3s's "restart without --cluster-reset" line.
+ *
+ * <p>The files and messages are this class's; the data and membership are {@link EtcdClusters}': a snapshot holds
+ * the keyspace of the member's etcd cluster ({@link EtcdClusters#dataFile}), and a reset makes the node the one member
+ * of its cluster, of a new one with the snapshot's data on a restore ({@link EtcdClusters#reset}).
  *
  * <p>A simulated snapshot file is JSON: the datastore's objects and a hash of the token's password (the real one
  * holds the bootstrap data encrypted with the token). The simulator does not take scheduled snapshots on its own.
@@ -100,8 +104,9 @@ final class Snapshots {
                 ObjectNode o = MAPPER.createObjectNode();
                 o.put("format", FORMAT);
                 o.put("tokenHash", SimNode.sha256(K3sRuntime.password(token(node))));
-                Path state = db.resolve("pictl-sim-state.json");
-                o.set("datastore", Files.isRegularFile(state) ? MAPPER.readTree(state.toFile()) : MAPPER.createObjectNode());
+                Path state = node.cluster().etcd().dataFile(node); // the keyspace of the member's etcd cluster
+                o.set("datastore", state != null && Files.isRegularFile(state) ? MAPPER.readTree(state.toFile())
+                        : MAPPER.createObjectNode());
                 NodeFs.writeSecret(snaps.resolve(file), MAPPER.writeValueAsString(o));
                 reply.err(log("info", "Snapshot " + file + " saved."));
                 return 0;
@@ -219,16 +224,14 @@ final class Snapshots {
             }
         }
         long ts = Instant.now().getEpochSecond();
-        if (Files.isDirectory(db.resolve("etcd"))) {
+        if (snap != null && Files.isDirectory(db.resolve("etcd"))) {
             Files.move(db.resolve("etcd"), db.resolve("etcd-old-" + ts));
+            reply.err(log("info", "Pre-restore etcd database moved to /" + DB + "/etcd-old-" + ts));
         }
         Files.createDirectories(db.resolve("etcd/member/snap"));
         Files.createDirectories(db.resolve("etcd/member/wal"));
-        if (snap != null) {
-            reply.err(log("info", "Pre-restore etcd database moved to /" + DB + "/etcd-old-" + ts));
-            Files.writeString(db.resolve("pictl-sim-state.json"), MAPPER.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(snap.path("datastore")));
-        }
+        node.cluster().etcd().reset(node, K3sRuntime.kernelHostname(node.root()), snap == null ? null
+                : MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(snap.path("datastore")));
         Files.writeString(db.resolve("reset-flag"), "");
         reply.err(log("info", "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. "
                 + "Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes"));

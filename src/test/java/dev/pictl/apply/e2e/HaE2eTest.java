@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Several servers with embedded etcd (issue 14) on ONE simulated fleet, through the real CLI: from bare boards to
  * three servers and three agents (joins one at a time, agents through api_address); a version bump refused while a
  * server board is powered off, naming it; the same bump rolled one server at a time, then the agents; a fourth
- * server added, then removed. The member list is etcd's own (the simulator's), the Nodes the API's, the order the
+ * server added, then removed; a backup, the first server's datastore wiped (a dead card), and a restore that brings
+ * the objects back with every Node Ready and the other servers rejoined after the reset. The member list is etcd's own (the simulator's), the Nodes the API's, the order the
  * simulator's event log.
  */
 class HaE2eTest {
@@ -28,6 +29,23 @@ class HaE2eTest {
     static final List<String> SERVERS = List.of("pi-s1", "pi-s2", "pi-s3");
     static final List<String> AGENTS = List.of("pi-a1", "pi-a2", "pi-a3");
     static final String API = "k3s.home.lan";
+
+    /** A StorageClass and a PV, for the backup and restore step. */
+    static final String OBJECTS = """
+
+            storage_class "local-storage" {
+              provisioner         = "kubernetes.io/no-provisioner"
+              volume_binding_mode = "WaitForFirstConsumer"
+            }
+
+            pv "local-pv-1" {
+              capacity      = "10Gi"
+              access_modes  = ["ReadWriteOnce"]
+              storage_class = storage_class.local-storage
+              path          = "/mnt/local-storage"
+              node          = node.pi-a1
+            }
+            """;
 
     @TempDir
     Path tmp;
@@ -169,6 +187,40 @@ class HaE2eTest {
             assertEquals(nodes, f.readyNodesOn("pi-s1"));
             assertEquals("", f.sudoAny("pi-s4", "command -v k3s").stdout().strip(), "k3s uninstalled on pi-s4");
             assertEquals(List.of(), new ArrayList<>(f.pendingChanges()));
+
+            // ---- backup, a dead card on the first server, restore: the objects back, every Node Ready ----
+            f.write(hcl(E2e.VERSION, SERVERS) + OBJECTS);
+            CliRunner.Result objects = f.apply();
+            seen.add(objects.all());
+            assertEquals(0, objects.exitCode(), objects.all());
+            assertContains(f.sudo("pi-s2", "k3s kubectl get sc,pv -o name"), "persistentvolume/local-pv-1");
+            CliRunner.Result backup = f.withSim("backup", "--out", "backups");
+            seen.add(backup.all());
+            assertEquals(0, backup.exitCode(), backup.all());
+            Path archive;
+            try (var s = Files.list(tmp.resolve("backups"))) {
+                archive = s.filter(p -> p.toString().endsWith(".tar.gz")).findFirst().orElseThrow();
+            }
+            f.sudo("pi-s1", "systemctl stop k3s && rm -rf \"$PICTL_ROOT/var/lib/rancher/k3s/server/db\" && systemctl start k3s");
+            Await.until("pi-s1 back on an empty datastore", Duration.ofSeconds(30),
+                    () -> !f.sudo("pi-s1", "k3s kubectl get nodes -o name").isBlank());
+            assertNotContains(f.sudo("pi-s1", "k3s kubectl get sc,pv -o name"), "local-pv-1");
+            CliRunner.Result restored = f.withSim("restore", "--auto-approve", archive.toString());
+            seen.add(restored.all());
+            assertEquals(0, restored.exitCode(), restored.all());
+            assertContains(restored.out(), "Restore complete: every Node is Ready");
+            for (String s : SERVERS) {
+                String got = f.sudo(s, "k3s kubectl get sc,pv -o name");
+                assertContains(got, "storageclass.storage.k8s.io/local-storage");
+                assertContains(got, "persistentvolume/local-pv-1");
+            }
+            assertEquals(SERVERS, f.sim.etcdMembers("pi-s1"));
+            assertEquals(nodes, f.readyNodesOn("pi-s1"));
+            ev = f.events();
+            int reset = indexOf(ev, "etcd: pi-s1 is the one member of a new cluster");
+            int rejoin2 = indexOf(ev.subList(reset, ev.size()), "etcd: pi-s2 joined cluster through pi-s1") + reset;
+            int rejoin3 = indexOf(ev.subList(reset, ev.size()), "etcd: pi-s3 joined cluster through pi-s1") + reset;
+            assertTrue(reset < rejoin2 && rejoin2 < rejoin3, "the others rejoin after the reset, one at a time: " + ev);
 
             // ---- the token: in no output, the saved plan, nor the state ----
             for (String out : seen) {

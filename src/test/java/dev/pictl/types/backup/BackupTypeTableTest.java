@@ -131,6 +131,33 @@ class BackupTypeTableTest {
     }
 
     @Test
+    void backupServers_oneSqliteServer_oneWithClusterInit_severalServers() throws Exception {
+        BackupServers one = BackupServers.of(load("").config()).orElseThrow();
+        assertEquals(List.of("pi-1"), one.servers());
+        assertFalse(one.etcd());
+        Path f = tmp.resolve("cluster.hcl");
+        Files.writeString(f, """
+                node "pi-1" { address = "192.168.1.10" }
+                node "pi-2" { address = "192.168.1.11" }
+                node "pi-3" { address = "192.168.1.12" }
+                node "pi-4" { address = "192.168.1.13" }
+                k3s_server "s" {
+                  nodes   = [node.pi-2, node.pi-1, node.pi-3]
+                  version = "v1.31.4+k3s1"
+                }
+                k3s_agent "a" {
+                  nodes  = [node.pi-4]
+                  server = k3s_server.s
+                }
+                """);
+        BackupServers three = BackupServers.of(ConfigLoader.load(f, VariableInputs.none(),
+                ResourceTypes.standard().catalog()).config()).orElseThrow();
+        assertEquals(List.of("pi-2", "pi-1", "pi-3"), three.servers(), "every server, the cluster-init one first");
+        assertTrue(three.etcd(), "several servers share embedded etcd");
+        assertEquals(List.of("pi-4"), three.agents());
+    }
+
+    @Test
     void aServerWithoutASchedule_getsTheAdvisory_onlyThen() throws Exception {
         Config none = load("").config();
         List<Health.Finding> f = new BackupType().findings(none, Map.of(), Instant.now());
