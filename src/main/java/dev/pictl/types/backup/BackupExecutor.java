@@ -5,6 +5,7 @@ import dev.pictl.apply.ApplyException;
 import dev.pictl.apply.Executor;
 import dev.pictl.apply.Recorded;
 import dev.pictl.nodetext.Shell;
+import dev.pictl.transport.ExecResult;
 import dev.pictl.nodetext.SimpleYaml;
 import dev.pictl.plan.ResourceChange;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ final class BackupExecutor implements Executor {
             ctx.step(change.address(), "write " + BackupProbe.DROPIN);
             ctx.check(node, "write snapshot settings", removeTimer() + write(BackupProbe.DROPIN, SimpleYaml.write(keys), "600"));
             ctx.step(change.address(), "restart k3s");
-            ctx.check(node, "restart k3s", "systemctl restart k3s\n");
+            dev.pictl.types.k3s.K3sServerExecutor.restart(ctx, node, "restart k3s");
         } else {
             ctx.step(change.address(), "write " + BackupProbe.TIMER);
             ctx.check(node, "write snapshot timer", removeDropin()
@@ -58,9 +59,13 @@ final class BackupExecutor implements Executor {
     public void delete(ResourceChange change, ApplyContext ctx) throws ApplyException {
         String node = change.node();
         ctx.step(change.address(), "remove scheduled snapshots");
-        ctx.check(node, "remove snapshot schedule", "restart=\nif [ -f " + Shell.nodePath(BackupProbe.DROPIN)
-                + " ]; then restart=yes; fi\n" + removeDropin() + removeTimer()
-                + "if [ -n \"$restart\" ]; then systemctl restart k3s; fi\n");
+        ExecResult removed = ctx.check(node, "remove snapshot schedule", "restart=\nif [ -f "
+                + Shell.nodePath(BackupProbe.DROPIN) + " ]; then restart=yes; fi\n" + removeDropin() + removeTimer()
+                + "echo \"restart=$restart\"\n");
+        if (removed.stdout().contains("restart=yes")) {
+            ctx.step(change.address(), "restart k3s");
+            dev.pictl.types.k3s.K3sServerExecutor.restart(ctx, node, "restart k3s");
+        }
     }
 
     /** Writes {@code content} to {@code path} with {@code mode}, through a temporary file (atomic on the node). */

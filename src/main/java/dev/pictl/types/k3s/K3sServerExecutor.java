@@ -139,6 +139,20 @@ public final class K3sServerExecutor implements Executor {
         awaitReady(ctx, node, nodeName, change.address());
     }
 
+    /**
+     * Restarts k3s on a server so that it reads changed settings (another type's drop-in, e.g. a snapshot schedule),
+     * as the converge does: {@code systemctl --no-block restart}, then a new MainPID and {@code active}, to
+     * k3sStartTimeout, else the journal's tail. Never a blocking restart: a k3s that cannot start stays
+     * {@code activating (auto-restart)} and a blocking one would wait forever.
+     */
+    public static void restart(ApplyContext ctx, String node, String step) throws ApplyException {
+        ExecResult r = ctx.check(node, step, "p=$(systemctl show -p MainPID --value " + UNIT + " 2>/dev/null)\n"
+                + "systemctl --no-block restart " + UNIT + " || exit 1\n"
+                + "echo \"oldpid=$p\"\n");
+        String old = dev.pictl.nodetext.KeyValues.parse(r.stdout()).getOrDefault("oldpid", "0");
+        K3sNode.awaitActive(ctx, node, UNIT, old.isBlank() ? "0" : old, step);
+    }
+
     static void awaitReady(ApplyContext ctx, String node, String nodeName, ResourceAddress address)
             throws ApplyException {
         try {

@@ -205,7 +205,7 @@ class BackupTypeTableTest {
         assertTrue(etcd.contains("config.yaml.d/50-pictl-backup.yaml"), etcd);
         assertTrue(etcd.contains("\"etcd-snapshot-schedule-cron\": \"0 */6 * * *\""), etcd);
         assertTrue(etcd.contains("\"etcd-snapshot-retention\": \"8\""), etcd);
-        assertTrue(etcd.contains("systemctl restart k3s"), etcd);
+        assertTrue(etcd.contains("systemctl --no-block restart k3s"), etcd);
         assertTrue(etcd.contains("systemctl disable --now pictl-backup.timer"), "the other datastore's timer goes");
 
         FakeTransport t2 = new FakeTransport();
@@ -217,6 +217,6 @@ class BackupTypeTableTest {
         assertTrue(sqlite.contains("Environment=PICTL_BACKUP_RETENTION=8"), sqlite);
         assertTrue(sqlite.contains("systemctl enable --now pictl-backup.timer"), sqlite);
         assertTrue(sqlite.contains("rm -f \"${PICTL_ROOT:-}\"'/etc/rancher/k3s/config.yaml.d/50-pictl-backup.yaml'"), sqlite);
-        assertFalse(sqlite.contains("systemctl restart k3s"), "a SQLite schedule does not restart k3s");
+        assertFalse(sqlite.contains("restart k3s"), "a SQLite schedule does not restart k3s");
     }
 }
