@@ -500,9 +500,11 @@ public final class PlanView {
             out.append(warn("Reboots: " + String.join(", ", reboot)
                     + (drained.isEmpty() ? "" : " (drained first: " + String.join(", ", drained) + ")"))).append('\n');
         }
-        long loss = changes.stream().filter(c -> c.dataLoss() != null).count();
-        if (loss > 0) {
-            out.append(warn("Data at risk: " + loss + (loss == 1 ? " volume" : " volumes")
+        // The resources whose data the plan would lose (a volume's directory, a namespace's objects), by address.
+        List<String> atRisk = changes.stream().filter(c -> c.dataLoss() != null).map(c -> c.address().toString())
+                .toList();
+        if (!atRisk.isEmpty()) {
+            out.append(warn("Data at risk: " + String.join(", ", atRisk)
                     + "; apply refuses without --allow-data-loss")).append('\n');
         }
     }

@@ -319,6 +319,12 @@ final class E2e implements AutoCloseable {
 
     /** The boards are the seed cluster, up and running: checked on each board and through the server's API. */
     void assertSeedRunning(List<String> nodes) {
+        assertNodesRunning(nodes);
+        assertSeedStorage();
+    }
+
+    /** The boards are the seed's nodes, up, in the cluster and Ready (the cluster objects not checked). */
+    void assertNodesRunning(List<String> nodes) {
         for (String n : nodes) {
             assertEquals(n, hostname(n), "hostname");
             String hosts = exec(n, "cat \"$PICTL_ROOT/etc/hosts\"");
@@ -331,6 +337,10 @@ final class E2e implements AutoCloseable {
             assertEquals("active", sudo(n, "systemctl is-active " + unit).strip(), n + ": " + unit);
         }
         assertEquals(nodes.stream().sorted().toList(), readyNodes(), "Ready nodes on the server");
+    }
+
+    /** The seed's StorageClass and PV are on the server. */
+    void assertSeedStorage() {
         JsonNode sc = kubectlJson("get storageclass local-storage");
         assertEquals("kubernetes.io/no-provisioner", sc.path("provisioner").asText());
         assertEquals("WaitForFirstConsumer", sc.path("volumeBindingMode").asText());

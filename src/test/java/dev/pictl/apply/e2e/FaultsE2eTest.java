@@ -32,6 +32,17 @@ class FaultsE2eTest {
     Path tmp;
 
     /** The seed's resources on {@code node} (the ones a fault on that board holds up). */
+    static final String STORAGE_CLASS = "storage_class.local-storage";
+    static final String PV = "pv.local-pv-1";
+
+    /** {@code set} and the seed's cluster objects, which come after every agent. */
+    static Set<String> withClusterObjects(Set<String> set) {
+        Set<String> out = new TreeSet<>(set);
+        out.add(STORAGE_CLASS);
+        out.add(PV);
+        return out;
+    }
+
     static Set<String> perNode(String node, String... types) {
         Set<String> out = new TreeSet<>();
         for (String t : types) {
@@ -49,7 +60,12 @@ class FaultsE2eTest {
     /** The seed is running on {@code done}; then the fault is cleared and apply finishes the rest. */
     private static void assertFinishedAfterwards(E2e f, List<String> done, Set<String> left) {
         if (!done.isEmpty()) {
-            f.assertSeedRunning(done);
+            // The cluster objects come after every agent: held up too when an agent was.
+            if (left.contains(STORAGE_CLASS)) {
+                f.assertNodesRunning(done);
+            } else {
+                f.assertSeedRunning(done);
+            }
         }
         assertEquals(left, f.pendingChanges(), "the next plan has exactly what the fault held up");
         CliRunner.Result again = f.apply();
@@ -79,10 +95,12 @@ class FaultsE2eTest {
             assertTrue(E2e.afterWarnings(r.err()).startsWith("Error: pi-worker-3: edit cmdline.txt: the connection was lost mid-command"),
                     r.err());
             assertContains(r.err(), "the step's effect on the node is unknown until it is probed again");
-            assertContains(r.err(), "Skipped 2 resources:\n"
+            assertContains(r.err(), "Skipped 4 resources:\n"
                     + "  runtime.docker[\"pi-worker-3\"] (kernel_params.cgroups[\"pi-worker-3\"] failed)\n"
-                    + "  k3s_agent.workers[\"pi-worker-3\"] (kernel_params.cgroups[\"pi-worker-3\"] failed)\n");
-            assertContains(r.err(), "Apply failed. Resources: 11 added, 4 changed, 0 destroyed. 1 failed, 2 skipped.");
+                    + "  k3s_agent.workers[\"pi-worker-3\"] (kernel_params.cgroups[\"pi-worker-3\"] failed)\n"
+                    + "  storage_class.local-storage (kernel_params.cgroups[\"pi-worker-3\"] failed)\n"
+                    + "  pv.local-pv-1 (kernel_params.cgroups[\"pi-worker-3\"] failed)\n");
+            assertContains(r.err(), "Apply failed. Resources: 9 added, 4 changed, 0 destroyed. 1 failed, 4 skipped.");
             // Its file was edited (the command ran; its answer was lost) but it never rebooted; nothing else reached it.
             assertTrue(f.cmdlineTxt("pi-worker-3").contains("cgroup_memory=1"));
             assertFalse(f.events().contains("reboot pi-worker-3"), f.events().toString());
@@ -91,7 +109,7 @@ class FaultsE2eTest {
 
             f.node("pi-worker-3").clearFaults();
             assertFinishedAfterwards(f, List.of("pi-server-1", "pi-worker-1", "pi-worker-2"),
-                    perNode("pi-worker-3", "kernel_params", "runtime", "k3s_agent"));
+                    withClusterObjects(perNode("pi-worker-3", "kernel_params", "runtime", "k3s_agent")));
         }
     }
 
@@ -106,15 +124,17 @@ class FaultsE2eTest {
             assertTrue(f.events().contains("pi-worker-2 did not come back after reboot"), f.events().toString());
             assertContains(r.err(), "Error: pi-worker-2: wait for boot: the node did not come back with a new boot_id "
                     + "within 5s");
-            assertContains(r.err(), "Skipped 2 resources:\n"
+            assertContains(r.err(), "Skipped 4 resources:\n"
                     + "  runtime.docker[\"pi-worker-2\"] (kernel_params.cgroups[\"pi-worker-2\"] failed)\n"
-                    + "  k3s_agent.workers[\"pi-worker-2\"] (kernel_params.cgroups[\"pi-worker-2\"] failed)\n");
+                    + "  k3s_agent.workers[\"pi-worker-2\"] (kernel_params.cgroups[\"pi-worker-2\"] failed)\n"
+                    + "  storage_class.local-storage (kernel_params.cgroups[\"pi-worker-2\"] failed)\n"
+                    + "  pv.local-pv-1 (kernel_params.cgroups[\"pi-worker-2\"] failed)\n");
             assertFalse(f.node("pi-worker-2").isUp());
 
             f.node("pi-worker-2").setRebootNeverReturns(false);
             f.node("pi-worker-2").powerOn();
             assertFinishedAfterwards(f, List.of("pi-server-1", "pi-worker-1", "pi-worker-3"),
-                    perNode("pi-worker-2", "runtime", "k3s_agent"));
+                    withClusterObjects(perNode("pi-worker-2", "runtime", "k3s_agent")));
         }
     }
 

@@ -56,7 +56,7 @@ class StorageE2eTest {
             assertEquals(0, plan.exitCode(), plan.all());
             Golden.assertMatches(Path.of("src/test/resources/golden/apply/pv-move-over-data.txt"), plan.out());
             assertContains(plan.out(), "# !! DATA: its directory /mnt/local-storage on pi-worker-1 holds data");
-            assertContains(plan.out(), "Data at risk: 1 volume; apply refuses without --allow-data-loss");
+            assertContains(plan.out(), "Data at risk: pv.local-pv-1; apply refuses without --allow-data-loss");
             E2e.assertNotContains(plan.out(), "has changed");
             CliRunner.Result refused = f.apply();
             assertEquals(1, refused.exitCode(), refused.all());
