@@ -20,7 +20,6 @@ import dev.pictl.resource.Schemas;
 import dev.pictl.resource.Value;
 import dev.pictl.types.ResourceType;
 import dev.pictl.types.cluster.NamespaceType;
-import dev.pictl.types.k3s.K3sAgentType;
 import dev.pictl.types.k3s.K3sProbe;
 import dev.pictl.types.k3s.K3sServerType;
 import dev.pictl.types.k3s.K3sTopology;
@@ -195,9 +194,7 @@ public final class HelmChartType implements ResourceType {
             }
             // After every agent has joined (the chart's pods have the whole cluster to run on), and on destroy
             // uninstalled while every node still runs k3s: no board is uninstalled under a chart's workloads.
-            for (ResourceInstance a : instances.ofType(K3sAgentType.NAME)) {
-                out.add(Edge.domain(a.address(), hc.address(), hc.headerRange(), "helm charts after the agents"));
-            }
+            out.addAll(dev.pictl.types.k3s.K3sTopology.afterEveryAgent(instances, hc, "helm charts after the agents"));
             String ns = hc.string("target_namespace");
             for (ResourceInstance n : instances.ofType(NamespaceType.NAME)) {
                 if (Objects.equals(ns, n.address().name())) {

@@ -74,10 +74,15 @@ public final class K3sTopology {
     public static List<Edge> afterEveryAgent(GraphInstances instances, String type, String reason) {
         List<Edge> out = new java.util.ArrayList<>();
         for (ResourceInstance object : instances.ofType(type)) {
-            for (ResourceInstance agent : instances.ofType(K3sAgentType.NAME)) {
-                out.add(Edge.domain(agent.address(), object.address(), object.headerRange(), reason));
-            }
+            out.addAll(afterEveryAgent(instances, object, reason));
         }
         return out;
+    }
+
+    /** {@link #afterEveryAgent(GraphInstances, String, String)} for one instance. */
+    public static List<Edge> afterEveryAgent(GraphInstances instances, ResourceInstance object, String reason) {
+        return instances.ofType(K3sAgentType.NAME).stream()
+                .map(agent -> Edge.domain(agent.address(), object.address(), object.headerRange(), reason))
+                .toList();
     }
 }

@@ -200,9 +200,7 @@ public final class ManifestType implements ResourceType {
             for (var s : instances.ofType(K3sServerType.NAME)) {
                 out.add(Edge.domain(s.address(), m.address(), m.headerRange(), "manifests after the server"));
             }
-            for (var a : instances.ofType(dev.pictl.types.k3s.K3sAgentType.NAME)) {
-                out.add(Edge.domain(a.address(), m.address(), m.headerRange(), "manifests after the agents"));
-            }
+            out.addAll(dev.pictl.types.k3s.K3sTopology.afterEveryAgent(instances, m, "manifests after the agents"));
             // The objects' namespaces, when the description declares them: created first, deleted last. The
             // manifest's file is found from the block's own file (the description's directory).
             List<ManifestObject> objects = m.headerRange() == null || m.headerRange().file() == null ? null
