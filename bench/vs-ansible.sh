@@ -99,6 +99,9 @@ for n in "${SIZES[@]}"; do
     done
   done
   p=$(median < "$work/p"); a5=$(median < "$work/a5"); ap=$(median < "$work/ap")
+  # every round's wall times (ms) and the load average, on stderr: the spread behind the medians
+  echo "$n nodes, rounds (ms): pictl $(paste -sd' ' "$work/p"); ansible f5 $(paste -sd' ' "$work/a5");" \
+    "ansible f$PAR $(paste -sd' ' "$work/ap"); load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   printf '%-6s %10.2f %14.2f %6.1fx %14.2f %6.1fx %10.2f %14s %8s\n' "$n" \
     "$(echo "$p / 1000" | bc -l)" "$(echo "$a5 / 1000" | bc -l)" "$(echo "$a5 / $p" | bc -l)" \
     "$(echo "$ap / 1000" | bc -l)" "$(echo "$ap / $p" | bc -l)" "$(median < "$work/pcpu")" \
