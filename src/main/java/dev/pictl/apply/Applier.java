@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       first).</li>
  *   <li>At most {@code parallelism} resources run at once. Reboots and k3s upgrades of nodes already in the
  *       cluster are additionally limited to {@code maxUnavailable} at a time (the server's before the agents'
- *       by the graph); a bare fleet is provisioned in parallel.</li>
+ *       by the graph); a bare fleet is provisioned in parallel. Of the nodes that hold the datastore in a quorum
+ *       (the servers of several, {@link ApplyContext#quorumMember}) one at a time is out of service, whatever
+ *       {@code maxUnavailable} says, and its turn ends only when its member is healthy again
+ *       ({@link Executor#awaitQuorumMember}).</li>
  *   <li>A failure skips everything that depends on it, transitively; independent work goes on. The root cause is
  *       reported once, the skipped ones name it. A failed change that took a node out of service stops the roll:
  *       no further node is taken out of service in this apply (those changes are skipped, naming it).</li>
@@ -154,6 +157,7 @@ public final class Applier {
                              StateRecorder recorder) throws StateException {
         int parallelism = Math.max(1, ctx.options().parallelism());
         Semaphore disruption = new Semaphore(Math.max(1, ctx.options().maxUnavailable()), true);
+        Semaphore member = new Semaphore(1, true);
         AtomicInteger threadNo = new AtomicInteger();
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "pictl-apply-" + threadNo.incrementAndGet());
@@ -202,7 +206,9 @@ public final class Applier {
                     if (ready(c, waitsFor, finished)) {
                         pending.remove(c);
                         running++;
-                        done.submit(() -> run(c, recorder, disruptive(c) ? disruption : null));
+                        boolean out = disruptive(c);
+                        done.submit(() -> run(c, recorder, out ? disruption : null,
+                                out && ctx.quorumMember(c.node()) ? member : null));
                     }
                 }
                 if (running == 0) {
@@ -250,11 +256,22 @@ public final class Applier {
         }
     }
 
-    private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption) {
+    /**
+     * @param disruption the {@code maxUnavailable} slots, when the change takes a node out of service
+     * @param member     the quorum members' one slot, when that node is a quorum member (taken first: a member
+     *                   waiting for its turn holds no slot an agent could use)
+     */
+    private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption, Semaphore member) {
         long start = System.nanoTime();
         hook.started(c.address(), c.action());
         boolean acquired = false;
+        boolean memberAcquired = false;
         try {
+            if (member != null) {
+                ctx.step(c.address(), "wait for its turn (one etcd member at a time)");
+                member.acquire();
+                memberAcquired = true;
+            }
             if (disruption != null) {
                 ctx.step(c.address(), "wait for its turn (max_unavailable " + ctx.options().maxUnavailable() + ")");
                 disruption.acquire();
@@ -277,9 +294,17 @@ public final class Applier {
             Executor exec = executors.of(c.address().type());
             if (c.action() == Action.DELETE) {
                 exec.delete(clear, ctx);
+                if (member != null) {
+                    executors.awaitQuorumMember(c, c.node(), ctx);
+                }
                 recorder.deleted(c.address());
             } else {
                 Recorded r = exec.apply(clear, ctx);
+                if (member != null) {
+                    // Before the record: a member that does not come back healthy fails the change and stops the
+                    // roll, and the next plan finds what was done and adopts it.
+                    executors.awaitQuorumMember(c, c.node(), ctx);
+                }
                 recorder.succeeded(c, ctx.masked(c, r));
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -312,6 +337,9 @@ public final class Applier {
         } finally {
             if (acquired) {
                 disruption.release();
+            }
+            if (memberAcquired) {
+                member.release();
             }
         }
     }

@@ -36,6 +36,7 @@ public final class ApplyContext {
     private final java.util.function.UnaryOperator<ResourceChange> revealer;
     private final dev.pictl.diag.Redactor redactor;
     private final String serverNode;
+    private final java.util.List<String> quorumMembers;
     private volatile RebootJournal journal = (address, node, bootId) -> { };
     private volatile java.util.concurrent.atomic.AtomicBoolean cancelled =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -61,7 +62,20 @@ public final class ApplyContext {
     public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Described described,
                         dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
                         java.util.function.UnaryOperator<ResourceChange> revealer, String serverNode) {
+        this(transport, targets, described, kinds, hasher, options, hook, revealer, serverNode, java.util.List.of());
+    }
+
+    /**
+     * @param quorumMembers the nodes whose datastore needs a quorum ({@link
+     *                      dev.pictl.plan.kind.ClusterEndpoint#quorumMembers}): the walker takes them out of service
+     *                      one at a time
+     */
+    public ApplyContext(Transport transport, Map<String, NodeTarget> targets, Described described,
+                        dev.pictl.plan.kind.Kinds kinds, SecretHasher hasher, ApplyOptions options, ApplyHook hook,
+                        java.util.function.UnaryOperator<ResourceChange> revealer, String serverNode,
+                        java.util.List<String> quorumMembers) {
         this.serverNode = serverNode;
+        this.quorumMembers = java.util.List.copyOf(quorumMembers);
         this.kinds = kinds;
         this.revealer = revealer;
         this.described = described;
@@ -84,7 +98,9 @@ public final class ApplyContext {
         return new ApplyContext(transport, targets, Described.of(config), kinds, hasher, options, hook,
                 config == null ? c -> c : c -> Differ.reveal(kinds, c, config, Map.of(), State.empty(), hasher),
                 config == null ? null : kinds.endpoint(config).map(dev.pictl.plan.kind.ClusterEndpoint::node)
-                        .orElse(null));
+                        .orElse(null),
+                config == null ? java.util.List.of() : kinds.endpoint(config)
+                        .map(dev.pictl.plan.kind.ClusterEndpoint::quorumMembers).orElse(java.util.List.of()));
     }
 
     public ApplyOptions options() {
@@ -285,6 +301,11 @@ public final class ApplyContext {
     /** The node that runs the cluster's API server, if the description has one. */
     public Optional<String> serverNode() {
         return Optional.ofNullable(serverNode);
+    }
+
+    /** Whether {@code node} holds the cluster's datastore in a quorum (a server of several, with embedded etcd). */
+    public boolean quorumMember(String node) {
+        return node != null && quorumMembers.contains(node);
     }
 
     /**

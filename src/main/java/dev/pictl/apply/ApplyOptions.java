@@ -48,6 +48,11 @@ public record ApplyOptions(int parallelism, int maxUnavailable, Duration rebootT
                 lockTimeout);
     }
 
+    public ApplyOptions withMaxUnavailable(int n) {
+        return new ApplyOptions(parallelism, n, rebootTimeout, k3sStartTimeout, commandTimeout, allowDataLoss,
+                lockTimeout);
+    }
+
     public ApplyOptions withAllowDataLoss(boolean b) {
         return new ApplyOptions(parallelism, maxUnavailable, rebootTimeout, k3sStartTimeout, commandTimeout, b,
                 lockTimeout);

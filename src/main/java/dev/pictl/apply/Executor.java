@@ -61,6 +61,15 @@ public interface Executor {
         return false;
     }
 
+    /**
+     * For the type whose nodes hold the cluster's datastore in a quorum (the k3s server of several, with embedded
+     * etcd): after {@code change}, of any type, took quorum member {@code node} out of service and it is back, waits
+     * until the node's member is healthy again, so that the walker frees the member's turn only then. Nothing by
+     * default.
+     */
+    default void awaitQuorumMember(ResourceChange change, String node, ApplyContext ctx) throws ApplyException {
+    }
+
     /** Deletes the resource ({@code change.before()} is what it was). */
     void delete(ResourceChange change, ApplyContext ctx) throws ApplyException;
 }

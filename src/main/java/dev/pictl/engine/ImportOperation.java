@@ -134,7 +134,8 @@ final class ImportOperation {
                 ApplyContext ctx = new ApplyContext(transport, targets.byNode(), Described.of(config), types.kinds(),
                         hasher, ApplyOptions.defaults(), ApplyHook.NONE,
                         c -> Differ.reveal(types.kinds(), c, config, probes, planning, hasher),
-                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null));
+                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null),
+                        types.endpoint(config).map(ClusterEndpoint::quorumMembers).orElse(List.of()));
                 new Applier(request.executors(), ctx, ApplyHook.NONE, new AtomicBoolean())
                         .apply(only, lock);
                 State after = lock.read();

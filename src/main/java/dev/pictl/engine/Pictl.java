@@ -402,7 +402,8 @@ public final class Pictl {
                 ApplyContext ctx = new ApplyContext(transport, reach, Described.of(config), types.kinds(), hasher,
                         request.options(),
                         request.hook(), c -> Differ.reveal(types.kinds(), c, config, probes, state, hasher),
-                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null));
+                        types.endpoint(config).map(ClusterEndpoint::node).orElse(null),
+                        types.endpoint(config).map(ClusterEndpoint::quorumMembers).orElse(List.of()));
                 ApplyResult result = new Applier(request.executors(), ctx, request.hook(), request.cancelled())
                         .apply(plan, lock);
                 return new Applied(plan, result, true);

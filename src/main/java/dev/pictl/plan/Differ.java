@@ -87,6 +87,9 @@ public final class Differ {
         }
         List<ResourceChange> deletes = deletes(config, state, request, ctx, observedByAddress, unknown, graph.order());
         changes.addAll(deletes);
+        for (Kind k : ctx.kinds().all()) {
+            k.checkPlan(changes, ctx);
+        }
         List<ResourceChange> drift = drift(config, state, ctx, observedByAddress);
         if (request.mode() == PlanMode.REFRESH_ONLY) {
             changes = List.of();

@@ -64,6 +64,11 @@ class ApplierTest {
             run(change, "delete");
         }
 
+        @Override
+        public void awaitQuorumMember(ResourceChange change, String node, ApplyContext ctx) {
+            events.add("healthy " + node);
+        }
+
         private Recorded run(ResourceChange change, String what) throws ApplyException {
             String name = change.address().name();
             int now = concurrent.incrementAndGet();
@@ -114,11 +119,17 @@ class ApplierTest {
 
     private ApplyResult run(List<ResourceChange> changes, Script script, ApplyOptions options, AtomicBoolean cancel)
             throws Exception {
+        return run(changes, script, options, cancel, List.of());
+    }
+
+    private ApplyResult run(List<ResourceChange> changes, Script script, ApplyOptions options, AtomicBoolean cancel,
+                            List<String> quorumMembers) throws Exception {
         Plan plan = new Plan(PlanMode.NORMAL, "test", null, 0, "sha256:x", changes, List.of(), List.of(), List.of(),
                 Map.of(), List.of());
         StateStore store = StateStore.at(dir.resolve("pictl.state.json"), "test");
         try (StateLock lock = store.lock("test")) {
-            ApplyContext ctx = ApplyContext.forDescription(null, Map.of(), null, ResourceTypes.standard().kinds(), lock.secretHasher(), options, ApplyHook.NONE);
+            ApplyContext ctx = new ApplyContext(null, Map.of(), Described.NONE, ResourceTypes.standard().kinds(),
+                    lock.secretHasher(), options, ApplyHook.NONE, c -> c, null, quorumMembers);
             return new Applier(new Executors(List.of(script)), ctx, ApplyHook.NONE, cancel).apply(plan, lock);
         }
     }
@@ -229,6 +240,30 @@ class ApplierTest {
         }
         run(fresh, bare, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
         assertEquals(4, bare.maxConcurrent.get(), "a bare fleet is provisioned in parallel");
+    }
+
+    @Test
+    void walk_takesQuorumMembersDownOneAtATime_whateverMaxUnavailable_andFreesTheTurnWhenTheMemberIsHealthy()
+            throws Exception {
+        Script s = new Script();
+        // Every change waits (bounded) until two have started: an agent overlaps a server when the walker lets it.
+        s.gate = new java.util.concurrent.CountDownLatch(2);
+        List<ResourceChange> reboots = new ArrayList<>();
+        for (String n : List.of("s1", "s2", "s3", "a1", "a2")) {
+            reboots.add(change(n, Action.UPDATE, List.of(), true));
+        }
+        ApplyResult r = run(reboots, s, ApplyOptions.defaults().withParallelism(5).withMaxUnavailable(3),
+                new AtomicBoolean(), List.of("s1", "s2", "s3"));
+        assertTrue(r.ok(), r.failures().toString());
+        List<String> members = s.events.stream().filter(e -> e.matches("(start|end|healthy) s\\d")).toList();
+        assertEquals(9, members.size(), s.events.toString());
+        for (int i = 0; i < members.size(); i += 3) {
+            String n = members.get(i).substring("start ".length());
+            assertEquals(List.of("start " + n, "end " + n, "healthy " + n), members.subList(i, i + 3),
+                    "one member at a time, its turn ends when it is healthy: " + s.events);
+        }
+        assertTrue(s.events.stream().noneMatch(e -> e.matches("healthy a\\d")), "agents hold no member: " + s.events);
+        assertTrue(s.maxConcurrent.get() >= 2, "agents still roll beside a member (max_unavailable 3): " + s.events);
     }
 
     @Test

@@ -38,4 +38,12 @@ public interface ClusterEndpoint {
 
     /** {@code https://HOST:PORT} for another host with the same port (a simulated board's loopback address). */
     String url(String host);
+
+    /**
+     * The nodes whose datastore needs a quorum (the servers of a cluster with embedded etcd, the first first); empty
+     * for a single server. The applier takes them out of service one at a time (docs/ha.md).
+     */
+    default java.util.List<String> quorumMembers() {
+        return java.util.List.of();
+    }
 }

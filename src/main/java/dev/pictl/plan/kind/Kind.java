@@ -163,6 +163,14 @@ public interface Kind {
     }
 
     /**
+     * Checks across the whole plan, once per type after every change is planned (a type whose rules concern other
+     * types' changes: the k3s server refuses a reboot of an etcd member that would lose quorum): report errors and
+     * warnings to the context's diagnostics.
+     */
+    default void checkPlan(List<dev.pictl.plan.ResourceChange> changes, PlanContext ctx) {
+    }
+
+    /**
      * Advice about a described resource from what the probe saw, whatever its action (a small board running the
      * server with no memory reserved): warnings to the context's diagnostics. Called once per resource per plan.
      */

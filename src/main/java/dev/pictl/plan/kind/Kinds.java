@@ -28,6 +28,11 @@ public final class Kinds {
         return config == null ? Optional.empty() : endpoint.apply(config);
     }
 
+    /** Every kind, in the registry's order. */
+    public java.util.Collection<Kind> all() {
+        return java.util.Collections.unmodifiableCollection(byType.values());
+    }
+
     /** The kind of a type this pictl knows; an unknown type here is a bug (the state and plan readers refuse them). */
     public Kind of(String type) {
         Kind k = byType.get(type);

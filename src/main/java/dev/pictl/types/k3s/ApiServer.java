@@ -36,6 +36,11 @@ public record ApiServer(ResourceInstance instance, String node, Value addressVal
     }
 
     @Override
+    public java.util.List<String> quorumMembers() {
+        return HaServers.several(instance) ? HaServers.nodes(instance) : java.util.List.of();
+    }
+
+    @Override
     public SourceRange declaredAt() {
         return instance.headerRange();
     }

@@ -162,23 +162,9 @@ final class HaConfig {
             return;
         }
         List<String> members = was.nodes();
-        List<String> down = new ArrayList<>();
-        List<String> why = new ArrayList<>();
-        for (String n : members) {
-            Optional<NodeObservation> o = ctx.observation(n);
-            NodeObservation.ServiceState unit = o.map(x -> x.services().get("k3s")).orElse(null);
-            if (o.isEmpty()) {
-                down.add(n);
-                String reason = ctx.unreachableReason(n);
-                if (reason != null && reason.startsWith(n + ": ")) {
-                    reason = reason.substring(n.length() + 2);
-                }
-                why.add(n + " (unreachable" + (reason == null ? "" : ": " + ctx.redactor().redact(reason)) + ")");
-            } else if (unit == null || !unit.active()) {
-                down.add(n);
-                why.add(n + " (k3s not running)");
-            }
-        }
+        Down d = down(members, ctx);
+        List<String> down = d.nodes();
+        List<String> why = d.why();
         if (down.isEmpty()) {
             return;
         }
@@ -201,6 +187,66 @@ final class HaConfig {
                         + "remove " + (down.size() > 1 ? "them" : "it") + " from nodes first, in a separate apply (with the "
                         + "node block too if the board is gone: its member and Node are then removed through the "
                         + "other servers).");
+    }
+
+    /** The members that are down (unreachable, or k3s not running) and why, as the probe saw them. */
+    private record Down(List<String> nodes, List<String> why) {
+    }
+
+    private static Down down(List<String> members, PlanContext ctx) {
+        List<String> down = new ArrayList<>();
+        List<String> why = new ArrayList<>();
+        for (String n : members) {
+            Optional<NodeObservation> o = ctx.observation(n);
+            NodeObservation.ServiceState unit = o.map(x -> x.services().get("k3s")).orElse(null);
+            if (o.isEmpty()) {
+                down.add(n);
+                String reason = ctx.unreachableReason(n);
+                if (reason != null && reason.startsWith(n + ": ")) {
+                    reason = reason.substring(n.length() + 2);
+                }
+                why.add(n + " (unreachable" + (reason == null ? "" : ": " + ctx.redactor().redact(reason)) + ")");
+            } else if (unit == null || !unit.active()) {
+                down.add(n);
+                why.add(n + " (k3s not running)");
+            }
+        }
+        return new Down(down, why);
+    }
+
+    /**
+     * The quorum rule for the other types' changes: a change that reboots a member (kernel_params, boot_config, an OS
+     * update with a new kernel) while another member is down and one more down would lose quorum is refused before
+     * anything is touched, at the change's block; the members are those the state recorded for {@code server}.
+     */
+    static void rebootRule(ResourceInstance server, List<dev.pictl.plan.ResourceChange> changes, PlanContext ctx) {
+        Map<String, Object> recorded = ctx.state().resource(server.address())
+                .map(dev.pictl.state.ResourceState::attributes).orElse(null);
+        List<String> members = recorded == null ? null : K3sValues.Server.of(recorded).nodes();
+        if (members == null || members.size() < 2) {
+            return;
+        }
+        Down d = down(members, ctx);
+        if (!HaServers.oneMoreLosesQuorum(members.size(), d.nodes().size())) {
+            return;
+        }
+        int q = HaServers.quorum(members.size());
+        for (dev.pictl.plan.ResourceChange c : changes) {
+            if (!c.reboot() || !members.contains(c.node()) || d.nodes().contains(c.node())
+                    || c.address().type().equals(K3sServerType.NAME)) {
+                continue;
+            }
+            List<String> down = d.nodes();
+            ctx.diagnostics().error(ctx.config().instance(c.address()).map(ResourceInstance::headerRange)
+                            .orElse(server.headerRange()),
+                    c.address() + ": this change reboots " + c.node() + ", an etcd member, while " + (down.size() > 1
+                            ? "members " : "member ") + String.join(", ", down) + (down.size() > 1 ? " are" : " is")
+                            + " down; that would lose quorum",
+                    "Down: " + String.join("; ", d.why()) + ". etcd needs " + q + " of its " + members.size()
+                            + " members to accept writes: with " + down.size() + " down, rebooting " + c.node()
+                            + " leaves " + (members.size() - down.size() - 1) + ". Nothing was changed. Bring "
+                            + String.join(", ", down) + " back (power, network, `systemctl start k3s`) and plan again.");
+        }
     }
 
     /** The first k3s release that migrates a running sqlite server's data into etcd on a restart with cluster-init. */

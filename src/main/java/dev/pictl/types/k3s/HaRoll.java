@@ -35,6 +35,7 @@ import java.util.TreeMap;
 final class HaRoll {
     static final String ETCD_TLS = "/var/lib/rancher/k3s/server/tls/etcd";
     static final String TOKEN_FILE = "/var/lib/rancher/k3s/server/token";
+    static final String ETCD_DATA = "/var/lib/rancher/k3s/server/db/etcd";
 
     private HaRoll() {
     }
@@ -75,7 +76,7 @@ final class HaRoll {
             K3sServerExecutor.convergeOne(ctx, change, node, planned, config);
             if (etcd) {
                 ctx.step(change.address(), "wait for the etcd member of " + node + " to be healthy");
-                awaitMember(ctx, node, node);
+                awaitMember(ctx, node, node, false);
             }
         }
         for (String gone : before) {
@@ -116,11 +117,15 @@ final class HaRoll {
     /**
      * Polls on {@code node} until its own etcd member is in the member list, started and no longer a learner, and its
      * {@code /health} says true; to k3sStartTimeout, then fails with the last member list and health answer.
+     *
+     * @param onlyIfEtcd when the node has no etcd data ({@value #ETCD_DATA}: a server still on sqlite, one that has
+     *                   not joined yet), there is no member to wait for
      */
-    static void awaitMember(ApplyContext ctx, String node, String nodeName) throws ApplyException {
+    static void awaitMember(ApplyContext ctx, String node, String nodeName, boolean onlyIfEtcd) throws ApplyException {
         Duration timeout = ctx.options().k3sStartTimeout();
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         String script = "c=" + Shell.nodePath(ETCD_TLS) + "; n=" + Shell.quote(nodeName) + "\n"
+                + (onlyIfEtcd ? "[ -d " + Shell.nodePath(ETCD_DATA) + " ] || { echo member=none; exit 0; }\n" : "")
                 + "end=$(( $(date +%s) + " + seconds + " ))\n"
                 + "while :; do\n"
                 + "  h=$(" + curl("127.0.0.1", "/health", false) + " 2>&1)\n"

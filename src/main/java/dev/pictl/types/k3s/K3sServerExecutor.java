@@ -187,9 +187,26 @@ public final class K3sServerExecutor implements Executor {
                         + "else echo 'k3s-uninstall.sh not found: k3s server not installed'; fi");
     }
 
-    /** An upgrade of a running k3s restarts it: the node is out of service meanwhile; a certificate renewal too. */
+    /** After another type's change took a member out of service (a reboot of a server): its etcd member healthy. */
+    @Override
+    public void awaitQuorumMember(ResourceChange change, String node, ApplyContext ctx) throws ApplyException {
+        if (change.address().type().equals(type())) {
+            return; // a server's own roll waits for each member itself (HaRoll)
+        }
+        ctx.step(change.address(), "wait for the etcd member of " + node + " to be healthy");
+        HaRoll.awaitMember(ctx, node, node, true);
+    }
+
+    /**
+     * An upgrade of a running k3s restarts it: the node is out of service meanwhile; a certificate renewal too; and a
+     * change of the members of several servers (a join or a removal), which the walker then runs while no other
+     * member is out of service.
+     */
     @Override
     public boolean takesNodeOutOfService(ResourceChange c) {
-        return K3sNode.upgradesRunning(c, K3sValues.Server.of(c.before()).running()) || CertRenewal.renews(c);
+        return K3sNode.upgradesRunning(c, K3sValues.Server.of(c.before()).running()) || CertRenewal.renews(c)
+                || c.action() == dev.pictl.plan.Action.UPDATE && c.before() != null
+                && K3sValues.Server.of(c.before()).nodes() != null
+                && c.changes().stream().anyMatch(a -> a.name().equals("nodes"));
     }
 }

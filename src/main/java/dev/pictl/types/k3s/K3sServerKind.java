@@ -163,6 +163,11 @@ public final class K3sServerKind implements Kind {
     }
 
     @Override
+    public void checkPlan(List<dev.pictl.plan.ResourceChange> changes, PlanContext ctx) {
+        ctx.config().ofType(K3sServerType.NAME).forEach(server -> HaConfig.rebootRule(server, changes, ctx));
+    }
+
+    @Override
     public void check(ResourceInstance instance, Map<String, Object> before, List<AttributeChange> changes,
                       PlanContext ctx) {
         HaConfig.quorumRule(instance, before, changes, ctx);

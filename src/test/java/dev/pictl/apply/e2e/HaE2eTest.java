@@ -222,6 +222,45 @@ class HaE2eTest {
             int rejoin3 = indexOf(ev.subList(reset, ev.size()), "etcd: pi-s3 joined cluster through pi-s1") + reset;
             assertTrue(reset < rejoin2 && rejoin2 < rejoin3, "the others rejoin after the reset, one at a time: " + ev);
 
+            // ---- a reboot of every board (a kernel parameter): refused while a member is down; then one member at a
+            // time, each back and healthy before the next, though --max-unavailable allows three ----
+            String withParams = hcl(E2e.VERSION, SERVERS).replace("\"cgroup_memory=1\"]",
+                    "\"cgroup_memory=1\", \"usbcore.autosuspend=-1\"]") + OBJECTS;
+            f.write(withParams);
+            f.sudo("pi-s2", "systemctl stop k3s");
+            int quiet = f.events().size();
+            CliRunner.Result refusedReboot = f.apply("--max-unavailable", "3");
+            seen.add(refusedReboot.all());
+            assertEquals(1, refusedReboot.exitCode(), refusedReboot.all());
+            assertContains(refusedReboot.err(), "this change reboots pi-s1, an etcd member, while member pi-s2 is down;"
+                    + " that would lose quorum");
+            assertContains(refusedReboot.err(), "this change reboots pi-s3, an etcd member");
+            assertContains(refusedReboot.err(), "Down: pi-s2 (k3s not running)");
+            assertEquals(List.of(), f.eventsSince(quiet), "nothing was touched");
+            f.sudo("pi-s2", "systemctl start k3s");
+            Await.until("pi-s2 Ready again", Duration.ofSeconds(30), () -> f.readyNodesOn("pi-s1").contains("pi-s2"));
+            int start = f.events().size();
+            CliRunner.Result rebooted = f.apply("--max-unavailable", "3");
+            seen.add(rebooted.all());
+            assertEquals(0, rebooted.exitCode(), rebooted.all());
+            ev = f.eventsSince(start);
+            List<String> order = ev.stream().filter(e -> e.startsWith("shutting down "))
+                    .map(e -> e.substring("shutting down ".length(), e.indexOf(" for reboot")))
+                    .filter(SERVERS::contains).toList();
+            assertEquals(3, order.size(), "each server rebooted once: " + ev);
+            for (int i = 1; i < order.size(); i++) {
+                int back = indexOf(ev, "k3s started on " + order.get(i - 1));
+                int next = indexOf(ev, "shutting down " + order.get(i));
+                assertTrue(back < next, order.get(i) + " went down before " + order.get(i - 1) + " was back: " + ev);
+            }
+            assertEquals(SERVERS, f.sim.etcdMembers("pi-s1"));
+            assertEquals(nodes, f.readyNodesOn("pi-s1"));
+            for (String s : SERVERS) {
+                assertContains(rebooted.out(), "kernel_params.cgroups[\"" + s + "\"]: wait for the etcd member of " + s
+                        + " to be healthy");
+                assertContains(f.cmdline(s), "usbcore.autosuspend=-1");
+            }
+
             // ---- the token: in no output, the saved plan, nor the state ----
             for (String out : seen) {
                 assertNotContains(out, E2e.TOKEN);
