@@ -303,6 +303,11 @@ public final class ApplyContext {
         return Optional.ofNullable(serverNode);
     }
 
+    /** The nodes that hold the cluster's datastore in a quorum, the first first; empty for a single server. */
+    public java.util.List<String> quorumMembers() {
+        return quorumMembers;
+    }
+
     /** Whether {@code node} holds the cluster's datastore in a quorum (a server of several, with embedded etcd). */
     public boolean quorumMember(String node) {
         return node != null && quorumMembers.contains(node);

@@ -86,17 +86,38 @@ final class CertRenewal {
         return null;
     }
 
-    /** The earliest leaf expiry on the node, as a plain date, or null (no certificates, node not probed). */
-    static String observed(PlanContext ctx, String node) {
-        CertProbe.Cert c = ctx.observation(node).map(o -> o.part(CertProbe.CERTS))
-                .map(CertProbe.Certs::earliest).orElse(null);
+    /**
+     * The earliest leaf expiry on the nodes (every server of a block with several: each has its own certificates), or
+     * null (no certificates, no node probed).
+     */
+    static CertProbe.Cert earliest(PlanContext ctx, List<String> nodes) {
+        CertProbe.Cert first = null;
+        for (String node : nodes) {
+            CertProbe.Cert c = ctx.observation(node).map(o -> o.part(CertProbe.CERTS))
+                    .map(CertProbe.Certs::earliest).orElse(null);
+            if (c != null && (first == null || c.notAfter().isBefore(first.notAfter()))) {
+                first = c;
+            }
+        }
+        return first;
+    }
+
+    /** The earliest leaf expiry on the nodes, as a plain date, or null (no certificates, no node probed). */
+    static String observed(PlanContext ctx, List<String> nodes) {
+        CertProbe.Cert c = earliest(ctx, nodes);
         return c == null ? null : CertProbe.day(c.notAfter());
     }
 
     /** Adds the observed {@value #ATTRIBUTE} to an observed map when the block sets a margin. */
     static Map<String, Object> withObserved(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
                                             String node) {
-        String seen = margin(i) == null ? null : observed(ctx, node);
+        return withObserved(attributes, i, ctx, List.of(node));
+    }
+
+    /** {@link #withObserved(Map, ResourceInstance, PlanContext, String)} over several servers: the earliest of all. */
+    static Map<String, Object> withObserved(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
+                                            List<String> nodes) {
+        String seen = margin(i) == null ? null : observed(ctx, nodes);
         if (seen == null) {
             return attributes;
         }
@@ -108,12 +129,17 @@ final class CertRenewal {
     /** Adds the desired {@value #ATTRIBUTE} to a desired map: see the class. */
     static Map<String, Object> withDesired(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
                                            String node, Instant now) {
+        return withDesired(attributes, i, ctx, List.of(node), now);
+    }
+
+    /** {@link #withDesired(Map, ResourceInstance, PlanContext, String, Instant)} over several servers. */
+    static Map<String, Object> withDesired(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
+                                           List<String> nodes, Instant now) {
         Integer margin = margin(i);
         if (margin == null) {
             return attributes;
         }
-        CertProbe.Cert c = ctx.observation(node).map(o -> o.part(CertProbe.CERTS))
-                .map(CertProbe.Certs::earliest).orElse(null);
+        CertProbe.Cert c = earliest(ctx, nodes);
         if (c == null) {
             return attributes;
         }
@@ -166,18 +192,29 @@ final class CertRenewal {
      * day's slack for the time between plan and apply); it is returned as the date to record.
      */
     static String verify(ApplyContext ctx, ResourceAddress address, String node, String planned) throws ApplyException {
-        ctx.step(address, "check the renewed certificates");
-        ExecResult r = ctx.check(node, "check the renewed certificates", CertProbe.readScript());
-        CertProbe.Cert c = CertProbe.read(r.stdout()).earliest();
+        return verify(ctx, address, List.of(node), planned);
+    }
+
+    /** {@link #verify(ApplyContext, ResourceAddress, String, String)} on every server; the earliest is recorded. */
+    static String verify(ApplyContext ctx, ResourceAddress address, List<String> nodes, String planned)
+            throws ApplyException {
         java.time.LocalDate want = java.time.LocalDate.parse(planned.substring(0, planned.length() - RENEWED.length()));
-        if (c == null || CertProbe.day(c.notAfter()).compareTo(want.minusDays(1).toString()) < 0) {
-            throw new ApplyException(node, "check the renewed certificates", c == null
-                    ? "no k3s certificate could be read after the renewal"
-                    : "k3s did not renew its certificates: " + c.file() + " expires on " + CertProbe.day(c.notAfter())
-                    + ", the plan expected " + want,
-                    "run `sudo k3s certificate check` and `journalctl -u k3s* -n 50` on " + node);
+        String earliest = null;
+        for (String node : nodes) {
+            ctx.step(address, "check the renewed certificates" + (nodes.size() > 1 ? " on " + node : ""));
+            ExecResult r = ctx.check(node, "check the renewed certificates", CertProbe.readScript());
+            CertProbe.Cert c = CertProbe.read(r.stdout()).earliest();
+            if (c == null || CertProbe.day(c.notAfter()).compareTo(want.minusDays(1).toString()) < 0) {
+                throw new ApplyException(node, "check the renewed certificates", c == null
+                        ? "no k3s certificate could be read after the renewal"
+                        : "k3s did not renew its certificates: " + c.file() + " expires on "
+                        + CertProbe.day(c.notAfter()) + ", the plan expected " + want,
+                        "run `sudo k3s certificate check` and `journalctl -u k3s* -n 50` on " + node);
+            }
+            String day = CertProbe.day(c.notAfter());
+            earliest = earliest == null || day.compareTo(earliest) < 0 ? day : earliest;
         }
-        return CertProbe.day(c.notAfter());
+        return earliest;
     }
 
     /** The renewed date the change plans ({@code "2027-12-27 (after renewal)"}), or null when it renews nothing. */

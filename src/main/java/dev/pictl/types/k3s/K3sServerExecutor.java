@@ -90,8 +90,8 @@ public final class K3sServerExecutor implements Executor {
         attrs.remove("token");
         String renewal = CertRenewal.planned(change);
         if (renewal != null) {
-            // The certificates' expiry is the first server's (the one the probe reads it on).
-            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), node, renewal));
+            // Every server renewed its own (one at a time, in the roll); the earliest is what the probe compares.
+            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), planned.servers(node), renewal));
         }
         Map<String, String> hashes = token == null ? Map.of() : Map.of("token", ctx.hasher().hash(token));
         return new Recorded(attrs, hashes);

@@ -136,8 +136,8 @@ public final class K3sServerKind implements Kind {
                 HaConfig.desired(instance, config(instance, instance.node(), ctx, true)),
                 token == null ? null : ctx.hash(K3sToken.password(token)))
                 .withRegistries(desiredRegistries(instance, ctx));
-        return CertRenewal.withDesired(HaConfig.withServers(instance, v).canonical(), instance, ctx, instance.node(),
-                java.time.Instant.now());
+        return CertRenewal.withDesired(HaConfig.withServers(instance, v).canonical(), instance, ctx,
+                HaServers.nodes(instance), java.time.Instant.now());
     }
 
     @Override
@@ -159,7 +159,7 @@ public final class K3sServerKind implements Kind {
                 observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password))
                 .withRegistries(observedRegistries(instance, prior, k3s));
         return new Observed.Present(CertRenewal.withObserved(HaConfig.observeOthers(instance, prior, first, ctx).canonical(),
-                instance, ctx, where));
+                instance, ctx, HaServers.several(instance) ? HaServers.nodes(instance) : List.of(where)));
     }
 
     @Override

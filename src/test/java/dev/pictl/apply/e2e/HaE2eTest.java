@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pictl.cli.CliRunner;
+import dev.pictl.probe.CertProbe;
 import dev.pictl.sim.NodeSpec;
 import dev.pictl.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,38 @@ class HaE2eTest {
                         + " to be healthy");
                 assertContains(f.cmdline(s), "usbcore.autosuspend=-1");
             }
+
+            // ---- certificates close to expiry on a server that is not the first: every server renews, one at a
+            // time, and each is checked ----
+            f.node("pi-s2").setCertExpiry(20, null);
+            String in20 = CertProbe.day(Instant.now().plus(Duration.ofDays(20)));
+            f.write(withParams.replace("  token       = var.k3s_token\n", "  token       = var.k3s_token\n"
+                    + "  cert_renewal_days = 30\n"));
+            CliRunner.Result renewPlan = f.plan();
+            seen.add(renewPlan.all());
+            assertEquals(0, renewPlan.exitCode(), renewPlan.all());
+            String renewed = CertProbe.day(Instant.now().plus(Duration.ofDays(365))) + " (after renewal)";
+            assertContains(renewPlan.out(), "~ certificates = \"" + in20 + "\" -> \"" + renewed + "\"");
+            int renewFrom = f.events().size();
+            CliRunner.Result renew = f.apply("--max-unavailable", "3");
+            seen.add(renew.all());
+            assertEquals(0, renew.exitCode(), renew.all());
+            ev = f.eventsSince(renewFrom);
+            int previous = -1;
+            for (String s : SERVERS) {
+                assertContains(renew.out(), "check the renewed certificates on " + s);
+                int stopped = indexOf(ev, "k3s stopped on " + s);
+                int started = indexOf(ev, "k3s started on " + s);
+                assertTrue(stopped > previous && started > stopped, s + " renewed before the previous server was back: "
+                        + ev);
+                previous = started;
+                Instant notAfter = CertProbe.parse("file /var/lib/rancher/k3s/server/tls/client-admin.crt\n"
+                        + f.sudo(s, "cat \"$PICTL_ROOT/var/lib/rancher/k3s/server/tls/client-admin.crt\"")).earliest()
+                        .notAfter();
+                assertTrue(CertProbe.daysLeft(notAfter, Instant.now()) >= 364, s + ": " + notAfter);
+            }
+            assertEquals(SERVERS, f.sim.etcdMembers("pi-s1"));
+            assertEquals(List.of(), new ArrayList<>(f.pendingChanges()), "renewed: nothing left to do");
 
             // ---- the token: in no output, the saved plan, nor the state ----
             for (String out : seen) {
