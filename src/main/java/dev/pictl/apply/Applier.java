@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (the servers of several, {@link ApplyContext#quorumMember}) one at a time is out of service, whatever
  *       {@code maxUnavailable} says, and its turn ends only when its member is healthy again
  *       ({@link Executor#awaitQuorumMember}).</li>
+ *   <li>One reboot per board: changes that reboot the same node never run at once (the others stay pending), and the
+ *       one that runs makes the others' edits first ({@link Executor#prepareForReboot}, for those whose dependencies
+ *       have succeeded), so that they find their edits in effect after its reboot and do not reboot again.</li>
  *   <li>A failure skips everything that depends on it, transitively; independent work goes on. The root cause is
  *       reported once, the skipped ones name it. A failed change that took a node out of service stops the roll:
  *       no further node is taken out of service in this apply (those changes are skipped, naming it).</li>
@@ -54,6 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  */
 public final class Applier {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Applier.class);
     private final Executors executors;
     private final ApplyContext ctx;
     private final ApplyHook hook;
@@ -158,6 +162,8 @@ public final class Applier {
         int parallelism = Math.max(1, ctx.options().parallelism());
         Semaphore disruption = new Semaphore(Math.max(1, ctx.options().maxUnavailable()), true);
         Semaphore member = new Semaphore(1, true);
+        // Nodes a running change reboots (main thread only): another change that reboots one waits in pending.
+        Map<ResourceAddress, String> rebooting = new HashMap<>();
         AtomicInteger threadNo = new AtomicInteger();
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "pictl-apply-" + threadNo.incrementAndGet());
@@ -204,11 +210,22 @@ public final class Applier {
                         break;
                     }
                     if (ready(c, waitsFor, finished)) {
+                        boolean reboots = c.reboot() && c.node() != null;
+                        if (reboots && rebooting.containsValue(c.node())) {
+                            continue; // its board reboots for another change now; after that, it finds its edit made
+                        }
                         pending.remove(c);
                         running++;
                         boolean out = disruptive(c);
+                        List<ResourceChange> alsoEdit = List.of();
+                        if (reboots) {
+                            rebooting.put(c.address(), c.node());
+                            alsoEdit = pending.stream().filter(p -> p.reboot() && c.node().equals(p.node())
+                                    && ready(p, waitsFor, finished)).toList();
+                        }
+                        List<ResourceChange> edits = alsoEdit;
                         done.submit(() -> run(c, recorder, out ? disruption : null,
-                                out && ctx.quorumMember(c.node()) ? member : null));
+                                out && ctx.quorumMember(c.node()) ? member : null, edits));
                     }
                 }
                 if (running == 0) {
@@ -233,6 +250,7 @@ public final class Applier {
                     throw new IllegalStateException(e.getCause());
                 }
                 running--;
+                rebooting.remove(o.address());
                 finished.put(o.address(), o);
                 order.add(o);
             }
@@ -260,8 +278,11 @@ public final class Applier {
      * @param disruption the {@code maxUnavailable} slots, when the change takes a node out of service
      * @param member     the quorum members' one slot, when that node is a quorum member (taken first: a member
      *                   waiting for its turn holds no slot an agent could use)
+     * @param alsoEdit   changes that reboot the same node, still pending, whose edits are made before this change's
+     *                   reboot ({@link Executor#prepareForReboot})
      */
-    private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption, Semaphore member) {
+    private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption, Semaphore member,
+                        List<ResourceChange> alsoEdit) {
         long start = System.nanoTime();
         hook.started(c.address(), c.action());
         boolean acquired = false;
@@ -292,6 +313,9 @@ public final class Applier {
                 throw new StateFailure(e);
             }
             Executor exec = executors.of(c.address().type());
+            for (ResourceChange p : alsoEdit) {
+                prepare(c, p, recorder);
+            }
             if (c.action() == Action.DELETE) {
                 exec.delete(clear, ctx);
                 if (member != null) {
@@ -341,6 +365,29 @@ public final class Applier {
             if (memberAcquired) {
                 member.release();
             }
+        }
+    }
+
+    /**
+     * Makes {@code p}'s edit before {@code c} reboots their node. It is marked in progress first, as if it ran (a cut-off
+     * apply leaves it for the next plan to find and adopt). A failure here is not {@code c}'s: {@code p} makes its edit
+     * itself when its turn comes, and reports what fails then.
+     */
+    private void prepare(ResourceChange c, ResourceChange p, StateRecorder recorder) {
+        if (cancelled.get() || rollStopped.get() != null) {
+            return;
+        }
+        try {
+            ResourceChange clear = ctx.reveal(p);
+            recorder.inProgress(p, recorded -> ctx.claimed(p, clear, recorded));
+            if (executors.of(p.address().type()).prepareForReboot(clear, ctx)) {
+                ctx.step(c.address(), "also edit for " + p.address() + " (one reboot of " + c.node() + " for both)");
+            }
+        } catch (StateException e) {
+            throw new StateFailure(e);
+        } catch (ApplyException e) {
+            LOG.debug("{}: edit for {} before the reboot failed; it runs on its own: {}", c.address(), p.address(),
+                    ctx.redacted(e).getMessage());
         }
     }
 

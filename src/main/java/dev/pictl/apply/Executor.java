@@ -70,6 +70,16 @@ public interface Executor {
     default void awaitQuorumMember(ResourceChange change, String node, ApplyContext ctx) throws ApplyException {
     }
 
+    /**
+     * Makes the change's edit that takes effect only at the next boot, without rebooting, because another change
+     * reboots the same node first in this apply (kernel_params and boot_config on one board): the board then boots
+     * once, and this change, run after it, finds its edit in effect and does not reboot again. Returns whether it
+     * edited anything. By default it does nothing, and the change keeps its own reboot.
+     */
+    default boolean prepareForReboot(ResourceChange change, ApplyContext ctx) throws ApplyException {
+        return false;
+    }
+
     /** Deletes the resource ({@code change.before()} is what it was). */
     void delete(ResourceChange change, ApplyContext ctx) throws ApplyException;
 }

@@ -123,6 +123,14 @@ public final class BootConfigExecutor implements Executor {
         return Recorded.of(recorded);
     }
 
+    /** Edits config.txt only: another change reboots the node first (see {@link Executor#prepareForReboot}). */
+    @Override
+    public boolean prepareForReboot(ResourceChange change, ApplyContext ctx) throws ApplyException {
+        BootValues values = change.after() == null ? new BootValues(Map.of(), true, null) : BootValues.of(change.after());
+        ExecResult r = ctx.run(node(change), EDIT, editScript(node(change), values), true);
+        return r.exitCode() == 0 && "yes".equals(KeyValues.parse(r.stdout()).get("edited"));
+    }
+
     /** As {@link #apply} records it: the description plus the file the probe found the lines in. */
     @Override
     public Recorded adopted(ResourceChange change) {

@@ -125,17 +125,36 @@ public final class KernelParamsExecutor implements Executor {
     public Recorded apply(ResourceChange change, ApplyContext ctx) throws ApplyException {
         HostValues.KernelParams planned = HostValues.KernelParams.of(change.after());
         List<String> add = planned.addOrEmpty();
-        Set<String> remove = new LinkedHashSet<>(planned.removeOrEmpty());
+        String file = converge(change, ctx, add, removed(change, add));
+        Map<String, Object> recorded = new LinkedHashMap<>(change.after());
+        recorded.put("cmdline_file", file);
+        return Recorded.of(recorded);
+    }
+
+    /** The tokens to take out: {@code remove}, and what {@code add} managed before and no longer has. */
+    private static List<String> removed(ResourceChange change, List<String> add) {
+        Set<String> remove = new LinkedHashSet<>(change.after() == null ? List.of()
+                : HostValues.KernelParams.of(change.after()).removeOrEmpty());
         for (String t : HostValues.KernelParams.of(change.before()).addOrEmpty()) {
             if (!add.contains(t)) {
                 remove.add(t); // managed before, dropped from add now
             }
         }
         remove.removeAll(add);
-        String file = converge(change, ctx, add, new ArrayList<>(remove));
-        Map<String, Object> recorded = new LinkedHashMap<>(change.after());
-        recorded.put("cmdline_file", file);
-        return Recorded.of(recorded);
+        return new ArrayList<>(remove);
+    }
+
+    /** Edits cmdline.txt only: another change reboots the node first (see {@link Executor#prepareForReboot}). */
+    @Override
+    public boolean prepareForReboot(ResourceChange change, ApplyContext ctx) throws ApplyException {
+        String node = node(change);
+        List<String> add = change.after() == null ? List.of() : HostValues.KernelParams.of(change.after()).addOrEmpty();
+        List<String> remove = removed(change, add);
+        checkTokens(node, add);
+        checkTokens(node, remove);
+        ExecResult r = ctx.run(node, EDIT, EDIT_SCRIPT.formatted(Shell.joined(add), Shell.joined(remove),
+                Sh.DETECT_CMDLINE), true);
+        return r.exitCode() == 0 && "yes".equals(KeyValues.parse(r.stdout()).get("edited"));
     }
 
     /** As {@link #apply} records it: the description plus the file the probe found the tokens in. */
