@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pictl.diagnose.DiagnoseReport.Finding;
 import dev.pictl.diagnose.DiagnoseReport.NodeVerdict;
 
-/** {@code pictl diagnose --json}, described by {@code schema/diagnose.schema.json}. */
+/**
+ * {@code pictl diagnose --json}, described by {@code schema/diagnose.schema.json}. Format 1.1 (issue 15) added each
+ * finding's {@code advisory}.
+ */
 public final class DiagnoseCodec {
-    public static final String FORMAT_VERSION = "1.0";
+    public static final String FORMAT_VERSION = "1.1";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DiagnoseCodec() {
@@ -44,6 +47,7 @@ public final class DiagnoseCodec {
                 f.evidence().forEach(o.putArray("evidence")::add);
                 o.put("remedy", f.remedy());
                 nullable(o, "caused_by", f.causedBy());
+                o.put("advisory", f.advisory());
             }
         }
         try {

@@ -21,6 +21,8 @@ import java.util.Map;
  *   disk               df -P / /var/lib/rancher/k3s (the probe's StorageProbe)  a full disk or data directory
  *   kernel-storage     dmesg: count and first line of the SD-card errors       SD card trouble (how long)
  *   kernel-errors      dmesg: mmc/EXT4/I/O errors, under-voltage (last 5)      SD card trouble
+ *   eeprom             rpi-eeprom-update (the probe's EepromProbe); empty where   an EEPROM update available
+ *                      the tool is missing (not a Pi 4/5)                      (advisory)
  *   units              systemctl show of k3s and k3s-agent (one block each, with Id=)
  *   journal U          journalctl -u U -b (last 400) for k3s and k3s-agent
  *   check-config       k3s check-config: its failing lines and STATUS          where k3s is installed
@@ -61,6 +63,9 @@ public final class DiagnoseScript {
         b.append(dev.pictl.probe.StorageProbe.script());
         b.append("sec kernel-errors; dmesg 2>/dev/null | grep -E 'mmc(blk)?[0-9]+(p[0-9]+)?: .*([Ee]rror|[Tt]imeout)|EXT4-fs error|"
                 + "I/O error|[Uu]ndervoltage detected' | tail -n 5\n");
+        // Issue 15: the bootloader EEPROM's status, as the plan probe reads it on boot_config nodes (exit 1 when an
+        // update is available: nothing stops on it).
+        b.append(dev.pictl.probe.EepromProbe.script());
         b.append("sec units; systemctl show -p Id,LoadState,ActiveState,SubState,NRestarts,Result,ActiveEnterTimestamp "
                 + String.join(" ", UNITS) + " 2>/dev/null\n");
         for (String u : UNITS) {

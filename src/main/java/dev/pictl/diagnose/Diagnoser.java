@@ -4,6 +4,7 @@ import dev.pictl.diagnose.ClusterView.Condition;
 import dev.pictl.diagnose.ClusterView.NodeState;
 import dev.pictl.diagnose.DiagnoseReport.Finding;
 import dev.pictl.diagnose.DiagnoseReport.NodeVerdict;
+import dev.pictl.probe.EepromProbe;
 import dev.pictl.probe.Health;
 import dev.pictl.probe.StorageProbe;
 import java.util.ArrayList;
@@ -49,7 +50,11 @@ import java.util.Map;
  *   21     api_unavailable           -     the server's API could not be read (on the server)
  *   22     not_ready                 yes   NotReady and nothing above explains it
  *   -      etcd_member_down          no    a server of an embedded-etcd cluster is NotReady: what is left of quorum
+ *   last   eeprom_update_available   no    advisory: rpi-eeprom-update says the bootloader has an update
  * </pre>
+ *
+ * <p>An <em>advisory</em> finding (as the plan's and drift's health findings have them) is listed after every other
+ * one, is never the root cause and never changes the exit code: a node with only advisories is healthy.
  */
 public final class Diagnoser {
     /** A clock further off than this from the admin machine's is a finding (TLS and etcd suffer long before). */
@@ -235,6 +240,7 @@ public final class Diagnoser {
                 add("api_unavailable", "k3s runs but its API did not answer: " + view.apiError(), List.of(view.apiError()),
                         "wait a minute after a start; else read `journalctl -u k3s -n 100` on " + name, null);
             }
+            eeprom();
             return out;
         }
 
@@ -522,6 +528,22 @@ public final class Diagnoser {
             }
         }
 
+        /** Issue 15: an EEPROM update available is an advisory, in the plan's own words (EepromProbe). */
+        void eeprom() {
+            EepromProbe.Status s = e.eeprom();
+            if (s == null || !s.updateAvailable()) {
+                return;
+            }
+            List<String> ev = new ArrayList<>(List.of("rpi-eeprom-update: BOOTLOADER: update available"));
+            if (s.current() != null) {
+                ev.add("CURRENT: " + s.current());
+            }
+            if (s.latest() != null) {
+                ev.add("LATEST: " + s.latest());
+            }
+            advise("eeprom_update_available", EepromProbe.summary(s), ev, EepromProbe.REMEDY);
+        }
+
         void unexplained() {
             String fatal = signals.get(Signatures.FATAL);
             if (unit == null) {
@@ -596,6 +618,11 @@ public final class Diagnoser {
 
         void add(String code, String summary, List<String> evidence, String remedy, String causedBy) {
             out.add(new Finding(name, code, summary, List.of(summary), evidence, remedy, causedBy));
+        }
+
+        /** An advisory finding: after every other one (NodeVerdict keeps them last), never the root cause. */
+        void advise(String code, String summary, List<String> evidence, String remedy) {
+            out.add(new Finding(name, code, summary, List.of(summary), evidence, remedy, null, true));
         }
     }
 

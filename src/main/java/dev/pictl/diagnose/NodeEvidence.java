@@ -78,6 +78,11 @@ public record NodeEvidence(String node, String sshError, Double clockOffset, dou
         return dev.pictl.probe.StorageProbe.parse(dfRows(), k.isBlank() ? null : k);
     }
 
+    /** What {@code rpi-eeprom-update} said ({@code eeprom}); null when it printed nothing (not a Pi 4/5). */
+    public dev.pictl.probe.EepromProbe.Status eeprom() {
+        return dev.pictl.probe.EepromProbe.parse(section("eeprom"));
+    }
+
     public long memKb(String key) {
         Matcher m = Pattern.compile("(?m)^" + key + ":\\s+(\\d+)").matcher(section("meminfo"));
         return m.find() ? Long.parseLong(m.group(1)) : -1;

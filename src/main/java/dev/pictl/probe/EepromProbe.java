@@ -17,11 +17,22 @@ public final class EepromProbe {
     public record Status(boolean updateAvailable, String current, String latest) {
     }
 
+    /** What to do about an available update; the plan's, drift's and diagnose's advisory all say it. */
+    public static final String REMEDY = "`sudo rpi-eeprom-update -a` stages it, the next reboot flashes it";
+
     public static final ProbeFragment<Status> FRAGMENT = NodeProbe.fragment("eeprom", List.of("eeprom"),
-            request -> request.asked(ASK) ? "sec eeprom; rpi-eeprom-update 2>/dev/null\n" : "",
+            request -> request.asked(ASK) ? script() : "",
             (request, out) -> request.asked(ASK) ? parse(out.get("eeprom")) : null);
 
     private EepromProbe() {
+    }
+
+    /**
+     * The section {@code eeprom}: the tool's status (it exits 1 when an update is available, which ends nothing);
+     * empty where it is missing. {@code pictl diagnose} runs the same text in its own script.
+     */
+    public static String script() {
+        return "sec eeprom; rpi-eeprom-update 2>/dev/null\n";
     }
 
     /** The status lines of {@code rpi-eeprom-update}'s output; null when there is no BOOTLOADER line. */
@@ -51,8 +62,11 @@ public final class EepromProbe {
         if (s == null || !s.updateAvailable()) {
             return Optional.empty();
         }
-        return Optional.of(new Health.Finding(o.node(), Health.EEPROM_UPDATE_AVAILABLE, "the bootloader EEPROM has an "
-                + "update available (current " + s.current() + ", latest " + s.latest() + "): `sudo rpi-eeprom-update "
-                + "-a` stages it, the next reboot flashes it", true));
+        return Optional.of(new Health.Finding(o.node(), Health.EEPROM_UPDATE_AVAILABLE, summary(s) + ": " + REMEDY, true));
+    }
+
+    /** {@code the bootloader EEPROM has an update available (current …, latest …)}, without the node's name. */
+    public static String summary(Status s) {
+        return "the bootloader EEPROM has an update available (current " + s.current() + ", latest " + s.latest() + ")";
     }
 }

@@ -116,6 +116,27 @@ class DiagnoseSimulatorTest {
             assertEquals(4, hj.get("nodes").size());
             assertTrue(java.util.Arrays.equals(state, Files.readAllBytes(dir.resolve("pictl.state.json"))), "diagnose writes no state");
 
+            // ---- a pending EEPROM update: an advisory, listed, yet healthy and exit 0 (the seed has no boot_config:
+            // diagnose asks every Pi 4/5, the plan probe only boot_config nodes) ----
+            f.node("pi-worker-2").setEepromUpdateAvailable(true);
+            CliRunner.Result advised = diagnose();
+            assertEquals(0, advised.exitCode(), advised.all());
+            assertTrue(advised.out().lines().anyMatch(l -> l.matches("  pi-worker-2 +Ready +healthy \\(1 advisory\\)")), advised.out());
+            assertContains(advised.out(), "\npi-worker-2\n  advisory: eeprom_update_available\n     the bootloader EEPROM has an "
+                    + "update available (current Mon Jan 22 10:41:21 UTC 2024 (1705920081), latest Tue Oct  8 10:48:13 UTC 2024 "
+                    + "(1728384493))\n");
+            assertContains(advised.out(), "fix: `sudo rpi-eeprom-update -a` stages it, the next reboot flashes it");
+            assertContains(advised.out(), "Exit 0: healthy.");
+            CliRunner.Result advisedJson = diagnose("pi-worker-2", "--json");
+            assertEquals(0, advisedJson.exitCode(), advisedJson.all());
+            JsonNode aj0 = PlanFixture.assertValidJson("diagnose.schema.json", advisedJson.out());
+            assertEquals("healthy", aj0.get("result").asText());
+            assertTrue(aj0.at("/nodes/0/healthy").booleanValue(), advisedJson.out());
+            assertEquals("eeprom_update_available", aj0.at("/nodes/0/findings/0/code").asText(), advisedJson.out());
+            assertTrue(aj0.at("/nodes/0/findings/0/advisory").booleanValue(), advisedJson.out());
+            assertContains(evidence(aj0.at("/nodes/0/findings/0")), "LATEST: Tue Oct  8 10:48:13 UTC 2024 (1728384493)");
+            f.node("pi-worker-2").setEepromUpdateAvailable(false);
+
             // ---- a wrong agent token (a drop-in overrides config.yaml's token) ----
             f.sudo("pi-worker-1", "mkdir -p \"$PICTL_ROOT/etc/rancher/k3s/config.yaml.d\" && printf 'token: not-the-token\\n' > "
                     + "\"$PICTL_ROOT/etc/rancher/k3s/config.yaml.d/90-wrong.yaml\" && systemctl --no-block restart k3s-agent");

@@ -462,6 +462,147 @@ class DiagnoserTest {
         assertTrue(!verdict(r, "pi-worker-5").reached());
     }
 
+    // ---- advisory findings (issue 15): the bootloader EEPROM -------------------------------------------------
+
+    /** rpi-eeprom-update as a Pi 4 prints it with an update available (day2-facts §4.4; exit 1). */
+    static final String EEPROM_UPDATE = """
+            *** UPDATE AVAILABLE ***
+
+            Run "sudo rpi-eeprom-update -a" to install this update now.
+
+            BOOTLOADER: update available
+               CURRENT: Mon Jan 22 10:41:21 UTC 2024 (1705920081)
+                LATEST: Tue Oct  8 10:48:13 UTC 2024 (1728384493)
+               RELEASE: default (/lib/firmware/raspberrypi/bootloader-2711/default)
+                        Use raspi-config to change the release.""";
+    static final String EEPROM_CURRENT = """
+            BOOTLOADER: up to date
+               CURRENT: Mon Jan 22 10:41:21 UTC 2024 (1705920081)
+                LATEST: Mon Jan 22 10:41:21 UTC 2024 (1705920081)
+               RELEASE: default (/lib/firmware/raspberrypi/bootloader-2711/default)
+                        Use raspi-config to change the release.""";
+
+    static Stream<Arguments> eepromOutputs() {
+        return Stream.of(
+                Arguments.of("update available", EEPROM_UPDATE, List.of("rpi-eeprom-update: BOOTLOADER: update available",
+                        "CURRENT: Mon Jan 22 10:41:21 UTC 2024 (1705920081)", "LATEST: Tue Oct  8 10:48:13 UTC 2024 (1728384493)")),
+                Arguments.of("only the status line", "BOOTLOADER: update available",
+                        List.of("rpi-eeprom-update: BOOTLOADER: update available")),
+                Arguments.of("up to date", EEPROM_CURRENT, null),
+                Arguments.of("no tool (not a Pi 4/5): an empty section", "", null),
+                Arguments.of("an older capture without the section", null, null));
+    }
+
+    /** The section parsed with the plan probe's EepromProbe: an advisory finding in the plan's words, or none. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eepromOutputs")
+    void eepromSection_givesTheAdvisory_inThePlansWords(String what, String section, List<String> evidence) {
+        Node w = new Node("pi-worker-1");
+        if (section != null) {
+            w.set("eeprom", section);
+        }
+        DiagnoseReport r = run(server(ready(SERVER), ready("pi-worker-1")), w);
+        NodeVerdict v = verdict(r, "pi-worker-1");
+        assertTrue(v.healthy(), v.toString());
+        assertEquals(0, r.exitCode());
+        if (evidence == null) {
+            assertEquals(List.of(), v.findings());
+            return;
+        }
+        Finding f = v.findings().get(0);
+        assertEquals(List.of(dev.pictl.probe.Health.EEPROM_UPDATE_AVAILABLE), codes(r, "pi-worker-1"));
+        assertTrue(f.advisory());
+        assertEquals(evidence, f.evidence());
+        assertEquals(List.of(f.summary()), f.chain());
+        assertNull(f.causedBy());
+        assertEquals("`sudo rpi-eeprom-update -a` stages it, the next reboot flashes it", f.remedy());
+        if (section.contains("CURRENT")) {
+            assertEquals("the bootloader EEPROM has an update available (current Mon Jan 22 10:41:21 UTC 2024 (1705920081), "
+                    + "latest Tue Oct  8 10:48:13 UTC 2024 (1728384493))", f.summary());
+        }
+    }
+
+    @Test
+    void onlyAnAdvisory_isHealthy_exit0_shownAsAdvisory_inTextAndJson() throws Exception {
+        DiagnoseReport r = run(server(ready(SERVER), ready("pi-worker-1")), new Node("pi-worker-1").set("eeprom", EEPROM_UPDATE));
+        assertEquals(DiagnoseReport.HEALTHY, r.exitCode());
+        assertEquals(0, r.withFindings());
+        assertEquals(1, r.advisories());
+        String text = dev.pictl.cli.view.DiagnoseView.render(r);
+        assertTrue(text.startsWith("pictl diagnose: seed: healthy, 2 nodes checked (1 advisory)\n"), text);
+        assertTrue(text.contains("  pi-server-1  Ready   healthy\n"), text);
+        assertTrue(text.contains("  pi-worker-1  Ready   healthy (1 advisory)\n"), text);
+        assertTrue(text.contains("\npi-worker-1\n  advisory: eeprom_update_available\n     the bootloader EEPROM has an update "
+                + "available (current Mon Jan 22 10:41:21 UTC 2024 (1705920081), latest Tue Oct  8 10:48:13 UTC 2024 "
+                + "(1728384493))\n"), text);
+        assertTrue(text.contains("     fix: `sudo rpi-eeprom-update -a` stages it, the next reboot flashes it\n"), text);
+        assertTrue(!text.contains("1. eeprom") && !text.contains("root cause"), text);
+        assertTrue(text.endsWith("Exit 0: healthy.\n"), text);
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(DiagnoseCodec.write(r, "test"));
+        assertEquals("1.1", j.get("format_version").asText());
+        assertEquals("healthy", j.get("result").asText());
+        assertEquals(0, j.get("exit_code").asInt());
+        com.fasterxml.jackson.databind.JsonNode w = j.at("/nodes/1");
+        assertTrue(w.get("healthy").booleanValue(), w.toString());
+        assertEquals("eeprom_update_available", w.at("/findings/0/code").asText());
+        assertTrue(w.at("/findings/0/advisory").booleanValue(), w.toString());
+    }
+
+    @Test
+    void aRealFindingAndAnAdvisory_exit2_theAdvisoryListedLast_neverTheRootCause() throws Exception {
+        Node w = new Node("pi-worker-1").set("eeprom", EEPROM_UPDATE).set("throttled", "throttled=0x50005");
+        Node loop = new Node("pi-worker-2").set("eeprom", EEPROM_UPDATE).agentUnit("activating", "auto-restart", 4)
+                .journal(CGROUP).set("controllers", "cpuset cpu io pids")
+                .set("cmdline-txt", "console=tty1 root=PARTUUID=1-02 rootwait cgroup_enable=cpuset cgroup_memory=1")
+                .set("proc-cmdline", "console=tty1 root=PARTUUID=1-02 rootwait cgroup_enable=cpuset cgroup_memory=1");
+        DiagnoseReport r = run(server(ready(SERVER), ready("pi-worker-1"), notReady("pi-worker-2")), w, loop);
+        assertEquals(DiagnoseReport.FOUND, r.exitCode());
+        assertEquals(List.of("under_voltage", "eeprom_update_available"), codes(r, "pi-worker-1"));
+        List<String> c2 = codes(r, "pi-worker-2");
+        assertEquals("memory_cgroup_missing", c2.get(0));
+        assertEquals("eeprom_update_available", c2.get(c2.size() - 1));
+        for (String n : List.of("pi-worker-1", "pi-worker-2")) {
+            NodeVerdict v = verdict(r, n);
+            assertTrue(!v.healthy(), n);
+            assertTrue(!v.findings().get(0).advisory(), n);
+            assertEquals(List.of(true), v.advisories().stream().map(Finding::advisory).toList(), n);
+        }
+        String text = dev.pictl.cli.view.DiagnoseView.render(r);
+        assertTrue(text.startsWith("pictl diagnose: seed: 2 of 3 nodes with findings (2 advisory)\n"), text);
+        assertTrue(text.contains("  pi-worker-1  Ready     under_voltage: under-voltage now: the supply sags below 4.63 V "
+                + "(SD card corruption and resets follow) (1 advisory)\n"), text);
+        assertTrue(text.contains("\npi-worker-1\n  1. under_voltage (root cause)\n"), text);
+        int uv = text.indexOf("  1. under_voltage");
+        int adv = text.indexOf("  advisory: eeprom_update_available", uv);
+        assertTrue(uv > 0 && adv > uv && text.indexOf("\npi-worker-2\n") > adv, text);
+        assertTrue(text.endsWith("Exit 2: found something.\n"), text);
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(DiagnoseCodec.write(r, "test"));
+        assertEquals("found", j.get("result").asText());
+        com.fasterxml.jackson.databind.JsonNode fs = j.at("/nodes/1/findings");
+        assertEquals(2, fs.size());
+        assertEquals(false, fs.get(0).get("advisory").booleanValue());
+        assertEquals(true, fs.get(1).get("advisory").booleanValue());
+        assertEquals(2, fs.get(1).get("rank").asInt());
+    }
+
+    /** However a verdict's findings come in, the advisory ones go after the others, each group in its own order. */
+    @Test
+    void aVerdict_putsItsAdvisoriesLast_andTheRedactedReportKeepsTheFlag() {
+        Finding adv = new Finding("n", "eeprom_update_available", "a", List.of("a"), List.of(), "r", null, true);
+        Finding one = new Finding("n", "under_voltage", "u", List.of("u"), List.of(), "r", null);
+        Finding two = new Finding("n", "throttled", "t", List.of("t"), List.of(), "r", null);
+        NodeVerdict v = new NodeVerdict("n", "Ready", true, List.of(adv, one, two));
+        assertEquals(List.of(one, two, adv), v.findings());
+        assertEquals(List.of(one, two), v.trouble());
+        assertTrue(!v.healthy());
+        DiagnoseReport r = new DiagnoseReport("seed", null, null, null, List.of(new NodeVerdict("n", "Ready", true, List.of(adv))))
+                .redacted(t -> t);
+        assertTrue(r.nodes().get(0).findings().get(0).advisory());
+        assertEquals(DiagnoseReport.HEALTHY, r.exitCode());
+    }
+
     @Test
     void journalSinceStart_keepsTheTryBefore_whenCaughtBetweenTwoTries() {
         String exited = "Dec 07 18:40:01 pi-worker-1 systemd[1]: k3s-agent.service: Main process exited, code=exited, status=1/FAILURE";
@@ -478,7 +619,7 @@ class DiagnoserTest {
     void everyFindingCode_isInTheSchemaAndTheDocs() throws Exception {
         String src = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java/dev/pictl/diagnose/Diagnoser.java"));
         java.util.Set<String> emitted = new java.util.TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:root|add|journalRoot)\\(\\s*(?:Signatures\\.\\w+,\\s*)?\"([a-z0-9_]+)\"|new Finding\\(name, \"([a-z0-9_]+)\"")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:root|add|advise|journalRoot)\\(\\s*(?:Signatures\\.\\w+,\\s*)?\"([a-z0-9_]+)\"|new Finding\\(name, \"([a-z0-9_]+)\"")
                 .matcher(src);
         while (m.find()) {
             emitted.add(m.group(1) != null ? m.group(1) : m.group(2));
@@ -493,7 +634,7 @@ class DiagnoserTest {
         while (d.find()) {
             documented.add(d.group(1));
         }
-        assertEquals(23, emitted.size(), emitted.toString());
+        assertEquals(24, emitted.size(), emitted.toString());
         assertEquals(emitted, schema);
         assertEquals(emitted, documented);
     }
