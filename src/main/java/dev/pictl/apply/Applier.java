@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -160,8 +159,8 @@ public final class Applier {
     private ApplyResult walk(List<ResourceChange> work, Map<ResourceAddress, Set<ResourceAddress>> waitsFor,
                              StateRecorder recorder) throws StateException {
         int parallelism = Math.max(1, ctx.options().parallelism());
-        Semaphore disruption = new Semaphore(Math.max(1, ctx.options().maxUnavailable()), true);
-        Semaphore member = new Semaphore(1, true);
+        Turns disruption = new Turns(Math.max(1, ctx.options().maxUnavailable()));
+        Turns member = new Turns(1);
         // Nodes a running change reboots (main thread only): another change that reboots one waits in pending.
         Map<ResourceAddress, String> rebooting = new HashMap<>();
         AtomicInteger threadNo = new AtomicInteger();
@@ -224,8 +223,14 @@ public final class Applier {
                                     && ready(p, waitsFor, finished)).toList();
                         }
                         List<ResourceChange> edits = alsoEdit;
-                        done.submit(() -> run(c, recorder, out ? disruption : null,
-                                out && ctx.quorumMember(c.node()) ? member : null, edits));
+                        // Turns are queued here, in the plan's order, so nodes roll in that order. A quorum member
+                        // queues for max_unavailable only once it has the members' turn: waiting for that, it blocks
+                        // no agent behind it.
+                        Turns.Turn memberTurn = out && ctx.quorumMember(c.node()) ? member.ticket() : null;
+                        Turns.Turn queued = out && memberTurn == null ? disruption.ticket() : null;
+                        java.util.function.Supplier<Turns.Turn> outTurn = !out ? () -> null
+                                : memberTurn == null ? () -> queued : disruption::ticket;
+                        done.submit(() -> run(c, recorder, outTurn, memberTurn, edits));
                     }
                 }
                 if (running == 0) {
@@ -275,28 +280,27 @@ public final class Applier {
     }
 
     /**
-     * @param disruption the {@code maxUnavailable} slots, when the change takes a node out of service
-     * @param member     the quorum members' one slot, when that node is a quorum member (taken first: a member
-     *                   waiting for its turn holds no slot an agent could use)
+     * @param outTurn    its place for the {@code maxUnavailable} slots, when the change takes a node out of service
+     *                   (null otherwise); a quorum member's is queued once it has the members' turn
+     * @param member     its place for the quorum members' one slot, when that node is a quorum member (taken first:
+     *                   a member waiting for its turn holds no slot an agent could use)
      * @param alsoEdit   changes that reboot the same node, still pending, whose edits are made before this change's
      *                   reboot ({@link Executor#prepareForReboot})
      */
-    private Outcome run(ResourceChange c, StateRecorder recorder, Semaphore disruption, Semaphore member,
-                        List<ResourceChange> alsoEdit) {
+    private Outcome run(ResourceChange c, StateRecorder recorder, java.util.function.Supplier<Turns.Turn> outTurn,
+                        Turns.Turn member, List<ResourceChange> alsoEdit) {
         long start = System.nanoTime();
         hook.started(c.address(), c.action());
-        boolean acquired = false;
-        boolean memberAcquired = false;
+        Turns.Turn disruption = member == null ? outTurn.get() : null;
         try {
             if (member != null) {
                 ctx.step(c.address(), "wait for its turn (one etcd member at a time)");
                 member.acquire();
-                memberAcquired = true;
+                disruption = outTurn.get();
             }
             if (disruption != null) {
                 ctx.step(c.address(), "wait for its turn (max_unavailable " + ctx.options().maxUnavailable() + ")");
                 disruption.acquire();
-                acquired = true;
                 String why = cancelled.get() ? "the apply was interrupted" // its turn came after Ctrl-C
                         : rollStopped.get() != null ? "the roll stopped: " + rollStopped.get() : null;
                 if (why != null) {
@@ -359,11 +363,11 @@ public final class Applier {
             hook.failed(c.address(), c.action(), elapsed, ae);
             return new Outcome.Failed(c.address(), c.action(), elapsed, ae);
         } finally {
-            if (acquired) {
-                disruption.release();
+            if (disruption != null) {
+                disruption.done();
             }
-            if (memberAcquired) {
-                member.release();
+            if (member != null) {
+                member.done();
             }
         }
     }

@@ -223,6 +223,9 @@ class ApplierTest {
         }
         run(reboots, s, ApplyOptions.defaults().withParallelism(4), new AtomicBoolean());
         assertEquals(1, s.maxConcurrent.get(), "one node down at a time: " + s.events);
+        assertEquals(List.of("start w1", "start w2", "start w3", "start w4"),
+                s.events.stream().filter(e -> e.startsWith("start")).toList(),
+                "in the plan's order, however the threads are scheduled");
         Script bare = new Script();
         // Each waits (bounded) for all four to have started: they overlap for sure when they run in parallel.
         java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(4);
