@@ -159,7 +159,7 @@ public final class K3sServerKind implements Kind {
                 observedConfig(k3s.configYaml(), password), password == null ? null : ctx.hash(password))
                 .withRegistries(observedRegistries(instance, prior, k3s));
         return new Observed.Present(CertRenewal.withObserved(HaConfig.observeOthers(instance, prior, first, ctx).canonical(),
-                instance, ctx, HaServers.several(instance) ? HaServers.nodes(instance) : List.of(where)));
+                instance, ctx, instance != null && HaServers.several(instance) ? HaServers.nodes(instance) : List.of(where)));
     }
 
     @Override
