@@ -57,15 +57,7 @@ class TurnsTest {
         first.done(); // never acquired: its place is given up, no permit is added
         second.acquire();
         Turns.Turn third = turns.ticket();
-        Thread waiting = new Thread(() -> {
-            try {
-                third.acquire();
-                third.done();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        waiting.start();
+        Thread waiting = takeAndGiveBack(third);
         waiting.join(200);
         assertTrue(waiting.isAlive(), "one permit: the third waits while the second holds it");
         second.done();
@@ -91,16 +83,22 @@ class TurnsTest {
         t.interrupt();
         t.join(10_000);
         holder.done();
-        Thread last = new Thread(() -> {
+        Thread last = takeAndGiveBack(after);
+        last.join(10_000);
+        assertTrue(!last.isAlive(), "the ticket behind the interrupted one is served");
+    }
+
+    /** A started thread that takes the turn and gives it back. */
+    private static Thread takeAndGiveBack(Turns.Turn turn) {
+        Thread t = new Thread(() -> {
             try {
-                after.acquire();
-                after.done();
+                turn.acquire();
+                turn.done();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        last.start();
-        last.join(10_000);
-        assertTrue(!last.isAlive(), "the ticket behind the interrupted one is served");
+        t.start();
+        return t;
     }
 }
