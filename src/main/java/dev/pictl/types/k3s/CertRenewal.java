@@ -108,13 +108,10 @@ final class CertRenewal {
         return c == null ? null : CertProbe.day(c.notAfter());
     }
 
-    /** Adds the observed {@value #ATTRIBUTE} to an observed map when the block sets a margin. */
-    static Map<String, Object> withObserved(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
-                                            String node) {
-        return withObserved(attributes, i, ctx, List.of(node));
-    }
-
-    /** {@link #withObserved(Map, ResourceInstance, PlanContext, String)} over several servers: the earliest of all. */
+    /**
+     * Adds the observed {@value #ATTRIBUTE} to an observed map when the block sets a margin: the earliest on its nodes
+     * (an agent's one node, or every server of a block with several).
+     */
     static Map<String, Object> withObserved(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
                                             List<String> nodes) {
         String seen = margin(i) == null ? null : observed(ctx, nodes);
@@ -127,12 +124,6 @@ final class CertRenewal {
     }
 
     /** Adds the desired {@value #ATTRIBUTE} to a desired map: see the class. */
-    static Map<String, Object> withDesired(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
-                                           String node, Instant now) {
-        return withDesired(attributes, i, ctx, List.of(node), now);
-    }
-
-    /** {@link #withDesired(Map, ResourceInstance, PlanContext, String, Instant)} over several servers. */
     static Map<String, Object> withDesired(Map<String, Object> attributes, ResourceInstance i, PlanContext ctx,
                                            List<String> nodes, Instant now) {
         Integer margin = margin(i);
@@ -191,11 +182,6 @@ final class CertRenewal {
      * Reads the certificate files again: the new earliest expiry must be no earlier than the plan said (its date, a
      * day's slack for the time between plan and apply); it is returned as the date to record.
      */
-    static String verify(ApplyContext ctx, ResourceAddress address, String node, String planned) throws ApplyException {
-        return verify(ctx, address, List.of(node), planned);
-    }
-
-    /** {@link #verify(ApplyContext, ResourceAddress, String, String)} on every server; the earliest is recorded. */
     static String verify(ApplyContext ctx, ResourceAddress address, List<String> nodes, String planned)
             throws ApplyException {
         java.time.LocalDate want = java.time.LocalDate.parse(planned.substring(0, planned.length() - RENEWED.length()));

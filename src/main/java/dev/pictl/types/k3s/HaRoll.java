@@ -97,14 +97,7 @@ final class HaRoll {
 
     /** The cluster's token (the first server's {@code server/token}), for servers that join without a declared one. */
     private static String readToken(ApplyContext ctx, String first) throws ApplyException {
-        ExecResult r = ctx.run(first, "read the server token", "cat " + Shell.nodePath(TOKEN_FILE), true);
-        String t = r.stdout().strip();
-        if (r.exitCode() != 0 || t.isEmpty()) {
-            throw new ApplyException(first, "read the server token", "cannot read " + TOKEN_FILE + ": "
-                    + r.stderrTail(2).strip(), "is the k3s server installed and started on " + first + "?");
-        }
-        int nl = t.indexOf('\n');
-        return nl < 0 ? t : t.substring(0, nl).strip();
+        return K3sToken.read(ctx, first, "read the server token", TOKEN_FILE);
     }
 
     /** The curl words that reach etcd's client API on {@code host} with the server's client certificate. */

@@ -132,7 +132,7 @@ public final class K3sAgentExecutor implements Executor {
         Map<String, Object> attrs = new LinkedHashMap<>(after);
         attrs.remove("token");
         if (renewal != null) {
-            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), node, renewal));
+            attrs.put(CertRenewal.ATTRIBUTE, CertRenewal.verify(ctx, change.address(), java.util.List.of(node), renewal));
         }
         return new Recorded(attrs, Map.of("token", ctx.hasher().hash(K3sToken.password(token))));
     }
@@ -147,14 +147,7 @@ public final class K3sAgentExecutor implements Executor {
         if (declared.isPresent()) {
             return declared.get();
         }
-        ExecResult r = ctx.run(server, "read join token", "cat " + Shell.nodePath(NODE_TOKEN), true);
-        String token = r.stdout().strip();
-        if (r.exitCode() != 0 || token.isEmpty()) {
-            throw new ApplyException(server, "read join token", "cannot read " + NODE_TOKEN + ": "
-                    + r.stderrTail(2).strip(), "is the k3s server installed and started on " + server + "?");
-        }
-        int nl = token.indexOf('\n');
-        return nl < 0 ? token : token.substring(0, nl).strip();
+        return K3sToken.read(ctx, server, "read join token", NODE_TOKEN);
     }
 
     @Override

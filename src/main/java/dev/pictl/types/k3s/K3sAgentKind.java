@@ -61,7 +61,7 @@ public final class K3sAgentKind implements Kind {
                 K3sServerKind.config(instance, instance.node(), ctx, false),
                 token == null ? null : ctx.hash(K3sToken.password(token)))
                 .withRegistries(K3sServerKind.desiredRegistries(instance, ctx)).canonical(), instance, ctx,
-                instance.node(), java.time.Instant.now());
+                java.util.List.of(instance.node()), java.time.Instant.now());
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class K3sAgentKind implements Kind {
                 K3sServerKind.observedConfig(k3s.configYaml()),
                 token == null ? null : ctx.hash(K3sToken.password(String.valueOf(token))))
                 .withRegistries(K3sServerKind.observedRegistries(instance, prior, k3s)).canonical(), instance, ctx,
-                node));
+                java.util.List.of(node)));
     }
 
     @Override

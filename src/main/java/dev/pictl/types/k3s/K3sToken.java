@@ -29,4 +29,20 @@ public final class K3sToken {
         }
         return token;
     }
+
+    /**
+     * Reads a token file of the k3s server on {@code server} (its first line), as root; fails naming the file when
+     * it cannot be read (k3s not installed or not started there).
+     */
+    static String read(dev.pictl.apply.ApplyContext ctx, String server, String step, String file)
+            throws dev.pictl.apply.ApplyException {
+        dev.pictl.transport.ExecResult r = ctx.run(server, step, "cat " + dev.pictl.nodetext.Shell.nodePath(file), true);
+        String t = r.stdout().strip();
+        if (r.exitCode() != 0 || t.isEmpty()) {
+            throw new dev.pictl.apply.ApplyException(server, step, "cannot read " + file + ": "
+                    + r.stderrTail(2).strip(), "is the k3s server installed and started on " + server + "?");
+        }
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl).strip();
+    }
 }

@@ -72,7 +72,7 @@ class CertRenewalTest {
         Map<String, Object> desired = new K3sServerKind().desired(server, ctx);
         String after = CertProbe.day(Instant.now().plus(Duration.ofDays(365))) + CertRenewal.RENEWED;
         assertEquals(after, desired.get(CertRenewal.ATTRIBUTE));
-        Map<String, Object> observed = CertRenewal.withObserved(Map.of(), server, ctx, "pi-1");
+        Map<String, Object> observed = CertRenewal.withObserved(Map.of(), server, ctx, List.of("pi-1"));
         assertEquals(CertProbe.day(earliest), observed.get(CertRenewal.ATTRIBUTE));
         List<AttributeChange> changes = List.of(new AttributeChange(CertRenewal.ATTRIBUTE, CertProbe.day(earliest),
                 after, false, false));
